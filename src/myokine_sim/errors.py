@@ -1,0 +1,22 @@
+"""Errors users can act on. The CLI maps ``InputError`` to exit code 2."""
+
+from __future__ import annotations
+
+
+class MyokineError(Exception):
+    """Base class of the package's own errors."""
+
+
+class InputError(MyokineError, ValueError):
+    """Bad input: names the source, the field and what is allowed."""
+
+    def __init__(self, source: str, field: str | None, problem: str):
+        self.source = source
+        self.field = field
+        self.problem = problem
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {problem}")
+
+
+class SimulationError(MyokineError, RuntimeError):
+    """The solver could not integrate the model; never hidden as NaN."""

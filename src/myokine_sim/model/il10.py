@@ -1,0 +1,44 @@
+"""Plasma IL-10, induced by IL-6 and by endotoxin-activated monocytes."""
+
+from myokine_sim.expr import hill
+from myokine_sim.model.core import Compartment, Equations, Quantity, param
+
+STATES = (Quantity("il10_pg_ml", "pg/mL", "Plasma IL-10", scale=1.0),)
+
+PARAMETERS = (
+    param("il10.baseline_pg_ml", 2.0, "pg/mL", (0.3, 10.0),
+          "Resting plasma IL-10", "Low single-digit pg/mL at rest (Ostrowski 1999 J Physiol 515:287)"),
+    param("il10.elimination_rate_per_min", 0.02, "1/min", (0.003, 0.1),
+          "Plasma IL-10 elimination rate",
+          "IL-10 peaks at the end of a marathon and falls within hours (Ostrowski 1999)"),
+    param("il10.il6_max_fold", 40.0, "fold", (0.0, 300.0),
+          "Maximal IL-10 production over rest caused by IL-6",
+          "Marathon IL-10 ~27-fold (Ostrowski 1999); rhIL-6 raises IL-10 (Steensberg 2003 Am J Physiol Endocrinol Metab 285:E433)"),
+    param("il10.il6_half_pg_ml", 150.0, "pg/mL", (5.0, 2000.0),
+          "Plasma IL-6 giving half the maximal IL-10 induction", "Model assumption"),
+    param("il10.monocyte_fold", 20.0, "fold", (0.0, 500.0),
+          "IL-10 production over rest per unit monocyte activation",
+          "IL-10 rises after endotoxin, peaking near 2 h (Windoloski & Olufsen endotoxin model)"),
+)
+
+
+def equations(x) -> Equations:
+    p = x.p
+    il10 = x.state("il10_pg_ml")
+    plasma_il6 = x.state("plasma_il6_pg_ml")
+    baseline_il6 = x.param("plasma_il6.baseline_pg_ml")
+    il6_drive = hill(plasma_il6, p.il6_half_pg_ml, 1.0) - hill(baseline_il6, p.il6_half_pg_ml, 1.0)
+    production = 1.0 + p.il6_max_fold * il6_drive + p.monocyte_fold * x.state("monocyte_activation_rel")
+    return Equations(
+        derivatives={"il10_pg_ml": p.elimination_rate_per_min * (p.baseline_pg_ml * production - il10)},
+        rest={"il10_pg_ml": p.baseline_pg_ml},
+    )
+
+
+IL10 = Compartment(
+    name="il10",
+    title="IL-10",
+    states=STATES,
+    parameters=PARAMETERS,
+    equations=equations,
+)

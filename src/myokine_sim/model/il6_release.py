@@ -1,0 +1,54 @@
+"""Muscle IL-6 protein and its release into the circulation.
+
+Translation follows the mRNA excess over rest; ingested glucose blunts it, a
+route that acts after transcription and leaves glycogen and mRNA unchanged.
+Release goes on after exercise while protein remains.
+"""
+
+from myokine_sim.model.core import Compartment, Equations, Quantity, param
+
+STATES = (Quantity("muscle_il6_protein_ng_kg", "ng/kg", "Releasable IL-6 protein per kg of working muscle", scale=1.0),)
+OUTPUTS = (
+    Quantity("il6_release_ng_min_kg", "ng/min/kg", "Net IL-6 release per kg of working muscle"),
+    Quantity("il6_release_ng_min", "ng/min", "Net IL-6 release from all working muscle"),
+)
+
+PARAMETERS = (
+    param("muscle_il6.translation_ng_kg_min_per_fold", 0.07, "ng/kg/min", (0.005, 3.0),
+          "IL-6 synthesis per unit of mRNA fold above rest",
+          "Steensberg 2000 J Physiol 529:237 (6.8 ng/min/kg late in 5 h knee extension)"),
+    param("muscle_il6.secretion_rate_per_min", 0.1, "1/min", (0.005, 0.5),
+          "Fractional release of muscle IL-6 protein",
+          "Model assumption: release tracks mRNA within ~10 min"),
+    param("muscle_il6.glucose_blunting", 0.6, "1", (0.0, 1.0),
+          "Fractional inhibition of IL-6 synthesis at full glucose availability",
+          "Febbraio 2003 J Physiol 549:607 (carbohydrate lowered release, not mRNA or glycogen)"),
+)
+
+
+def equations(x) -> Equations:
+    p = x.p
+    protein = x.state("muscle_il6_protein_ng_kg")
+    mrna = x.state("il6_mrna_fold")
+    availability = x.var("glucose_availability_fraction")
+
+    synthesis = p.translation_ng_kg_min_per_fold * (mrna - 1.0) * (1.0 - p.glucose_blunting * availability)
+    release_per_kg = p.secretion_rate_per_min * protein
+    return Equations(
+        derivatives={"muscle_il6_protein_ng_kg": synthesis - release_per_kg},
+        rest={"muscle_il6_protein_ng_kg": 0.0},
+        variables={
+            "il6_release_ng_min_kg": release_per_kg,
+            "il6_release_ng_min": release_per_kg * x.var("active_muscle_mass_kg"),
+        },
+    )
+
+
+MUSCLE_IL6 = Compartment(
+    name="muscle_il6",
+    title="Muscle IL-6 protein and release",
+    states=STATES,
+    parameters=PARAMETERS,
+    equations=equations,
+    outputs=OUTPUTS,
+)

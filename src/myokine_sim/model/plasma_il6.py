@@ -1,0 +1,83 @@
+"""Plasma IL-6 (pg/mL = ng/L) and the tissue IL-6 exposure that drives its effects.
+
+Inputs: muscle release, basal production (about 30% of it from adipose tissue
+at rest), rhIL-6 infusion and monocyte production after endotoxin. Loss:
+first-order clearance within minutes, a known part of it hepatosplanchnic.
+"""
+
+from myokine_sim.model.core import Compartment, Equations, Quantity, param
+
+STATES = (
+    Quantity("plasma_il6_pg_ml", "pg/mL", "Arterial plasma IL-6", scale=0.1),
+    Quantity("il6_exposure_pg_ml", "pg/mL",
+             "IL-6 seen by target tissues: plasma IL-6 through a signalling lag (effect compartment)", scale=0.1),
+)
+OUTPUTS = (
+    Quantity("il6_distribution_volume_l", "L", "Volume in which plasma IL-6 distributes"),
+    Quantity("basal_il6_production_ng_min", "ng/min", "Resting whole-body IL-6 production"),
+    Quantity("adipose_il6_release_ng_min", "ng/min", "IL-6 released by adipose tissue"),
+    Quantity("il6_clearance_ng_min", "ng/min", "Total IL-6 clearance"),
+    Quantity("hepatosplanchnic_il6_uptake_ng_min", "ng/min", "Net IL-6 uptake by the hepatosplanchnic bed"),
+)
+
+PARAMETERS = (
+    param("plasma_il6.baseline_pg_ml", 1.0, "pg/mL", (0.3, 3.0),
+          "Resting plasma IL-6",
+          "0.5-2 pg/mL at rest (Ostrowski 1998 J Physiol 508:949: 1.5; Steensberg 2001 J Physiol 537:633: 0.6)"),
+    param("plasma_il6.volume_l_per_kg", 0.04, "L/kg", (0.03, 0.1),
+          "Distribution volume of IL-6 per kg body mass (plasma volume)",
+          "Plasma volume ~40 mL/kg"),
+    param("plasma_il6.clearance_per_min", 0.4, "1/min", (0.05, 2.0),
+          "First-order plasma IL-6 clearance rate",
+          "Steensberg 2000 J Physiol 529:237 (1 min of release ~ half the plasma content); serum half-life ~1-2 min (Dwivedi 2014 CPT Pharmacometrics Syst Pharmacol 3:e89)"),
+    param("plasma_il6.adipose_fraction_at_rest", 0.3, "1", (0.05, 0.6),
+          "Share of resting IL-6 production from adipose tissue",
+          "Mohamed-Ali 1997 J Clin Endocrinol Metab 82:4196"),
+    param("plasma_il6.hepatosplanchnic_clearance_l_min", 0.4, "L/min", (0.1, 1.0),
+          "Hepatosplanchnic IL-6 clearance, part of the total clearance",
+          "Febbraio 2003 Am J Physiol Endocrinol Metab 285:E397 (uptake 0.8 -> 5.5 ng/min at 1.8 -> 14.3 pg/mL)"),
+    param("plasma_il6.effect_rate_per_min", 0.03, "1/min", (0.005, 0.3),
+          "Rate constant of the lag between plasma IL-6 and its tissue effects",
+          "Model assumption: metabolic effects of rhIL-6 develop over ~30-60 min (van Hall 2003 J Clin Endocrinol Metab 88:3005)"),
+)
+
+
+def equations(x) -> Equations:
+    p = x.p
+    plasma = x.state("plasma_il6_pg_ml")
+    exposure = x.state("il6_exposure_pg_ml")
+    volume = p.volume_l_per_kg * x.param("subject.body_mass_kg")
+    basal = p.baseline_pg_ml * x.var("il6_distribution_volume_l") * p.clearance_per_min
+    adipose = basal * p.adipose_fraction_at_rest * x.var("adipose_il6_output_fold")
+    production = (
+        x.var("il6_release_ng_min")
+        + basal * (1.0 - p.adipose_fraction_at_rest)
+        + x.var("adipose_il6_release_ng_min")
+        + x.input("il6_infusion_ng_min")
+        + x.var("monocyte_il6_release_ng_min")
+    )
+    clearance = p.clearance_per_min * x.var("il6_distribution_volume_l") * plasma
+    return Equations(
+        derivatives={
+            "plasma_il6_pg_ml": (production - x.var("il6_clearance_ng_min")) / x.var("il6_distribution_volume_l"),
+            "il6_exposure_pg_ml": p.effect_rate_per_min * (plasma - exposure),
+        },
+        rest={"plasma_il6_pg_ml": p.baseline_pg_ml, "il6_exposure_pg_ml": p.baseline_pg_ml},
+        variables={
+            "il6_distribution_volume_l": volume,
+            "basal_il6_production_ng_min": basal,
+            "adipose_il6_release_ng_min": adipose,
+            "il6_clearance_ng_min": clearance,
+            "hepatosplanchnic_il6_uptake_ng_min": p.hepatosplanchnic_clearance_l_min * plasma,
+        },
+    )
+
+
+PLASMA_IL6 = Compartment(
+    name="plasma_il6",
+    title="Plasma IL-6",
+    states=STATES,
+    parameters=PARAMETERS,
+    equations=equations,
+    outputs=OUTPUTS,
+)

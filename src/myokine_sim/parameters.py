@@ -1,0 +1,82 @@
+"""Parameter sets: named collections of parameter values stored as TOML.
+
+A set only lists values; units, bounds, descriptions and sources live with
+each parameter in its compartment module.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from pathlib import Path
+
+from myokine_sim.errors import InputError
+from myokine_sim.model import Model, build_model
+from myokine_sim.paths import shipped_parameter_sets
+
+
+def check_value(model: Model, name: str, value, source: str, field: str) -> float:
+    """Validate one parameter value by name; returns it as a float."""
+    if name not in model.parameter_index:
+        close = difflib.get_close_matches(name, model.parameter_names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InputError(source, field, f"unknown parameter {name!r}{hint} (`myokine params` lists them all)")
+    parameter = model.parameter(name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(source, field, f"must be a number in {parameter.unit}, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or not parameter.lower <= value <= parameter.upper:
+        raise InputError(
+            source,
+            field,
+            f"{value:g} is outside the plausible range; allowed: {parameter.lower:g} to "
+            f"{parameter.upper:g} {parameter.unit}",
+        )
+    return value
+
+
+def flatten(table: dict, prefix: str = "") -> dict:
+    """Turn TOML's nested tables from unquoted dotted keys back into dotted names."""
+    flat = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def resolve_parameter_set(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if path.suffix == ".toml":
+        if not path.is_file():
+            raise InputError(str(path), None, "parameter set file not found")
+        return path
+    shipped = shipped_parameter_sets()
+    if name_or_path not in shipped:
+        raise InputError(
+            name_or_path, None, f"unknown parameter set; available: {', '.join(shipped) or 'none'}"
+        )
+    return shipped[name_or_path]
+
+
+def load_parameter_set(name_or_path: str, model: Model | None = None) -> dict[str, float]:
+    """The validated ``[values]`` of a parameter set file."""
+    model = model or build_model()
+    path = resolve_parameter_set(name_or_path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(str(path), None, f"malformed TOML: {error}") from None
+    values = flatten(document.get("values", {}))
+    return {name: check_value(model, name, value, str(path), f"values.{name}") for name, value in values.items()}
+
+
+def parameter_vector(model: Model, values: dict[str, float]) -> list[float]:
+    """Full parameter vector in model order: defaults overlaid with ``values``."""
+    vector = model.default_values()
+    for name, value in values.items():
+        vector[model.parameter_index[name]] = value
+    return vector

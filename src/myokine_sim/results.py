@@ -1,0 +1,116 @@
+"""Simulation results that know their units."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+
+#: The timeseries.csv columns of the user-facing contract, in order.
+CONTRACT_COLUMNS: tuple[str, ...] = (
+    "time_min",
+    "intensity_pct_vo2max",
+    "muscle_glycogen_mmol_kg_dw",
+    "il6_mrna_fold",
+    "plasma_il6_pg_ml",
+    "il1ra_pg_ml",
+    "il10_pg_ml",
+    "tnf_alpha_pg_ml",
+    "glycerol_ra_umol_kg_min",
+    "plasma_ffa_mmol_l",
+    "fat_oxidation_g_min",
+    "hepatic_glucose_output_mg_kg_min",
+)
+
+#: Summary statistics of every column, as in summary.json.
+METRICS: tuple[str, ...] = ("baseline", "peak", "time_of_peak_min", "min", "time_of_min_min", "end", "fold_peak")
+
+
+def column_metrics(time_min: np.ndarray, values: np.ndarray) -> dict[str, float | None]:
+    """Summary statistics of one column (the first sample is the resting baseline)."""
+    baseline = float(values[0])
+    peak_index = int(np.argmax(values))
+    min_index = int(np.argmin(values))
+    peak = float(values[peak_index])
+    return {
+        "baseline": baseline,
+        "peak": peak,
+        "time_of_peak_min": float(time_min[peak_index]),
+        "min": float(values[min_index]),
+        "time_of_min_min": float(time_min[min_index]),
+        "end": float(values[-1]),
+        "fold_peak": peak / baseline if baseline > 0.0 else None,
+    }
+
+
+@dataclass
+class Result:
+    """One simulated run: columns by name, each with its unit.
+
+    ``result["plasma_il6_pg_ml"]`` is a NumPy array over ``result.time_min``.
+    """
+
+    scenario_name: str
+    time_min: np.ndarray
+    columns: dict[str, np.ndarray]
+    units: dict[str, str]
+    parameters: dict[str, float] = field(default_factory=dict)
+    exercise_periods: list[tuple[float, float]] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name == "time_min":
+            return self.time_min
+        try:
+            return self.columns[name]
+        except KeyError:
+            raise KeyError(f"no column {name!r}; columns: {', '.join(self.column_names)}") from None
+
+    def __contains__(self, name: str) -> bool:
+        return name == "time_min" or name in self.columns
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.column_names)
+
+    @property
+    def column_names(self) -> list[str]:
+        return ["time_min", *self.columns]
+
+    def at(self, name: str, time_min: float) -> float:
+        """Value of a column at a time, linearly interpolated between samples."""
+        return float(np.interp(time_min, self.time_min, self[name]))
+
+    def summary(self) -> dict:
+        """The dictionary written to summary.json."""
+        return {
+            "scenario": self.scenario_name,
+            "metrics": {name: column_metrics(self.time_min, values) for name, values in self.columns.items()},
+            "units": {name: self.units[name] for name in self.column_names},
+        }
+
+    def to_csv_text(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.column_names)
+        data = np.column_stack([self.time_min, *self.columns.values()])
+        for row in data:
+            writer.writerow([_format(v) for v in row])
+        return buffer.getvalue()
+
+    def to_frame(self):
+        """The columns as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame({"time_min": self.time_min, **self.columns})
+
+
+def _format(value: float) -> str:
+    if value == 0.0:
+        return "0"
+    if not math.isfinite(value):  # never expected: the solver raises first
+        raise ValueError("non-finite value in results")
+    return f"{value:.8g}"

@@ -1,0 +1,73 @@
+"""``myokine run``: simulate a scenario and write its four output files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from myokine_sim.io import manifest, output_directory, write_bytes_atomic, write_json_atomic, write_text_atomic
+from myokine_sim.results import Result
+from myokine_sim.scenario import Scenario
+
+OUTPUT_FILES = ("timeseries.csv", "summary.json", "figure.png", "manifest.json")
+
+
+@dataclass
+class RunOutput:
+    result: Result
+    directory: Path
+    files: list[Path]
+
+
+def run_scenario(scenario: Scenario, out_dir: Path | None = None, source: str | None = None) -> RunOutput:
+    """Simulate ``scenario`` and write timeseries.csv, summary.json, figure.png and manifest.json.
+
+    Everything is computed before the folder is touched; each file is written
+    atomically, and a new folder is removed again if writing fails.
+    """
+    from myokine_sim.figures import figure_png, teaching_figure
+    from myokine_sim.simulation import simulate
+
+    result = simulate(scenario)
+    csv_text = result.to_csv_text()
+    summary = result.summary()
+    png = figure_png(teaching_figure(result))
+
+    directory = Path(out_dir) if out_dir is not None else Path("out") / scenario.name
+    with output_directory(directory):
+        paths = [directory / name for name in OUTPUT_FILES]
+        write_text_atomic(paths[0], csv_text)
+        write_json_atomic(paths[1], summary)
+        write_bytes_atomic(paths[2], png)
+        document = manifest(
+            kind="run",
+            scenario={"source": source, **scenario.model_dump(mode="json"), "t_end_min": scenario.t_end_min},
+            parameters=result.parameters,
+            units=result.units | _parameter_units(),
+            solver={**result.metadata["solver"], "method_used": result.metadata["solver_method"],
+                    "rhs_evaluations": result.metadata["rhs_evaluations"]},
+            extra={"breakpoints_min": result.metadata["breakpoints_min"]},
+            files=paths[:3],
+        )
+        write_json_atomic(paths[3], document)
+    return RunOutput(result=result, directory=directory, files=paths)
+
+
+def _parameter_units() -> dict[str, str]:
+    from myokine_sim.model import build_model
+
+    model = build_model()
+    return {p.name: p.unit for p in model.parameters}
+
+
+def headline(result: Result) -> list[str]:
+    """The three-line summary ``myokine run`` prints."""
+    metrics = result.summary()["metrics"]
+    il6 = metrics["plasma_il6_pg_ml"]
+    glycogen = metrics["muscle_glycogen_mmol_kg_dw"]
+    return [
+        f"peak plasma IL-6:  {il6['peak']:.1f} pg/mL at {il6['time_of_peak_min']:.0f} min",
+        f"fold change:       {il6['fold_peak']:.1f}x over the resting {il6['baseline']:.2f} pg/mL",
+        f"glycogen nadir:    {glycogen['min']:.0f} mmol/kg dw at {glycogen['time_of_min_min']:.0f} min "
+        f"(from {glycogen['baseline']:.0f})",
+    ]

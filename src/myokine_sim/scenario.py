@@ -1,0 +1,326 @@
+"""Scenario files: TOML validated with pydantic (see docs/scenarios.md).
+
+Every field except ``name`` is optional and has a documented default. Bad input
+raises ``InputError`` naming the file, the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from myokine_sim.errors import InputError
+from myokine_sim.model.subject import PARAMETERS as SUBJECT_PARAMETERS
+from myokine_sim.paths import shipped_scenarios
+from myokine_sim.schedule import (
+    UG_PER_H_TO_NG_PER_MIN,
+    Bolus,
+    Bout,
+    Infusion,
+    Schedule,
+    ScheduleError,
+)
+
+Modality = Literal["cycling", "running", "knee_extension_one_leg", "knee_extension_two_leg"]
+
+#: Simulated time after the last event when ``t_end_min`` is not given.
+DEFAULT_RECOVERY_MIN = 360.0
+#: Simulated time of a scenario without events when ``t_end_min`` is not given.
+DEFAULT_REST_MIN = 1440.0
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True)
+
+
+def _subject_field(short_name: str):
+    parameter = next(p for p in SUBJECT_PARAMETERS if p.name == f"subject.{short_name}")
+    return Field(
+        parameter.value,
+        ge=parameter.lower,
+        le=parameter.upper,
+        description=f"{parameter.description} ({parameter.unit})",
+    )
+
+
+class Subject(_Table):
+    body_mass_kg: float = _subject_field("body_mass_kg")
+    vo2max_ml_kg_min: float = _subject_field("vo2max_ml_kg_min")
+    muscle_glycogen_mmol_kg_dw: float = _subject_field("muscle_glycogen_mmol_kg_dw")
+    fat_mass_kg: float = _subject_field("fat_mass_kg")
+
+
+class Exercise(_Table):
+    start_min: float = Field(0.0, ge=0.0, description="Start of the (first) bout")
+    duration_min: float = Field(60.0, gt=0.0, le=2880.0, description="Length of each bout")
+    intensity_pct_vo2max: float = Field(
+        65.0, ge=0.0, le=150.0, description="%VO2max (knee extension: % of the leg's peak power)"
+    )
+    modality: Modality = "cycling"
+    repeat: int = Field(1, ge=1, le=1000, description="Number of bouts")
+    every_min: float | None = Field(None, gt=0.0, description="Time from one bout's start to the next")
+
+    @model_validator(mode="after")
+    def _repeats_fit(self) -> "Exercise":
+        if self.repeat > 1 and self.every_min is None:
+            raise ValueError("every_min is required when repeat > 1")
+        if self.repeat > 1 and self.every_min < self.duration_min:
+            raise ValueError(
+                f"every_min ({self.every_min:g}) is shorter than duration_min ({self.duration_min:g}), "
+                "so the repeats overlap; allowed: every_min >= duration_min"
+            )
+        return self
+
+    def starts(self) -> list[float]:
+        return [self.start_min + k * (self.every_min or 0.0) for k in range(self.repeat)]
+
+
+class Carbohydrate(_Table):
+    start_min: float = Field(0.0, ge=0.0, description="Time of the first drink")
+    every_min: float | None = Field(None, gt=0.0, description="Interval between drinks")
+    until_min: float | None = Field(None, ge=0.0, description="Drinks are taken on [start_min, until_min)")
+    grams: float = Field(16.0, gt=0.0, le=200.0, description="Carbohydrate per drink (g)")
+
+    @model_validator(mode="after")
+    def _window(self) -> "Carbohydrate":
+        if self.until_min is not None and self.until_min < self.start_min:
+            raise ValueError("until_min must not be before start_min")
+        if self.until_min is not None and self.until_min > self.start_min and self.every_min is None:
+            raise ValueError("every_min is required when until_min is after start_min")
+        return self
+
+    def times(self) -> list[float]:
+        if self.until_min is None or self.every_min is None:
+            return [self.start_min]
+        count = max(1, math.ceil((self.until_min - self.start_min) / self.every_min - 1e-9))
+        return [self.start_min + k * self.every_min for k in range(count)]
+
+
+class IL6Infusion(_Table):
+    start_min: float = Field(0.0, ge=0.0)
+    duration_min: float = Field(180.0, gt=0.0, le=2880.0)
+    rate_ug_per_h: float = Field(5.0, gt=0.0, le=100.0, description="rhIL-6 infusion rate (ug/h)")
+
+
+class Endotoxin(_Table):
+    time_min: float = Field(0.0, ge=0.0)
+    dose_ng_per_kg: float = Field(0.06, gt=0.0, le=4.0, description="Intravenous LPS bolus (ng/kg)")
+
+
+class Simulation(_Table):
+    t_end_min: float | None = Field(
+        None, gt=0.0, le=20160.0, description="End time; default: 6 h after the last event, or 24 h"
+    )
+    output_step_min: float = Field(1.0, gt=0.0, le=60.0, description="Spacing of output samples")
+    rtol: float = Field(1e-6, ge=1e-10, le=1e-3, description="Relative tolerance of the solver")
+    parameter_set: str = Field("default", min_length=1, description="Shipped parameter set name or .toml path")
+
+
+class Scenario(_Table):
+    name: str = Field(min_length=1)
+    description: str = ""
+    subject: Subject = Field(default_factory=Subject)
+    exercise: list[Exercise] = Field(default_factory=list)
+    carbohydrate: list[Carbohydrate] = Field(default_factory=list)
+    il6_infusion: list[IL6Infusion] = Field(default_factory=list)
+    endotoxin: list[Endotoxin] = Field(default_factory=list)
+    parameters: dict[str, float] = Field(default_factory=dict)
+    simulation: Simulation = Field(default_factory=Simulation)
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _flatten(cls, value):
+        from myokine_sim.parameters import flatten
+
+        return flatten(value) if isinstance(value, dict) else value
+
+    # ----------------------------------------------------------- derived
+
+    def schedule(self) -> Schedule:
+        """The event schedule; raises ``ScheduleError`` on overlaps."""
+        bouts = tuple(
+            Bout(start, start + bout.duration_min, bout.intensity_pct_vo2max, bout.modality,
+                 f"exercise[{i}]" + (f" repeat {k + 1}" if bout.repeat > 1 else ""))
+            for i, bout in enumerate(self.exercise)
+            for k, start in enumerate(bout.starts())
+        )
+        infusions = tuple(
+            Infusion(inf.start_min, inf.start_min + inf.duration_min,
+                     inf.rate_ug_per_h * UG_PER_H_TO_NG_PER_MIN, f"il6_infusion[{i}]")
+            for i, inf in enumerate(self.il6_infusion)
+        )
+        boluses = tuple(
+            Bolus(t, "carbohydrate", drink.grams, f"carbohydrate[{i}] drink at {t:g} min")
+            for i, drink in enumerate(self.carbohydrate)
+            for t in drink.times()
+        ) + tuple(
+            Bolus(e.time_min, "endotoxin", e.dose_ng_per_kg, f"endotoxin[{i}]")
+            for i, e in enumerate(self.endotoxin)
+        )
+        return Schedule(bouts, infusions, tuple(sorted(boluses, key=lambda b: b.time_min)), self.t_end_min)
+
+    @property
+    def last_event_min(self) -> float:
+        ends = [s + b.duration_min for b in self.exercise for s in b.starts()]
+        ends += [i.start_min + i.duration_min for i in self.il6_infusion]
+        ends += [t for c in self.carbohydrate for t in c.times()]
+        ends += [e.time_min for e in self.endotoxin]
+        return max(ends, default=0.0)
+
+    @property
+    def t_end_min(self) -> float:
+        if self.simulation.t_end_min is not None:
+            return self.simulation.t_end_min
+        if self.last_event_min == 0.0 and not (self.exercise or self.il6_infusion):
+            return DEFAULT_REST_MIN
+        return self.last_event_min + DEFAULT_RECOVERY_MIN
+
+    def parameter_overrides(self) -> dict[str, float]:
+        """Model parameter values the scenario sets: the subject and ``[parameters]``."""
+        overrides = {f"subject.{key}": value for key, value in self.subject.model_dump().items()}
+        overrides.update(self.parameters)
+        return overrides
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _field_path(location: tuple) -> str:
+    parts: list[str] = []
+    for item in location:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item}]"
+        else:
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def _allowed_fields(location: tuple) -> list[str]:
+    model: type[BaseModel] = Scenario
+    for item in location[:-1]:
+        if isinstance(item, int):
+            continue
+        annotation = model.model_fields[item].annotation
+        inner = getattr(annotation, "__args__", (annotation,))[0]
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            model = inner
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+    return list(model.model_fields)
+
+
+def _describe(error: dict) -> tuple[str, str]:
+    location = tuple(error["loc"])
+    field = _field_path(location) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        name = str(location[-1])
+        allowed = _allowed_fields(location)
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return field, f"unknown field{hint}; allowed: {', '.join(allowed)}"
+    if kind == "missing":
+        return field, "required field is missing"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    if kind == "finite_number":
+        message = "must be a finite number (not NaN or infinity)"
+    if kind == "literal_error":
+        message = f"got {error.get('input')!r}; {message[0].lower()}{message[1:]}"
+    return field, message
+
+
+def _validation_error(source: str, error: ValidationError) -> InputError:
+    problems = [_describe(e) for e in error.errors()]
+    field, problem = problems[0]
+    if len(problems) > 1:
+        problem += "".join(f"\n  {source}: {f}: {p}" for f, p in problems[1:])
+    return InputError(source, field, problem)
+
+
+def scenario_from_dict(document: dict, source: str = "<scenario>") -> Scenario:
+    """Validate a scenario given as a dictionary (the parsed TOML)."""
+    try:
+        scenario = Scenario.model_validate(document)
+    except ValidationError as error:
+        raise _validation_error(source, error) from None
+    check_scenario(scenario, source)
+    return scenario
+
+
+def check_scenario(scenario: Scenario, source: str) -> None:
+    """Checks across fields: the schedule and the parameter names and ranges."""
+    from myokine_sim.model import build_model
+    from myokine_sim.parameters import check_value
+
+    model = build_model()
+    for name, value in scenario.parameters.items():
+        if name.startswith("subject."):
+            raise InputError(source, f"parameters.{name}", "set subject properties in the [subject] table")
+        check_value(model, name, value, source, f"parameters.{name}")
+    try:
+        scenario.schedule()
+    except ScheduleError as error:
+        raise InputError(source, error.field, str(error)) from None
+
+
+def resolve_scenario(name_or_path: str | Path) -> Path:
+    """Path of a shipped scenario (by name) or of a scenario file."""
+    text = str(name_or_path)
+    path = Path(text)
+    if path.suffix == ".toml" or path.parent != Path("."):
+        if not path.is_file():
+            raise InputError(text, None, "scenario file not found")
+        return path
+    shipped = shipped_scenarios()
+    if text not in shipped:
+        close = difflib.get_close_matches(text, list(shipped), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise InputError(
+            text, None, f"unknown scenario; {hint}shipped scenarios: {', '.join(shipped)} (or give a .toml path)"
+        )
+    return shipped[text]
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a shipped scenario by name (``"marathon"``) or a scenario file by path."""
+    path = resolve_scenario(name_or_path)
+    source = str(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(source, None, f"malformed TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise InputError(source, None, "not a UTF-8 text file") from None
+    return scenario_from_dict(document, source)
+
+
+def with_settings(scenario: Scenario, assignments: list[str], source: str = "--set") -> Scenario:
+    """A copy of ``scenario`` with ``dotted.name=value`` assignments applied.
+
+    ``subject.*`` names set the subject; any other name sets a model parameter.
+    """
+    document = scenario.model_dump()
+    for assignment in assignments:
+        name, sep, text = assignment.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(source, assignment, "expected NAME=VALUE, for example plasma_il6.clearance_per_min=0.5")
+        try:
+            value = float(text)
+        except ValueError:
+            raise InputError(source, name, f"value {text.strip()!r} is not a number") from None
+        if name.startswith("subject."):
+            document["subject"][name.removeprefix("subject.")] = value
+        else:
+            document["parameters"][name] = value
+    try:
+        return scenario_from_dict(document, source)
+    except InputError as error:
+        raise InputError(source, error.field, error.problem) from None

@@ -1,0 +1,238 @@
+"""The solver core: integrate a batch of parameter sets through a schedule.
+
+States are laid out as a ``(n_states, batch)`` array and integrated by one
+``scipy.integrate.solve_ivp`` call per schedule segment, restarting exactly
+at every breakpoint (a step in intensity, an infusion switching on or off, a
+bolus). A single run is a batch of one and uses float arithmetic instead of
+NumPy, which is several times faster for one parameter set.
+
+Method. The Jacobian's eigenvalues span 0.8/min (oxygen-uptake kinetics;
+IL-6 clearance 0.4/min, FFA turnover 0.3-0.8/min) down to 1.5e-4/min
+(glycogen resynthesis): a stiffness ratio of ~5000. On a 600-min run an
+explicit Runge-Kutta step is bound by stability (h < ~3.3/0.8 min), not by
+accuracy: RK45 takes about as many steps at rtol 1e-5 as at 1e-6. So the
+default ``"auto"`` method uses LSODA for a single run, which switches to BDF
+with an 18x18 Jacobian and needs about half the time. For a batch, LSODA's
+dense Jacobian would be (18 B)^2, so batches use RK45, whose cost per step is
+one vectorised right-hand side over all members. ``benchmarks/solver_methods.py``
+measures the choice.
+
+Error control per member. scipy's error norm is an RMS over all components;
+over a batch that would let one member's error hide among the others. The
+batched Runge-Kutta classes take the RMS per member and the maximum over
+members, so every member gets the accuracy of a single run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy.integrate import DOP853, RK23, RK45, solve_ivp
+
+from myokine_sim.errors import SimulationError
+from myokine_sim.model import Model
+from myokine_sim.model.inputs import BOLUS_STATES
+from myokine_sim.schedule import Schedule
+
+#: Absolute tolerance as a fraction of each state's typical magnitude.
+ATOL_FRACTION = 1e-6
+#: Undershoots below -NEGATIVE_SLACK * (atol + rtol * |y|max) count as a solver failure.
+NEGATIVE_SLACK = 100.0
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    method: str = "auto"
+    rtol: float = 1e-6
+    atol_fraction: float = ATOL_FRACTION
+    max_step_min: float = 30.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _per_member(base):
+    """A Runge-Kutta class whose error norm is the worst member's RMS error."""
+
+    class PerMember(base):
+        def __init__(self, fun, t0, y0, t_bound, n_states=None, **options):
+            self.n_states = n_states or len(y0)
+            super().__init__(fun, t0, y0, t_bound, **options)
+
+        def _estimate_error_norm(self, K, h, scale):
+            scaled = (self._estimate_error(K, h) / scale).reshape(self.n_states, -1)
+            return float(np.sqrt(np.max(np.mean(scaled * scaled, axis=0))))
+
+    PerMember.__name__ = f"PerMember{base.__name__}"
+    return PerMember
+
+
+_BATCHED_METHODS = {"RK45": _per_member(RK45), "RK23": _per_member(RK23), "DOP853": _per_member(DOP853)}
+METHODS = ("auto", "RK45", "RK23", "DOP853", "BDF", "Radau", "LSODA")
+
+
+def resolved_method(method: str, batch: int) -> str:
+    """The scipy method used for ``method`` and a batch of ``batch`` members."""
+    if method == "auto":
+        return "LSODA" if batch == 1 else "RK45"
+    return method
+
+
+@dataclass
+class BatchSolution:
+    """Trajectories of a batch: ``states[i, b, k]`` is state i of member b at ``time_min[k]``."""
+
+    time_min: np.ndarray
+    states: np.ndarray
+    n_rhs_evaluations: int
+    method: str
+
+
+def output_times(schedule: Schedule, step_min: float) -> np.ndarray:
+    """Regular samples from 0 to the end, plus every breakpoint."""
+    t_end = schedule.t_end_min
+    count = int(np.floor(t_end / step_min + 1e-9))
+    grid = np.arange(count + 1) * step_min
+    return np.unique(np.concatenate([grid[grid <= t_end], schedule.breakpoints]))
+
+
+def integrate(
+    model: Model,
+    parameters: np.ndarray,
+    schedules: Schedule | Sequence[Schedule],
+    times: np.ndarray,
+    settings: SolverSettings = SolverSettings(),
+) -> BatchSolution:
+    """Integrate ``parameters`` (shape ``(batch, n_parameters)``) from rest.
+
+    ``schedules`` is one schedule shared by the batch or one per member. The
+    solver stops at the union of their breakpoints. ``times`` are the output
+    samples; they must include 0 and lie within the schedules' end time.
+    """
+    parameters = np.atleast_2d(np.asarray(parameters, dtype=float))
+    batch, n_params = parameters.shape
+    if n_params != len(model.parameters):
+        raise ValueError(f"expected {len(model.parameters)} parameters per member, got {n_params}")
+    if settings.method not in METHODS:
+        raise ValueError(f"unknown method {settings.method!r}; allowed: {', '.join(METHODS)}")
+    shared = isinstance(schedules, Schedule)
+    schedule_list: list[Schedule] = [schedules] if shared else list(schedules)
+    if not shared and len(schedule_list) != batch:
+        raise ValueError("give one schedule, or one per member")
+    t_end = max(s.t_end_min for s in schedule_list)
+    if any(s.t_end_min != t_end for s in schedule_list):
+        raise ValueError("all schedules of a batch must end at the same time")
+
+    method = resolved_method(settings.method, batch)
+    compiled = model.compiled
+    n_states = len(model.states)
+    single = batch == 1
+
+    # A parameter shared by all members stays a float: cheaper than an array.
+    if single:
+        P: list = [float(v) for v in parameters[0]]
+        K = compiled.constants(P)
+        y = np.array(compiled.rest(P, K), dtype=float).reshape(n_states, 1)
+    else:
+        P = [float(col[0]) if np.all(col == col[0]) else col.copy() for col in parameters.T]
+        K = compiled.batch_constants(P)
+        rest = compiled.batch_rest(P, K)
+        y = np.empty((n_states, batch))
+        for i, value in enumerate(rest):
+            y[i] = value
+
+    scales = np.array([s.scale for s in model.states])
+    atol = np.repeat(settings.atol_fraction * scales, batch)
+    bolus_rows = {kind: model.state_index[state] for kind, state in BOLUS_STATES.items()}
+    breakpoints = sorted({t for s in schedule_list for t in s.breakpoints})
+
+    out = np.empty((n_states, len(times), batch))
+    evaluations = 0
+    times = np.asarray(times, dtype=float)
+
+    for start, end in zip(breakpoints, breakpoints[1:]):
+        # Boluses act at the start of their segment: the output there is post-dose.
+        for member, schedule in enumerate(schedule_list):
+            for bolus in schedule.boluses:
+                if bolus.time_min == start:
+                    target = slice(None) if shared else member
+                    y[bolus_rows[bolus.kind], target] += bolus.amount
+        inputs = _inputs_for(schedule_list, start, single, shared, batch)
+        fun = _rhs(compiled, P, K, inputs, n_states, batch, single)
+        inside = np.nonzero((times >= start) & (times <= end))[0]
+        # Always stop at ``end`` itself: the next segment starts from that state.
+        segment_times = np.union1d(times[inside], [end])
+        solver_options = {"method": method, "rtol": settings.rtol, "atol": atol,
+                          "max_step": settings.max_step_min}
+        if method in _BATCHED_METHODS:
+            solver_options["method"] = _BATCHED_METHODS[method]
+            solver_options["n_states"] = n_states
+        solution = solve_ivp(fun, (start, end), y.ravel(), t_eval=segment_times, **solver_options)
+        evaluations += solution.nfev
+        if solution.status != 0:
+            raise SimulationError(
+                f"the solver failed between {start:g} and {end:g} min ({method}): {solution.message}"
+            )
+        sampled = solution.y.reshape(n_states, batch, -1)
+        _check_finite_and_positive(model, sampled, atol.reshape(n_states, batch), settings.rtol, start, end)
+        np.maximum(sampled, 0.0, out=sampled)
+        y = sampled[:, :, -1].copy()
+        keep = np.searchsorted(segment_times, times[inside])
+        out[:, inside, :] = np.moveaxis(sampled[:, :, keep], 2, 1)
+
+    # Boluses exactly at the end change the final sample only.
+    for member, schedule in enumerate(schedule_list):
+        for bolus in schedule.final_boluses():
+            target = slice(None) if shared else member
+            out[bolus_rows[bolus.kind], -1, target] += bolus.amount
+    return BatchSolution(
+        time_min=times, states=np.moveaxis(out, 2, 1), n_rhs_evaluations=evaluations, method=method
+    )
+
+
+def _inputs_for(schedules, start, single, shared, batch):
+    if shared or single:
+        return [float(v) for v in schedules[0].inputs_at(start)]
+    values = np.array([s.inputs_at(start) for s in schedules], dtype=float)
+    return [float(col[0]) if np.all(col == col[0]) else col for col in values.T]
+
+
+def _rhs(compiled, P, K, U, n_states, batch, single):
+    if single:
+        rhs = compiled.rhs
+        buffer = [0.0] * n_states
+
+        def fun(t, y):
+            return np.array(rhs(y.tolist(), P, K, U, buffer))
+
+        return fun
+
+    rhs = compiled.batch_rhs
+    shape = (n_states, batch)
+
+    def fun(t, y):
+        derivative = np.empty(shape)
+        rhs(y.reshape(shape), P, K, U, derivative)
+        return derivative.reshape(-1)
+
+    return fun
+
+
+def _check_finite_and_positive(model, sampled, atol, rtol, start, end):
+    if not np.all(np.isfinite(sampled)):
+        bad = np.argwhere(~np.isfinite(sampled))[0]
+        raise SimulationError(
+            f"state {model.state_names[bad[0]]} of member {bad[1]} became non-finite "
+            f"between {start:g} and {end:g} min"
+        )
+    # Decays towards zero may undershoot by a few tolerances of the decaying value.
+    magnitude = np.max(np.abs(sampled), axis=2, keepdims=True)
+    floor = -NEGATIVE_SLACK * (atol[:, :, None] + rtol * magnitude)
+    if np.any(sampled < floor):
+        bad = np.argwhere(sampled < floor)[0]
+        raise SimulationError(
+            f"state {model.state_names[bad[0]]} of member {bad[1]} went negative "
+            f"({sampled[tuple(bad)]:.3g}) between {start:g} and {end:g} min"
+        )

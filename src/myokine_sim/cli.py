@@ -60,13 +60,19 @@ def run(
     """Simulate SCENARIO; write timeseries.csv, summary.json, figure.png and manifest.json."""
 
     def action():
-        from myokine_sim.runner import headline, run_scenario
-        from myokine_sim.scenario import load_scenario, resolve_scenario, with_settings
+        from myokine_sim.figure_worker import FigureWorker
 
-        loaded = load_scenario(scenario)
-        if set_:
-            loaded = with_settings(loaded, set_)
-        output = run_scenario(loaded, out, source=str(resolve_scenario(scenario)))
+        worker = FigureWorker()  # draws the figure in parallel with the solve
+        try:
+            from myokine_sim.runner import headline, run_scenario
+            from myokine_sim.scenario import load_scenario, resolve_scenario, with_settings
+
+            loaded = load_scenario(scenario)
+            if set_:
+                loaded = with_settings(loaded, set_)
+            output = run_scenario(loaded, out, source=str(resolve_scenario(scenario)), render_png=worker.render)
+        finally:
+            worker.close()
         typer.echo(f"wrote {output.directory}/ ({', '.join(p.name for p in output.files)})")
         for line in headline(output.result):
             typer.echo(line)
@@ -112,6 +118,28 @@ def params(
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         for row in rows:
             typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4])
+
+    _guarded(action)
+
+
+@app.command("export-sbml")
+def export_sbml(
+    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    out: Path = typer.Option(..., "--out", "-o", help="SBML file to write (e.g. model.xml)."),
+    set_: Optional[List[str]] = typer.Option(
+        None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
+    ),
+) -> None:
+    """Write the model with SCENARIO's schedule as SBML Level 3 Version 2 (needs myokine_sim[sbml])."""
+
+    def action():
+        from myokine_sim.sbml import write_sbml
+        from myokine_sim.scenario import load_scenario, with_settings
+
+        loaded = load_scenario(scenario)
+        if set_:
+            loaded = with_settings(loaded, set_)
+        typer.echo(f"wrote {write_sbml(loaded, out)} (SBML L3V2, scenario {loaded.name})")
 
     _guarded(action)
 

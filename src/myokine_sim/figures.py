@@ -55,8 +55,10 @@ def teaching_figure(result: Result, title: str | None = None):
     import matplotlib
 
     with matplotlib.rc_context(rc):
-        figure = Figure(figsize=(16, 10), dpi=100, layout="constrained")
+        # Fixed margins: a layout engine would redraw the figure several times.
+        figure = Figure(figsize=(16, 10), dpi=100)
         axes = figure.subplots(4, 2, sharex=True)
+        figure.subplots_adjust(left=0.075, right=0.93, bottom=0.06, top=0.92, hspace=0.42, wspace=0.36)
         left, right = axes[:, 0], axes[:, 1]
 
         # Schedule: intensity, with intervention markers.
@@ -111,7 +113,7 @@ def teaching_figure(result: Result, title: str | None = None):
             [("il1ra_pg_ml", "IL-1ra"), ("il10_pg_ml", "IL-10"), ("tnf_alpha_pg_ml", "TNF-alpha")],
             "Plasma (pg/mL)", log=True,
         )
-        ax.legend(loc="upper right", frameon=False, ncols=3)
+        ax.legend(loc="best", frameon=False, ncols=3)
         ax.set_title("Anti-inflammatory cytokines and TNF-alpha")
 
         ax = right[2]
@@ -123,14 +125,13 @@ def teaching_figure(result: Result, title: str | None = None):
         ax = right[3]
         _summary_panel(ax, result)
 
-        for ax in axes.flat:
+        for ax in axes.flat[:-1]:
             _shade_exercise(ax, result)
             ax.grid(True, color="0.8", linewidth=0.6)
             ax.margins(x=0)
-        for ax in axes[-1]:
+        for ax in (left[3], right[2]):
             ax.set_xlabel("Time (min)")
             ax.tick_params(labelbottom=True)
-        right[3].set_xlabel("")
         figure.suptitle(title or f"myokine_sim: {result.scenario_name}  (grey bands: exercise)", fontsize=16)
     return figure
 

@@ -19,19 +19,22 @@ class RunOutput:
     files: list[Path]
 
 
-def run_scenario(scenario: Scenario, out_dir: Path | None = None, source: str | None = None) -> RunOutput:
+def run_scenario(
+    scenario: Scenario, out_dir: Path | None = None, source: str | None = None, render_png=None
+) -> RunOutput:
     """Simulate ``scenario`` and write timeseries.csv, summary.json, figure.png and manifest.json.
 
     Everything is computed before the folder is touched; each file is written
     atomically, and a new folder is removed again if writing fails.
+    ``render_png(result)`` draws the figure (default: in this process).
     """
-    from myokine_sim.figures import figure_png, teaching_figure
+    from myokine_sim.figure_worker import render_in_process
     from myokine_sim.simulation import simulate
 
     result = simulate(scenario)
     csv_text = result.to_csv_text()
     summary = result.summary()
-    png = figure_png(teaching_figure(result))
+    png = (render_png or render_in_process)(result)
 
     directory = Path(out_dir) if out_dir is not None else Path("out") / scenario.name
     with output_directory(directory):

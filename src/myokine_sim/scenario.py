@@ -102,13 +102,13 @@ class Carbohydrate(_Table):
 
 
 class IL6Infusion(_Table):
-    start_min: float = Field(0.0, ge=0.0)
-    duration_min: float = Field(180.0, gt=0.0, le=2880.0)
+    start_min: float = Field(0.0, ge=0.0, description="Start of the infusion")
+    duration_min: float = Field(180.0, gt=0.0, le=2880.0, description="Length of the infusion")
     rate_ug_per_h: float = Field(5.0, gt=0.0, le=100.0, description="rhIL-6 infusion rate (ug/h)")
 
 
 class Endotoxin(_Table):
-    time_min: float = Field(0.0, ge=0.0)
+    time_min: float = Field(0.0, ge=0.0, description="Time of the bolus")
     dose_ng_per_kg: float = Field(0.06, gt=0.0, le=4.0, description="Intravenous LPS bolus (ng/kg)")
 
 
@@ -122,15 +122,15 @@ class Simulation(_Table):
 
 
 class Scenario(_Table):
-    name: str = Field(min_length=1)
-    description: str = ""
-    subject: Subject = Field(default_factory=Subject)
-    exercise: list[Exercise] = Field(default_factory=list)
-    carbohydrate: list[Carbohydrate] = Field(default_factory=list)
-    il6_infusion: list[IL6Infusion] = Field(default_factory=list)
-    endotoxin: list[Endotoxin] = Field(default_factory=list)
-    parameters: dict[str, float] = Field(default_factory=dict)
-    simulation: Simulation = Field(default_factory=Simulation)
+    name: str = Field(min_length=1, description="Scenario name; names the default output folder")
+    description: str = Field("", description="One line for `myokine list`")
+    subject: Subject = Field(default_factory=Subject, description="The subject (defaults below)")
+    exercise: list[Exercise] = Field(default_factory=list, description="Exercise bouts")
+    carbohydrate: list[Carbohydrate] = Field(default_factory=list, description="Carbohydrate drinks")
+    il6_infusion: list[IL6Infusion] = Field(default_factory=list, description="rhIL-6 infusions")
+    endotoxin: list[Endotoxin] = Field(default_factory=list, description="Intravenous endotoxin boluses")
+    parameters: dict[str, float] = Field(default_factory=dict, description="Model parameter overrides by dotted name")
+    simulation: Simulation = Field(default_factory=Simulation, description="End time, sampling and solver settings")
 
     @field_validator("parameters", mode="before")
     @classmethod

@@ -1,0 +1,94 @@
+"""Render the teaching figure in a forked process, overlapping start-up work.
+
+Importing matplotlib and drawing take about as long as importing SciPy and
+solving. ``myokine run`` forks this worker first; the child imports matplotlib
+while the parent imports the solver stack and integrates, then draws the
+figure while the parent writes the tables. Where ``fork`` is unavailable, or
+the worker fails, the figure is drawn in-process instead.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def render_in_process(result) -> bytes:
+    from myokine_sim.figures import figure_png, teaching_figure
+
+    return figure_png(teaching_figure(result))
+
+
+class FigureWorker:
+    """``render(result)`` returns PNG bytes; ``close()`` ends an unused worker."""
+
+    def __init__(self) -> None:
+        self.pid: int | None = None
+        if not hasattr(os, "fork"):
+            return
+        to_child_read, self._to_child = os.pipe()
+        self._from_child, from_child_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which leaves through os._exit
+            os.close(self._to_child)
+            os.close(self._from_child)
+            status = 1
+            try:
+                from myokine_sim import figures  # noqa: F401 - preload while the parent works
+                import matplotlib.backends.backend_agg  # noqa: F401
+                import matplotlib.figure  # noqa: F401
+
+                request = _read_all(to_child_read)
+                if request:
+                    _write_all(from_child_write, render_in_process(pickle.loads(request)))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(to_child_read)
+        os.close(from_child_write)
+        self.pid = pid
+
+    def render(self, result) -> bytes:
+        if self.pid is None:
+            return render_in_process(result)
+        try:
+            _write_all(self._to_child, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            os.close(self._to_child)
+            png = _read_all(self._from_child)
+        except OSError:
+            png = b""
+        finally:
+            status = self._reap()
+        return png if status == 0 and png else render_in_process(result)
+
+    def close(self) -> None:
+        if self.pid is not None:
+            for fd in (self._to_child, self._from_child):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self._reap()
+
+    def _reap(self) -> int:
+        pid, self.pid = self.pid, None
+        for fd in (self._from_child,):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status)

@@ -1,0 +1,451 @@
+"""Export the model and a scenario's schedule as SBML Level 3 Version 2.
+
+The export is generated from the same expression trees the solver compiles
+(``model.derivatives``, ``model.variables``, ``model.rest``), printed with
+``expr.to_infix``; nothing is written out by hand. See ``docs/sbml.md``.
+
+Layout of the exported model (time unit: minute):
+
+* every model parameter is a constant SBML parameter with its unit;
+* every state is a non-constant parameter with a rate rule and an initial
+  assignment from the exact resting steady state (so it follows parameter
+  changes);
+* every algebraic variable is a parameter with an assignment rule, and
+  ``time_min`` is assigned the simulation time;
+* every input is a parameter holding its value at time 0 and changed by one
+  event per breakpoint, which also adds that instant's boluses to their states.
+
+SBML ids: a name's dots become double underscores
+(``plasma_il6.clearance_per_min`` -> ``plasma_il6__clearance_per_min``); the
+original name is kept in the element's ``name`` attribute. States, inputs and
+algebraic variables have no dots, so their ids equal the timeseries.csv column
+names.
+
+python-libsbml is an optional extra (``pip install 'myokine_sim[sbml]'``) and is
+imported only inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from myokine_sim.errors import InputError, MyokineError
+from myokine_sim.expr import Expr, Num, to_infix
+from myokine_sim.model import Model, build_model
+from myokine_sim.model.inputs import BOLUS_STATES
+from myokine_sim.scenario import Scenario
+from myokine_sim.schedule import Schedule
+
+SBML_LEVEL = 3
+SBML_VERSION = 2
+#: Namespace of the per-element annotation that names each quantity and its role.
+ANNOTATION_NAMESPACE = "urn:myokine-sim:sbml:quantity:1"
+ANNOTATION_PREFIX = "myokine"
+#: SBO:0000002, "quantitative systems description parameter".
+SBO_PARAMETER = 2
+#: Id of the parameter assigned the simulation time (the ``time_min`` column).
+TIME_ID = "time_min"
+#: The model's time unit.
+TIME_UNIT = "min"
+
+_SID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def sbml_id(name: str) -> str:
+    """The SBML id of a model name: dots become double underscores."""
+    return name.replace(".", "__")
+
+
+def sbml_ids(model: Model) -> dict[str, str]:
+    """SBML id of every state, parameter, input and algebraic variable, by name.
+
+    Raises ``ValueError`` if a name does not map to a valid, unique SId.
+    """
+    names = (*model.state_names, *model.parameter_names, *model.input_names, *model.variables)
+    ids = {name: sbml_id(name) for name in names}
+    seen: dict[str, str] = {TIME_ID: TIME_ID}
+    for name, sid in ids.items():
+        if not _SID.fullmatch(sid):
+            raise ValueError(f"{name!r} does not map to a valid SBML id ({sid!r})")
+        if sid in seen:
+            raise ValueError(f"{name!r} and {seen[sid]!r} map to the same SBML id {sid!r}")
+        seen[sid] = name
+    return ids
+
+
+# ----------------------------------------------------------------------- units
+
+#: Unit symbols used by the model: SBML base unit kind, scale (power of ten), multiplier.
+_UNIT_ATOMS: dict[str, tuple[str, int, float]] = {
+    "min": ("second", 0, 60.0),
+    "kg": ("gram", 3, 1.0),
+    "g": ("gram", 0, 1.0),
+    "mg": ("gram", -3, 1.0),
+    "ug": ("gram", -6, 1.0),
+    "ng": ("gram", -9, 1.0),
+    "pg": ("gram", -12, 1.0),
+    "mmol": ("mole", -3, 1.0),
+    "umol": ("mole", -6, 1.0),
+    "L": ("litre", 0, 1.0),
+    "mL": ("litre", -3, 1.0),
+    "1": ("dimensionless", 0, 1.0),
+    "fold": ("dimensionless", 0, 1.0),
+    "legs": ("dimensionless", 0, 1.0),
+    # Percent of the subject's maximal oxygen uptake: a ratio.
+    "%VO2max": ("dimensionless", 0, 0.01),
+    # "kg dw" is kilogram dry weight: the qualifier names the basis, not a unit.
+    "dw": ("dimensionless", 0, 1.0),
+}
+_NUMBER_PREFIX = re.compile(r"(\d+(?:\.\d+)?)([A-Za-z%].*)")
+
+
+@dataclass(frozen=True)
+class UnitFactor:
+    """One factor ``(multiplier * 10**scale * kind) ** exponent`` of a unit."""
+
+    kind: str
+    exponent: int
+    scale: int
+    multiplier: float
+
+
+def parse_unit(text: str) -> list[UnitFactor]:
+    """Factors of a unit string such as ``"mmol/kg dw/min"`` or ``"1/(ng/kg)/min"``.
+
+    ``/`` divides by the next term, spaces multiply, parentheses group, and a
+    number before a symbol (``100g``) multiplies it. Dimensionless factors are
+    dropped unless they carry a multiplier; factors of one kind, scale and
+    multiplier are merged. An empty list means dimensionless.
+    """
+    exponents: dict[tuple[str, int, float], int] = {}
+    for key, exponent in _unit_terms(text.strip(), 1, text):
+        exponents[key] = exponents.get(key, 0) + exponent
+    return [
+        UnitFactor(kind, exponent, scale, multiplier)
+        for (kind, scale, multiplier), exponent in exponents.items()
+        if exponent != 0 and not (kind == "dimensionless" and multiplier == 1.0)
+    ]
+
+
+def _unit_terms(text: str, sign: int, whole: str) -> list[tuple[tuple[str, int, float], int]]:
+    terms: list[tuple[tuple[str, int, float], int]] = []
+    for position, part in enumerate(_split_top_level(text, whole)):
+        part_sign = sign if position == 0 else -sign
+        if part.startswith("(") and part.endswith(")"):
+            terms += _unit_terms(part[1:-1], part_sign, whole)
+            continue
+        for token in part.split():
+            terms.append((_unit_atom(token, whole), part_sign))
+    return terms
+
+
+def _split_top_level(text: str, whole: str) -> list[str]:
+    """Split at ``/`` outside parentheses."""
+    parts, depth, current = [], 0, ""
+    for character in text:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth < 0:
+            raise ValueError(f"unbalanced parentheses in unit {whole!r}")
+        if character == "/" and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += character
+    parts.append(current.strip())
+    if depth != 0 or any(not part for part in parts):
+        raise ValueError(f"cannot parse unit {whole!r}")
+    return parts
+
+
+def _unit_atom(token: str, whole: str) -> tuple[str, int, float]:
+    if token in _UNIT_ATOMS:
+        return _UNIT_ATOMS[token]
+    prefixed = _NUMBER_PREFIX.fullmatch(token)
+    if prefixed and prefixed.group(2) in _UNIT_ATOMS:
+        kind, scale, multiplier = _UNIT_ATOMS[prefixed.group(2)]
+        return kind, scale, multiplier * float(prefixed.group(1))
+    raise ValueError(f"unknown unit symbol {token!r} in {whole!r}; add it to sbml._UNIT_ATOMS")
+
+
+def unit_id(text: str) -> str:
+    """SBML UnitSId of a unit string (``"1/min"`` -> ``per_min``, ``"1"`` -> ``dimensionless``)."""
+    if not parse_unit(text):
+        return "dimensionless"
+    sid = re.sub(r"^1/", "per_", text.strip())
+    sid = sid.replace("(", "").replace(")", "").replace("%", "pct_").replace("/", "_per_")
+    sid = re.sub(r"[^A-Za-z0-9_]+", "_", sid).strip("_")
+    return sid if not sid[0].isdigit() else f"u_{sid}"
+
+
+# --------------------------------------------------------------------- export
+
+
+def _libsbml():
+    try:
+        import libsbml
+    except ImportError:
+        raise MyokineError(
+            "SBML export needs python-libsbml, which is not installed; "
+            "install the extra with: pip install 'myokine_sim[sbml]'"
+        ) from None
+    return libsbml
+
+
+def build_document(scenario: Scenario, parameters: dict[str, float] | None = None):
+    """The ``libsbml.SBMLDocument`` of the model with ``scenario``'s schedule.
+
+    Parameter values are the scenario's (defaults, parameter set, subject,
+    ``[parameters]``), then ``parameters``.
+    """
+    from myokine_sim.simulation import resolve_parameters
+
+    libsbml = _libsbml()
+    model = build_model()
+    values = resolve_parameters(scenario, parameters, model)
+    ids = sbml_ids(model)
+    schedule = scenario.schedule()
+
+    document = libsbml.SBMLDocument(SBML_LEVEL, SBML_VERSION)
+    sbml = document.createModel()
+    _check(sbml.setId(_model_id(scenario.name)), "model id")
+    sbml.setName(scenario.description or scenario.name)
+    sbml.setNotes(_notes(
+        f"myokine_sim model with the schedule of scenario {scenario.name!r}.",
+        "Time is in minutes. SBML ids are the model's names with '.' replaced by '__'; "
+        "the name attribute keeps the original name.",
+    ))
+    _add_units(libsbml, sbml, model)
+    _check(sbml.setTimeUnits(unit_id(TIME_UNIT)), "time units")
+
+    compiled = model.compiled
+    vector = [values[name] for name in model.parameter_names]
+    resting = compiled.rest(vector, compiled.constants(vector))
+
+    for parameter in model.parameters:
+        element = _parameter(sbml, ids[parameter.name], parameter.name, parameter.unit, constant=True)
+        element.setValue(values[parameter.name])
+        element.setSBOTerm(SBO_PARAMETER)
+        element.setNotes(_notes(
+            parameter.description,
+            f"Unit: {parameter.unit}. Plausible range: {parameter.lower:g} to {parameter.upper:g}.",
+            f"Source: {parameter.source}",
+        ))
+        _annotate(element, parameter.name, "parameter", parameter.unit)
+
+    for state, rest_value in zip(model.states, resting):
+        element = _parameter(sbml, ids[state.name], state.name, state.unit, constant=False)
+        # The numeric resting value for tools that ignore initial assignments.
+        element.setValue(float(rest_value))
+        element.setNotes(_notes(state.description, f"State variable (unit: {state.unit})."))
+        _annotate(element, state.name, "state", state.unit)
+        _initial_assignment(libsbml, sbml, ids[state.name], model.rest[state.name], state.unit, ids)
+        rule = sbml.createRateRule()
+        _check(rule.setVariable(ids[state.name]), state.name)
+        _check(rule.setMath(_math(libsbml, model.derivatives[state.name], ids)), state.name)
+
+    for quantity, initial in zip(model.inputs, schedule.inputs_at(0.0)):
+        element = _parameter(sbml, ids[quantity.name], quantity.name, quantity.unit, constant=False)
+        element.setValue(initial)
+        element.setSBOTerm(SBO_PARAMETER)
+        element.setNotes(_notes(quantity.description, f"Input set by the schedule's events (unit: {quantity.unit})."))
+        _annotate(element, quantity.name, "input", quantity.unit)
+
+    for name, expr in model.variables.items():
+        unit = model.units[name]
+        element = _parameter(sbml, ids[name], name, unit, constant=False)
+        element.setNotes(_notes(model.descriptions[name], f"Algebraic variable (unit: {unit})."))
+        _annotate(element, name, "variable", unit)
+        rule = sbml.createAssignmentRule()
+        _check(rule.setVariable(ids[name]), name)
+        _check(rule.setMath(_math(libsbml, expr, ids)), name)
+
+    clock = _parameter(sbml, TIME_ID, TIME_ID, TIME_UNIT, constant=False)
+    clock.setNotes(_notes("Simulation time (the time_min column of timeseries.csv)."))
+    _annotate(clock, TIME_ID, "time", TIME_UNIT)
+    rule = sbml.createAssignmentRule()
+    _check(rule.setVariable(TIME_ID), TIME_ID)
+    _check(rule.setMath(_parse(libsbml, "time")), TIME_ID)
+
+    _add_events(libsbml, sbml, model, schedule, ids)
+    return document
+
+
+def consistency_problems(document) -> tuple[list[str], list[str]]:
+    """Run libsbml's ``checkConsistency``; returns (errors, warnings) as messages."""
+    libsbml = _libsbml()
+    document.checkConsistency()
+    errors, warnings = [], []
+    for index in range(document.getNumErrors()):
+        problem = document.getError(index)
+        message = f"{problem.getCategoryAsString()} {problem.getErrorId()}: {problem.getMessage().strip()}"
+        if problem.getSeverity() >= libsbml.LIBSBML_SEV_ERROR:
+            errors.append(message)
+        else:
+            warnings.append(message)
+    return errors, warnings
+
+
+def export_sbml(scenario: Scenario, parameters: dict[str, float] | None = None) -> str:
+    """SBML text of the model with ``scenario``'s schedule; raises if libsbml finds errors."""
+    libsbml = _libsbml()
+    document = build_document(scenario, parameters)
+    errors, _ = consistency_problems(document)
+    if errors:
+        raise MyokineError("the SBML export failed libsbml's consistency check:\n  " + "\n  ".join(errors))
+    return libsbml.writeSBMLToString(document)
+
+
+def write_sbml(scenario: Scenario, path: Path, parameters: dict[str, float] | None = None) -> Path:
+    """Write the export atomically to ``path``; an unwritable path raises ``InputError``."""
+    from myokine_sim.io import write_text_atomic
+
+    text = export_sbml(scenario, parameters)
+    path = Path(path)
+    try:
+        write_text_atomic(path, text)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename and str(error.filename) != str(path) else ""
+        raise InputError(str(path), None, f"cannot write the SBML file: {where}{error.strerror or error}") from None
+    return path
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def _check(status: int, what: str) -> None:
+    """libsbml setters return a status code instead of raising."""
+    if status != 0:
+        raise MyokineError(f"libsbml rejected {what} (status {status})")
+
+
+def _model_id(scenario_name: str) -> str:
+    return "myokine_" + re.sub(r"[^A-Za-z0-9_]", "_", scenario_name)
+
+
+def _parse(libsbml, formula: str):
+    math = libsbml.parseL3Formula(formula)
+    if math is None:
+        raise MyokineError(f"libsbml cannot parse {formula!r}: {libsbml.getLastParseL3Error()}")
+    return math
+
+
+def _math(libsbml, expr: Expr, ids: dict[str, str]):
+    return _parse(libsbml, to_infix(expr, ids))
+
+
+def _parameter(sbml, sid: str, name: str, unit: str, constant: bool):
+    element = sbml.createParameter()
+    _check(element.setId(sid), f"id {sid!r}")
+    element.setName(name)
+    element.setConstant(constant)
+    _check(element.setUnits(unit_id(unit)), f"units of {name!r}")
+    return element
+
+
+def _initial_assignment(libsbml, sbml, sid: str, expr: Expr, unit: str, ids: dict[str, str]) -> None:
+    assignment = sbml.createInitialAssignment()
+    _check(assignment.setSymbol(sid), sid)
+    math = _math(libsbml, expr, ids)
+    if isinstance(expr, Num):
+        # A constant resting value is in its state's unit; saying so lets libsbml check it.
+        _number_units(math, unit_id(unit))
+    _check(assignment.setMath(math), sid)
+
+
+def _number_units(math, unit: str):
+    """Declare ``unit`` on every number in ``math`` (all of them are in that unit)."""
+    pending = [math]
+    while pending:
+        node = pending.pop()
+        if node.isNumber():
+            _check(node.setUnits(unit), f"units {unit!r} of a number")
+        pending.extend(node.getChild(i) for i in range(node.getNumChildren()))
+    return math
+
+
+def _notes(*paragraphs: str) -> str:
+    body = "".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs if text)
+    return f'<body xmlns="{_XHTML}">{body}</body>'
+
+
+def _annotate(element, name: str, role: str, unit: str) -> None:
+    annotation = (
+        f"<{ANNOTATION_PREFIX}:quantity xmlns:{ANNOTATION_PREFIX}={quoteattr(ANNOTATION_NAMESPACE)} "
+        f"name={quoteattr(name)} role={quoteattr(role)} unit={quoteattr(unit)}/>"
+    )
+    _check(element.setAnnotation(annotation), f"annotation of {name!r}")
+
+
+def _add_units(libsbml, sbml, model: Model) -> None:
+    defined = set()
+    for text in sorted(set(model.units.values()) | {TIME_UNIT}):
+        sid = unit_id(text)
+        if sid in defined or sid == "dimensionless":
+            continue
+        definition = sbml.createUnitDefinition()
+        _check(definition.setId(sid), f"unit {text!r}")
+        definition.setName(text)
+        for factor in parse_unit(text):
+            _add_factor(libsbml, definition, factor)
+        defined.add(sid)
+
+
+def _add_factor(libsbml, definition, factor: UnitFactor) -> None:
+    unit = definition.createUnit()
+    _check(unit.setKind(libsbml.UnitKind_forName(factor.kind)), f"unit kind {factor.kind!r}")
+    unit.setExponent(factor.exponent)
+    unit.setScale(factor.scale)
+    unit.setMultiplier(factor.multiplier)
+
+
+def _add_events(libsbml, sbml, model: Model, schedule: Schedule, ids: dict[str, str]) -> None:
+    """One event per breakpoint where an input changes or a bolus acts."""
+    previous = schedule.inputs_at(0.0)
+    for time in schedule.breakpoints:
+        current = schedule.inputs_at(time)
+        changed = [
+            (name, value) for name, value, before in zip(model.input_names, current, previous) if value != before
+        ]
+        boluses = [b for b in schedule.boluses if b.time_min == time]
+        previous = current
+        if not changed and not boluses:
+            continue
+        event = sbml.createEvent()
+        _check(event.setId(f"event_{sbml.getNumEvents() - 1}"), "event id")
+        event.setName(_event_label(schedule, time))
+        event.setUseValuesFromTriggerTime(True)
+        trigger = event.createTrigger()
+        # initialValue false: an event at time 0 fires at the start (a dose at 0 is in the first sample).
+        trigger.setInitialValue(False)
+        trigger.setPersistent(True)
+        trigger_math = _number_units(_parse(libsbml, f"time >= {float(time)!r}"), unit_id(TIME_UNIT))
+        _check(trigger.setMath(trigger_math), "event trigger")
+        for name, value in changed:
+            _event_assignment(libsbml, event, ids[name], repr(float(value)), model.units[name])
+        for bolus in boluses:
+            state = BOLUS_STATES[bolus.kind]
+            target = ids[state]
+            _event_assignment(libsbml, event, target, f"{target} + {float(bolus.amount)!r}", model.units[state])
+
+
+def _event_assignment(libsbml, event, variable: str, formula: str, unit: str) -> None:
+    assignment = event.createEventAssignment()
+    _check(assignment.setVariable(variable), variable)
+    _check(assignment.setMath(_number_units(_parse(libsbml, formula), unit_id(unit))), variable)
+
+
+def _event_label(schedule: Schedule, time: float) -> str:
+    """What happens at ``time``, from the schedule's labels."""
+    happenings = []
+    for item in (*schedule.bouts, *schedule.infusions):
+        if item.start_min == time:
+            happenings.append(f"{item.label} starts")
+        if item.end_min == time:
+            happenings.append(f"{item.label} ends")
+    happenings += [b.label for b in schedule.boluses if b.time_min == time]
+    return f"t = {time:g} min: " + "; ".join(happenings)

@@ -1,0 +1,104 @@
+"""Reduced cases with closed-form solutions.
+
+Each case switches on one input from rest, so that only a linear part of the
+model moves; the simulated trajectory must match the closed form within the
+solver's tolerances (error normalised by atol + rtol |y|, as in scipy's tests).
+"""
+
+import numpy as np
+import pytest
+
+import myokine_sim as ms
+from myokine_sim.scenario import scenario_from_dict
+from myokine_sim.solver import ATOL_FRACTION, SolverSettings
+
+from conftest import normalised_error
+
+RTOL = 1e-6
+#: Normalised errors of a correct integration stay O(1); scipy's own tests use 5.
+LIMIT = 5.0
+
+
+def run(document, method="auto"):
+    scenario = scenario_from_dict({"name": "reduced", **document}, "test")
+    return ms.simulate(scenario, settings=SolverSettings(method=method, rtol=RTOL))
+
+
+def atol_of(model, state):
+    return ATOL_FRACTION * model.states[model.state_index[state]].scale
+
+
+@pytest.mark.parametrize("method", ["auto", "RK45", "Radau"])
+def test_plasma_il6_under_constant_infusion_matches_first_order_kinetics(model, method):
+    start, duration, rate_ug_h = 30.0, 120.0, 6.0
+    result = run({"il6_infusion": [{"start_min": start, "duration_min": duration, "rate_ug_per_h": rate_ug_h}],
+                  "simulation": {"t_end_min": 300.0}}, method)
+    p = result.parameters
+    k = p["plasma_il6.clearance_per_min"]
+    volume = p["plasma_il6.volume_l_per_kg"] * p["subject.body_mass_kg"]
+    baseline = p["plasma_il6.baseline_pg_ml"]
+    plateau_rise = rate_ug_h * 1000.0 / 60.0 / (k * volume)  # ng/min / (L/min) = pg/mL
+    t = result.time_min
+    during = np.clip(t - start, 0.0, duration)
+    rise_at_stop = plateau_rise * (1.0 - np.exp(-k * duration))
+    expected = np.where(
+        t < start + duration,
+        baseline + plateau_rise * (1.0 - np.exp(-k * during)),
+        baseline + rise_at_stop * np.exp(-k * (t - start - duration)),
+    )
+    error = normalised_error(result["plasma_il6_pg_ml"], expected, RTOL, atol_of(model, "plasma_il6_pg_ml"))
+    assert error.max() < LIMIT
+
+
+def test_tissue_exposure_follows_the_two_compartment_closed_form(model):
+    start = 10.0
+    result = run({"il6_infusion": [{"start_min": start, "duration_min": 400.0, "rate_ug_per_h": 3.0}],
+                  "simulation": {"t_end_min": 410.0}})
+    p = result.parameters
+    k = p["plasma_il6.clearance_per_min"]
+    k_effect = p["plasma_il6.effect_rate_per_min"]
+    volume = p["plasma_il6.volume_l_per_kg"] * p["subject.body_mass_kg"]
+    rise = 3.0 * 1000.0 / 60.0 / (k * volume)
+    tau = np.clip(result.time_min - start, 0.0, None)
+    expected = p["plasma_il6.baseline_pg_ml"] + rise * (
+        1.0 - np.exp(-k_effect * tau) - k_effect / (k_effect - k) * (np.exp(-k * tau) - np.exp(-k_effect * tau))
+    )
+    error = normalised_error(result["il6_exposure_pg_ml"], expected, RTOL, atol_of(model, "il6_exposure_pg_ml"))
+    assert error.max() < LIMIT
+
+
+def test_oxygen_uptake_is_a_first_order_lag_of_intensity(model):
+    result = run({"exercise": [{"start_min": 20.0, "duration_min": 40.0, "intensity_pct_vo2max": 80.0}],
+                  "simulation": {"t_end_min": 120.0}})
+    k = result.parameters["exercise.vo2_rate_per_min"]
+    t = result.time_min
+    on = np.clip(t - 20.0, 0.0, 40.0)
+    at_stop = 80.0 * (1.0 - np.exp(-k * 40.0))
+    expected = np.where(t < 60.0, 80.0 * (1.0 - np.exp(-k * on)), at_stop * np.exp(-k * (t - 60.0)))
+    error = normalised_error(result["exercise_vo2_pct_vo2max"], expected, RTOL, atol_of(model, "exercise_vo2_pct_vo2max"))
+    assert error.max() < LIMIT
+
+
+def test_a_drink_empties_from_the_gut_exponentially(model):
+    result = run({"carbohydrate": [{"start_min": 15.0, "grams": 40.0}], "simulation": {"t_end_min": 200.0}})
+    k = result.parameters["carbohydrate.absorption_rate_per_min"]
+    t = result.time_min
+    expected = np.where(t >= 15.0, 40.0 * np.exp(-k * (t - 15.0)), 0.0)
+    error = normalised_error(result["gut_carbohydrate_g"], expected, RTOL, atol_of(model, "gut_carbohydrate_g"))
+    assert error.max() < LIMIT
+
+
+def test_endotoxin_and_monocyte_activation_follow_the_bateman_function(model):
+    dose = 0.06
+    result = run({"endotoxin": [{"time_min": 30.0, "dose_ng_per_kg": dose}], "simulation": {"t_end_min": 400.0}})
+    p = result.parameters
+    k_clear = p["endotoxin.clearance_per_min"]
+    k_off = p["endotoxin.deactivation_per_min"]
+    gain = p["endotoxin.activation_per_ng_kg_min"]
+    tau = np.clip(result.time_min - 30.0, 0.0, None)
+    endotoxin = np.where(result.time_min >= 30.0, dose * np.exp(-k_clear * tau), 0.0)
+    activation = gain * dose * (np.exp(-k_clear * tau) - np.exp(-k_off * tau)) / (k_off - k_clear)
+    assert normalised_error(result["plasma_endotoxin_ng_kg"], endotoxin, RTOL,
+                            atol_of(model, "plasma_endotoxin_ng_kg")).max() < LIMIT
+    assert normalised_error(result["monocyte_activation_rel"], activation, RTOL,
+                            atol_of(model, "monocyte_activation_rel")).max() < LIMIT

@@ -1,0 +1,56 @@
+"""The protocol object: [start, end) semantics, repeats, overlaps, breakpoints."""
+
+import pytest
+
+from myokine_sim.schedule import Bolus, Bout, Infusion, Schedule, ScheduleError
+
+
+def bout(start, end, intensity=60.0, modality="cycling", label="bout"):
+    return Bout(start, end, intensity, modality, label)
+
+
+def test_intervals_are_closed_at_the_start_and_open_at_the_end():
+    schedule = Schedule((bout(10.0, 20.0),), (Infusion(5.0, 15.0, 50.0, "inf"),), (), 30.0)
+    names = ["intensity_pct_vo2max", "knee_extension_legs", "whole_leg_exercise", "il6_infusion_ng_min"]
+    at = lambda t: dict(zip(names, schedule.inputs_at(t)))  # noqa: E731
+    assert at(10.0)["intensity_pct_vo2max"] == 60.0
+    assert at(19.999)["intensity_pct_vo2max"] == 60.0
+    assert at(20.0)["intensity_pct_vo2max"] == 0.0
+    assert at(5.0)["il6_infusion_ng_min"] == 50.0 and at(15.0)["il6_infusion_ng_min"] == 0.0
+
+
+def test_working_muscle_is_remembered_after_the_bout():
+    schedule = Schedule((bout(0.0, 10.0, modality="knee_extension_one_leg"), bout(20.0, 30.0, modality="running")),
+                        (), (), 60.0)
+    assert schedule.inputs_at(15.0)[1:3] == (1.0, 0.0)
+    assert schedule.inputs_at(45.0)[1:3] == (0.0, 1.0)
+
+
+def test_touching_intervals_are_allowed_and_overlaps_rejected():
+    Schedule((bout(0.0, 10.0), bout(10.0, 20.0)), (), (), 30.0)
+    with pytest.raises(ScheduleError, match="overlaps"):
+        Schedule((bout(0.0, 10.0, label="a"), bout(9.5, 20.0, label="b")), (), (), 30.0)
+    with pytest.raises(ScheduleError, match="overlaps"):
+        Schedule((), (Infusion(0.0, 10.0, 1.0, "x"), Infusion(5.0, 8.0, 1.0, "y")), (), 30.0)
+
+
+def test_two_doses_of_one_kind_at_one_instant_are_rejected():
+    with pytest.raises(ScheduleError, match="coincides"):
+        Schedule((), (), (Bolus(5.0, "endotoxin", 0.06, "a"), Bolus(5.0, "endotoxin", 0.06, "b")), 30.0)
+
+
+def test_end_before_the_last_event_is_rejected():
+    with pytest.raises(ScheduleError) as error:
+        Schedule((bout(0.0, 60.0),), (), (), 45.0)
+    assert error.value.field == "simulation.t_end_min"
+
+
+def test_breakpoints_are_sorted_unique_and_span_the_run():
+    schedule = Schedule(
+        (bout(10.0, 20.0), bout(20.0, 25.0)), (Infusion(15.0, 40.0, 1.0, "i"),),
+        (Bolus(17.5, "carbohydrate", 10.0, "d"),), 50.0,
+    )
+    assert schedule.breakpoints == [0.0, 10.0, 15.0, 17.5, 20.0, 25.0, 40.0, 50.0]
+    segments = schedule.segments()
+    assert [s.start_min for s in segments] == schedule.breakpoints[:-1]
+    assert [b.label for s in segments for b in s.boluses] == ["d"]

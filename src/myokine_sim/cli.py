@@ -41,6 +41,9 @@ def _guarded(action):
         _fail(str(error), EXIT_FAILURE)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except BrokenPipeError:  # the reader went away (``myokine list | head``): nothing left to say
+        sys.stderr.close()
+        raise typer.Exit(0)
     except OSError as error:
         _fail(f"{error.filename or ''}: {error.strerror or error}", EXIT_FAILURE)
     except Exception as error:  # noqa: BLE001 - the contract asks for no tracebacks

@@ -66,29 +66,26 @@ class FigureWorker:
             return render_in_process(result)
         try:
             _write_all(self._to_child, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-            os.close(self._to_child)
+            self._close_input()
             png = _read_all(self._from_child)
         except OSError:
             png = b""
-        finally:
-            status = self._reap()
+        status = self._finish()
         return png if status == 0 and png else render_in_process(result)
 
     def close(self) -> None:
+        """End the worker if it is still waiting (bad input stopped the run early)."""
         if self.pid is not None:
-            for fd in (self._to_child, self._from_child):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-            self._reap()
+            self._finish()
 
-    def _reap(self) -> int:
+    def _close_input(self) -> None:
+        if self._to_child >= 0:
+            os.close(self._to_child)
+            self._to_child = -1  # never close a number the OS may have reused
+
+    def _finish(self) -> int:
+        self._close_input()  # end of input: an idle child exits
+        os.close(self._from_child)
         pid, self.pid = self.pid, None
-        for fd in (self._from_child,):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
         _, status = os.waitpid(pid, 0)
         return os.waitstatus_to_exitcode(status)

@@ -78,7 +78,7 @@ def teaching_figure(result: Result, title: str | None = None):
         _plot(
             ax, result,
             [("il6_mrna_fold", "mRNA"), ("il6_transcription_fold", "transcription")],
-            "Fold over rest", log=True,
+            "IL-6 mRNA, transcription\n(fold over rest)", log=True,
         )
         ax.set_title("Muscle IL-6 gene")
         ax.legend(loc="upper right", frameon=False)

@@ -29,6 +29,7 @@ def run_scenario(
     ``render_png(result)`` draws the figure (default: in this process).
     """
     from myokine_sim.figure_worker import render_in_process
+    from myokine_sim.model import build_model
     from myokine_sim.simulation import simulate
 
     result = simulate(scenario)
@@ -46,7 +47,7 @@ def run_scenario(
             kind="run",
             scenario={"source": source, **scenario.model_dump(mode="json"), "t_end_min": scenario.t_end_min},
             parameters=result.parameters,
-            units=result.units | _parameter_units(),
+            units=build_model().units,
             solver={**result.metadata["solver"], "method_used": result.metadata["solver_method"],
                     "rhs_evaluations": result.metadata["rhs_evaluations"]},
             extra={"breakpoints_min": result.metadata["breakpoints_min"]},
@@ -54,13 +55,6 @@ def run_scenario(
         )
         write_json_atomic(paths[3], document)
     return RunOutput(result=result, directory=directory, files=paths)
-
-
-def _parameter_units() -> dict[str, str]:
-    from myokine_sim.model import build_model
-
-    model = build_model()
-    return {p.name: p.unit for p in model.parameters}
 
 
 def headline(result: Result) -> list[str]:

@@ -95,6 +95,7 @@ _UNIT_ATOMS: dict[str, tuple[str, int, float]] = {
     "mL": ("litre", -3, 1.0),
     "1": ("dimensionless", 0, 1.0),
     "fold": ("dimensionless", 0, 1.0),
+    "leg": ("dimensionless", 0, 1.0),
     "legs": ("dimensionless", 0, 1.0),
     # Percent of the subject's maximal oxygen uptake: a ratio.
     "%VO2max": ("dimensionless", 0, 0.01),
@@ -172,9 +173,18 @@ def _unit_atom(token: str, whole: str) -> tuple[str, int, float]:
     raise ValueError(f"unknown unit symbol {token!r} in {whole!r}; add it to sbml._UNIT_ATOMS")
 
 
-def unit_id(text: str) -> str:
-    """SBML UnitSId of a unit string (``"1/min"`` -> ``per_min``, ``"1"`` -> ``dimensionless``)."""
-    if not parse_unit(text):
+def unit_id(text: str) -> str | None:
+    """SBML UnitSId of a unit string (``"1/min"`` -> ``per_min``, ``"1"`` -> ``dimensionless``).
+
+    ``None`` for a string with a symbol missing from ``_UNIT_ATOMS``: the export
+    then leaves that element's units undeclared instead of failing (its unit
+    string stays in the notes and the annotation).
+    """
+    try:
+        factors = parse_unit(text)
+    except ValueError:
+        return None
+    if not factors:
         return "dimensionless"
     sid = re.sub(r"^1/", "per_", text.strip())
     sid = sid.replace("(", "").replace(")", "").replace("%", "pct_").replace("/", "_per_")
@@ -211,67 +221,21 @@ def build_document(scenario: Scenario, parameters: dict[str, float] | None = Non
     schedule = scenario.schedule()
 
     document = libsbml.SBMLDocument(SBML_LEVEL, SBML_VERSION)
-    sbml = document.createModel()
-    _check(sbml.setId(_model_id(scenario.name)), "model id")
-    sbml.setName(scenario.description or scenario.name)
-    sbml.setNotes(_notes(
+    target = document.createModel()
+    _check(target.setId(_model_id(scenario.name)), "model id")
+    target.setName(scenario.description or scenario.name)
+    target.setNotes(_notes(
         f"myokine_sim model with the schedule of scenario {scenario.name!r}.",
         "Time is in minutes. SBML ids are the model's names with '.' replaced by '__'; "
         "the name attribute keeps the original name.",
     ))
-    _add_units(libsbml, sbml, model)
-    _check(sbml.setTimeUnits(unit_id(TIME_UNIT)), "time units")
-
-    compiled = model.compiled
-    vector = [values[name] for name in model.parameter_names]
-    resting = compiled.rest(vector, compiled.constants(vector))
-
-    for parameter in model.parameters:
-        element = _parameter(sbml, ids[parameter.name], parameter.name, parameter.unit, constant=True)
-        element.setValue(values[parameter.name])
-        element.setSBOTerm(SBO_PARAMETER)
-        element.setNotes(_notes(
-            parameter.description,
-            f"Unit: {parameter.unit}. Plausible range: {parameter.lower:g} to {parameter.upper:g}.",
-            f"Source: {parameter.source}",
-        ))
-        _annotate(element, parameter.name, "parameter", parameter.unit)
-
-    for state, rest_value in zip(model.states, resting):
-        element = _parameter(sbml, ids[state.name], state.name, state.unit, constant=False)
-        # The numeric resting value for tools that ignore initial assignments.
-        element.setValue(float(rest_value))
-        element.setNotes(_notes(state.description, f"State variable (unit: {state.unit})."))
-        _annotate(element, state.name, "state", state.unit)
-        _initial_assignment(libsbml, sbml, ids[state.name], model.rest[state.name], state.unit, ids)
-        rule = sbml.createRateRule()
-        _check(rule.setVariable(ids[state.name]), state.name)
-        _check(rule.setMath(_math(libsbml, model.derivatives[state.name], ids)), state.name)
-
-    for quantity, initial in zip(model.inputs, schedule.inputs_at(0.0)):
-        element = _parameter(sbml, ids[quantity.name], quantity.name, quantity.unit, constant=False)
-        element.setValue(initial)
-        element.setSBOTerm(SBO_PARAMETER)
-        element.setNotes(_notes(quantity.description, f"Input set by the schedule's events (unit: {quantity.unit})."))
-        _annotate(element, quantity.name, "input", quantity.unit)
-
-    for name, expr in model.variables.items():
-        unit = model.units[name]
-        element = _parameter(sbml, ids[name], name, unit, constant=False)
-        element.setNotes(_notes(model.descriptions[name], f"Algebraic variable (unit: {unit})."))
-        _annotate(element, name, "variable", unit)
-        rule = sbml.createAssignmentRule()
-        _check(rule.setVariable(ids[name]), name)
-        _check(rule.setMath(_math(libsbml, expr, ids)), name)
-
-    clock = _parameter(sbml, TIME_ID, TIME_ID, TIME_UNIT, constant=False)
-    clock.setNotes(_notes("Simulation time (the time_min column of timeseries.csv)."))
-    _annotate(clock, TIME_ID, "time", TIME_UNIT)
-    rule = sbml.createAssignmentRule()
-    _check(rule.setVariable(TIME_ID), TIME_ID)
-    _check(rule.setMath(_parse(libsbml, "time")), TIME_ID)
-
-    _add_events(libsbml, sbml, model, schedule, ids)
+    _add_units(libsbml, target, model)
+    _check(target.setTimeUnits(unit_id(TIME_UNIT)), "time units")
+    _add_parameters(target, model, values, ids)
+    _add_states(libsbml, target, model, values, ids)
+    _add_inputs(target, model, schedule, ids)
+    _add_variables(libsbml, target, model, ids)
+    _add_events(libsbml, target, model, schedule, ids)
     return document
 
 
@@ -338,34 +302,92 @@ def _math(libsbml, expr: Expr, ids: dict[str, str]):
     return _parse(libsbml, to_infix(expr, ids))
 
 
-def _parameter(sbml, sid: str, name: str, unit: str, constant: bool):
-    element = sbml.createParameter()
+def _parameter(target, sid: str, name: str, unit: str, constant: bool):
+    element = target.createParameter()
     _check(element.setId(sid), f"id {sid!r}")
     element.setName(name)
     element.setConstant(constant)
-    _check(element.setUnits(unit_id(unit)), f"units of {name!r}")
+    units = unit_id(unit)
+    if units is not None:
+        _check(element.setUnits(units), f"units of {name!r}")
     return element
 
 
-def _initial_assignment(libsbml, sbml, sid: str, expr: Expr, unit: str, ids: dict[str, str]) -> None:
-    assignment = sbml.createInitialAssignment()
-    _check(assignment.setSymbol(sid), sid)
-    math = _math(libsbml, expr, ids)
-    if isinstance(expr, Num):
-        # A constant resting value is in its state's unit; saying so lets libsbml check it.
-        _number_units(math, unit_id(unit))
-    _check(assignment.setMath(math), sid)
-
-
-def _number_units(math, unit: str):
+def _number_units(math, unit: str | None):
     """Declare ``unit`` on every number in ``math`` (all of them are in that unit)."""
-    pending = [math]
+    pending = [math] if unit is not None else []
     while pending:
         node = pending.pop()
         if node.isNumber():
             _check(node.setUnits(unit), f"units {unit!r} of a number")
         pending.extend(node.getChild(i) for i in range(node.getNumChildren()))
     return math
+
+
+def _add_parameters(target, model: Model, values: dict[str, float], ids: dict[str, str]) -> None:
+    for parameter in model.parameters:
+        element = _parameter(target, ids[parameter.name], parameter.name, parameter.unit, constant=True)
+        element.setValue(values[parameter.name])
+        element.setSBOTerm(SBO_PARAMETER)
+        element.setNotes(_notes(
+            parameter.description,
+            f"Unit: {parameter.unit}. Plausible range: {parameter.lower:g} to {parameter.upper:g}.",
+            f"Source: {parameter.source}",
+        ))
+        _annotate(element, parameter.name, "parameter", parameter.unit)
+
+
+def _add_states(libsbml, target, model: Model, values: dict[str, float], ids: dict[str, str]) -> None:
+    compiled = model.compiled
+    vector = [values[name] for name in model.parameter_names]
+    resting = compiled.rest(vector, compiled.constants(vector))
+    for state, rest_value in zip(model.states, resting):
+        sid = ids[state.name]
+        element = _parameter(target, sid, state.name, state.unit, constant=False)
+        # The numeric resting value for tools that ignore initial assignments.
+        element.setValue(float(rest_value))
+        element.setNotes(_notes(state.description, f"State variable (unit: {state.unit})."))
+        _annotate(element, state.name, "state", state.unit)
+        assignment = target.createInitialAssignment()
+        _check(assignment.setSymbol(sid), sid)
+        initial = _math(libsbml, model.rest[state.name], ids)
+        if isinstance(model.rest[state.name], Num):
+            # A constant resting value is in its state's unit; saying so lets libsbml check it.
+            _number_units(initial, unit_id(state.unit))
+        _check(assignment.setMath(initial), sid)
+        rule = target.createRateRule()
+        _check(rule.setVariable(sid), sid)
+        _check(rule.setMath(_math(libsbml, model.derivatives[state.name], ids)), sid)
+
+
+def _add_inputs(target, model: Model, schedule: Schedule, ids: dict[str, str]) -> None:
+    for quantity, initial in zip(model.inputs, schedule.inputs_at(0.0)):
+        element = _parameter(target, ids[quantity.name], quantity.name, quantity.unit, constant=False)
+        element.setValue(initial)
+        element.setSBOTerm(SBO_PARAMETER)
+        element.setNotes(_notes(quantity.description, f"Input set by the schedule's events (unit: {quantity.unit})."))
+        _annotate(element, quantity.name, "input", quantity.unit)
+
+
+def _add_variables(libsbml, target, model: Model, ids: dict[str, str]) -> None:
+    """Algebraic variables as assignment rules, and ``time_min`` assigned the time."""
+    for name, expr in model.variables.items():
+        # A variable that is not a declared output has no unit or description.
+        unit = model.units.get(name, "")
+        element = _parameter(target, ids[name], name, unit, constant=False)
+        element.setNotes(_notes(model.descriptions.get(name, ""), f"Algebraic variable (unit: {unit or 'undeclared'})."))
+        _annotate(element, name, "variable", unit)
+        _assignment_rule(target, ids[name], _math(libsbml, expr, ids))
+    clock = _parameter(target, TIME_ID, TIME_ID, TIME_UNIT, constant=False)
+    clock.setNotes(_notes("Simulation time (the time_min column of timeseries.csv)."))
+    _annotate(clock, TIME_ID, "time", TIME_UNIT)
+    _assignment_rule(target, TIME_ID, _parse(libsbml, "time"))
+
+
+def _assignment_rule(target, sid: str, math) -> None:
+    rule = target.createAssignmentRule()
+    _check(rule.setVariable(sid), sid)
+    _check(rule.setMath(math), sid)
 
 
 def _notes(*paragraphs: str) -> str:
@@ -381,13 +403,13 @@ def _annotate(element, name: str, role: str, unit: str) -> None:
     _check(element.setAnnotation(annotation), f"annotation of {name!r}")
 
 
-def _add_units(libsbml, sbml, model: Model) -> None:
-    defined = set()
+def _add_units(libsbml, target, model: Model) -> None:
+    defined: set[str] = set()
     for text in sorted(set(model.units.values()) | {TIME_UNIT}):
         sid = unit_id(text)
-        if sid in defined or sid == "dimensionless":
+        if sid is None or sid in defined or sid == "dimensionless":
             continue
-        definition = sbml.createUnitDefinition()
+        definition = target.createUnitDefinition()
         _check(definition.setId(sid), f"unit {text!r}")
         definition.setName(text)
         for factor in parse_unit(text):
@@ -403,7 +425,7 @@ def _add_factor(libsbml, definition, factor: UnitFactor) -> None:
     unit.setMultiplier(factor.multiplier)
 
 
-def _add_events(libsbml, sbml, model: Model, schedule: Schedule, ids: dict[str, str]) -> None:
+def _add_events(libsbml, target, model: Model, schedule: Schedule, ids: dict[str, str]) -> None:
     """One event per breakpoint where an input changes or a bolus acts."""
     previous = schedule.inputs_at(0.0)
     for time in schedule.breakpoints:
@@ -415,8 +437,8 @@ def _add_events(libsbml, sbml, model: Model, schedule: Schedule, ids: dict[str, 
         previous = current
         if not changed and not boluses:
             continue
-        event = sbml.createEvent()
-        _check(event.setId(f"event_{sbml.getNumEvents() - 1}"), "event id")
+        event = target.createEvent()
+        _check(event.setId(f"event_{target.getNumEvents() - 1}"), "event id")
         event.setName(_event_label(schedule, time))
         event.setUseValuesFromTriggerTime(True)
         trigger = event.createTrigger()
@@ -429,8 +451,8 @@ def _add_events(libsbml, sbml, model: Model, schedule: Schedule, ids: dict[str, 
             _event_assignment(libsbml, event, ids[name], repr(float(value)), model.units[name])
         for bolus in boluses:
             state = BOLUS_STATES[bolus.kind]
-            target = ids[state]
-            _event_assignment(libsbml, event, target, f"{target} + {float(bolus.amount)!r}", model.units[state])
+            dosed = ids[state]
+            _event_assignment(libsbml, event, dosed, f"{dosed} + {float(bolus.amount)!r}", model.units[state])
 
 
 def _event_assignment(libsbml, event, variable: str, formula: str, unit: str) -> None:

@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?= marathon
 
-.PHONY: run test venv bench clean
+.PHONY: run test venv bench docs-sensitivity clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/simulate.py
+
+# Regenerate docs/sensitivity.md and its figures from the current parameter values (needs SALib: the test extra).
+docs-sensitivity: $(VENV)/.installed-test
+	$(BIN)/python docs/make_sensitivity.py
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache

@@ -102,10 +102,15 @@ def test_each_member_of_a_mixed_batch_gets_single_run_accuracy():
     batch = integrate(model, parameters, schedule, times, SolverSettings(method="RK45")).states
     scales = np.array([s.scale for s in model.states])[:, None]
     for member in range(6):
+        single = integrate(model, parameters[member:member + 1], schedule, times,
+                           SolverSettings(method="RK45")).states[:, 0]
+        # Every member takes its own steps (batch_rk45): those of its single run, equal to rounding.
+        assert normalised_error(batch[:, member], single, 1e-6, ATOL_FRACTION * scales).max() < 1e-6, member
         reference = integrate(model, parameters[member:member + 1], schedule, times,
                               SolverSettings(method="RK45", rtol=1e-10, atol_fraction=1e-10)).states[:, 0]
+        # Global error of a single RK45 run at rtol 1e-6: a few local tolerances (LSODA's is alike).
         error = normalised_error(batch[:, member], reference, 1e-6, ATOL_FRACTION * scales)
-        assert error.max() < 5.0, member
+        assert error.max() < 10.0, member
 
 
 def test_members_with_their_own_schedules_match_their_single_runs():

@@ -24,6 +24,9 @@ _EXPORTS = {
     "integrate": "myokine_sim.solver",
     "build_model": "myokine_sim.model",
     "run_scenario": "myokine_sim.runner",
+    "sweep": "myokine_sim.sweeps",
+    "sensitivity": "myokine_sim.sensitivity",
+    "SweepTable": "myokine_sim.sweeps",
     "teaching_figure": "myokine_sim.figures",
     "InputError": "myokine_sim.errors",
     "SimulationError": "myokine_sim.errors",
@@ -34,7 +37,9 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str):
     if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
+        module = importlib.import_module(_EXPORTS[name])
+        # A subpackage exported under its own name (``ms.sensitivity``) is the module itself.
+        return module if module.__name__ == f"{__name__}.{name}" else getattr(module, name)
     raise AttributeError(f"module 'myokine_sim' has no attribute {name!r}")
 
 

@@ -147,6 +147,109 @@ def export_sbml(
     _guarded(action)
 
 
+@app.command()
+def sweep(
+    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    vary: Optional[List[str]] = typer.Option(
+        None, "--vary", help="NAME=LO:HI[:N]: a model parameter, subject.<field> or e.g. exercise.0.duration_min, "
+                             "with N grid points. Repeatable."
+    ),
+    method: str = typer.Option("grid", "--method", help="grid, lhs, sobol or population."),
+    samples: Optional[int] = typer.Option(None, "--samples", help="Members (lhs, sobol, population) or grid "
+                                                                  "points per name without :N."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the sampler: the same seed gives the same members."),
+    workers: int = typer.Option(1, "--workers", help="Local worker processes."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
+                                                                      "needs myokine_sim[dask]."),
+    trajectories: bool = typer.Option(False, "--trajectories", help="Also write trajectories.npz."),
+    cv: Optional[List[str]] = typer.Option(None, "--cv", help="NAME=CV: a population's coefficient of variation "
+                                                              "(0 fixes NAME). Repeatable."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder; rerunning the same sweep resumes it."),
+) -> None:
+    """Sweep SCENARIO over parameters or simulate a virtual population; write sweep.csv, manifest.json, a figure."""
+
+    def action():
+        from myokine_sim.sweeps.command import run_command
+
+        for line in run_command(scenario, vary or [], method, samples, seed, workers, scheduler, trajectories,
+                                cv or [], out):
+            typer.echo(line)
+
+    _guarded(action)
+
+
+@app.command()
+def sensitivity(
+    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    metric: str = typer.Option(..., "--metric", help="METRIC.COLUMN, e.g. peak.plasma_il6_pg_ml, "
+                                                     "min.muscle_glycogen_mmol_kg_dw or suppression.tnf_alpha_pg_ml."),
+    method: str = typer.Option("local", "--method", help="local, morris or sobol."),
+    params: Optional[List[str]] = typer.Option(None, "--params", help="A model parameter to vary (repeatable); "
+                                                                      "default: every parameter."),
+    samples: Optional[int] = typer.Option(None, "--samples", help="Morris trajectories [10] or Sobol base samples "
+                                                                  "[256, a power of 2]."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the design and the bootstrap intervals."),
+    factor: Optional[float] = typer.Option(None, "--factor", help="Global ranges: each value / F to * F [2]."),
+    workers: int = typer.Option(1, "--workers", help="Local worker processes (morris, sobol)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
+                                                                      "needs the dask extra (morris, sobol)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
+) -> None:
+    """Which parameters matter for a metric: write sensitivity.csv, sensitivity.json, manifest.json and a figure."""
+
+    def action():
+        from myokine_sim.sensitivity.command import run_command
+
+        for line in run_command(scenario, metric, method, params or [], samples, seed, workers, scheduler, factor,
+                                out):
+            typer.echo(line)
+
+    _guarded(action)
+
+
+@app.command()
+def fit(
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Parameter set to write [default: models/parameters/default.toml]."
+    ),
+    max_evaluations: int = typer.Option(100, "--max-evaluations", help="Maximum number of residual evaluations."),
+) -> None:
+    """Fit the model to the calibration targets; write the parameter set with its provenance (progress on stderr)."""
+
+    def action():
+        from myokine_sim.calibration.command import fit_command
+
+        for line in fit_command(out, max_evaluations):
+            typer.echo(line)
+
+    _guarded(action)
+
+
+@app.command()
+def validate(
+    out: Path = typer.Option(Path("out/validation"), "--out", "-o", help="Folder for validation.json and figures."),
+    report: Optional[Path] = typer.Option(
+        None, "--report", help="Also write a Markdown report here, with figures in figures/validation/ beside it."
+    ),
+    parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set name or .toml path."),
+) -> None:
+    """Check every calibration target; exit 0 only when every scored target passes."""
+
+    def action():
+        from myokine_sim.calibration.command import validate_command
+
+        return validate_command(out, report, parameter_set)
+
+    outcome = _guarded(action)
+    for line in outcome.lines:
+        typer.echo(line)
+    if outcome.failing:
+        typer.echo("failing targets:", err=True)
+        for line in outcome.failing:
+            typer.echo(f"  {line}", err=True)
+        raise typer.Exit(EXIT_FAILURE)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -196,8 +196,8 @@ def integrate(
         _check_finite_and_positive(model, sampled, atol.reshape(n_states, batch), settings.rtol, start, end)
         np.maximum(sampled, 0.0, out=sampled)
         y = sampled[:, :, -1].copy()
-        keep = np.searchsorted(segment_times, times[inside])
-        out[:, inside, :] = np.moveaxis(sampled[:, :, keep], 2, 1)
+        # segment_times is times[inside], plus ``end`` at the back when it is not an output: a slice, not a copy.
+        out[:, inside, :] = np.moveaxis(sampled[:, :, :len(inside)], 2, 1)
 
     # Boluses exactly at the end change the final sample only.
     for member, schedule in enumerate(schedule_list):

@@ -5,7 +5,7 @@ Exercise drives lipolysis through catecholamines; IL-6 adds a modest effect
 released per three fatty acids, part of which are re-esterified in the cell.
 """
 
-from myokine_sim.expr import hill, minimum
+from myokine_sim.expr import hill, maximum, minimum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 STATES = (
@@ -17,8 +17,9 @@ OUTPUTS = (
     Quantity("glycerol_ra_umol_kg_min", "umol/kg/min", "Glycerol rate of appearance (whole-body lipolysis)"),
     Quantity("ffa_ra_umol_kg_min", "umol/kg/min", "FFA rate of appearance in plasma"),
     Quantity("fat_oxidation_g_min", "g/min", "Whole-body fat oxidation"),
-    Quantity("adipose_il6_output_fold", "fold", "Adipose IL-6 output over rest"),
-    Quantity("adipose_il6_output_pg_100g_min", "pg/100g/min", "Adipose IL-6 output per 100 g of adipose tissue"),
+    Quantity("adipose_il6_output_fold", "fold", "Whole-body adipose IL-6 output over rest"),
+    Quantity("adipose_il6_output_pg_100g_min", "pg/100g/min",
+             "IL-6 output per 100 g of abdominal subcutaneous adipose tissue (the depot Lyngso 2002 measured)"),
 )
 
 #: Fatty acids released per glycerol by complete triglyceride hydrolysis.
@@ -61,12 +62,26 @@ PARAMETERS = (
           "Steepness of the fall of the fat share with intensity", "Model assumption"),
     param("adipose.ffa_oxidation_half_mmol_l", 0.3, "mmol/L", (0.05, 1.5),
           "Plasma FFA giving half-maximal FFA supply to oxidation", "Model assumption"),
-    param("adipose.il6_activation_rate_per_min", 0.015, "1/min", (0.002, 0.1),
+    param("adipose.ffa_disposal_exponent", 1.0, "1", (0.4, 1.0),
+          "Order of FFA disposal in plasma FFA (below 1: fractional clearance falls as FFA rises)",
+          "Saturable tissue FFA uptake; van Hall 2003 J Clin Endocrinol Metab 88:3005 "
+          "(plasma FFA +60% for FFA Ra +25%)"),
+    param("adipose.il6_activation_rate_per_min", 0.0034, "1/min", (0.002, 0.1),
           "Rate constant of each stage of the delayed adipose IL-6 response",
           "Lyngso 2002 J Physiol 543:373 (adipose IL-6 output rises from 30 min after exercise)"),
-    param("adipose.il6_output_gain", 30.0, "1", (0.0, 200.0),
-          "Adipose IL-6 output fold per unit activation",
+    param("adipose.il6_output_gain", 190.0, "1", (0.0, 200.0),
+          "Maximal rise of adipose IL-6 output over rest (fold - 1) at full activation",
           "Lyngso 2002 (58.6 vs 3.5 pg/100 g/min 3 h after 1 h cycling)"),
+    param("adipose.il6_activation_half_rel", 0.087, "1", (0.01, 1.0),
+          "Delayed activation giving half the maximal adipose IL-6 output",
+          "Lyngso 2002 (output unchanged during 1 h of cycling, then rising): a threshold on the delayed signal"),
+    param("adipose.il6_activation_hill", 6.0, "1", (1.0, 8.0),
+          "Steepness of the adipose IL-6 output threshold",
+          "Model assumption: a steep threshold keeps the output at rest during exercise (Lyngso 2002)"),
+    param("adipose.il6_responding_fraction", 0.17, "1", (0.01, 1.0),
+          "Share of the whole-body adipose IL-6 output that rises after exercise like the abdominal subcutaneous depot",
+          "Model assumption: one depot was measured (Lyngso 2002); plasma IL-6 falls to near rest within hours "
+          "of exercise (Ostrowski 1998 J Physiol 508:949), so not all adipose tissue can follow it"),
 )
 
 
@@ -79,7 +94,6 @@ def equations(x) -> Equations:
     drive = x.state("catecholamine_drive_rel")
     exposure = x.state("il6_exposure_pg_ml")
     baseline_il6 = x.param("plasma_il6.baseline_pg_ml")
-    body_mass = x.param("subject.body_mass_kg")
 
     il6_effect = p.lipolysis_il6_max * (
         hill(exposure, p.lipolysis_il6_half_pg_ml, 1.0) - hill(baseline_il6, p.lipolysis_il6_half_pg_ml, 1.0)
@@ -94,7 +108,13 @@ def equations(x) -> Equations:
     resting_clearance = (
         FFA_PER_GLYCEROL * p.ffa_release_fraction * p.glycerol_ra_rest_umol_kg_min / p.ffa_baseline_mmol_l
     )
-    ffa_disposal = resting_clearance * (1.0 + p.ffa_uptake_exercise_gain * vo2 / 100.0) * ffa
+    # Disposal equals the resting Ra at the resting FFA level, for any disposal exponent.
+    ffa_disposal = (
+        resting_clearance
+        * p.ffa_baseline_mmol_l
+        * (maximum(ffa, 0.0) / p.ffa_baseline_mmol_l) ** p.ffa_disposal_exponent
+        * (1.0 + p.ffa_uptake_exercise_gain * vo2 / 100.0)
+    )
     # umol/kg/min over L/kg gives umol/L/min; /1000 gives mmol/L/min.
     d_ffa = (ffa_ra - ffa_disposal) / (p.ffa_volume_l_per_kg * 1000.0)
 
@@ -105,7 +125,9 @@ def equations(x) -> Equations:
     fat_fraction = minimum(p.fat_fraction_rest * ffa_supply, 1.0) * intensity_share
     fat_oxidation = x.var("vo2_l_min") * fat_fraction / O2_L_PER_G_FAT
 
-    output_fold = 1.0 + p.il6_output_gain * activation
+    depot_rise = p.il6_output_gain * hill(maximum(activation, 0.0), p.il6_activation_half_rel, p.il6_activation_hill)
+    output_fold = 1.0 + p.il6_responding_fraction * depot_rise
+    resting_adipose_ng_min = x.var("basal_il6_production_ng_min") * x.param("plasma_il6.adipose_fraction_at_rest")
     adipose_grams_per_100 = x.param("subject.fat_mass_kg") * 10.0
     return Equations(
         derivatives={
@@ -124,7 +146,8 @@ def equations(x) -> Equations:
             "fat_oxidation_g_min": fat_oxidation,
             "adipose_il6_output_fold": output_fold,
             # ng/min -> pg/min, per 100 g of adipose tissue.
-            "adipose_il6_output_pg_100g_min": x.var("adipose_il6_release_ng_min") * 1000.0 / adipose_grams_per_100,
+            "adipose_il6_output_pg_100g_min": resting_adipose_ng_min * (1.0 + depot_rise) * 1000.0
+            / adipose_grams_per_100,
         },
     )
 

@@ -244,6 +244,20 @@ def _uses(lines: list[str], body: list[str]) -> list[str]:
     return [line for line in lines if re.search(rf"\b{line.split('=')[0].strip()}\b", text)]
 
 
+def _needed(lines: list[str], consumers: list[str]) -> list[str]:
+    """The assignment lines (in order) that ``consumers`` use, directly or through each other.
+
+    The right-hand side skips reported-only variables: it runs thousands of times per run.
+    """
+    text = "\n".join(consumers)
+    kept: list[str] = []
+    for line in reversed(lines):  # topological order: a line is used only by lines after it
+        if re.search(rf"\b{line.split('=')[0].strip()}\b", text):
+            kept.append(line)
+            text += "\n" + line
+    return kept[::-1]
+
+
 def generate_source(model: Model) -> str:
     """Python source of ``constants``, ``rhs``, ``observe`` and ``rest``."""
     names: dict[str, str] = {}
@@ -272,7 +286,7 @@ def generate_source(model: Model) -> str:
     observed = ", ".join(names[n] for n in model.variables)
     rest_values = [f"        {to_python(model.rest[n], names)}," for n in model.state_names]
 
-    rhs_body = var_lines + derivative_lines
+    rhs_body = _needed(var_lines, derivative_lines) + derivative_lines
     observe_body = param_var_lines + var_lines
     unpack_dynamic = unpack_params + unpack_constants + unpack_states + unpack_inputs
     return "\n".join(

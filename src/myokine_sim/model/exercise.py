@@ -31,11 +31,14 @@ PARAMETERS = (
     param("exercise.quadriceps_mass_kg", 2.5, "kg", (1.5, 4.0),
           "Active muscle mass of one leg in knee extension",
           "Steensberg 2000 J Physiol 529:237 (about 2.5 kg of active muscle)"),
-    param("exercise.leg_muscle_fraction", 0.2, "kg/kg", (0.12, 0.3),
+    param("exercise.leg_muscle_fraction", 0.16, "kg/kg", (0.12, 0.3),
           "Skeletal muscle of both legs per kg body mass, all active in cycling and running",
           "Janssen 2000 J Appl Physiol 89:81 (lower-body muscle ~21% of body mass in men)"),
     param("exercise.resting_vo2_ml_kg_min", 3.5, "mL/kg/min", (2.5, 5.0),
           "Resting oxygen uptake", "One metabolic equivalent"),
+    param("exercise.knee_extension_systemic_fraction", 0.25, "1/leg", (0.1, 0.5),
+          "Whole-body oxygen uptake above rest, as a fraction of the leg's relative intensity, per knee-extending leg",
+          "Helge 2003 J Physiol 546:299 (two-legged knee extension at 65-85% of leg Wmax: 40% of pulmonary VO2max)"),
 )
 
 
@@ -47,7 +50,11 @@ def equations(x) -> Equations:
     body_mass = x.param("subject.body_mass_kg")
     vo2max = x.param("subject.vo2max_ml_kg_min")
 
-    drive_target = (maximum(vo2, 0.0) / p.catecholamine_ref_pct) ** p.catecholamine_exponent
+    # Knee extension works a small muscle mass: the whole body sees a fraction of the leg's intensity.
+    systemic = maximum(vo2, 0.0) * (
+        x.input("whole_leg_exercise") + x.input("knee_extension_legs") * p.knee_extension_systemic_fraction
+    )
+    drive_target = (systemic / p.catecholamine_ref_pct) ** p.catecholamine_exponent
     resting = p.resting_vo2_ml_kg_min
     return Equations(
         derivatives={
@@ -58,7 +65,7 @@ def equations(x) -> Equations:
         variables={
             "active_muscle_mass_kg": x.input("knee_extension_legs") * p.quadriceps_mass_kg
             + x.input("whole_leg_exercise") * p.leg_muscle_fraction * body_mass,
-            "vo2_l_min": (resting + vo2 / 100.0 * (vo2max - resting)) * body_mass / 1000.0,
+            "vo2_l_min": (resting + systemic / 100.0 * (vo2max - resting)) * body_mass / 1000.0,
         },
     )
 

@@ -5,7 +5,7 @@ sensor). mRNA follows transcription with a lag and is stabilised while the
 muscle works, so its fold change can exceed that of transcription.
 """
 
-from myokine_sim.expr import hill
+from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 STATES = (
@@ -15,29 +15,29 @@ STATES = (
 OUTPUTS = (Quantity("contraction_signal_fraction", "1", "Contraction signal driving IL-6 transcription (0-1)"),)
 
 PARAMETERS = (
-    param("il6_gene.max_transcription_fold", 12.0, "fold", (5.0, 300.0),
+    param("il6_gene.max_transcription_fold", 11.0, "fold", (1.0, 300.0),
           "Contraction-induced transcription at saturating intensity and full glycogen",
           "Keller 2001 FASEB J 15:2748 (~40-fold at 90 min, ~60-fold at 180 min with low glycogen)"),
-    param("il6_gene.intensity_half_pct", 40.0, "%VO2max", (15.0, 100.0),
+    param("il6_gene.intensity_half_pct", 16.0, "%VO2max", (15.0, 100.0),
           "Intensity giving half the maximal contraction signal",
           "IL-6 production rises with intensity and duration (Pedersen 2001 J Physiol 536:329)"),
-    param("il6_gene.intensity_hill", 1.0, "1", (1.0, 5.0),
+    param("il6_gene.intensity_hill", 4.5, "1", (1.0, 5.0),
           "Steepness of the contraction signal with intensity", "Model assumption"),
-    param("il6_gene.glycogen_sensor_gain", 10.0, "1", (0.0, 20.0),
+    param("il6_gene.glycogen_sensor_gain", 7.0, "1", (0.0, 60.0),
           "Extra relative transcription when glycogen is depleted",
           "Keller 2001 (mRNA >100-fold with low vs ~30-fold with normal glycogen)"),
-    param("il6_gene.glycogen_sensor_half_mmol_kg", 180.0, "mmol/kg dw", (80.0, 500.0),
+    param("il6_gene.glycogen_sensor_half_mmol_kg", 165.0, "mmol/kg dw", (80.0, 500.0),
           "Glycogen level at which the energy sensor is half active",
           "Keller 2001 (low-glycogen trial ~60% of control)"),
-    param("il6_gene.glycogen_sensor_hill", 4.0, "1", (1.0, 8.0),
+    param("il6_gene.glycogen_sensor_hill", 11.0, "1", (1.0, 12.0),
           "Steepness of the glycogen sensor", "Model assumption"),
-    param("il6_gene.transcription_rate_per_min", 0.05, "1/min", (0.005, 0.3),
+    param("il6_gene.transcription_rate_per_min", 0.25, "1/min", (0.005, 0.3),
           "Rate constant of the transcriptional response",
           "Transcription rises within 30-90 min of contraction (Keller 2001)"),
-    param("il6_gene.mrna_decay_per_min", 0.02, "1/min", (0.002, 0.06),
+    param("il6_gene.mrna_decay_per_min", 0.05, "1/min", (0.002, 0.06),
           "IL-6 mRNA decay rate at rest",
           "mRNA returns towards rest over hours after exercise (Keller 2001; Steensberg 2002 Am J Physiol 283:E1272)"),
-    param("il6_gene.mrna_stabilisation", 0.8, "1", (0.0, 0.95),
+    param("il6_gene.mrna_stabilisation", 0.45, "1", (0.0, 0.95),
           "Fractional slowing of mRNA decay at full contraction signal",
           "Model assumption: mRNA fold exceeds transcription fold in Keller 2001"),
 )
@@ -50,9 +50,10 @@ def equations(x) -> Equations:
     transcription = x.state("il6_transcription_fold")
     mrna = x.state("il6_mrna_fold")
 
-    contraction = hill(vo2, p.intensity_half_pct, p.intensity_hill)
+    # Oxygen uptake can undershoot zero by solver tolerance after a bout; a Hill power needs x >= 0.
+    contraction = hill(maximum(vo2, 0.0), p.intensity_half_pct, p.intensity_hill)
     glycogen_sensor = 1.0 + p.glycogen_sensor_gain * (
-        1.0 - hill(glycogen, p.glycogen_sensor_half_mmol_kg, p.glycogen_sensor_hill)
+        1.0 - hill(maximum(glycogen, 0.0), p.glycogen_sensor_half_mmol_kg, p.glycogen_sensor_hill)
     )
     target = 1.0 + p.max_transcription_fold * x.var("contraction_signal_fraction") * glycogen_sensor
     decay = p.mrna_decay_per_min * (1.0 - p.mrna_stabilisation * x.var("contraction_signal_fraction"))

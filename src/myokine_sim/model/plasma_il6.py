@@ -27,7 +27,7 @@ PARAMETERS = (
     param("plasma_il6.volume_l_per_kg", 0.04, "L/kg", (0.03, 0.1),
           "Distribution volume of IL-6 per kg body mass (plasma volume)",
           "Plasma volume ~40 mL/kg"),
-    param("plasma_il6.clearance_per_min", 0.4, "1/min", (0.05, 2.0),
+    param("plasma_il6.clearance_per_min", 0.75, "1/min", (0.05, 2.0),
           "First-order plasma IL-6 clearance rate",
           "Steensberg 2000 J Physiol 529:237 (1 min of release ~ half the plasma content); serum half-life ~1-2 min (Dwivedi 2014 CPT Pharmacometrics Syst Pharmacol 3:e89)"),
     param("plasma_il6.adipose_fraction_at_rest", 0.3, "1", (0.05, 0.6),

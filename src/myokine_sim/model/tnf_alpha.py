@@ -18,9 +18,10 @@ PARAMETERS = (
     param("tnf_alpha.monocyte_fold", 3.0, "fold", (0.1, 100.0),
           "TNF-alpha production over rest per unit monocyte activation, unsuppressed",
           "0.06 ng/kg endotoxin roughly doubles plasma TNF-alpha at rest (Starkie 2003 FASEB J 17:884)"),
-    param("tnf_alpha.il6_inhibition_half_pg_ml", 15.0, "pg/mL", (1.0, 600.0),
+    param("tnf_alpha.il6_inhibition_half_pg_ml", 15.0, "pg/mL", (0.1, 600.0),
           "Tissue IL-6 exposure halving monocyte TNF-alpha output",
-          "Prior exercise blunts the endotoxin TNF-alpha response (Starkie 2003); far below the 560 pg/mL of endotoxin models"),
+          "Prior exercise blunts the endotoxin TNF-alpha response (Starkie 2003); far below the 560 pg/mL of endotoxin "
+          "models. Below resting IL-6 the suppression follows the fold rise of IL-6 over rest"),
     param("tnf_alpha.il10_inhibition_half_pg_ml", 10.0, "pg/mL", (0.5, 500.0),
           "Plasma IL-10 halving monocyte TNF-alpha output", "Windoloski & Olufsen endotoxin model (IL-10 down-regulates TNF-alpha)"),
 )

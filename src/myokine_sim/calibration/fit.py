@@ -1,0 +1,411 @@
+"""``myokine fit``: estimate model parameters from the calibration targets.
+
+Weighted least squares on log-parameters within each parameter's plausible
+bounds (``scipy.optimize.least_squares``, trust-region reflective). Every
+residual is in units of its target's pass tolerance (1 = on the pass
+boundary), passed through a soft barrier that rises steeply beyond the band;
+one-sided targets (lower bounds, directions) use a smooth hinge that is about
+zero once comfortably met (``targets.Target.residual``). The start is the
+code default of every parameter, so the result does not depend on the file
+it overwrites.
+
+The Jacobian is computed by forward differences in log-parameter space, all
+columns at once: for each scenario one batched ``integrate`` call runs the
+current point and one perturbed copy per fitted parameter.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from myokine_sim.calibration.runs import PreparedRun, prepare_runs, simulate_run
+from myokine_sim.calibration.targets import Target, load_targets
+from myokine_sim.io import package_versions, write_text_atomic
+from myokine_sim.model import Model, build_model
+from myokine_sim.paths import parameter_sets_dir
+from myokine_sim.solver import SolverSettings
+
+#: The fitted parameters. Each is informed by at least one target (see ``docs/validation.md``);
+#: everything else keeps the value and source given in its compartment module.
+FITTED_PARAMETERS: tuple[str, ...] = (
+    # Muscle glycogen use: Watt 2002, Spencer 1992; in knee extension through the IL-6 glycogen sensor.
+    "muscle_glycogen.use_rate_mmol_kg_min",
+    "muscle_glycogen.use_intensity_scale_pct",
+    "muscle_glycogen.use_glycogen_exponent",
+    "muscle_glycogen.knee_extension_use_factor",
+    # IL-6 transcription and mRNA: Keller 2001, Starkie 2001, Steensberg 2001.
+    "il6_gene.max_transcription_fold",
+    "il6_gene.intensity_half_pct",
+    "il6_gene.intensity_hill",
+    "il6_gene.glycogen_sensor_gain",
+    "il6_gene.glycogen_sensor_half_mmol_kg",
+    "il6_gene.glycogen_sensor_hill",
+    "il6_gene.transcription_rate_per_min",
+    "il6_gene.mrna_decay_per_min",
+    "il6_gene.mrna_stabilisation",
+    # Release and clearance: Steensberg 2000/2001, Keller 2001, Ostrowski 1998, Febbraio 2003.
+    "muscle_il6.translation_ng_kg_min_per_fold",
+    "muscle_il6.translation_half_fold",
+    "muscle_il6.secretion_rate_per_min",
+    "muscle_il6.glycogen_release_gain",
+    "muscle_il6.glycogen_release_half_mmol_kg",
+    "muscle_il6.glycogen_release_hill",
+    "plasma_il6.clearance_per_min",
+    "exercise.leg_muscle_fraction",
+    # Adipose IL-6 after exercise: Lyngso 2002, with the post-race fall of Ostrowski 1998b.
+    "adipose.il6_activation_rate_per_min",
+    "adipose.il6_output_gain",
+    "adipose.il6_responding_fraction",
+    # Lipolysis and FFA: van Hall 2003, Hiscock 2005.
+    "adipose.lipolysis_il6_max",
+    "adipose.ffa_disposal_exponent",
+    # IL-1ra: Ostrowski 1998a/b.
+    "il1ra.induction_rate_per_min",
+    "il1ra.elimination_rate_per_min",
+    "il1ra.max_fold",
+    "il1ra.il6_half_pg_ml",
+    # TNF-alpha suppression: Starkie 2003.
+    "tnf_alpha.il6_inhibition_half_pg_ml",
+    "tnf_alpha.il10_inhibition_half_pg_ml",
+    # Hepatic glucose output: Febbraio 2004.
+    "liver.il6_max",
+)
+
+#: Relative change of a parameter (log step) for the forward-difference Jacobian.
+JACOBIAN_STEP = 1e-2
+#: Thresholds of the identifiability summary.
+POOR_SE_LOG = math.log(2.0)
+HIGH_CORRELATION = 0.95
+SMALL_SINGULAR_RATIO = 1e-3
+#: A target "informs" a parameter when a 10% change moves its residual by this much (tolerance units).
+INFORMS_THRESHOLD = 0.05
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    max_evaluations: int = 100
+    output_step_min: float = 5.0
+    rtol: float = 1e-6
+    jacobian_rtol: float = 1e-7
+    tolerance: float = 1e-6
+
+    def as_dict(self) -> dict:
+        return {
+            "max_evaluations": self.max_evaluations,
+            "output_step_min": self.output_step_min,
+            "rtol": self.rtol,
+            "jacobian_rtol": self.jacobian_rtol,
+            "ftol_xtol_gtol": self.tolerance,
+            "jacobian_step_log": JACOBIAN_STEP,
+            "method": "scipy.optimize.least_squares trf, log-parameters, bounds from the compartment modules",
+        }
+
+
+@dataclass
+class FitProblem:
+    """Residuals and their Jacobian as functions of the log fitted parameters."""
+
+    model: Model
+    targets: list[Target]
+    names: tuple[str, ...]
+    settings: FitSettings
+    progress: Callable[[str], None]
+    runs: dict[str, PreparedRun] = field(init=False)
+    indices: np.ndarray = field(init=False)
+    lower: np.ndarray = field(init=False)
+    upper: np.ndarray = field(init=False)
+    evaluations: int = 0
+    jacobians: int = 0
+
+    def __post_init__(self) -> None:
+        defaults = dict(zip(self.model.parameter_names, self.model.default_values()))
+        self.runs = prepare_runs(self.model, self.targets, defaults, self.settings.output_step_min)
+        for run in self.runs.values():
+            clash = run.overridden & set(self.names)
+            if clash:
+                raise ValueError(f"scenario {run.name} sets fitted parameters {sorted(clash)}")
+            if run.scenario.simulation.parameter_set != "default":
+                raise ValueError(f"scenario {run.name} uses parameter set {run.scenario.simulation.parameter_set!r}")
+        self.indices = np.array([self.model.parameter_index[name] for name in self.names])
+        parameters = [self.model.parameter(name) for name in self.names]
+        # log(0) bounds become -inf: least_squares accepts one-sided bounds.
+        with np.errstate(divide="ignore"):
+            self.lower = np.log([p.lower for p in parameters])
+        self.upper = np.log([p.upper for p in parameters])
+
+    @property
+    def x0(self) -> np.ndarray:
+        return np.log([self.model.parameter(name).value for name in self.names])
+
+    def values(self, x: np.ndarray) -> np.ndarray:
+        """Parameter values of log-point ``x``, clipped onto the bounds exp/log rounding may cross."""
+        parameters = [self.model.parameter(name) for name in self.names]
+        return np.clip(np.exp(x), [p.lower for p in parameters], [p.upper for p in parameters])
+
+    def _simulate(self, fitted: np.ndarray, rtol: float) -> np.ndarray:
+        """Residuals ``(batch, n_targets)`` for rows of fitted values ``(batch, n_fitted)``."""
+        settings = SolverSettings(rtol=rtol)
+        series = {}
+        for name, run in self.runs.items():
+            matrix = np.tile(run.base, (fitted.shape[0], 1))
+            matrix[:, self.indices] = fitted
+            series[name] = simulate_run(self.model, run, matrix, settings)
+        return np.column_stack([t.residual(t.evaluate(series)) for t in self.targets])
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        started = time.perf_counter()
+        r = self._simulate(self.values(x)[None, :], self.settings.rtol)[0]
+        self.evaluations += 1
+        self.progress(
+            f"evaluation {self.evaluations:3d}: cost {0.5 * float(r @ r):10.4f}, "
+            f"worst {self.targets[int(np.argmax(np.abs(r)))].id} {float(np.max(np.abs(r))):.2f} "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+        return r
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        started = time.perf_counter()
+        n = len(x)
+        # Step towards the interior so every perturbed point stays within the bounds.
+        steps = np.where(x + JACOBIAN_STEP <= self.upper, JACOBIAN_STEP, -JACOBIAN_STEP)
+        points = np.tile(x, (n + 1, 1))
+        points[1:] += np.diag(steps)
+        fitted = np.array([self.values(point) for point in points])
+        r = self._simulate(fitted, self.settings.jacobian_rtol)
+        self.jacobians += 1
+        elapsed = time.perf_counter() - started
+        self.progress(f"  jacobian {self.jacobians:3d}: {n} columns in one batch ({elapsed:.1f} s)")
+        return ((r[1:] - r[0]) / steps[:, None]).T
+
+
+@dataclass
+class FitResult:
+    names: tuple[str, ...]
+    values: np.ndarray
+    x: np.ndarray
+    residuals: np.ndarray
+    jacobian: np.ndarray
+    targets: list[Target]
+    status: str
+    evaluations: int
+    jacobians: int
+    runtime_s: float
+    settings: FitSettings
+    start_values: np.ndarray
+    uncertainty: dict = field(default_factory=dict)
+
+    @property
+    def cost(self) -> float:
+        return 0.5 * float(self.residuals @ self.residuals)
+
+
+def fitted_targets(targets: list[Target]) -> list[Target]:
+    return [t for t in targets if t.simulable and t.fit_weight > 0.0]
+
+
+def run_fit(
+    settings: FitSettings = FitSettings(),
+    names: tuple[str, ...] = FITTED_PARAMETERS,
+    progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+) -> FitResult:
+    """Fit ``names`` to every target with a positive fit weight."""
+    started = time.perf_counter()
+    model = build_model()
+    targets = fitted_targets(load_targets())
+    problem = FitProblem(model, targets, names, settings, progress)
+    progress(f"fitting {len(names)} parameters to {len(targets)} targets in {len(problem.runs)} scenarios")
+    solution = least_squares(
+        problem.residuals,
+        np.clip(problem.x0, problem.lower, problem.upper),
+        jac=problem.jacobian,
+        bounds=(problem.lower, problem.upper),
+        method="trf",
+        x_scale=1.0,
+        ftol=settings.tolerance,
+        xtol=settings.tolerance,
+        gtol=settings.tolerance,
+        max_nfev=settings.max_evaluations,
+    )
+    result = FitResult(
+        names=names,
+        values=problem.values(solution.x),
+        x=solution.x,
+        residuals=solution.fun,
+        jacobian=solution.jac,
+        targets=targets,
+        status=solution.message,
+        evaluations=problem.evaluations,
+        jacobians=problem.jacobians,
+        runtime_s=time.perf_counter() - started,
+        settings=settings,
+        start_values=problem.values(problem.x0),
+    )
+    result.uncertainty = uncertainty(result, problem.lower, problem.upper)
+    return result
+
+
+# ------------------------------------------------------------------ uncertainty
+
+
+def uncertainty(result: FitResult, lower: np.ndarray, upper: np.ndarray) -> dict:
+    """Local uncertainty of the log-parameters from the Jacobian at the solution.
+
+    Covariance = s^2 (J^T J)^+, with s^2 the residual variance (sum of squares
+    over residual degrees of freedom). Standard errors are of log values, so
+    they are relative: SE 0.1 means about +-10%.
+    """
+    J, r = result.jacobian, result.residuals
+    m, n = J.shape
+    dof = max(m - n, 1)
+    s2 = float(r @ r) / dof
+    _U, singular, Vt = np.linalg.svd(J, full_matrices=False)
+    cutoff = singular[0] * SMALL_SINGULAR_RATIO if singular.size else 0.0
+    inverse = np.where(singular > cutoff, 1.0 / np.where(singular > 0, singular, 1.0) ** 2, 0.0)
+    covariance = s2 * (Vt.T * inverse) @ Vt
+    se = np.sqrt(np.maximum(np.diag(covariance), 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        correlation = covariance / np.outer(se, se)
+    at_bound = (result.x - lower < 1e-6) | (upper - result.x < 1e-6)
+    # Directions the data cannot see: right singular vectors of (near-)zero singular values.
+    null_directions = [
+        {
+            "singular_value": float(value),
+            "parameters": {result.names[k]: round(float(Vt[i, k]), 3) for k in np.argsort(-np.abs(Vt[i]))[:4]},
+        }
+        for i, value in enumerate(singular)
+        if value <= cutoff
+    ]
+    pairs = [
+        (result.names[i], result.names[j], float(correlation[i, j]))
+        for i in range(n)
+        for j in range(i + 1, n)
+        if np.isfinite(correlation[i, j]) and abs(correlation[i, j]) > HIGH_CORRELATION
+    ]
+    informs = {}
+    for j, name in enumerate(result.names):
+        effect = np.abs(J[:, j]) * math.log(1.1)
+        order = np.argsort(-effect)
+        informs[name] = [result.targets[i].id for i in order if effect[i] >= INFORMS_THRESHOLD]
+    unidentified = sorted(
+        {name for name, s, bound in zip(result.names, se, at_bound) if bound or s > POOR_SE_LOG or s == 0.0}
+        | {name for pair in pairs for name in pair[:2]}
+        | {name for d in null_directions for name, weight in d["parameters"].items() if abs(weight) > 0.3}
+    )
+    return {
+        "residual_variance": s2,
+        "degrees_of_freedom": m - n,
+        "se_log": dict(zip(result.names, se.tolist())),
+        "at_bound": [name for name, bound in zip(result.names, at_bound) if bound],
+        "singular_values": singular.tolist(),
+        "null_directions": null_directions,
+        "high_correlations": pairs,
+        "correlation": correlation.tolist(),
+        "informed_by": informs,
+        "unidentified": unidentified,
+    }
+
+
+# ---------------------------------------------------------------------- output
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return repr(value) if math.isfinite(value) else '"nan"'
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").isalnum() else _toml_value(key)
+
+
+def parameter_set_toml(result: FitResult) -> str:
+    """The fitted parameter set with its provenance, as TOML."""
+    u = result.uncertainty
+    lines = [
+        "# Default parameter set of myokine_sim, written by `myokine fit` (do not edit by hand:",
+        "# rerun the fit). Parameters not listed take the value declared with the parameter in",
+        "# its compartment module (src/myokine_sim/model/). [provenance] records how the values",
+        "# were obtained; docs/validation.md reports the fit.",
+        "",
+        "[values]",
+        *(f"{_toml_key(name)} = {_toml_value(float(v))}" for name, v in zip(result.names, result.values)),
+        "",
+        "[provenance]",
+        f"command = {_toml_value('myokine fit')}",
+        f"date_utc = {_toml_value(datetime.now(UTC).isoformat(timespec='seconds'))}",
+        f"status = {_toml_value(result.status)}",
+        f"cost = {_toml_value(result.cost)}",
+        f"evaluations = {result.evaluations}",
+        f"jacobian_evaluations = {result.jacobians}",
+        f"runtime_s = {_toml_value(round(result.runtime_s, 1))}",
+        f"targets = {_toml_value([t.id for t in result.targets])}",
+        f"weights = {_toml_value({t.id: t.fit_weight for t in result.targets})}",
+        f"residuals = {_toml_value({t.id: round(float(r), 4) for t, r in zip(result.targets, result.residuals)})}",
+        f"start_values = {_toml_value(dict(zip(result.names, result.start_values.tolist())))}",
+        f"settings = {_toml_value(result.settings.as_dict())}",
+        f"versions = {_toml_value({k: v or 'not installed' for k, v in package_versions().items()})}",
+        "",
+        "[provenance.uncertainty]",
+        f"residual_variance = {_toml_value(u['residual_variance'])}",
+        f"degrees_of_freedom = {u['degrees_of_freedom']}",
+        f"se_log = {_toml_value({k: round(v, 4) for k, v in u['se_log'].items()})}",
+        f"at_bound = {_toml_value(u['at_bound'])}",
+        f"singular_values = {_toml_value([round(v, 6) for v in u['singular_values']])}",
+        f"high_correlations = {_toml_value([[a, b, round(c, 3)] for a, b, c in u['high_correlations']])}",
+        f"unidentified = {_toml_value(u['unidentified'])}",
+        f"informed_by = {_toml_value(u['informed_by'])}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def default_parameter_set_path() -> Path:
+    return parameter_sets_dir() / "default.toml"
+
+
+def write_parameter_set(result: FitResult, path: Path) -> None:
+    write_text_atomic(path, parameter_set_toml(result))
+
+
+def summary_lines(result: FitResult) -> list[str]:
+    """What ``myokine fit`` prints: values, uncertainty and identifiability."""
+    model = build_model()
+    u = result.uncertainty
+    lines = [
+        (f"{result.status} ({result.evaluations} evaluations, {result.jacobians} Jacobians, "
+        f"{result.runtime_s:.0f} s); cost {result.cost:.4f} over {len(result.residuals)} residuals"),
+        "",
+        f"{'parameter':45s} {'start':>10s} {'fitted':>10s} {'unit':12s} {'SE(log)':>8s}  note",
+    ]
+    for name, start, value in zip(result.names, result.start_values, result.values):
+        note = "at bound" if name in u["at_bound"] else ("not identified" if name in u["unidentified"] else "")
+        lines.append(
+            f"{name:45s} {start:10.4g} {value:10.4g} {model.units[name]:12s} {u['se_log'][name]:8.3f}  {note}"
+        )
+    lines += ["", "singular values of the scaled Jacobian: " + ", ".join(f"{v:.3g}" for v in u["singular_values"])]
+    for a, b, c in u["high_correlations"]:
+        lines.append(f"correlation {c:+.3f}: {a} ~ {b}")
+    lines.append("not identified by the data: " + (", ".join(u["unidentified"]) or "none"))
+    worst = sorted(zip(result.targets, result.residuals), key=lambda pair: -abs(pair[1]))[:8]
+    lines.append("largest residuals (tolerance units): " + ", ".join(f"{t.id} {r:+.2f}" for t, r in worst))
+    return lines

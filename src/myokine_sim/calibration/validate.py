@@ -1,0 +1,294 @@
+"""``myokine validate``: run every target on a parameter set and check it.
+
+Each scenario is simulated once with ``simulate`` (the same path as
+``myokine run``), every target is read from those results and judged by its
+pass rule. Outputs: a printed table, ``validation.json`` (one row per target)
+and one figure per study with the published values drawn over the curves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from myokine_sim.calibration.targets import Combination, Leaf, Series, Target, leaves, load_targets
+from myokine_sim.results import Result
+from myokine_sim.scenario import load_scenario
+
+#: Line styles readable in greyscale: dark to light, distinct dashes.
+LINE_STYLES = (
+    {"color": "black", "linestyle": "-"},
+    {"color": "0.4", "linestyle": "--"},
+    {"color": "0.55", "linestyle": ":"},
+    {"color": "0.2", "linestyle": "-."},
+)
+EXERCISE_SHADE = "0.9"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One target's outcome. ``passed`` is None for a target that cannot be simulated."""
+
+    target: Target
+    simulated: float | None
+    passed: bool | None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the row decides the exit status of ``myokine validate``."""
+        return self.target.scored
+
+    def as_dict(self) -> dict:
+        t = self.target
+        numeric = t.rule in ("factor", "at_least", "percent_change", "within_fraction", "time")
+        observed = t.observed if numeric else t.published
+        return {
+            "id": t.id,
+            "study": t.study,
+            "reference": t.reference,
+            "quantity": t.quantity,
+            "when": t.when,
+            "observed": observed,
+            "published": t.published,
+            "unit": t.unit,
+            "simulated": self.simulated,
+            "agreement": t.agreement(self.simulated) if self.simulated is not None else None,
+            "rule": t.rule,
+            "criterion": t.criterion(),
+            "pass": self.passed,
+            "scored": t.scored,
+            "fit_weight": t.fit_weight,
+            "scenarios": t.scenarios,
+            "status": t.status,
+            "note": t.note,
+        }
+
+
+@dataclass
+class Validation:
+    rows: list[Row]
+    results: dict[str, Result]
+    parameter_set: str
+
+    @property
+    def failing(self) -> list[Row]:
+        return [row for row in self.rows if row.counts and not row.passed]
+
+
+def simulate_scenario(name: str, parameter_set: str) -> Result:
+    """A shipped scenario simulated with ``parameter_set`` instead of its own."""
+    from myokine_sim.simulation import simulate
+
+    scenario = load_scenario(name)
+    scenario.simulation.parameter_set = parameter_set
+    return simulate(scenario)
+
+
+def simulate_targets(targets: list[Target], parameter_set: str = "default") -> dict[str, Result]:
+    """One ``Result`` per scenario that the targets read."""
+    names = dict.fromkeys(s for t in targets for s in t.scenarios)
+    return {name: simulate_scenario(name, parameter_set) for name in names}
+
+
+def series_of(results: dict[str, Result]) -> dict[str, Series]:
+    """Results as single-member series for the target observables."""
+    return {
+        name: Series(result.time_min, {column: result[column][None, :] for column in result.columns})
+        for name, result in results.items()
+    }
+
+
+def validate(parameter_set: str = "default", targets: list[Target] | None = None) -> Validation:
+    targets = targets if targets is not None else load_targets()
+    results = simulate_targets([t for t in targets if t.simulable], parameter_set)
+    series = series_of(results)
+    rows = []
+    for target in targets:
+        if not target.simulable:
+            rows.append(Row(target, None, None))
+            continue
+        simulated = float(target.evaluate(series)[0])
+        rows.append(Row(target, simulated, target.passes(simulated)))
+    return Validation(rows, results, parameter_set)
+
+
+def matched_infusion_rate(target: Target, parameter_set: str = "default") -> tuple[str, float, float]:
+    """(scenario, shipped rate, rate that meets ``target`` exactly) for a scenario whose dose was chosen.
+
+    The abstracts give the plasma IL-6 an infusion reached, not its dose.
+    Plasma IL-6 is affine in the infusion rate (nothing feeds back on IL-6
+    production), so two runs determine the rate at which the target's
+    observable equals its published value.
+    """
+    from myokine_sim.simulation import simulate
+
+    infused = [name for name in target.scenarios if load_scenario(name).il6_infusion]
+    if len(infused) != 1:
+        raise ValueError(f"{target.id}: expected exactly one scenario with an rhIL-6 infusion")
+    name = infused[0]
+    shipped = load_scenario(name).il6_infusion[0].rate_ug_per_h
+    others = {s: simulate_scenario(s, parameter_set) for s in target.scenarios if s != name}
+
+    def value(rate: float) -> float:
+        scenario = load_scenario(name)
+        scenario.simulation.parameter_set = parameter_set
+        scenario.il6_infusion[0].rate_ug_per_h = rate
+        results = {**others, name: simulate(scenario)}
+        return float(target.evaluate(series_of(results))[0])
+
+    low, high = value(shipped), value(2.0 * shipped)
+    return name, shipped, shipped * (1.0 + (target.observed - low) / (high - low))
+
+
+# ------------------------------------------------------------------------ table
+
+
+def verdict(row: Row) -> str:
+    if row.passed is None:
+        return "n/a"
+    if not row.counts:
+        return "pass*" if row.passed else "FAIL*"
+    return "pass" if row.passed else "FAIL"
+
+
+def table_rows(validation: Validation) -> list[tuple[str, ...]]:
+    header = ("id", "study", "quantity", "observed", "simulated", "ratio or direction", "pass")
+    rows = [header]
+    for row in validation.rows:
+        t = row.target
+        simulated = "-" if row.simulated is None else t.shown(row.simulated)
+        agreement = t.agreement(row.simulated) if row.simulated is not None else t.status.split(":")[0]
+        rows.append((t.id, t.study, t.quantity, t.published_shown(), simulated, agreement, verdict(row)))
+    return rows
+
+
+def text_table(validation: Validation, width: int = 48) -> str:
+    rows = [
+        tuple(cell if len(cell) <= width else cell[: width - 1] + "~" for cell in row) for row in table_rows(validation)
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def summary_line(validation: Validation) -> str:
+    scored = [row for row in validation.rows if row.counts]
+    passed = sum(bool(row.passed) for row in scored)
+    extra = len(validation.rows) - len(scored)
+    return (
+        f"{passed}/{len(scored)} scored targets pass"
+        + (f"; {extra} reported but not scored (* or n/a: see their status)" if extra else "")
+    )
+
+
+# ---------------------------------------------------------------------- figures
+
+
+def slug(study: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", study.lower()).strip("_")
+
+
+def _markers(target: Target, results: dict[str, Result]) -> list[tuple[str, str, float | tuple, float, str]]:
+    """Published values in a column's own units: (scenario, column, time or window, value, kind)."""
+    observable = target.observable
+    if target.rule not in ("factor", "at_least", "within_fraction", "percent_change", "time"):
+        return []
+    if isinstance(observable, Combination):
+        parts = leaves(observable)
+        same = {(leaf.column, leaf.at) for leaf in parts}
+        if observable.operation == "average" and len(same) == 1 and parts[0].at is not None:
+            return [(parts[0].scenario, parts[0].column, parts[0].at, target.observed, target.rule)]
+        return []
+    leaf: Leaf = observable
+    result = results[leaf.scenario]
+    if leaf.peak_time is not None:
+        return [(leaf.scenario, leaf.column, target.observed, float("nan"), "time")]
+    if leaf.peak is not None:
+        return []
+    value = target.observed / leaf.scale
+    if target.rule == "percent_change":
+        value = 1.0 + target.observed / 100.0
+    if leaf.relative_to is not None:
+        value *= result.at(leaf.column, leaf.relative_to)
+    where = leaf.at if leaf.at is not None else leaf.mean
+    return [(leaf.scenario, leaf.column, where, value, target.rule)]
+
+
+def study_figure(study: str, rows: list[Row], results: dict[str, Result], units: dict[str, str]):
+    """Simulated curves of a study's scenarios with the published values as markers."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    simulable = [row for row in rows if row.target.simulable]
+    panels: dict[str, list[str]] = {}
+    for row in simulable:
+        for leaf in leaves(row.target.observable):
+            scenarios = panels.setdefault(leaf.column, [])
+            if leaf.scenario not in scenarios:
+                scenarios.append(leaf.scenario)
+    # One style per scenario across all panels, so a scenario looks the same everywhere.
+    order = list(dict.fromkeys(name for scenarios in panels.values() for name in scenarios))
+    styles = {name: LINE_STYLES[k % len(LINE_STYLES)] for k, name in enumerate(order)}
+    rc = {"font.size": 11, "axes.titlesize": 11, "legend.fontsize": 9, "axes.spines.top": False,
+          "axes.spines.right": False}
+    with matplotlib.rc_context(rc):
+        n = len(panels)
+        figure = Figure(figsize=(8.0, 2.9 * n + 1.6), dpi=110, layout="constrained")
+        axes = np.atleast_1d(figure.subplots(n, 1, squeeze=False)[:, 0])
+        for ax, (column, scenarios) in zip(axes, panels.items()):
+            for name in scenarios:
+                result = results[name]
+                ax.plot(result.time_min, result[column], linewidth=2.0, label=name, **styles[name])
+            for start, end in results[scenarios[0]].exercise_periods:
+                ax.axvspan(start, end, color=EXERCISE_SHADE, linewidth=0, zorder=0)
+            for row in simulable:
+                for scenario, marker_column, where, value, kind in _markers(row.target, results):
+                    if marker_column != column:
+                        continue
+                    if kind == "time":
+                        ax.axvline(where, color="black", linestyle=(0, (1, 2)), linewidth=1.5)
+                        ax.annotate(f"{row.target.id} published peak", (where, 0.95),
+                                    xycoords=("data", "axes fraction"), ha="left", va="top", fontsize=8)
+                    elif isinstance(where, tuple):
+                        ax.hlines(value, *where, colors="black", linewidth=3.0)
+                        ax.annotate(row.target.id, (where[1], value), ha="left", va="center", fontsize=8)
+                    else:
+                        marker = "^" if kind == "at_least" else "o"
+                        ax.plot([where], [value], marker=marker, markersize=9, color="white", markeredgecolor="black",
+                                markeredgewidth=2.0, linestyle="none", zorder=5)
+                        ax.annotate(row.target.id, (where, value), textcoords="offset points", xytext=(6, 4),
+                                    fontsize=8)
+            ax.set_ylabel(f"{column}\n({units.get(column, '')})", fontsize=9)
+            ax.set_xlabel("Time (min)")
+            ax.set_ylim(bottom=0)
+            ax.margins(x=0)
+            ax.grid(True, color="0.85", linewidth=0.6)
+            ax.legend(loc="best", frameon=False)
+        lines = [f"{row.target.id}: {row.target.quantity} - published {row.target.published}, "
+                 + (f"simulated {row.target.shown(row.simulated)} ({verdict(row)})" if row.simulated is not None
+                    else "not simulated")
+                 for row in rows]
+        figure.suptitle(f"{study}: simulation (lines) and published values (markers; triangle = lower bound)",
+                        fontsize=11)
+        figure.text(0.01, 0.0, "\n".join(lines), fontsize=7.5, va="bottom", ha="left", wrap=True)
+        figure.get_layout_engine().set(rect=(0, 0.012 * len(lines) + 0.02, 1, 1 - 0.012 * len(lines) - 0.02))
+    return figure
+
+
+def study_figures(validation: Validation) -> dict[str, bytes]:
+    """PNG bytes of one figure per study (studies with nothing simulable are skipped)."""
+    from myokine_sim.figures import figure_png
+    from myokine_sim.model import build_model
+
+    units = build_model().units
+    by_study: dict[str, list[Row]] = {}
+    for row in validation.rows:
+        by_study.setdefault(row.target.study, []).append(row)
+    return {
+        f"{slug(study)}.png": figure_png(study_figure(study, rows, validation.results, units))
+        for study, rows in by_study.items()
+        if any(row.target.simulable for row in rows)
+    }

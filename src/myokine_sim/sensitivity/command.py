@@ -1,0 +1,58 @@
+"""What ``myokine sensitivity`` does once typer has parsed its options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from myokine_sim.errors import InputError
+
+METHODS = ("local", "morris", "sobol")
+#: The API names its arguments; on the command line they are options.
+OPTIONS = {"metric": "--metric", "method": "--method", "params": "--params", "samples": "--samples",
+           "seed": "--seed", "workers": "--workers", "scheduler": "--scheduler", "factor": "--factor",
+           "out": "--out"}
+#: Parameters listed after the run.
+SHOWN = 5
+
+
+def run_command(scenario: str, metric: str, method: str, params: list[str], samples: int | None, seed: int,
+                workers: int, scheduler: str | None, factor: float | None, out: Path) -> list[str]:
+    """Run the analysis and write ``out``; returns the lines to print."""
+    from myokine_sim.sensitivity import local, morris, sobol, write_outputs
+
+    if method not in METHODS:
+        raise InputError("--method", method, f"unknown method; allowed: {', '.join(METHODS)}")
+    names = params or None
+    # Unset options keep the API's defaults (e.g. 10 Morris trajectories, 256 Sobol' samples).
+    options = {} if factor is None else {"factor": factor}
+    if samples is not None:
+        options["trajectories" if method == "morris" else "samples"] = samples
+    try:
+        if method == "local":
+            for option, given in (("--samples", samples is not None), ("--factor", factor is not None),
+                                  ("--workers", workers != 1), ("--scheduler", scheduler is not None)):
+                if given:
+                    raise InputError(option, None, "applies to --method morris and sobol; local runs one batch "
+                                                   "in this process")
+            result = local(scenario, metric, names)
+        else:
+            analysis = morris if method == "morris" else sobol
+            result = analysis(scenario, metric, names, seed=seed, workers=workers, scheduler=scheduler, **options)
+    except InputError as error:
+        raise InputError(OPTIONS.get(error.source, error.source), error.field, error.problem) from None
+    files = write_outputs(result, out)
+    lines = [f"wrote {out}/ ({', '.join(sorted(p.name for p in files))})"]
+    lines += [f"note: {note}" for note in result.notes]
+    lines.append(f"{result.method} sensitivity of {result.metric.name} in {result.scenario.name}: {result.runs} runs, "
+                 f"{result.elapsed_s:.1f} s; most important:")
+    lines += [f"  {_describe(result.method, row)}" for row in result.ranked()[:SHOWN]]
+    return lines
+
+
+def _describe(method: str, row: dict) -> str:
+    name = f"{row['parameter']:<44}"
+    if method == "local":
+        return f"{name} coefficient {row['coefficient']:+.3f} +/- {row['error']:.1g}"
+    if method == "morris":
+        return f"{name} mu* {row['mu_star']:.4g} +/- {row['mu_star_conf']:.2g}  sigma {row['sigma']:.4g}"
+    return f"{name} S1 {row['S1']:.3f} +/- {row['S1_conf']:.3f}  ST {row['ST']:.3f} +/- {row['ST_conf']:.3f}"

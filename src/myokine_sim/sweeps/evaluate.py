@@ -1,0 +1,277 @@
+"""Evaluate one chunk of members: build their inputs, integrate in batches, summarise.
+
+This is the function evaluators run (in this process, in worker processes or
+on Dask workers). Members whose schedules share breakpoints integrate as one
+batch through ``solver.integrate``; the summary metrics are computed on the
+whole batch at once. A member the solver cannot integrate is found by
+bisecting its batch and is marked with the reason; the others complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import ValidationError
+
+from myokine_sim.errors import SimulationError
+from myokine_sim.model import Model, build_model
+from myokine_sim.results import METRICS
+from myokine_sim.scenario import Scenario
+from myokine_sim.schedule import Schedule, ScheduleError
+from myokine_sim.simulation import schedule_inputs
+from myokine_sim.solver import SolverSettings, integrate
+from myokine_sim.sweeps import bands
+from myokine_sim.sweeps.space import Space
+
+OK = "ok"
+#: Output samples observed at once: bounds the memory of the algebraic variables of a chunk.
+OBSERVE_BLOCK = 64
+
+
+@dataclass(frozen=True)
+class SweepContext:
+    """What every chunk needs besides its members' values (the same for all chunks)."""
+
+    scenario: Scenario  # with its end time fixed for all members
+    space: Space
+    base_vector: np.ndarray  # parameter values of the scenario, model order
+    times: np.ndarray  # the common output samples
+    settings: SolverSettings
+    columns: tuple[str, ...]  # timeseries columns summarised by metrics
+    trajectory_columns: tuple[str, ...] = ()
+    band_columns: tuple[str, ...] = ()
+
+    @property
+    def metric_names(self) -> list[str]:
+        return [f"{metric}.{column}" for column in self.columns for metric in METRICS]
+
+
+@dataclass
+class ChunkResult:
+    """Per-member results of one chunk, in member order."""
+
+    index: int
+    status: np.ndarray  # "ok" or the reason the member failed
+    metrics: dict[str, np.ndarray]
+    trajectories: dict[str, np.ndarray] = field(default_factory=dict)  # (members, samples)
+    band_counts: dict[str, np.ndarray] = field(default_factory=dict)  # (samples, bins)
+
+
+def evaluate_chunk(context: SweepContext, index: int, values: np.ndarray) -> ChunkResult:
+    """Evaluate members ``values`` ``(members, len(space))`` of chunk ``index``."""
+    model = build_model()
+    count = len(values)
+    status = np.full(count, OK, dtype=object)
+    parameters = np.tile(context.base_vector, (count, 1))
+    for column, variable in enumerate(context.space.variables):
+        if variable.kind == "parameter":
+            parameters[:, variable.target] = values[:, column]
+    schedules = _member_schedules(context, values, status)
+
+    n_samples = len(context.times)
+    metrics = {name: np.full(count, np.nan) for name in context.metric_names}
+    trajectories = {name: np.full((count, n_samples), np.nan) for name in context.trajectory_columns}
+    band_counts = {name: np.zeros((n_samples, len(bands.EDGES) - 1), dtype=bands.count_dtype(count))
+                   for name in context.band_columns}
+
+    # Failing members only produce NaN and a status; numpy's warnings about them would be noise.
+    with np.errstate(all="ignore"):
+        for members in _groups(schedules, status):
+            shared = schedules[members[0]] if all(schedules[m] is schedules[members[0]] for m in members) else None
+            group_schedules = shared or [schedules[m] for m in members]
+            breakpoints = (shared or group_schedules[0]).breakpoints
+            times = np.union1d(context.times, breakpoints)
+            states, failures = _integrate_resilient(model, parameters[members], group_schedules, times,
+                                                    context.settings)
+            for position, reason in failures.items():
+                status[members[position]] = f"failed: {reason}"
+            good = np.array([p for p in range(len(members)) if p not in failures], dtype=np.intp)
+            if good.size == 0:
+                continue
+            rows = members[good]
+            if good.size < len(members):
+                states = states[:, :, good]
+            inputs = _inputs(model, shared, None if shared else [group_schedules[p] for p in good], times)
+            summaries = _summarise(context, model, parameters[rows], states, inputs, times, trajectories, rows,
+                                   band_counts)
+            for column, summary in summaries.items():
+                for metric, value in summary.items():
+                    metrics[f"{metric}.{column}"][rows] = value
+    return ChunkResult(index, status.astype(str), metrics, trajectories, band_counts)
+
+
+def _summarise(context: SweepContext, model: Model, parameters: np.ndarray, states: np.ndarray, inputs: list,
+               times: np.ndarray, trajectories: dict, rows: np.ndarray, band_counts: dict) -> dict[str, dict]:
+    """Metrics of every column for a batch; fills its rows of ``trajectories`` and adds to ``band_counts``.
+
+    The algebraic variables are observed OBSERVE_BLOCK samples at a time and the
+    metrics merged across blocks, so their memory does not grow with the run's length.
+    """
+    # The common samples are a subset of this batch's (which add its breakpoints).
+    common = np.searchsorted(times, context.times)
+    summaries: dict[str, dict[str, np.ndarray]] = {}
+    for start in range(0, len(times), OBSERVE_BLOCK):
+        block = slice(start, start + OBSERVE_BLOCK)
+        columns = observe_batch(model, parameters, states[:, block], [row[block] for row in inputs])
+        for column in context.columns:
+            summaries[column] = merge_metrics(summaries.get(column), batch_metrics(times[block], columns[column]))
+        wanted = (common >= start) & (common < start + OBSERVE_BLOCK)
+        local = common[wanted] - start
+        for name in context.trajectory_columns:
+            trajectories[name][np.ix_(rows, np.nonzero(wanted)[0])] = columns[name][local].T
+        for name in context.band_columns:
+            band_counts[name][wanted] += bands.histogram(columns[name][local])
+    return summaries
+
+
+def _member_schedules(context: SweepContext, values: np.ndarray, status: np.ndarray) -> list[Schedule | None]:
+    """Each member's schedule (one shared object when no scenario field varies); None if invalid."""
+    fields = [(column, v.target) for column, v in enumerate(context.space.variables) if v.kind == "field"]
+    if not fields:
+        shared = context.scenario.schedule()
+        return [shared] * len(values)
+    built: dict[tuple, Schedule | str] = {}
+    schedules: list[Schedule | None] = []
+    for member, row in enumerate(values):
+        key = tuple(float(row[column]) for column, _ in fields)
+        if key not in built:
+            built[key] = _field_schedule(context.scenario, [(target, value) for (_, target), value in zip(fields, key)])
+        outcome = built[key]
+        if isinstance(outcome, str):
+            status[member] = outcome
+            schedules.append(None)
+        else:
+            schedules.append(outcome)
+    return schedules
+
+
+def member_scenario(scenario: Scenario, assignments: list[tuple[tuple[str, int, str], float]]) -> Scenario:
+    """``scenario`` with scenario fields set; raises ``ValidationError`` if a table becomes invalid."""
+    changes: dict[tuple[str, int], dict[str, float]] = {}
+    for (table, index, name), value in assignments:
+        changes.setdefault((table, index), {})[name] = value
+    updates: dict[str, list] = {}
+    for (table, index), fields in changes.items():
+        tables = updates.setdefault(table, list(getattr(scenario, table)))
+        tables[index] = type(tables[index]).model_validate({**tables[index].model_dump(), **fields})
+    return scenario.model_copy(update=updates)
+
+
+def _field_schedule(scenario: Scenario, assignments) -> Schedule | str:
+    try:
+        return member_scenario(scenario, assignments).schedule()
+    except ValidationError as error:
+        detail = error.errors()[0]
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        return f"invalid scenario: {message}"
+    except ScheduleError as error:
+        return f"invalid scenario: {error.field}: {error}"
+
+
+def _groups(schedules: list[Schedule | None], status: np.ndarray) -> list[np.ndarray]:
+    """Valid members grouped by identical breakpoints, in order of first appearance."""
+    groups: dict[tuple[float, ...], list[int]] = {}
+    for member, schedule in enumerate(schedules):
+        if schedule is not None and status[member] == OK:
+            groups.setdefault(tuple(schedule.breakpoints), []).append(member)
+    return [np.array(members, dtype=np.intp) for members in groups.values()]
+
+
+def _integrate_resilient(model: Model, parameters: np.ndarray, schedules, times: np.ndarray,
+                         settings: SolverSettings) -> tuple[np.ndarray, dict[int, str]]:
+    """States ``(n_states, samples, members)`` and the failure reason of each member that failed.
+
+    On a solver failure the batch is split in halves until the failing
+    members are alone; their states are NaN.
+    """
+    try:
+        solution = integrate(model, parameters, schedules, times, settings)
+        return np.moveaxis(solution.states, 1, 2), {}
+    except SimulationError as error:
+        count = len(parameters)
+        if count == 1:
+            return np.full((len(model.states), len(times), 1), np.nan), {0: str(error)}
+        half = count // 2
+        split = isinstance(schedules, list)
+        left, left_failures = _integrate_resilient(
+            model, parameters[:half], schedules[:half] if split else schedules, times, settings)
+        right, right_failures = _integrate_resilient(
+            model, parameters[half:], schedules[half:] if split else schedules, times, settings)
+        failures = {**left_failures, **{half + p: reason for p, reason in right_failures.items()}}
+        return np.concatenate([left, right], axis=2), failures
+
+
+def _inputs(model: Model, shared: Schedule | None, schedules: list[Schedule] | None, times: np.ndarray) -> list:
+    """Input rows over time: ``(samples, 1)`` for a shared schedule, else ``(samples, members)``."""
+    if shared is not None:
+        return [row[:, None] for row in schedule_inputs(model, shared, times)]
+    by_schedule: dict[int, np.ndarray] = {}
+    stacked = np.empty((len(model.inputs), len(times), len(schedules)))
+    for member, schedule in enumerate(schedules):
+        if id(schedule) not in by_schedule:
+            by_schedule[id(schedule)] = schedule_inputs(model, schedule, times)
+        stacked[:, :, member] = by_schedule[id(schedule)]
+    return list(stacked)
+
+
+def observe_batch(model: Model, parameters: np.ndarray, states: np.ndarray, inputs: list) -> dict[str, np.ndarray]:
+    """Every state, input and algebraic variable of a batch at once.
+
+    ``states`` is ``(n_states, samples, members)``; each returned column is
+    ``(samples, members)`` (a read-only broadcast view where the value does
+    not vary). A parameter equal across the batch stays a float, as in the solver.
+    """
+    compiled = model.compiled
+    shape = states.shape[1:]
+    P = [float(column[0]) if np.all(column == column[0]) else column for column in parameters.T]
+    constants = compiled.batch_constants(P)
+    variables = compiled.batch_observe(list(states), P, constants, inputs)
+    values = (*states, *inputs, *variables)
+    names = (*model.state_names, *model.input_names, *model.variables)
+    return {name: np.broadcast_to(np.asarray(value, dtype=float), shape) for name, value in zip(names, values)}
+
+
+def merge_metrics(earlier: dict[str, np.ndarray] | None, later: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Metrics over two consecutive stretches of time from those of each (the earlier extreme wins ties)."""
+    if earlier is None:
+        return later
+    later_peak = later["peak"] > earlier["peak"]
+    later_min = later["min"] < earlier["min"]
+    peak = np.where(later_peak, later["peak"], earlier["peak"])
+    baseline = earlier["baseline"]
+    fold = np.full(len(peak), np.nan)
+    np.divide(peak, baseline, out=fold, where=baseline > 0.0)
+    return {
+        "baseline": baseline,
+        "peak": peak,
+        "time_of_peak_min": np.where(later_peak, later["time_of_peak_min"], earlier["time_of_peak_min"]),
+        "min": np.where(later_min, later["min"], earlier["min"]),
+        "time_of_min_min": np.where(later_min, later["time_of_min_min"], earlier["time_of_min_min"]),
+        "end": later["end"],
+        "fold_peak": fold,
+    }
+
+
+def batch_metrics(time_min: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
+    """``results.column_metrics`` of every member at once; ``values`` is ``(samples, members)``.
+
+    ``fold_peak`` is NaN where the baseline is not positive (``None`` in a single run).
+    """
+    members = values.shape[1]
+    columns = np.arange(members)
+    baseline = values[0]
+    peak_index = np.argmax(values, axis=0)
+    min_index = np.argmin(values, axis=0)
+    peak = values[peak_index, columns]
+    fold = np.full(members, np.nan)
+    np.divide(peak, baseline, out=fold, where=baseline > 0.0)
+    return {
+        "baseline": baseline.copy(),
+        "peak": peak,
+        "time_of_peak_min": time_min[peak_index],
+        "min": values[min_index, columns],
+        "time_of_min_min": time_min[min_index],
+        "end": values[-1].copy(),
+        "fold_peak": fold,
+    }

@@ -1,0 +1,135 @@
+"""A sweep's output folder: its plan, finished chunks, and the final files.
+
+``DIR/chunks/plan.json`` records the sweep's fingerprint (a hash of scenario,
+space, method, sample count, seed and everything else that decides the
+results). Each finished chunk is written atomically to
+``DIR/chunks/chunk-NNNNN.npz`` as soon as it arrives, so an interrupted sweep
+loses only the chunks still in flight; running it again skips finished
+chunks. A folder holding a different sweep is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from myokine_sim.errors import InputError
+from myokine_sim.io import write_bytes_atomic
+from myokine_sim.sweeps.evaluate import ChunkResult
+
+CHUNKS_DIR = "chunks"
+PLAN_FILE = "plan.json"
+CSV_FILE = "sweep.csv"
+TRAJECTORIES_FILE = "trajectories.npz"
+
+
+def fingerprint(document: dict) -> str:
+    """SHA-256 of a JSON document with sorted keys."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@contextlib.contextmanager
+def open_atomic(path: Path, mode: str = "w"):
+    """Open a temporary file next to ``path``; on success it replaces ``path``, on failure it vanishes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        encoding = None if "b" in mode else "utf-8"
+        with os.fdopen(handle, mode, encoding=encoding, newline="" if encoding else None) as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # mkstemp creates 0600; give the usual permissions
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+class SweepStore:
+    """The chunk files of one sweep in ``directory``."""
+
+    def __init__(self, directory: Path, plan: dict):
+        self.directory = Path(directory)
+        self.plan = plan
+
+    @property
+    def chunks_dir(self) -> Path:
+        return self.directory / CHUNKS_DIR
+
+    @staticmethod
+    def check(directory: Path, plan: dict, source: str = "out") -> None:
+        """Refuse a folder that holds a different sweep (before anything is written)."""
+        directory = Path(directory)
+        plan_path = directory / CHUNKS_DIR / PLAN_FILE
+        if plan_path.is_file():
+            try:
+                existing = json.loads(plan_path.read_text(encoding="utf-8")).get("fingerprint")
+            except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+                existing = None
+            if existing != plan["fingerprint"]:
+                raise InputError(
+                    source, str(directory),
+                    f"holds a different sweep (fingerprint {str(existing)[:12]}, this sweep "
+                    f"{plan['fingerprint'][:12]}); choose another output folder, or delete it to start over",
+                )
+        elif (directory / CSV_FILE).exists() or (directory / CHUNKS_DIR).exists():
+            raise InputError(source, str(directory), "holds sweep output without a plan; choose another output "
+                                                     "folder, or delete it to start over")
+
+    def create(self) -> None:
+        plan_path = self.chunks_dir / PLAN_FILE
+        if not plan_path.is_file():
+            write_bytes_atomic(plan_path, (json.dumps(self.plan, indent=2) + "\n").encode("utf-8"))
+
+    def chunk_path(self, index: int) -> Path:
+        return self.chunks_dir / f"chunk-{index:05d}.npz"
+
+    def finished(self, sizes: list[int]) -> set[int]:
+        """Chunks whose file is complete (``sizes[k]`` members in chunk k)."""
+        done = set()
+        for index, size in enumerate(sizes):
+            path = self.chunk_path(index)
+            if path.is_file():
+                with contextlib.suppress(OSError, ValueError, zipfile.BadZipFile, KeyError), \
+                        np.load(path, allow_pickle=False) as data:
+                    if len(data["status"]) == size:
+                        done.add(index)
+        return done
+
+    def save(self, result: ChunkResult) -> None:
+        arrays = {"status": result.status}
+        arrays.update({f"metric:{name}": values for name, values in result.metrics.items()})
+        arrays.update({f"trajectory:{name}": values for name, values in result.trajectories.items()})
+        arrays.update({f"band:{name}": counts for name, counts in result.band_counts.items()})
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)
+        write_bytes_atomic(self.chunk_path(result.index), buffer.getvalue())
+
+    def load(self, index: int) -> ChunkResult:
+        with np.load(self.chunk_path(index), allow_pickle=False) as data:
+            groups: dict[str, dict[str, np.ndarray]] = {"metric": {}, "trajectory": {}, "band": {}}
+            for key in data.files:
+                kind, _, name = key.partition(":")
+                if kind in groups:
+                    groups[kind][name] = data[key]
+            return ChunkResult(index, data["status"], groups["metric"], groups["trajectory"], groups["band"])
+
+
+def write_trajectories(path: Path, time_min: np.ndarray, trajectories: dict[str, np.ndarray]) -> None:
+    """``time_min`` and one ``(members, samples)`` array per column, as an .npz file."""
+    with open_atomic(path, "wb") as stream:
+        np.savez(stream, time_min=time_min, **trajectories)

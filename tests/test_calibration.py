@@ -1,0 +1,237 @@
+"""Calibration targets: their encoding, the pass rules, the fit and ``myokine validate``."""
+
+import json
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from myokine_sim.calibration.fit import FITTED_PARAMETERS, FitSettings, fitted_targets, run_fit
+from myokine_sim.calibration.targets import (
+    DEFAULT_TOLERANCE,
+    Leaf,
+    Target,
+    leaves,
+    load_targets,
+    targets_path,
+    value_at,
+    window_mean,
+    window_peak,
+)
+from myokine_sim.cli import app
+from myokine_sim.model import build_model
+from myokine_sim.parameters import load_parameter_set
+from myokine_sim.paths import models_dir, shipped_parameter_sets, shipped_scenarios
+from myokine_sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def targets() -> list[Target]:
+    return load_targets()
+
+
+# ------------------------------------------------------------------ encoding
+
+
+def test_targets_ship_inside_the_package_models_folder():
+    assert targets_path().is_relative_to(models_dir())
+    assert "shared" not in targets_path().parts
+
+
+def test_every_row_of_the_calibration_table_is_encoded(targets):
+    rows = {t.id[:3] for t in targets if t.id.startswith("C")}
+    assert rows == {f"C{i:02d}" for i in range(1, 26)}
+    assert len({t.id for t in targets}) == len(targets)
+
+
+def test_every_target_names_its_reference_quantity_and_time(targets):
+    for t in targets:
+        assert t.study and t.reference and t.quantity and t.when and t.published, t.id
+
+
+def test_simulable_targets_read_existing_scenarios_columns_and_times(targets, model):
+    columns = set(model.state_names) | set(model.input_names) | set(model.variables)
+    shipped = shipped_scenarios()
+    for t in targets:
+        for leaf in leaves(t.observable) if t.simulable else []:
+            assert leaf.scenario in shipped, (t.id, leaf.scenario)
+            assert leaf.column in columns, (t.id, leaf.column)
+            assert max(leaf.times()) <= load_scenario(leaf.scenario).t_end_min, t.id
+
+
+def test_scenarios_used_by_targets_name_the_study_they_mirror_in_their_comment(targets):
+    for t in targets:
+        author = t.study.split()[0]
+        for name in t.scenarios:
+            text = shipped_scenarios()[name].read_text()
+            comment = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+            assert author in comment, (t.id, name)
+
+
+def test_unscored_targets_say_why_and_stay_out_of_the_fit(targets):
+    for t in targets:
+        if not t.scored:
+            assert t.status and t.fit_weight == 0.0, t.id
+        if not t.simulable:
+            assert not t.scored, t.id
+
+
+def test_a_target_without_observable_must_be_unscored():
+    entry = {"id": "X", "study": "s", "reference": "r", "quantity": "q", "when": "w", "published": "1",
+             "observed": 1.0, "unit": "fold", "rule": "factor", "status": "why"}
+    with pytest.raises(ValueError):
+        Target.model_validate(entry)
+    assert not Target.model_validate({**entry, "scored": False, "fit_weight": 0.0}).simulable
+
+
+def test_observable_expressions_parse_and_combine(targets):
+    c03 = next(t for t in targets if t.id == "C03")
+    assert c03.observable.operation == "ratio"
+    assert [leaf.column for leaf in leaves(c03.observable)] == [
+        "il6_release_ng_min", "plasma_il6_pg_ml", "il6_distribution_volume_l"]
+
+
+# ------------------------------------------------------------------ observables
+
+
+def test_value_mean_and_peak_readers_are_exact_for_simple_curves():
+    time = np.arange(0.0, 101.0, 5.0)
+    line = np.vstack([2.0 * time, 3.0 + 0.0 * time])
+    assert value_at(time, line, 12.5) == pytest.approx([25.0, 3.0])
+    assert window_mean(time, line, 10.0, 32.5) == pytest.approx([42.5, 3.0])
+    parabola = np.vstack([-(time - 41.0) ** 2 + 7.0])  # vertex between samples
+    value, when = window_peak(time, parabola, 0.0, 100.0)
+    assert when == pytest.approx([41.0]) and value == pytest.approx([7.0])
+
+
+def test_a_leaf_reads_folds_relative_to_a_time():
+    time = np.array([0.0, 10.0, 20.0])
+    series = {"s": type("S", (), {"time_min": time, "columns": {"c": np.array([[2.0, 4.0, 8.0]])}})()}
+    assert Leaf("s", "c", at=20.0, relative_to=0.0).evaluate(series) == pytest.approx([4.0])
+    assert Leaf("s", "c", peak_time=(0.0, 20.0)).evaluate(series) == pytest.approx([20.0])
+
+
+# ------------------------------------------------------------------ pass rules
+
+
+def target(rule: str, observed: float = 10.0) -> Target:
+    return Target.model_validate({
+        "id": "T", "study": "s", "reference": "r", "quantity": "q", "when": "w", "published": "p",
+        "observed": observed, "unit": "u", "rule": rule,
+        "observable": {"scenario": "rest", "column": "plasma_il6_pg_ml", "at": 0.0},
+    })
+
+
+@pytest.mark.parametrize("rule, observed, inside, outside", [
+    ("factor", 10.0, [10.0 / 1.5 + 1e-9, 10.0, 15.0 - 1e-9], [10.0 / 1.5 - 1e-3, 15.0 + 1e-3]),
+    ("at_least", 100.0, [100.0, 1000.0], [99.9, 100.0 / 1.5]),
+    ("percent_change", 25.0, [1.0 + 25.0 / 1.5 / 100 + 1e-9, 1.25, 1.375], [1.16, 1.38, 0.8]),
+    ("within_fraction", 200.0, [170.0, 230.0], [169.0, 231.0]),
+    ("higher", 1.0, [1.1, 3.0], [1.09, 1.0, 0.5]),
+    ("lower", 1.0, [0.9, 0.2], [0.91, 1.0, 1.5]),
+    ("unchanged", 1.0, [0.9, 1.0, 1.1], [0.89, 1.11]),
+    ("time", 150.0, [120.0, 180.0], [119.0, 181.0]),
+])
+def test_pass_rules(rule, observed, inside, outside):
+    t = target(rule, observed)
+    assert all(t.passes(v) for v in inside), [v for v in inside if not t.passes(v)]
+    assert not any(t.passes(v) for v in outside), [v for v in outside if t.passes(v)]
+
+
+def test_default_tolerances_are_the_documented_ones():
+    assert DEFAULT_TOLERANCE == {"factor": 1.5, "at_least": 1.0, "percent_change": 1.5, "within_fraction": 0.15,
+                                 "higher": 0.10, "lower": 0.10, "unchanged": 0.10, "time": 30.0}
+
+
+def test_fit_residuals_vanish_on_target_and_grow_smoothly_beyond_the_band():
+    t = target("factor", 10.0)
+    on, edge, beyond = (float(t.residual(np.array([v]))[0]) for v in (10.0, 15.0, 22.5))
+    assert on == 0.0 and 1.0 < edge < beyond
+    assert float(t.residual(np.array([15.0 / 1.0001]))[0]) == pytest.approx(edge, rel=1e-3)
+    lower_bound = target("at_least", 100.0)
+    assert float(lower_bound.residual(np.array([200.0]))[0]) < 1e-3 < float(lower_bound.residual(np.array([90.0]))[0])
+
+
+# ------------------------------------------------------------------ fit and shipped parameter set
+
+
+def test_fitted_parameters_exist_and_are_informed_by_fitted_targets(targets, model):
+    assert len(set(FITTED_PARAMETERS)) == len(FITTED_PARAMETERS)
+    assert set(FITTED_PARAMETERS) <= set(model.parameter_names)
+    assert all(t.fit_weight > 0 and t.scored for t in fitted_targets(targets))
+
+
+def test_shipped_default_parameter_set_is_a_fit_with_provenance(model):
+    document = tomllib.loads(shipped_parameter_sets()["default"].read_text())
+    values, provenance = document["values"], document["provenance"]
+    assert list(values) == list(FITTED_PARAMETERS)
+    assert load_parameter_set("default", model) == pytest.approx(values)
+    assert provenance["command"] == "myokine fit"
+    assert provenance["targets"] == [t.id for t in fitted_targets(load_targets())]
+    assert set(provenance["uncertainty"]["se_log"]) == set(FITTED_PARAMETERS)
+    assert set(provenance["uncertainty"]["informed_by"]) == set(FITTED_PARAMETERS)
+    assert {"numpy", "scipy"} <= set(provenance["versions"])
+
+
+def test_fit_command_writes_a_loadable_parameter_set(tmp_path):
+    out = tmp_path / "fitted.toml"
+    result = runner.invoke(app, ["fit", "--out", str(out), "--max-evaluations", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.output and "singular values" in result.output
+    values = load_parameter_set(str(out), build_model())
+    assert set(values) == set(FITTED_PARAMETERS)
+
+
+def test_fit_rejects_a_bad_evaluation_budget():
+    result = runner.invoke(app, ["fit", "--max-evaluations", "0"])
+    assert result.exit_code == 2
+
+
+def test_rerunning_the_fit_reproduces_the_shipped_default_parameter_set():
+    shipped = tomllib.loads(shipped_parameter_sets()["default"].read_text())
+    settings = shipped["provenance"]["settings"]
+    result = run_fit(FitSettings(max_evaluations=settings["max_evaluations"]), progress=lambda line: None)
+    for name, value in zip(result.names, result.values):
+        assert value == pytest.approx(shipped["values"][name], rel=1e-6), name
+
+
+# ------------------------------------------------------------------ validate
+
+
+def test_validate_passes_on_the_shipped_defaults_and_writes_json_and_figures(tmp_path):
+    result = runner.invoke(app, ["validate", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((tmp_path / "validation.json").read_text())
+    assert {"id", "study", "quantity", "observed", "simulated", "pass"} <= set(rows[0])
+    assert all(row["pass"] for row in rows if row["scored"])
+    simulated = [row["simulated"] for row in rows if row["simulated"] is not None]
+    assert all(math.isfinite(v) for v in simulated)
+    figures = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    assert "keller_2001.png" in figures and len(figures) == len({r["study"] for r in rows if r["scenarios"]})
+    assert (tmp_path / "figures" / "keller_2001.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_validate_exits_1_and_lists_failing_rows(tmp_path):
+    # IL-6 cleared three times faster than fitted: the plasma IL-6 targets fail.
+    fast = tmp_path / "fast_clearance.toml"
+    fast.write_text('[values]\n"plasma_il6.clearance_per_min" = 2.0\n')
+    result = runner.invoke(app, ["validate", "--out", str(tmp_path / "v"), "--parameter-set", str(fast)])
+    assert result.exit_code == 1
+    assert "failing targets:" in result.output and "C01 (Steensberg 2000" in result.output
+
+
+def test_validation_report_is_generated_from_the_current_model():
+    report = (ROOT / "docs" / "validation.md").read_text()
+    assert report.startswith("# Validation against published human data")
+    for name in FITTED_PARAMETERS:
+        assert f"`{name}`" in report
+    for row in load_targets():
+        assert f"| {row.id} |" in report
+    for image in (ROOT / "docs" / "figures" / "validation").iterdir():
+        assert f"figures/validation/{image.name}" in report

@@ -1,28 +1,30 @@
 """The solver core: integrate a batch of parameter sets through a schedule.
 
-States are laid out as a ``(n_states, batch)`` array and integrated by one
-``scipy.integrate.solve_ivp`` call per schedule segment, restarting exactly
-at every breakpoint (a step in intensity, an infusion switching on or off, a
-bolus). A single run is a batch of one and uses float arithmetic instead of
-NumPy, which is several times faster for one parameter set.
+States are laid out as a ``(n_states, batch)`` array and integrated segment by
+segment, restarting exactly at every breakpoint (a step in intensity, an
+infusion switching on or off, a bolus). A single run is a batch of one and
+uses float arithmetic instead of NumPy, which is several times faster for one
+parameter set.
 
 Method. The Jacobian's eigenvalues span 0.8/min (oxygen-uptake kinetics;
-IL-6 clearance 0.4/min, FFA turnover 0.3-0.8/min) down to 1.5e-4/min
-(glycogen resynthesis): a stiffness ratio of ~5000. On a 600-min run an
-explicit Runge-Kutta step is bound by stability (h < ~3.3/0.8 min), not by
-accuracy: RK45 takes about as many steps at rtol 1e-5 as at 1e-6. So the
-default ``"auto"`` method uses LSODA for a single run, which switches to BDF
-with an 18x18 Jacobian and needs about half the time. For a batch, LSODA's
-dense Jacobian would be (18 B)^2, so batches use RK45, whose cost per step is
-one vectorised right-hand side over all members. ``benchmarks/solver_methods.py``
-measures the choice.
+IL-6 clearance and FFA turnover 0.3-0.7/min) down to 1.5e-4/min (glycogen
+resynthesis): a stiffness ratio of ~5000. On a 600-min run an explicit
+Runge-Kutta step is bound by stability (h < ~3.3/0.8 min), not by accuracy:
+RK45 takes about as many steps at rtol 1e-5 as at 1e-6. So the default
+``"auto"`` method integrates a single run with scipy's LSODA through
+``solve_ivp``, which switches between Adams and BDF as the stiffness asks and
+is the fastest of scipy's methods here. LSODA's dense Jacobian would be
+(18 B)^2 for a batch, so batches use RK45 (``benchmarks/solver_methods.py``
+measures the choice).
 
-Error control per member. scipy's error norm is an RMS over all components;
-over a batch that would let one member's error hide among the others. The
-batched Runge-Kutta classes take the RMS per member and the maximum over
-members, so every member gets the accuracy of a single run. Batched RK45 goes
-further (``batch_rk45``): every member takes its own steps, so a varied batch
-is not stepped at the pace of its hardest member at every moment.
+Batched RK45. Stacked into one ``solve_ivp`` call, a batch would share one
+step size and every member would step at the pace of the hardest one.
+``batch_rk45`` runs scipy's RK45 tableau and step-size rules with a step size
+per member and one vectorised right-hand side per stage; each member's steps
+are those of its own ``solve_ivp(method="RK45")`` run (the tests check this
+to rounding). The other methods (``RK23``, ``BDF``, ``Radau``, ``LSODA``) go
+through ``solve_ivp`` on the stacked batch; for RK23 the error norm is the
+worst member's RMS error, so no member's error hides among the others.
 """
 
 from __future__ import annotations
@@ -72,8 +74,7 @@ def _per_member(base):
     return PerMember
 
 
-# DOP853 keeps scipy's own (RMS over the batch) norm: its error estimate mixes two embedded orders.
-# Batched RK45 does not go through scipy: batch_rk45 gives every member its own step size.
+# Batched RK45 runs in batch_rk45 with a step size per member (see the module docstring).
 _BATCHED_METHODS = {"RK23": _per_member(RK23)}
 METHODS = ("auto", "RK45", "RK23", "BDF", "Radau", "LSODA")
 

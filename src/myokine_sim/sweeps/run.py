@@ -106,9 +106,9 @@ def sweep(
 class _Collector:
     """Fills the table's columns chunk by chunk (preallocated: one copy of the results in memory).
 
-    Chunks cover every member, so the columns need no initial values; left
-    untouched (``np.empty``), their pages are not copied into worker processes
-    forked meanwhile.
+    Chunks cover every member, so the columns need no initial values: with
+    ``np.empty`` their pages stay unmapped until results arrive, and worker
+    processes forked meanwhile do not carry them in their resident memory.
     """
 
     def __init__(self, plan: SweepPlan):

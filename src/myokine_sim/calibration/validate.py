@@ -17,14 +17,8 @@ from myokine_sim.calibration.targets import Combination, Leaf, Series, Target, l
 from myokine_sim.results import Result
 from myokine_sim.scenario import load_scenario
 
-#: Line styles readable in greyscale: dark to light, distinct dashes.
-LINE_STYLES = (
-    {"color": "black", "linestyle": "-"},
-    {"color": "0.4", "linestyle": "--"},
-    {"color": "0.55", "linestyle": ":"},
-    {"color": "0.2", "linestyle": "-."},
-)
-EXERCISE_SHADE = "0.9"
+from myokine_sim.figures import SHADE as EXERCISE_SHADE
+from myokine_sim.figures import STYLES as LINE_STYLES
 
 
 @dataclass(frozen=True)

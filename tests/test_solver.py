@@ -156,3 +156,23 @@ def test_glycogen_falls_during_exercise_and_recovers_after():
     after = result.time_min >= 95
     assert np.all(np.diff(glycogen[after]) > 0)
     assert glycogen[-1] > glycogen[result.time_min == 90][0] + 50
+
+
+def test_single_run_sampling_equals_solve_ivp_t_eval(model):
+    """The single-run LSODA path samples scipy's own interpolant, without its per-step overhead."""
+    from scipy.integrate import solve_ivp
+
+    from myokine_sim.solver import _lsoda_single, _rhs
+
+    scenario = load_scenario("marathon")
+    compiled = model.compiled
+    vector = parameter_vector(model, resolve_parameters(scenario))
+    constants = compiled.constants(vector)
+    y0 = np.array(compiled.rest(vector, constants))
+    atol = ATOL_FRACTION * np.array([s.scale for s in model.states])
+    fun = _rhs(compiled, vector, constants, [70.0, 0.0, 1.0, 0.0], len(y0), 1, True)
+    samples = np.arange(0.0, 210.25, 0.25)
+    expected = solve_ivp(fun, (0.0, 210.0), y0, method="LSODA", rtol=1e-6, atol=atol, max_step=30.0,
+                         t_eval=samples).y
+    sampled, _ = _lsoda_single(fun, 0.0, 210.0, y0, samples, SolverSettings(), atol)
+    assert normalised_error(sampled, expected, 1e-12, atol[:, None] * 1e-6).max() < 10.0

@@ -40,23 +40,28 @@ def column_order(model: Model) -> list[str]:
     return names
 
 
-def observe(model: Model, parameters: list[float], states: np.ndarray, inputs: np.ndarray) -> dict[str, np.ndarray]:
-    """Every state, input and algebraic variable over time for one member.
+def observe_columns(model: Model, parameters: list, states, inputs, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """Every state, input and algebraic variable, each broadcast to ``shape``.
 
-    ``states`` is ``(n_states, T)`` and ``inputs`` ``(n_inputs, T)``.
+    ``parameters`` holds floats or arrays that broadcast against the state rows
+    (see ``solver.member_columns``); ``states`` and ``inputs`` are sequences of
+    rows. Values that do not vary are read-only broadcast views.
     """
     compiled = model.compiled
     constants = compiled.batch_constants(parameters)
     variables = compiled.batch_observe(list(states), parameters, constants, list(inputs))
-    columns: dict[str, np.ndarray] = {}
-    for name, row in zip(model.state_names, states):
-        columns[name] = row
-    for name, row in zip(model.input_names, inputs):
-        columns[name] = row
-    samples = states.shape[1]
-    for name, value in zip(model.variables, variables):
-        columns[name] = np.broadcast_to(np.asarray(value, dtype=float), (samples,)).copy()
-    return columns
+    names = (*model.state_names, *model.input_names, *model.variables)
+    values = (*states, *inputs, *variables)
+    return {name: np.broadcast_to(np.asarray(value, dtype=float), shape) for name, value in zip(names, values)}
+
+
+def observe(model: Model, parameters: list[float], states: np.ndarray, inputs: np.ndarray) -> dict[str, np.ndarray]:
+    """Every state, input and algebraic variable over time for one member, as writable arrays.
+
+    ``states`` is ``(n_states, T)`` and ``inputs`` ``(n_inputs, T)``.
+    """
+    columns = observe_columns(model, parameters, states, inputs, states.shape[1:])
+    return {name: np.array(values) for name, values in columns.items()}
 
 
 def schedule_inputs(model: Model, schedule: Schedule, times: np.ndarray) -> np.ndarray:

@@ -79,6 +79,16 @@ _BATCHED_METHODS = {"RK23": _per_member(RK23)}
 METHODS = ("auto", "RK45", "RK23", "BDF", "Radau", "LSODA")
 
 
+def member_columns(matrix: np.ndarray, trailing_axes: int = 0) -> list:
+    """Columns of a ``(members, n)`` matrix: a float where every member agrees, else an array.
+
+    A value shared by the batch stays a float, which is cheaper in the generated
+    code; ``trailing_axes`` appends singleton axes so arrays broadcast over time.
+    """
+    shape = (-1,) + (1,) * trailing_axes
+    return [float(column[0]) if np.all(column == column[0]) else column.reshape(shape).copy() for column in matrix.T]
+
+
 def resolved_method(method: str, batch: int) -> str:
     """The scipy method used for ``method`` and a batch of ``batch`` members."""
     if method == "auto":
@@ -142,7 +152,7 @@ def integrate(
         K = compiled.constants(P)
         y = np.array(compiled.rest(P, K), dtype=float).reshape(n_states, 1)
     else:
-        P = [float(col[0]) if np.all(col == col[0]) else col.copy() for col in parameters.T]
+        P = member_columns(parameters)
         K = compiled.batch_constants(P)
         rest = compiled.batch_rest(P, K)
         y = np.empty((n_states, batch))
@@ -258,8 +268,7 @@ def _lsoda_single(fun, start, end, y0, sample_times, settings, atol):
 def _inputs_for(schedules, start, single, shared, batch):
     if shared or single:
         return [float(v) for v in schedules[0].inputs_at(start)]
-    values = np.array([s.inputs_at(start) for s in schedules], dtype=float)
-    return [float(col[0]) if np.all(col == col[0]) else col for col in values.T]
+    return member_columns(np.array([s.inputs_at(start) for s in schedules], dtype=float))
 
 
 def _rhs(compiled, P, K, U, n_states, batch, single):

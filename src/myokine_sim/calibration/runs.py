@@ -17,8 +17,8 @@ from myokine_sim.calibration.targets import Series, Target, leaves
 from myokine_sim.model import Model
 from myokine_sim.scenario import Scenario, load_scenario
 from myokine_sim.schedule import Schedule
-from myokine_sim.simulation import schedule_inputs
-from myokine_sim.solver import SolverSettings, integrate
+from myokine_sim.simulation import observe_columns, schedule_inputs
+from myokine_sim.solver import SolverSettings, integrate, member_columns
 
 
 @dataclass(frozen=True)
@@ -78,19 +78,8 @@ def observe_batch(model: Model, matrix: np.ndarray, states: np.ndarray, inputs: 
 
     ``states`` is ``(n_states, batch, time)`` and ``inputs`` ``(n_inputs, time)``.
     """
-    compiled = model.compiled
-    batch, samples = states.shape[1], states.shape[2]
-    # Parameters equal across the batch stay floats; the others become columns that broadcast over time.
-    P = [float(column[0]) if np.all(column == column[0]) else column[:, None] for column in matrix.T]
-    K = compiled.batch_constants(P)
-    U = list(inputs)
-    variables = compiled.batch_observe(list(states), P, K, U)
-    shape = (batch, samples)
-    columns = {name: states[i] for i, name in enumerate(model.state_names)}
-    columns.update({name: np.broadcast_to(row, shape) for name, row in zip(model.input_names, inputs)})
-    for name, value in zip(model.variables, variables):
-        columns[name] = np.broadcast_to(np.asarray(value, dtype=float), shape)
-    return columns
+    # Parameters that vary become (batch, 1) columns, broadcasting over time.
+    return observe_columns(model, member_columns(matrix, trailing_axes=1), states, inputs, states.shape[1:])
 
 
 def simulate_run(model: Model, run: PreparedRun, matrix: np.ndarray, settings: SolverSettings) -> Series:

@@ -19,8 +19,8 @@ from myokine_sim.model import Model, build_model
 from myokine_sim.results import METRICS
 from myokine_sim.scenario import Scenario
 from myokine_sim.schedule import Schedule, ScheduleError
-from myokine_sim.simulation import schedule_inputs
-from myokine_sim.solver import SolverSettings, integrate
+from myokine_sim.simulation import observe_columns, schedule_inputs
+from myokine_sim.solver import SolverSettings, integrate, member_columns
 from myokine_sim.sweeps import bands
 from myokine_sim.sweeps.space import Space
 
@@ -222,14 +222,7 @@ def observe_batch(model: Model, parameters: np.ndarray, states: np.ndarray, inpu
     ``(samples, members)`` (a read-only broadcast view where the value does
     not vary). A parameter equal across the batch stays a float, as in the solver.
     """
-    compiled = model.compiled
-    shape = states.shape[1:]
-    P = [float(column[0]) if np.all(column == column[0]) else column for column in parameters.T]
-    constants = compiled.batch_constants(P)
-    variables = compiled.batch_observe(list(states), P, constants, inputs)
-    values = (*states, *inputs, *variables)
-    names = (*model.state_names, *model.input_names, *model.variables)
-    return {name: np.broadcast_to(np.asarray(value, dtype=float), shape) for name, value in zip(names, values)}
+    return observe_columns(model, member_columns(parameters), states, inputs, states.shape[1:])
 
 
 def merge_metrics(earlier: dict[str, np.ndarray] | None, later: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -25,9 +25,9 @@ from myokine_sim.simulation import column_order, resolve_parameters
 from myokine_sim.solver import SolverSettings, output_times
 from myokine_sim.sweeps.evaluate import SweepContext, evaluate_chunk
 from myokine_sim.sweeps.evaluators import make_evaluator
-from myokine_sim.sweeps.plan import SweepPlan, _with_common_end, default_chunk_size
+from myokine_sim.sweeps.plan import SweepPlan, default_chunk_size, with_common_end
 from myokine_sim.sweeps.progress import ProgressCallback, SweepProgress, resolve_progress
-from myokine_sim.sweeps.run import _Collector
+from myokine_sim.sweeps.run import ChunkCollector
 from myokine_sim.sweeps.space import Space, parse_space
 from myokine_sim.sweeps.store import fingerprint
 from myokine_sim.sweeps.table import SweepTable
@@ -69,7 +69,7 @@ def evaluate_given(
         if name not in known:
             raise InputError("columns", str(name), "unknown timeseries column (see timeseries.csv)")
 
-    base = _with_common_end(scenario, parsed, values)
+    base = with_common_end(scenario, parsed, values)
     context = SweepContext(
         scenario=base,
         space=parsed,
@@ -99,7 +99,7 @@ def evaluate_given(
     evaluator = make_evaluator(workers, scheduler)
     model.compiled  # generated once here: forked worker processes inherit it
     callback, bar = resolve_progress(progress)
-    collector = _Collector(plan)
+    collector = ChunkCollector(plan)
     started = time.monotonic()
     tasks = [(index, plan.values[plan.chunk_slice(index)]) for index in range(plan.chunk_count)]
     try:

@@ -128,7 +128,7 @@ def plan_sweep(
             values = (lhs if method == "lhs" else sobol).sample(parsed, samples, seed)
         design = parsed.as_problem()
 
-    base = _with_common_end(scenario, parsed, values)
+    base = with_common_end(scenario, parsed, values)
     base_parameters = resolve_parameters(base, model=model)
     columns = tuple(column_order(model))
     context = SweepContext(
@@ -195,7 +195,7 @@ def _trajectory_columns(trajectories: bool | Sequence[str], columns: tuple[str, 
     return tuple(trajectories)
 
 
-def _with_common_end(scenario: Scenario, space: Space, values: np.ndarray) -> Scenario:
+def with_common_end(scenario: Scenario, space: Space, values: np.ndarray) -> Scenario:
     """Fix the end time, so that every member shares one time axis.
 
     A scenario without ``simulation.t_end_min`` ends 6 h after its last event;

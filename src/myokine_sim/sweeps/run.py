@@ -62,7 +62,7 @@ def sweep(
     if directory is not None:
         SweepStore.check(directory, {"fingerprint": plan.fingerprint})
     callback, bar = resolve_progress(progress)
-    collector = _Collector(plan)
+    collector = ChunkCollector(plan)
     started = time.monotonic()
     new_directory = directory is not None and not directory.exists()
     saved = 0
@@ -103,7 +103,7 @@ def sweep(
     return table
 
 
-class _Collector:
+class ChunkCollector:
     """Fills the table's columns chunk by chunk (preallocated: one copy of the results in memory).
 
     Chunks cover every member, so the columns need no initial values: with

@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?= marathon
 
-.PHONY: run test venv bench docs-sensitivity clean
+.PHONY: run test venv bench docs-sensitivity crossvalidate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(VENV)/.installed
 # Regenerate docs/sensitivity.md and its figures from the current parameter values (needs SALib: the test extra).
 docs-sensitivity: $(VENV)/.installed-test
 	$(BIN)/python docs/make_sensitivity.py
+
+# Leave-one-study-out cross-validation (long: one refit per study); results in out/crossvalidation.json.
+crossvalidate: $(VENV)/.installed
+	$(BIN)/myokine crossvalidate --out out/crossvalidation.json
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache

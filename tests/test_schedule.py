@@ -11,7 +11,7 @@ def bout(start, end, intensity=60.0, modality="cycling", label="bout"):
 
 def test_intervals_are_closed_at_the_start_and_open_at_the_end():
     schedule = Schedule((bout(10.0, 20.0),), (Infusion(5.0, 15.0, 50.0, "inf"),), (), 30.0)
-    names = ["intensity_pct_vo2max", "knee_extension_legs", "whole_leg_exercise", "il6_infusion_ng_min"]
+    names = ["intensity_pct_vo2max", "knee_extension_legs", "whole_leg_exercise", "running", "il6_infusion_ng_min"]
     at = lambda t: dict(zip(names, schedule.inputs_at(t)))  # noqa: E731
     assert at(10.0)["intensity_pct_vo2max"] == 60.0
     assert at(19.999)["intensity_pct_vo2max"] == 60.0
@@ -22,8 +22,8 @@ def test_intervals_are_closed_at_the_start_and_open_at_the_end():
 def test_working_muscle_is_remembered_after_the_bout():
     schedule = Schedule((bout(0.0, 10.0, modality="knee_extension_one_leg"), bout(20.0, 30.0, modality="running")),
                         (), (), 60.0)
-    assert schedule.inputs_at(15.0)[1:3] == (1.0, 0.0)
-    assert schedule.inputs_at(45.0)[1:3] == (0.0, 1.0)
+    assert schedule.inputs_at(15.0)[1:4] == (1.0, 0.0, 0.0)
+    assert schedule.inputs_at(45.0)[1:4] == (0.0, 1.0, 1.0)
 
 
 def test_touching_intervals_are_allowed_and_overlaps_rejected():

@@ -40,6 +40,8 @@ def test_breakpoints_appear_in_the_output_with_right_continuous_inputs():
                           "every_min": 7.0}],
             "il6_infusion": [{"start_min": 40.3, "duration_min": 10.1, "rate_ug_per_h": 2.0}],
             "endotoxin": [{"time_min": 55.55, "dose_ng_per_kg": 0.06}],
+            # No endotoxin from the gut in hard exercise, so the bolus alone sets plasma endotoxin.
+            "parameters": {"endotoxin.gut_leak_max_ng_kg_min": 0.0},
             "simulation": {"t_end_min": 90.0, "output_step_min": 1.0},
         },
         "test",
@@ -104,8 +106,9 @@ def test_each_member_of_a_mixed_batch_gets_single_run_accuracy():
     for member in range(6):
         single = integrate(model, parameters[member:member + 1], schedule, times,
                            SolverSettings(method="RK45")).states[:, 0]
-        # Every member takes its own steps (batch_rk45): those of its single run, equal to rounding.
-        assert normalised_error(batch[:, member], single, 1e-6, ATOL_FRACTION * scales).max() < 1e-6, member
+        # Every member takes its own steps (batch_rk45): those of its single run, equal to rounding
+        # (1e-5 of the tolerance is ~1e-11 relative: summation order in the vectorised arithmetic).
+        assert normalised_error(batch[:, member], single, 1e-6, ATOL_FRACTION * scales).max() < 1e-5, member
         reference = integrate(model, parameters[member:member + 1], schedule, times,
                               SolverSettings(method="RK45", rtol=1e-10, atol_fraction=1e-10)).states[:, 0]
         # Global error of a single RK45 run at rtol 1e-6: a few local tolerances (LSODA's is alike).
@@ -170,7 +173,7 @@ def test_single_run_sampling_equals_solve_ivp_t_eval(model):
     constants = compiled.constants(vector)
     y0 = np.array(compiled.rest(vector, constants))
     atol = ATOL_FRACTION * np.array([s.scale for s in model.states])
-    fun = _rhs(compiled, vector, constants, [70.0, 0.0, 1.0, 0.0], len(y0), 1, True)
+    fun = _rhs(compiled, vector, constants, [70.0, 0.0, 1.0, 1.0, 0.0], len(y0), 1, True)
     samples = np.arange(0.0, 210.25, 0.25)
     expected = solve_ivp(fun, (0.0, 210.0), y0, method="LSODA", rtol=1e-6, atol=atol, max_step=30.0,
                          t_eval=samples).y

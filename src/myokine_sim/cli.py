@@ -250,6 +250,29 @@ def validate(
         raise typer.Exit(EXIT_FAILURE)
 
 
+@app.command()
+def crossvalidate(
+    out: Path = typer.Option(Path("out/crossvalidation.json"), "--out", "-o",
+                             help="JSON file of per-study results; a rerun skips the studies already in it."),
+    study: Optional[list[str]] = typer.Option(None, "--study", help="Only these studies (repeatable) [default: all]."),
+    max_evaluations: int = typer.Option(8, "--max-evaluations", help="Residual evaluations of each refit."),
+) -> None:
+    """Leave-one-study-out: refit without each study, predict it (progress on stderr)."""
+
+    def action():
+        from myokine_sim.calibration.crossvalidate import crossvalidate, markdown_table
+
+        if max_evaluations < 1:
+            from myokine_sim.errors import InputError
+
+            raise InputError("--max-evaluations", None, f"must be at least 1, got {max_evaluations}")
+        report = crossvalidate(Path(out), study or None, max_evaluations)
+        for line in markdown_table(report):
+            typer.echo(line)
+
+    _guarded(action)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -90,7 +90,7 @@ def scenario_markdown() -> str:
 
     tables = [
         ("top level", spec.Scenario), ("[subject]", spec.Subject), ("[[exercise]]", spec.Exercise),
-        ("[[carbohydrate]]", spec.Carbohydrate), ("[[il6_infusion]]", spec.IL6Infusion),
+        ("[[carbohydrate]]", spec.Carbohydrate), ("[[meal]]", spec.Meal), ("[[il6_infusion]]", spec.IL6Infusion),
         ("[[endotoxin]]", spec.Endotoxin), ("[simulation]", spec.Simulation),
     ]
     lines = [
@@ -120,6 +120,21 @@ def scenario_markdown() -> str:
     lines += [
         "Without `t_end_min` a run ends 6 h after its last event, or after 24 h when it has none.",
         "For knee extension, `intensity_pct_vo2max` is the % of the leg's peak power.",
+        "",
+        "## Rules across fields",
+        "",
+        "- **Supra-maximal bouts.** Above 100% VO2max a bout may last at most",
+        f"  W' / (intensity - CP) minutes, with CP = {spec.CRITICAL_INTENSITY_PCT:g}% VO2max and",
+        f"  W' = {spec.ANAEROBIC_CAPACITY_PCT_MIN:g} %VO2max.min (the critical-power model: Monod & Scherrer 1965;",
+        "  Hill 1993 Sports Med 16:237; ~6 min at 100%, Billat 1994). That is "
+        + ", ".join(f"{spec.longest_supramaximal_bout_min(i):.1f} min at {i:g}%" for i in (110.0, 120.0, 150.0))
+        + ". A longer bout is an input error (exit 2).",
+        "- **Training status.** `untrained`, `recreational` and `trained` set the parameter",
+        "  `subject.training_level` to " + ", ".join(f"{v:g}" for v in spec.TRAINING_LEVELS.values())
+        + ": trained muscle uses less glycogen, resynthesises it faster and makes less IL-6 at the same",
+        "  relative intensity (`myokine params` lists the sources).",
+        "- **Meals** add their carbohydrate to a slow gut compartment (a mixed meal appears over 3-5 h);",
+        "  **drinks** (`[[carbohydrate]]`) to a fast one. Multi-day runs use `repeat` and `every_min = 1440`.",
     ]
     return "\n".join(lines)
 

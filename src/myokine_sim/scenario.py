@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from myokine_sim.errors import InputError
 from myokine_sim.model.subject import PARAMETERS as SUBJECT_PARAMETERS
+from myokine_sim.model.subject import TRAINING_LEVELS
 from myokine_sim.paths import shipped_scenarios
 from myokine_sim.schedule import (
     UG_PER_H_TO_NG_PER_MIN,
@@ -27,6 +28,18 @@ from myokine_sim.schedule import (
 )
 
 Modality = Literal["cycling", "running", "knee_extension_one_leg", "knee_extension_two_leg"]
+
+#: Critical-power rule for bouts above VO2max: the longest bout is W' / (intensity - CP).
+#: CP ~85% VO2max and W' ~90 %VO2max.min give ~6 min at 100% (Billat 1994 Eur J Appl Physiol 69:271),
+#: ~2.6 min at 120% and ~80 s at 150% (Monod & Scherrer 1965; Hill 1993 Sports Med 16:237).
+CRITICAL_INTENSITY_PCT = 85.0
+ANAEROBIC_CAPACITY_PCT_MIN = 90.0
+
+
+def longest_supramaximal_bout_min(intensity_pct_vo2max: float) -> float:
+    """The longest bout a person can sustain at an intensity above 100% VO2max (minutes)."""
+    return ANAEROBIC_CAPACITY_PCT_MIN / (intensity_pct_vo2max - CRITICAL_INTENSITY_PCT)
+
 
 #: Simulated time after the last event when ``t_end_min`` is not given.
 DEFAULT_RECOVERY_MIN = 360.0
@@ -48,11 +61,23 @@ def _subject_field(short_name: str):
     )
 
 
+TrainingStatus = Literal["untrained", "recreational", "trained"]
+
+
 class Subject(_Table):
     body_mass_kg: float = _subject_field("body_mass_kg")
     vo2max_ml_kg_min: float = _subject_field("vo2max_ml_kg_min")
     muscle_glycogen_mmol_kg_dw: float = _subject_field("muscle_glycogen_mmol_kg_dw")
     fat_mass_kg: float = _subject_field("fat_mass_kg")
+    training_status: TrainingStatus = Field(
+        "recreational", description="Endurance training: untrained, recreational (active) or trained"
+    )
+
+    def parameter_values(self) -> dict[str, float]:
+        """The subject's model parameters (``subject.*``)."""
+        values = {f"subject.{key}": value for key, value in self.model_dump().items() if key != "training_status"}
+        values["subject.training_level"] = TRAINING_LEVELS[self.training_status]
+        return values
 
 
 class Exercise(_Table):
@@ -67,6 +92,14 @@ class Exercise(_Table):
 
     @model_validator(mode="after")
     def _repeats_fit(self) -> "Exercise":
+        if self.intensity_pct_vo2max > 100.0:
+            longest = longest_supramaximal_bout_min(self.intensity_pct_vo2max)
+            if self.duration_min > longest:
+                raise ValueError(
+                    f"{self.intensity_pct_vo2max:g}% VO2max can be sustained for at most {longest:.2f} min "
+                    f"(critical-power rule, docs/scenarios.md); got duration_min = {self.duration_min:g}; "
+                    "allowed: a shorter bout or an intensity of at most 100"
+                )
         if self.repeat > 1 and self.every_min is None:
             raise ValueError("every_min is required when repeat > 1")
         if self.repeat > 1 and self.every_min < self.duration_min:
@@ -101,6 +134,22 @@ class Carbohydrate(_Table):
         return [self.start_min + k * self.every_min for k in range(count)]
 
 
+class Meal(_Table):
+    time_min: float = Field(0.0, ge=0.0, description="Time of the (first) meal")
+    carbohydrate_g: float = Field(100.0, gt=0.0, le=400.0, description="Carbohydrate in the meal (g)")
+    repeat: int = Field(1, ge=1, le=100, description="Number of meals")
+    every_min: float | None = Field(None, gt=0.0, description="Time from one meal to the next (e.g. 1440: daily)")
+
+    @model_validator(mode="after")
+    def _repeats(self) -> "Meal":
+        if self.repeat > 1 and self.every_min is None:
+            raise ValueError("every_min is required when repeat > 1")
+        return self
+
+    def times(self) -> list[float]:
+        return [self.time_min + k * (self.every_min or 0.0) for k in range(self.repeat)]
+
+
 class IL6Infusion(_Table):
     start_min: float = Field(0.0, ge=0.0, description="Start of the infusion")
     duration_min: float = Field(180.0, gt=0.0, le=2880.0, description="Length of the infusion")
@@ -127,6 +176,7 @@ class Scenario(_Table):
     subject: Subject = Field(default_factory=Subject, description="The subject (defaults below)")
     exercise: list[Exercise] = Field(default_factory=list, description="Exercise bouts")
     carbohydrate: list[Carbohydrate] = Field(default_factory=list, description="Carbohydrate drinks")
+    meal: list[Meal] = Field(default_factory=list, description="Meals (carbohydrate absorbed over hours)")
     il6_infusion: list[IL6Infusion] = Field(default_factory=list, description="rhIL-6 infusions")
     endotoxin: list[Endotoxin] = Field(default_factory=list, description="Intravenous endotoxin boluses")
     parameters: dict[str, float] = Field(default_factory=dict, description="Model parameter overrides by dotted name")
@@ -159,6 +209,10 @@ class Scenario(_Table):
             for i, drink in enumerate(self.carbohydrate)
             for t in drink.times()
         ) + tuple(
+            Bolus(t, "meal", meal.carbohydrate_g, f"meal[{i}] at {t:g} min")
+            for i, meal in enumerate(self.meal)
+            for t in meal.times()
+        ) + tuple(
             Bolus(e.time_min, "endotoxin", e.dose_ng_per_kg, f"endotoxin[{i}]")
             for i, e in enumerate(self.endotoxin)
         )
@@ -169,6 +223,7 @@ class Scenario(_Table):
         ends = [s + b.duration_min for b in self.exercise for s in b.starts()]
         ends += [i.start_min + i.duration_min for i in self.il6_infusion]
         ends += [t for c in self.carbohydrate for t in c.times()]
+        ends += [t for m in self.meal for t in m.times()]
         ends += [e.time_min for e in self.endotoxin]
         return max(ends, default=0.0)
 
@@ -176,13 +231,13 @@ class Scenario(_Table):
     def t_end_min(self) -> float:
         if self.simulation.t_end_min is not None:
             return self.simulation.t_end_min
-        if self.last_event_min == 0.0 and not (self.exercise or self.il6_infusion):
+        if self.last_event_min == 0.0 and not (self.exercise or self.il6_infusion or self.meal):
             return DEFAULT_REST_MIN
         return self.last_event_min + DEFAULT_RECOVERY_MIN
 
     def parameter_overrides(self) -> dict[str, float]:
         """Model parameter values the scenario sets: the subject and ``[parameters]``."""
-        overrides = {f"subject.{key}": value for key, value in self.subject.model_dump().items()}
+        overrides = self.subject.parameter_values()
         overrides.update(self.parameters)
         return overrides
 
@@ -313,9 +368,12 @@ def with_settings(scenario: Scenario, assignments: list[str], source: str = "--s
         if not sep or not name:
             raise InputError(source, assignment, "expected NAME=VALUE, for example plasma_il6.clearance_per_min=0.5")
         try:
-            value = float(text)
+            value = float(text) if name != "subject.training_status" else 0.0
         except ValueError:
             raise InputError(source, name, f"value {text.strip()!r} is not a number") from None
+        if name == "subject.training_status":
+            document["subject"]["training_status"] = text.strip()
+            continue
         if name.startswith("subject."):
             document["subject"][name.removeprefix("subject.")] = value
         else:

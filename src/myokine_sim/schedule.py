@@ -13,12 +13,12 @@ from typing import Iterable
 
 from myokine_sim.model.inputs import INPUTS
 
-#: Legs in knee extension and whole-leg flag for each exercise modality.
-MODALITY_INPUTS: dict[str, tuple[float, float]] = {
-    "cycling": (0.0, 1.0),
-    "running": (0.0, 1.0),
-    "knee_extension_one_leg": (1.0, 0.0),
-    "knee_extension_two_leg": (2.0, 0.0),
+#: Legs in knee extension, whole-leg flag and running flag for each exercise modality.
+MODALITY_INPUTS: dict[str, tuple[float, float, float]] = {
+    "cycling": (0.0, 1.0, 0.0),
+    "running": (0.0, 1.0, 1.0),
+    "knee_extension_one_leg": (1.0, 0.0, 0.0),
+    "knee_extension_two_leg": (2.0, 0.0, 0.0),
 }
 
 #: ug/h of rhIL-6 to ng/min.
@@ -147,12 +147,13 @@ class Schedule:
         recent = bout or max(
             (b for b in self.bouts if b.end_min <= t), key=lambda b: b.end_min, default=None
         ) or (min(self.bouts, key=lambda b: b.start_min) if self.bouts else None)
-        legs, whole_leg = MODALITY_INPUTS[recent.modality] if recent else (0.0, 0.0)
+        legs, whole_leg, running = MODALITY_INPUTS[recent.modality] if recent else (0.0, 0.0, 0.0)
         infusion = sum(i.rate_ng_min for i in self.infusions if i.active(t))
         values = {
             "intensity_pct_vo2max": bout.intensity_pct_vo2max if bout else 0.0,
             "knee_extension_legs": legs,
             "whole_leg_exercise": whole_leg,
+            "running": running,
             "il6_infusion_ng_min": infusion,
         }
         return tuple(values[q.name] for q in INPUTS)

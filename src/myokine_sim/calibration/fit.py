@@ -37,47 +37,62 @@ from myokine_sim.solver import SolverSettings
 #: The fitted parameters. Each is informed by at least one target (see ``docs/validation.md``);
 #: everything else keeps the value and source given in its compartment module.
 FITTED_PARAMETERS: tuple[str, ...] = (
-    # Muscle glycogen use: Watt 2002, Spencer 1992; in knee extension through the IL-6 glycogen sensor.
+    # Muscle glycogen use and resynthesis: Watt 2002, Spencer 1992, Sherman 1993, Maehlum 1978, Flynn 2020, Wallis 2008.
     "muscle_glycogen.use_rate_mmol_kg_min",
-    "muscle_glycogen.use_intensity_scale_pct",
+    "muscle_glycogen.use_intensity_half_pct",
     "muscle_glycogen.use_glycogen_exponent",
+    "muscle_glycogen.untrained_use_gain",
     "muscle_glycogen.knee_extension_use_factor",
-    # IL-6 transcription and mRNA: Keller 2001, Starkie 2001, Steensberg 2001.
+    "muscle_glycogen.resynthesis_rate_per_min",
+    "muscle_glycogen.resynthesis_carbohydrate_max",
+    "muscle_glycogen.trained_resynthesis_gain",
+    "muscle_glycogen.resynthesis_supply_half_g_min",
+    # IL-6 transcription and mRNA: Keller 2001, Starkie 2001, Fischer 2004, Scott 2011.
     "il6_gene.max_transcription_fold",
     "il6_gene.intensity_half_pct",
-    "il6_gene.intensity_hill",
     "il6_gene.glycogen_sensor_gain",
     "il6_gene.glycogen_sensor_half_mmol_kg",
-    "il6_gene.glycogen_sensor_hill",
-    "il6_gene.transcription_rate_per_min",
     "il6_gene.mrna_decay_per_min",
     "il6_gene.mrna_stabilisation",
-    # Release and clearance: Steensberg 2000/2001, Keller 2001, Ostrowski 1998, Febbraio 2003.
+    "il6_gene.trained_reduction",
+    # Release and clearance: Steensberg 2000/2001, Keller 2001, Ostrowski 1998, Febbraio 2003, Ronsen 2002, Nieman 1998.
     "muscle_il6.translation_ng_kg_min_per_fold",
     "muscle_il6.translation_half_fold",
     "muscle_il6.secretion_rate_per_min",
     "muscle_il6.glycogen_release_gain",
     "muscle_il6.glycogen_release_half_mmol_kg",
-    "muscle_il6.glycogen_release_hill",
+    "muscle_il6.glucose_blunting",
     "plasma_il6.clearance_per_min",
-    "exercise.leg_muscle_fraction",
-    # Adipose IL-6 after exercise: Lyngso 2002, with the post-race fall of Ostrowski 1998b.
-    "adipose.il6_activation_rate_per_min",
+    "exercise.running_mass_factor",
+    "exercise.il6_thermogenic_max",
+    # Adipose IL-6 after exercise: Lyngso 2002.
     "adipose.il6_output_gain",
-    "adipose.il6_responding_fraction",
-    # Lipolysis and FFA: van Hall 2003, Hiscock 2005.
+    # Lipolysis, FFA and fat oxidation: van Hall 2003, Horowitz 1997, Achten 2002/2003, van Loon 2001, Watt 2002.
+    "adipose.lipolysis_exercise_gain",
     "adipose.lipolysis_il6_max",
+    "adipose.lipolysis_carbohydrate_suppression",
     "adipose.ffa_disposal_exponent",
-    # IL-1ra: Ostrowski 1998a/b.
+    "adipose.ffa_uptake_exercise_gain",
+    "adipose.fat_fraction_intensity_half_pct",
+    "adipose.lipolysis_fasting_gain",
+    # IL-1ra and IL-10: Ostrowski 1998/1999, van der Poll 1996, Fijen 2000.
     "il1ra.induction_rate_per_min",
     "il1ra.elimination_rate_per_min",
     "il1ra.max_fold",
     "il1ra.il6_half_pg_ml",
-    # TNF-alpha suppression: Starkie 2003.
-    "tnf_alpha.il6_inhibition_half_pg_ml",
-    "tnf_alpha.il10_inhibition_half_pg_ml",
-    # Hepatic glucose output: Febbraio 2004.
+    "il10.il6_max_fold",
+    "il10.monocyte_fold",
+    # Endotoxin, TNF-alpha and its brakes: Michie 1988, Copeland 2005, Mehta 2012, Starkie 2003, Barber 1993.
+    "endotoxin.potency_half_ng_kg",
+    "endotoxin.il6_per_tnf_ng_min",
+    "endotoxin.gut_leak_max_ng_kg_min",
+    "tnf_alpha.monocyte_fold",
+    "tnf_alpha.adrenaline_inhibition_drive",
+    "tnf_alpha.cortisol_inhibition_nmol_l",
+    # Liver: Febbraio 2004, Jeukendrup 1999, Gonzalez 2015, Taylor 1996.
     "liver.il6_max",
+    "liver.exercise_gain",
+    "liver.carbohydrate_uptake_fraction",
 )
 
 #: Relative change of a parameter (log step) for the forward-difference Jacobian.
@@ -119,6 +134,7 @@ class FitProblem:
     names: tuple[str, ...]
     settings: FitSettings
     progress: Callable[[str], None]
+    start: dict[str, float] = field(default_factory=dict)
     runs: dict[str, PreparedRun] = field(init=False)
     indices: np.ndarray = field(init=False)
     lower: np.ndarray = field(init=False)
@@ -144,7 +160,7 @@ class FitProblem:
 
     @property
     def x0(self) -> np.ndarray:
-        return np.log([self.model.parameter(name).value for name in self.names])
+        return np.log([self.start.get(name, self.model.parameter(name).value) for name in self.names])
 
     def values(self, x: np.ndarray) -> np.ndarray:
         """Parameter values of log-point ``x``, clipped onto the bounds exp/log rounding may cross."""
@@ -216,12 +232,17 @@ def run_fit(
     settings: FitSettings = FitSettings(),
     names: tuple[str, ...] = FITTED_PARAMETERS,
     progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+    targets: list[Target] | None = None,
+    start: dict[str, float] | None = None,
 ) -> FitResult:
-    """Fit ``names`` to every target with a positive fit weight."""
+    """Fit ``names`` to ``targets`` (default: every target with a positive fit weight).
+
+    The start is each parameter's code default unless ``start`` gives values by name.
+    """
     started = time.perf_counter()
     model = build_model()
-    targets = fitted_targets(load_targets())
-    problem = FitProblem(model, targets, names, settings, progress)
+    targets = fitted_targets(load_targets() if targets is None else targets)
+    problem = FitProblem(model, targets, names, settings, progress, start or {})
     progress(f"fitting {len(names)} parameters to {len(targets)} targets in {len(problem.runs)} scenarios")
     solution = least_squares(
         problem.residuals,

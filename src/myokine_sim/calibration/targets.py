@@ -104,9 +104,9 @@ class Leaf:
 
 @dataclass(frozen=True)
 class Combination:
-    """The ratio of two observables, or the average or product of several."""
+    """The ratio or difference of two observables, or the average or product of several."""
 
-    operation: Literal["ratio", "average", "product"]
+    operation: Literal["ratio", "difference", "average", "product"]
     parts: tuple[Observable, ...]
 
     def times(self) -> set[float]:
@@ -116,6 +116,8 @@ class Combination:
         values = [part.evaluate(series) for part in self.parts]
         if self.operation == "ratio":
             return values[0] / values[1]
+        if self.operation == "difference":
+            return values[0] - values[1]
         if self.operation == "average":
             return np.mean(values, axis=0)
         return np.prod(values, axis=0)
@@ -132,14 +134,14 @@ def leaves(observable: Observable) -> list[Leaf]:
 
 def parse_observable(spec: dict, where: str) -> Observable:
     """Build an observable from its TOML table; raises ``ValueError`` naming the problem."""
-    combinations = [key for key in ("ratio", "average", "product") if key in spec]
+    combinations = [key for key in ("ratio", "difference", "average", "product") if key in spec]
     if combinations:
         if len(spec) != 1:
             raise ValueError(f"{where}: a {combinations[0]} table takes no other keys")
         operation = combinations[0]
         parts = spec[operation]
-        if not isinstance(parts, list) or len(parts) < 2 or (operation == "ratio" and len(parts) != 2):
-            count = "two" if operation == "ratio" else "several"
+        if not isinstance(parts, list) or len(parts) < 2 or (operation in ("ratio", "difference") and len(parts) != 2):
+            count = "two" if operation in ("ratio", "difference") else "several"
             raise ValueError(f"{where}: {operation} needs a list of {count} observables")
         parsed = tuple(parse_observable(part, f"{where}.{operation}[{i}]") for i, part in enumerate(parts))
         return Combination(operation, parsed)
@@ -147,7 +149,7 @@ def parse_observable(spec: dict, where: str) -> Observable:
     unknown = set(spec) - allowed
     if unknown:
         raise ValueError(
-            f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)} or ratio/average/product"
+            f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)} or ratio/difference/average/product"
         )
     readings = [key for key in ("at", "mean", "peak", "peak_time") if key in spec]
     if len(readings) != 1 or "scenario" not in spec or "column" not in spec:

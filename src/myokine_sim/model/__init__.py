@@ -8,6 +8,7 @@ from myokine_sim.model.adipose import ADIPOSE
 from myokine_sim.model.assembly import CompiledModel, Model
 from myokine_sim.model.carbohydrate import CARBOHYDRATE
 from myokine_sim.model.core import Compartment, Parameter, Quantity
+from myokine_sim.model.cortisol import CORTISOL
 from myokine_sim.model.endotoxin import ENDOTOXIN
 from myokine_sim.model.exercise import EXERCISE
 from myokine_sim.model.glycogen import MUSCLE_GLYCOGEN
@@ -33,6 +34,7 @@ COMPARTMENTS: tuple[Compartment, ...] = (
     IL1RA,
     IL10,
     ENDOTOXIN,
+    CORTISOL,
     TNF_ALPHA,
     LIVER,
 )

@@ -1,48 +1,80 @@
 """Adipose tissue: lipolysis, plasma FFA, whole-body fat oxidation and adipose IL-6.
 
-Exercise drives lipolysis through catecholamines; IL-6 adds a modest effect
-(a saturating function of tissue IL-6 exposure above rest). One glycerol is
-released per three fatty acids, part of which are re-esterified in the cell.
+Lipolysis responds to the sympathetic drive of exercise already at low
+intensity and plateaus (it is near its maximum at 25% VO2max); at high
+intensity more of the released fatty acids are trapped and re-esterified in
+the adipocyte, so FFA appearance falls. Muscle uptake of FFA rises with oxygen
+uptake at once, while lipolysis follows the drive with a lag: plasma FFA dips
+at the start of exercise and rebounds after it. As liver glycogen runs low
+(falling insulin) lipolysis rises, so FFA climbs late in prolonged exercise.
+IL-6 adds a modest effect. Resting lipolysis and adipose IL-6 scale with fat mass.
 """
 
 from myokine_sim.expr import hill, maximum, minimum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.subject import REFERENCE_FAT_MASS_KG
 
 STATES = (
     Quantity("plasma_ffa_mmol_l", "mmol/L", "Plasma free fatty acids", scale=0.1),
+    Quantity("lipolytic_drive_rel", "1", "Sympathetic lipolytic drive to adipose tissue (0 at rest, 1 at full)",
+             scale=0.1),
     Quantity("adipose_il6_signal_rel", "1", "First stage of the delayed adipose IL-6 response to exercise", scale=0.1),
     Quantity("adipose_il6_activation_rel", "1", "Second stage of the delayed adipose IL-6 response to exercise", scale=0.1),
 )
 OUTPUTS = (
     Quantity("glycerol_ra_umol_kg_min", "umol/kg/min", "Glycerol rate of appearance (whole-body lipolysis)"),
     Quantity("ffa_ra_umol_kg_min", "umol/kg/min", "FFA rate of appearance in plasma"),
+    Quantity("fat_energy_fraction", "1", "Share of energy expenditure from fat oxidation"),
     Quantity("fat_oxidation_g_min", "g/min", "Whole-body fat oxidation"),
-    Quantity("adipose_il6_output_fold", "fold", "Whole-body adipose IL-6 output over rest"),
+    Quantity("carbohydrate_oxidation_g_min", "g/min", "Whole-body carbohydrate oxidation"),
+    Quantity("adipose_il6_output_fold", "fold", "Adipose IL-6 reaching plasma, over its resting level"),
     Quantity("adipose_il6_output_pg_100g_min", "pg/100g/min",
              "IL-6 output per 100 g of abdominal subcutaneous adipose tissue (the depot Lyngso 2002 measured)"),
 )
 
 #: Fatty acids released per glycerol by complete triglyceride hydrolysis.
 FFA_PER_GLYCEROL = 3.0
-#: Litres of O2 consumed per gram of fat oxidised.
+#: Litres of O2 consumed per gram of fat and of carbohydrate oxidised.
 O2_L_PER_G_FAT = 2.0
+O2_L_PER_G_CARBOHYDRATE = 0.75
 
 PARAMETERS = (
     param("adipose.glycerol_ra_rest_umol_kg_min", 2.5, "umol/kg/min", (1.0, 6.0),
-          "Resting glycerol rate of appearance",
+          "Resting glycerol rate of appearance at the reference fat mass",
           "Romijn 1993 Am J Physiol 265:E380 (post-absorptive rest)"),
-    param("adipose.lipolysis_exercise_gain", 1.5, "1", (0.2, 5.0),
-          "Relative rise of lipolysis at catecholamine drive 1 (moderate exercise)",
-          "Glycerol and FFA Ra rise 2-3 fold at moderate intensity (Romijn 1993)"),
+    param("adipose.fat_mass_exponent", 0.5, "1", (0.0, 1.0),
+          "Exponent of resting lipolysis in fat mass (less than proportional)",
+          "Mittendorfer 2009 Obesity 17:1872 (basal FFA Ra rises with fat mass, per kg fat it falls)"),
+    param("adipose.lipolysis_exercise_gain", 2.0, "1", (0.2, 5.0),
+          "Relative rise of lipolysis at full lipolytic drive",
+          "Glycerol Ra 2-3 fold at 25-65% VO2max (Romijn 1993); 6.9 umol/kg/min FFA Ra at 25 min of exercise "
+          "(Horowitz 1997 Am J Physiol 273:E768)"),
+    param("adipose.lipolytic_half_pct", 15.0, "%VO2max", (5.0, 50.0),
+          "Whole-body intensity giving half the maximal lipolytic drive",
+          "Romijn 1993 (peripheral lipolysis as high at 25% as at 65% VO2max)"),
+    param("adipose.lipolytic_rate_per_min", 0.05, "1/min", (0.01, 0.5),
+          "Rate constant of the lipolytic drive (adipose blood flow and lipolysis lag oxygen uptake)",
+          "Model assumption: FFA dips in the first 10-20 min of exercise (Wolfe 1990 Am J Physiol 258:E382)"),
+    param("adipose.high_intensity_trapping", 0.5, "1", (0.0, 0.9),
+          "Fractional fall of FFA release at high intensity (re-esterification, low adipose blood flow)",
+          "Romijn 1993 (FFA Ra lower at 85% than at 65% VO2max despite unchanged lipolysis); Hodgetts 1991 "
+          "(adipose blood flow)"),
+    param("adipose.trapping_half_pct", 80.0, "%VO2max", (60.0, 100.0),
+          "Intensity at which FFA trapping is half its maximum",
+          "Achten 2002 Med Sci Sports Exerc 34:92 (fat oxidation negligible above ~89% VO2max)"),
     param("adipose.lipolysis_il6_max", 0.5, "1", (0.0, 3.0),
           "Maximal relative rise of lipolysis caused by IL-6",
           "van Hall 2003 J Clin Endocrinol Metab 88:3005 (FFA Ra +25% at ~140 pg/mL)"),
     param("adipose.lipolysis_il6_half_pg_ml", 100.0, "pg/mL", (10.0, 1000.0),
           "Tissue IL-6 exposure giving half the maximal lipolytic effect",
           "van Hall 2003; Hiscock 2005 Am J Physiol Endocrinol Metab (small effect at exercise levels)"),
-    param("adipose.lipolysis_carbohydrate_suppression", 0.3, "1", (0.0, 0.9),
+    param("adipose.lipolysis_fasting_gain", 1.5, "1", (0.0, 5.0),
+          "Relative rise of lipolysis at an empty liver (falling insulin, rising glucagon and adrenaline)",
+          "Ahlborg 1974 J Clin Invest 53:1080 (FFA keeps rising over 4 h of exercise as splanchnic glucose output "
+          "falls)"),
+    param("adipose.lipolysis_carbohydrate_suppression", 0.5, "1", (0.0, 0.9),
           "Fractional suppression of lipolysis at full glucose availability",
-          "Ingested carbohydrate lowers lipolysis during exercise (Horowitz 1997 Am J Physiol 273:E768)"),
+          "Horowitz 1997 Am J Physiol 273:E768 (pre-exercise glucose: FFA Ra 6.9 -> 3.2 umol/kg/min)"),
     param("adipose.ffa_release_fraction", 0.7, "1", (0.3, 1.0),
           "Share of hydrolysed fatty acids leaving the adipocyte (the rest is re-esterified)",
           "Wolfe 1990 Am J Physiol 258:E382 (intracellular recycling ~30% at rest)"),
@@ -50,70 +82,83 @@ PARAMETERS = (
           "Resting plasma FFA", "Post-absorptive rest 0.3-0.6 mmol/L (Romijn 1993)"),
     param("adipose.ffa_volume_l_per_kg", 0.04, "L/kg", (0.03, 0.08),
           "Distribution volume of plasma FFA (plasma volume)", "Plasma volume ~40 mL/kg"),
-    param("adipose.ffa_uptake_exercise_gain", 2.0, "1", (0.0, 8.0),
+    param("adipose.ffa_uptake_exercise_gain", 3.0, "1", (0.0, 8.0),
           "Rise of FFA clearance per unit exercise VO2 (fraction of VO2max)",
           "Muscle FFA uptake rises with blood flow and demand; FFA rebound after exercise (Romijn 1993)"),
     param("adipose.fat_fraction_rest", 0.6, "1", (0.3, 0.85),
           "Share of energy from fat at rest", "Resting RER ~0.82"),
     param("adipose.fat_fraction_intensity_half_pct", 75.0, "%VO2max", (40.0, 100.0),
           "Intensity at which the share of energy from fat is halved",
-          "Fat oxidation peaks near 60-65% VO2max and falls above (Achten 2002 Med Sci Sports Exerc 34:92; Romijn 1993)"),
-    param("adipose.fat_fraction_intensity_hill", 3.0, "1", (1.0, 6.0),
-          "Steepness of the fall of the fat share with intensity", "Model assumption"),
+          "Fat oxidation peaks near 60-65% VO2max and falls above (Achten 2002 Med Sci Sports Exerc 34:92; "
+          "Achten 2003 Int J Sports Med 24:603: 0.52 g/min at 62.5%)"),
+    param("adipose.fat_fraction_intensity_hill", 4.0, "1", (1.0, 8.0),
+          "Steepness of the fall of the fat share with intensity",
+          "van Loon 2001 J Physiol 536:295 (fat oxidation 32 vs 19 kJ/min at 55 vs 75% Wmax)"),
+    param("adipose.trained_fat_gain", 0.3, "1", (0.0, 1.0),
+          "Extra relative fat share of endurance-trained subjects at the same relative intensity",
+          "Hurley 1986 J Appl Physiol 60:562; Martin 1993 Am J Physiol 265:E708 (training raises fat oxidation)"),
     param("adipose.ffa_oxidation_half_mmol_l", 0.3, "mmol/L", (0.05, 1.5),
           "Plasma FFA giving half-maximal FFA supply to oxidation", "Model assumption"),
     param("adipose.ffa_disposal_exponent", 1.0, "1", (0.4, 1.0),
           "Order of FFA disposal in plasma FFA (below 1: fractional clearance falls as FFA rises)",
           "Saturable tissue FFA uptake; van Hall 2003 J Clin Endocrinol Metab 88:3005 "
           "(plasma FFA +60% for FFA Ra +25%)"),
-    param("adipose.il6_activation_rate_per_min", 0.0034, "1/min", (0.002, 0.1),
+    param("adipose.il6_activation_rate_per_min", 0.006, "1/min", (0.002, 0.05),
           "Rate constant of each stage of the delayed adipose IL-6 response",
-          "Lyngso 2002 J Physiol 543:373 (adipose IL-6 output rises from 30 min after exercise)"),
-    param("adipose.il6_output_gain", 190.0, "1", (0.0, 200.0),
-          "Maximal rise of adipose IL-6 output over rest (fold - 1) at full activation",
-          "Lyngso 2002 (58.6 vs 3.5 pg/100 g/min 3 h after 1 h cycling)"),
-    param("adipose.il6_activation_half_rel", 0.087, "1", (0.01, 1.0),
-          "Delayed activation giving half the maximal adipose IL-6 output",
-          "Lyngso 2002 (output unchanged during 1 h of cycling, then rising): a threshold on the delayed signal"),
-    param("adipose.il6_activation_hill", 6.0, "1", (1.0, 8.0),
-          "Steepness of the adipose IL-6 output threshold",
-          "Model assumption: a steep threshold keeps the output at rest during exercise (Lyngso 2002)"),
-    param("adipose.il6_responding_fraction", 0.17, "1", (0.01, 1.0),
-          "Share of the whole-body adipose IL-6 output that rises after exercise like the abdominal subcutaneous depot",
-          "Model assumption: one depot was measured (Lyngso 2002); plasma IL-6 falls to near rest within hours "
-          "of exercise (Ostrowski 1998 J Physiol 508:949), so not all adipose tissue can follow it"),
+          "Lyngso 2002 J Physiol 543:373 (adipose IL-6 output unchanged during 1 h of cycling, rising after)"),
+    param("adipose.il6_output_gain", 60.0, "1", (0.0, 200.0),
+          "Maximal rise of the depot's IL-6 output over rest (fold - 1) at full activation",
+          "Lyngso 2002 (58.6 vs 3.5 pg/100 g/min 3 h after 1 h of cycling)"),
+    param("adipose.il6_activation_half_rel", 0.1, "1", (0.01, 1.0),
+          "Delayed activation giving half the maximal depot IL-6 output",
+          "Lyngso 2002 (output unchanged during exercise, then rising): a threshold on the delayed signal"),
+    param("adipose.il6_activation_hill", 3.0, "1", (1.0, 4.0),
+          "Steepness of the depot IL-6 output threshold", "Model assumption"),
+    param("adipose.il6_systemic_fraction", 0.01, "1", (0.0, 0.05),
+          "Share of the depot-level rise of adipose IL-6 output that reaches plasma",
+          "If all fat did as Lyngso 2002's depot, plasma IL-6 would rise ~5-fold 3 h after 1 h of cycling; it is "
+          "near rest by then (Ostrowski 1998 J Physiol 515:287; Ronsen 2002 J Appl Physiol 92:2547): the rise is "
+          "local (paracrine) and confined to some depots"),
 )
 
 
 def equations(x) -> Equations:
     p = x.p
     ffa = x.state("plasma_ffa_mmol_l")
+    drive = x.state("lipolytic_drive_rel")
     signal = x.state("adipose_il6_signal_rel")
     activation = x.state("adipose_il6_activation_rel")
-    vo2 = x.state("exercise_vo2_pct_vo2max")
-    drive = x.state("catecholamine_drive_rel")
+    vo2 = maximum(x.state("exercise_vo2_pct_vo2max"), 0.0)
+    systemic = x.var("systemic_intensity_pct_vo2max")
     exposure = x.state("il6_exposure_pg_ml")
-    baseline_il6 = x.param("plasma_il6.baseline_pg_ml")
+    resting_il6 = x.var("resting_plasma_il6_pg_ml")
+    fat_ratio = x.param("subject.fat_mass_kg") / REFERENCE_FAT_MASS_KG
 
+    resting_glycerol_ra = p.glycerol_ra_rest_umol_kg_min * fat_ratio**p.fat_mass_exponent
     il6_effect = p.lipolysis_il6_max * (
-        hill(exposure, p.lipolysis_il6_half_pg_ml, 1.0) - hill(baseline_il6, p.lipolysis_il6_half_pg_ml, 1.0)
+        hill(exposure, p.lipolysis_il6_half_pg_ml, 1.0) - hill(resting_il6, p.lipolysis_il6_half_pg_ml, 1.0)
     )
     glycerol_ra = (
-        p.glycerol_ra_rest_umol_kg_min
-        * (1.0 + p.lipolysis_exercise_gain * drive + il6_effect)
+        resting_glycerol_ra
+        * (
+            1.0
+            + p.lipolysis_exercise_gain * drive
+            + il6_effect
+            + p.lipolysis_fasting_gain * x.var("liver_glycogen_depletion_fraction")
+        )
         * (1.0 - p.lipolysis_carbohydrate_suppression * x.var("glucose_availability_fraction"))
     )
-    ffa_ra = FFA_PER_GLYCEROL * p.ffa_release_fraction * glycerol_ra
-    # Resting clearance is set so that the resting FFA level is a steady state.
-    resting_clearance = (
-        FFA_PER_GLYCEROL * p.ffa_release_fraction * p.glycerol_ra_rest_umol_kg_min / p.ffa_baseline_mmol_l
+    release_fraction = p.ffa_release_fraction * (
+        1.0 - p.high_intensity_trapping * hill(systemic, p.trapping_half_pct, 4.0)
     )
+    resting_release = p.ffa_release_fraction * (1.0 - p.high_intensity_trapping * hill(0.0, p.trapping_half_pct, 4.0))
+    ffa_ra = FFA_PER_GLYCEROL * release_fraction * glycerol_ra
     # Disposal equals the resting Ra at the resting FFA level, for any disposal exponent.
+    resting_ffa_ra = FFA_PER_GLYCEROL * resting_release * resting_glycerol_ra
     ffa_disposal = (
-        resting_clearance
-        * p.ffa_baseline_mmol_l
+        resting_ffa_ra
         * (maximum(ffa, 0.0) / p.ffa_baseline_mmol_l) ** p.ffa_disposal_exponent
-        * (1.0 + p.ffa_uptake_exercise_gain * vo2 / 100.0)
+        * (1.0 + p.ffa_uptake_exercise_gain * minimum(systemic, 100.0) / 100.0)
     )
     # umol/kg/min over L/kg gives umol/L/min; /1000 gives mmol/L/min.
     d_ffa = (ffa_ra - ffa_disposal) / (p.ffa_volume_l_per_kg * 1000.0)
@@ -121,35 +166,48 @@ def equations(x) -> Equations:
     ffa_supply = hill(ffa, p.ffa_oxidation_half_mmol_l, 1.0) / hill(
         p.ffa_baseline_mmol_l, p.ffa_oxidation_half_mmol_l, 1.0
     )
-    intensity_share = 1.0 - hill(vo2, p.fat_fraction_intensity_half_pct, p.fat_fraction_intensity_hill)
-    fat_fraction = minimum(p.fat_fraction_rest * ffa_supply, 1.0) * intensity_share
-    fat_oxidation = x.var("vo2_l_min") * fat_fraction / O2_L_PER_G_FAT
+    intensity_share = 1.0 - hill(systemic, p.fat_fraction_intensity_half_pct, p.fat_fraction_intensity_hill)
+    trained = 1.0 + p.trained_fat_gain * (x.param("subject.training_level") - 0.5)
+    fat_fraction = minimum(p.fat_fraction_rest * ffa_supply * trained, 0.95) * intensity_share
+    vo2_l_min = x.var("vo2_l_min")
 
     depot_rise = p.il6_output_gain * hill(maximum(activation, 0.0), p.il6_activation_half_rel, p.il6_activation_hill)
-    output_fold = 1.0 + p.il6_responding_fraction * depot_rise
-    resting_adipose_ng_min = x.var("basal_il6_production_ng_min") * x.param("plasma_il6.adipose_fraction_at_rest")
+    resting_adipose_ng_min = (
+        p_baseline_production(x) * x.param("plasma_il6.adipose_fraction_at_rest") * fat_ratio
+    )
     adipose_grams_per_100 = x.param("subject.fat_mass_kg") * 10.0
+    lipolytic_target = hill(systemic, p.lipolytic_half_pct, 2.0)
     return Equations(
         derivatives={
             "plasma_ffa_mmol_l": d_ffa,
-            "adipose_il6_signal_rel": p.il6_activation_rate_per_min * (drive - signal),
+            "lipolytic_drive_rel": p.lipolytic_rate_per_min * (lipolytic_target - drive),
+            "adipose_il6_signal_rel": p.il6_activation_rate_per_min * (x.state("catecholamine_drive_rel") - signal),
             "adipose_il6_activation_rel": p.il6_activation_rate_per_min * (signal - activation),
         },
         rest={
             "plasma_ffa_mmol_l": p.ffa_baseline_mmol_l,
+            "lipolytic_drive_rel": 0.0,
             "adipose_il6_signal_rel": 0.0,
             "adipose_il6_activation_rel": 0.0,
         },
         variables={
             "glycerol_ra_umol_kg_min": glycerol_ra,
             "ffa_ra_umol_kg_min": ffa_ra,
-            "fat_oxidation_g_min": fat_oxidation,
-            "adipose_il6_output_fold": output_fold,
+            "fat_energy_fraction": fat_fraction,
+            "fat_oxidation_g_min": vo2_l_min * fat_fraction / O2_L_PER_G_FAT,
+            "carbohydrate_oxidation_g_min": vo2_l_min * (1.0 - fat_fraction) / O2_L_PER_G_CARBOHYDRATE,
+            "adipose_il6_output_fold": 1.0 + p.il6_systemic_fraction * depot_rise,
             # ng/min -> pg/min, per 100 g of adipose tissue.
             "adipose_il6_output_pg_100g_min": resting_adipose_ng_min * (1.0 + depot_rise) * 1000.0
             / adipose_grams_per_100,
         },
     )
+
+
+def p_baseline_production(x):
+    """Resting whole-body IL-6 production at the reference fat mass (ng/min)."""
+    volume = x.param("plasma_il6.volume_l_per_kg") * x.param("subject.body_mass_kg")
+    return x.param("plasma_il6.baseline_pg_ml") * volume * x.param("plasma_il6.clearance_per_min")
 
 
 ADIPOSE = Compartment(

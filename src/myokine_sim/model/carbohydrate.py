@@ -1,8 +1,15 @@
-"""Ingested carbohydrate: gut absorption and the resulting glucose availability."""
+"""Ingested carbohydrate: drinks and meals, gut absorption and the resulting glucose availability.
+
+A glucose drink empties and is absorbed within about an hour; the carbohydrate
+of a mixed meal appears over three to four hours.
+"""
 
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
-STATES = (Quantity("gut_carbohydrate_g", "g", "Ingested carbohydrate not yet absorbed", scale=1.0),)
+STATES = (
+    Quantity("gut_carbohydrate_g", "g", "Carbohydrate of drinks not yet absorbed", scale=1.0),
+    Quantity("gut_meal_carbohydrate_g", "g", "Carbohydrate of meals not yet absorbed", scale=1.0),
+)
 OUTPUTS = (
     Quantity("exogenous_glucose_ra_g_min", "g/min", "Appearance of ingested glucose in the circulation"),
     Quantity("glucose_availability_fraction", "1", "Saturating signal of exogenous glucose supply (0-1)"),
@@ -12,6 +19,10 @@ PARAMETERS = (
     param("carbohydrate.absorption_rate_per_min", 0.035, "1/min", (0.005, 0.2),
           "First-order rate of gastric emptying and intestinal absorption of a glucose drink",
           "Ingested glucose appears within 15-30 min and is oxidised at up to ~1 g/min (Jeukendrup & Jentjens 2000 Sports Med 29:407)"),
+    param("carbohydrate.meal_absorption_rate_per_min", 0.012, "1/min", (0.004, 0.05),
+          "First-order rate of appearance of a mixed meal's carbohydrate",
+          "Dalla Man 2007 IEEE Trans Biomed Eng 54:1740 (meal glucose appearance over 3-5 h); Taylor 1996 J Clin "
+          "Invest 97:126 (liver glycogen peaks ~5 h after a mixed meal)"),
     param("carbohydrate.availability_half_g_min", 0.4, "g/min", (0.05, 2.0),
           "Exogenous glucose appearance giving half-maximal glucose availability",
           "Febbraio 2003 J Physiol 549:607 (~1 g/min ingested blunted IL-6 release)"),
@@ -20,11 +31,15 @@ PARAMETERS = (
 
 def equations(x) -> Equations:
     p = x.p
-    gut = x.state("gut_carbohydrate_g")
-    appearance = p.absorption_rate_per_min * gut
+    drinks = x.state("gut_carbohydrate_g")
+    meals = x.state("gut_meal_carbohydrate_g")
+    appearance = p.absorption_rate_per_min * drinks + p.meal_absorption_rate_per_min * meals
     return Equations(
-        derivatives={"gut_carbohydrate_g": -appearance},
-        rest={"gut_carbohydrate_g": 0.0},
+        derivatives={
+            "gut_carbohydrate_g": -p.absorption_rate_per_min * drinks,
+            "gut_meal_carbohydrate_g": -p.meal_absorption_rate_per_min * meals,
+        },
+        rest={"gut_carbohydrate_g": 0.0, "gut_meal_carbohydrate_g": 0.0},
         variables={
             "exogenous_glucose_ra_g_min": appearance,
             "glucose_availability_fraction": appearance / (appearance + p.availability_half_g_min),

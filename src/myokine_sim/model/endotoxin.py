@@ -1,40 +1,88 @@
-"""Intravenous endotoxin (LPS) and the monocyte activation it causes."""
+"""Endotoxin (LPS) in plasma, the monocyte activation it causes, and the IL-6 of the innate response.
 
+Endotoxin comes from an intravenous bolus or, during long hard exercise, from
+the gut as splanchnic blood flow falls. Monocytes respond through a two-stage
+signalling chain, so TNF-alpha peaks 1-2 h after a bolus; tissue IL-6
+production follows TNF-alpha with a further lag, peaking 2-3 h after it.
+The response rises more than linearly with dose and saturates near 4 ng/kg.
+"""
+
+from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 STATES = (
-    Quantity("plasma_endotoxin_ng_kg", "ng/kg", "Circulating endotoxin per kg body mass", scale=0.01),
-    Quantity("monocyte_activation_rel", "1", "Activation of circulating monocytes by endotoxin", scale=0.1),
+    Quantity("plasma_endotoxin_ng_kg", "ng/kg", "Circulating endotoxin per kg body mass", scale=0.001),
+    Quantity("monocyte_signal_rel", "1", "First stage of monocyte activation by endotoxin (receptor signalling)",
+             scale=0.01),
+    Quantity("monocyte_activation_rel", "1", "Activation of cytokine production by monocytes (0 at rest, 1 at full)",
+             scale=0.01),
+    Quantity("inflammatory_il6_drive_pg_ml", "pg/mL",
+             "TNF-alpha excess over rest seen by IL-6-producing cells, through a lag", scale=0.1),
 )
-OUTPUTS = (Quantity("monocyte_il6_release_ng_min", "ng/min", "IL-6 released by activated monocytes"),)
+OUTPUTS = (
+    Quantity("gut_endotoxin_leak_ng_kg_min", "ng/kg/min", "Endotoxin entering plasma from the gut in exercise"),
+    Quantity("immune_il6_release_ng_min", "ng/min", "IL-6 released by the innate immune response to endotoxin"),
+)
 
 PARAMETERS = (
-    param("endotoxin.clearance_per_min", 0.05, "1/min", (0.005, 0.5),
-          "Plasma endotoxin clearance rate", "Model assumption: endotoxin is cleared within an hour"),
-    param("endotoxin.activation_per_ng_kg_min", 1.0, "1/(ng/kg)/min", (0.01, 20.0),
-          "Monocyte activation per unit endotoxin",
-          "Normalised so that 0.06 ng/kg gives an activation of order 1 (Starkie 2003 FASEB J 17:884)"),
-    param("endotoxin.deactivation_per_min", 0.03, "1/min", (0.005, 0.3),
-          "Rate of return of monocytes to rest",
-          "TNF-alpha peaks 1-2 h after an endotoxin bolus (Starkie 2003; Windoloski & Olufsen)"),
-    param("endotoxin.monocyte_il6_ng_min", 20.0, "ng/min", (0.0, 500.0),
-          "Monocyte IL-6 release per unit activation",
-          "Endotoxin raises plasma IL-6 (Starkie 2003)"),
+    param("endotoxin.clearance_per_min", 0.04, "1/min", (0.005, 0.5),
+          "Plasma endotoxin clearance rate",
+          "Endotoxin leaves plasma within about an hour; TNF-alpha appears 30 min and peaks 90 min after a bolus "
+          "(Michie 1988 N Engl J Med 318:1481; Suffredini 1995)"),
+    param("endotoxin.potency_half_ng_kg", 2.0, "ng/kg", (0.2, 20.0),
+          "Endotoxin giving half the maximal monocyte activation",
+          "Dose-response 0.06-4 ng/kg: TNF-alpha ~25-fold at 0.6 (Mehta 2012), 150-900 pg/mL at 2 ng/kg "
+          "(van der Poll 1996; Copeland 2005), 240 pg/mL at 4 ng/kg (Michie 1988)"),
+    param("endotoxin.potency_hill", 1.7, "1", (1.0, 3.0),
+          "Steepness of monocyte activation with endotoxin (more than linear at low dose)",
+          "Minimal pyrogenic dose ~0.1-0.5 ng/kg (Suffredini/Kiers); 0.06 ng/kg gives only a small TNF rise "
+          "(Starkie 2003 FASEB J 17:884)"),
+    param("endotoxin.signalling_rate_per_min", 0.03, "1/min", (0.005, 0.2),
+          "Rate constant of each stage of monocyte activation",
+          "TNF-alpha peaks 90 min, IL-6 180 min after 4 ng/kg (Suffredini; Michie 1988)"),
+    param("endotoxin.il6_lag_rate_per_min", 0.02, "1/min", (0.005, 0.1),
+          "Rate constant of the lag from TNF-alpha to tissue IL-6 production",
+          "IL-6 peaks 1-1.5 h after TNF-alpha (TNF 1.5 h, IL-6 3 h after 4 ng/kg)"),
+    param("endotoxin.il6_per_tnf_ng_min", 8.0, "ng/min/(pg/mL)", (0.5, 100.0),
+          "IL-6 production per unit of lagged TNF-alpha excess",
+          "~1,000 pg/mL IL-6 2 h after 2 ng/kg (Copeland 2005 Clin Diagn Lab Immunol 12:60); anti-TNF blunts the "
+          "IL-6 response to endotoxin (Fong 1989)"),
+    param("endotoxin.gut_leak_max_ng_kg_min", 0.0005, "ng/kg/min", (0.0, 0.01),
+          "Endotoxin entering plasma from the gut at very high whole-body intensity",
+          "Endotoxaemia after long hard endurance exercise (Brock-Utne 1988 S Afr Med J 73:533; Jeukendrup 2000 "
+          "Clin Sci 98:47); TNF-alpha 2.3-fold after a marathon (Ostrowski 1999 J Physiol 515:287)"),
+    param("endotoxin.gut_leak_half_pct", 75.0, "%VO2max", (50.0, 100.0),
+          "Whole-body intensity at which the gut leak is half its maximum (splanchnic blood flow falls with intensity)",
+          "Rowell 1964 (splanchnic blood flow falls in proportion to %VO2max); van Wijck 2011 PLoS One 6:e22366"),
 )
 
 
 def equations(x) -> Equations:
     p = x.p
     endotoxin = x.state("plasma_endotoxin_ng_kg")
+    signal = x.state("monocyte_signal_rel")
     activation = x.state("monocyte_activation_rel")
+    drive = x.state("inflammatory_il6_drive_pg_ml")
+    tnf_excess = x.state("tnf_alpha_pg_ml") - x.param("tnf_alpha.baseline_pg_ml")
+    leak = p.gut_leak_max_ng_kg_min * hill(x.var("systemic_intensity_pct_vo2max"), p.gut_leak_half_pct, 6.0)
+    stimulus = hill(maximum(endotoxin, 0.0), p.potency_half_ng_kg, p.potency_hill)
     return Equations(
         derivatives={
-            "plasma_endotoxin_ng_kg": -p.clearance_per_min * endotoxin,
-            "monocyte_activation_rel": p.activation_per_ng_kg_min * endotoxin
-            - p.deactivation_per_min * activation,
+            "plasma_endotoxin_ng_kg": leak - p.clearance_per_min * endotoxin,
+            "monocyte_signal_rel": p.signalling_rate_per_min * (stimulus - signal),
+            "monocyte_activation_rel": p.signalling_rate_per_min * (signal - activation),
+            "inflammatory_il6_drive_pg_ml": p.il6_lag_rate_per_min * (tnf_excess - drive),
         },
-        rest={"plasma_endotoxin_ng_kg": 0.0, "monocyte_activation_rel": 0.0},
-        variables={"monocyte_il6_release_ng_min": p.monocyte_il6_ng_min * activation},
+        rest={
+            "plasma_endotoxin_ng_kg": 0.0,
+            "monocyte_signal_rel": 0.0,
+            "monocyte_activation_rel": 0.0,
+            "inflammatory_il6_drive_pg_ml": 0.0,
+        },
+        variables={
+            "gut_endotoxin_leak_ng_kg_min": leak,
+            "immune_il6_release_ng_min": p.il6_per_tnf_ng_min * maximum(drive, 0.0),
+        },
     )
 
 

@@ -1,19 +1,26 @@
-"""Exercise drive: oxygen-uptake kinetics, catecholamine drive and active muscle mass."""
+"""Exercise drive: oxygen uptake, catecholamine drive, active muscle mass and energy expenditure."""
 
-from myokine_sim.expr import maximum
+from myokine_sim.expr import hill, maximum, minimum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 STATES = (
     Quantity("exercise_vo2_pct_vo2max", "%VO2max",
-             "Exercise oxygen uptake above rest, a first-order lag of the prescribed intensity", scale=10.0),
+             "Exercise metabolic demand above rest, a first-order lag of the prescribed intensity", scale=10.0),
     Quantity("catecholamine_drive_rel", "1",
              "Sympatho-adrenal drive relative to steady cycling at the reference intensity", scale=0.1),
 )
 
 OUTPUTS = (
+    Quantity("systemic_intensity_pct_vo2max", "%VO2max",
+             "Whole-body exercise intensity (knee extension: a fraction of the leg's intensity)"),
     Quantity("active_muscle_mass_kg", "kg", "Mass of the working (or most recently working) muscle"),
     Quantity("vo2_l_min", "L/min", "Whole-body oxygen uptake"),
+    Quantity("energy_expenditure_kcal_min", "kcal/min", "Whole-body energy expenditure from oxygen uptake and RER"),
 )
+
+#: kcal per litre of O2 at RER 0.7 (fat) and its rise per unit RER (Weir 1949 / Lusk table).
+KCAL_PER_L_O2_AT_FAT = 4.686
+KCAL_PER_L_O2_PER_RER = 1.232
 
 PARAMETERS = (
     param("exercise.vo2_rate_per_min", 0.8, "1/min", (0.3, 2.0),
@@ -21,7 +28,7 @@ PARAMETERS = (
           "Roy & Parker 2007 J Diabetes Sci Technol 1:338 (dPVO2/dt = -0.8 PVO2 + 0.8 u)"),
     param("exercise.catecholamine_rate_per_min", 0.1, "1/min", (0.02, 0.5),
           "Rate constant of the catecholamine response to a change in workload",
-          "Model assumption: catecholamines settle within ~10 min of a workload step (Galbo 1983, Hormonal and Metabolic Adaptation to Exercise)"),
+          "Catecholamines settle within ~10 min of a workload step (Galbo 1983, Hormonal and Metabolic Adaptation to Exercise)"),
     param("exercise.catecholamine_ref_pct", 65.0, "%VO2max", (40.0, 90.0),
           "Intensity at which the catecholamine drive is 1",
           "Normalisation at moderate intensity; catecholamines rise steeply above ~50% VO2max (Galbo 1983)"),
@@ -32,13 +39,23 @@ PARAMETERS = (
           "Active muscle mass of one leg in knee extension",
           "Steensberg 2000 J Physiol 529:237 (about 2.5 kg of active muscle)"),
     param("exercise.leg_muscle_fraction", 0.16, "kg/kg", (0.12, 0.3),
-          "Skeletal muscle of both legs per kg body mass, all active in cycling and running",
+          "Skeletal muscle of both legs per kg body mass, all active in cycling",
           "Janssen 2000 J Appl Physiol 89:81 (lower-body muscle ~21% of body mass in men)"),
+    param("exercise.running_mass_factor", 1.3, "1", (1.0, 2.0),
+          "Active muscle mass in running relative to cycling (trunk, hip and arm muscles also work)",
+          "Starkie 2001 J Physiol 533:585 (same vastus IL-6 mRNA, larger plasma IL-6 in running than cycling)"),
     param("exercise.resting_vo2_ml_kg_min", 3.5, "mL/kg/min", (2.5, 5.0),
           "Resting oxygen uptake", "One metabolic equivalent"),
     param("exercise.knee_extension_systemic_fraction", 0.25, "1/leg", (0.1, 0.5),
           "Whole-body oxygen uptake above rest, as a fraction of the leg's relative intensity, per knee-extending leg",
           "Helge 2003 J Physiol 546:299 (two-legged knee extension at 65-85% of leg Wmax: 40% of pulmonary VO2max)"),
+    param("exercise.il6_thermogenic_max", 0.15, "1", (0.0, 0.5),
+          "Maximal relative rise of resting oxygen uptake caused by IL-6",
+          "van Hall 2003 J Clin Endocrinol Metab 88:3005 (energy expenditure +7% at ~140 pg/mL); "
+          "Stouthard 1995 Am J Physiol 268:E813 (rhIL-6 raised energy expenditure)"),
+    param("exercise.il6_thermogenic_half_pg_ml", 150.0, "pg/mL", (20.0, 2000.0),
+          "Tissue IL-6 exposure giving half the maximal thermogenic effect",
+          "Tsigos 1997 J Clin Endocrinol Metab 82:4167 (dose-dependent metabolic effects of IL-6 up to ~100s pg/mL)"),
 )
 
 
@@ -49,13 +66,22 @@ def equations(x) -> Equations:
     drive = x.state("catecholamine_drive_rel")
     body_mass = x.param("subject.body_mass_kg")
     vo2max = x.param("subject.vo2max_ml_kg_min")
+    exposure = x.state("il6_exposure_pg_ml")
+    resting_il6 = x.var("resting_plasma_il6_pg_ml")
 
     # Knee extension works a small muscle mass: the whole body sees a fraction of the leg's intensity.
     systemic = maximum(vo2, 0.0) * (
         x.input("whole_leg_exercise") + x.input("knee_extension_legs") * p.knee_extension_systemic_fraction
     )
-    drive_target = (systemic / p.catecholamine_ref_pct) ** p.catecholamine_exponent
-    resting = p.resting_vo2_ml_kg_min
+    drive_target = (x.var("systemic_intensity_pct_vo2max") / p.catecholamine_ref_pct) ** p.catecholamine_exponent
+    thermogenesis = p.il6_thermogenic_max * (
+        hill(exposure, p.il6_thermogenic_half_pg_ml, 1.0) - hill(resting_il6, p.il6_thermogenic_half_pg_ml, 1.0)
+    )
+    resting = p.resting_vo2_ml_kg_min * (1.0 + thermogenesis)
+    # Oxygen uptake cannot exceed VO2max; demand above it is met anaerobically.
+    aerobic = minimum(x.var("systemic_intensity_pct_vo2max"), 100.0)
+    whole_leg_mass = p.leg_muscle_fraction * body_mass * (1.0 + (p.running_mass_factor - 1.0) * x.input("running"))
+    rer = 1.0 - 0.3 * x.var("fat_energy_fraction")
     return Equations(
         derivatives={
             "exercise_vo2_pct_vo2max": p.vo2_rate_per_min * (intensity - vo2),
@@ -63,9 +89,12 @@ def equations(x) -> Equations:
         },
         rest={"exercise_vo2_pct_vo2max": 0.0, "catecholamine_drive_rel": 0.0},
         variables={
+            "systemic_intensity_pct_vo2max": systemic,
             "active_muscle_mass_kg": x.input("knee_extension_legs") * p.quadriceps_mass_kg
-            + x.input("whole_leg_exercise") * p.leg_muscle_fraction * body_mass,
-            "vo2_l_min": (resting + systemic / 100.0 * (vo2max - resting)) * body_mass / 1000.0,
+            + x.input("whole_leg_exercise") * whole_leg_mass,
+            "vo2_l_min": (resting + aerobic / 100.0 * maximum(vo2max - resting, 0.0)) * body_mass / 1000.0,
+            "energy_expenditure_kcal_min": x.var("vo2_l_min")
+            * (KCAL_PER_L_O2_AT_FAT + KCAL_PER_L_O2_PER_RER * (rer - 0.7)),
         },
     )
 

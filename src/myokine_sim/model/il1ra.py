@@ -31,7 +31,7 @@ def equations(x) -> Equations:
     induction = x.state("il1ra_induction_rel")
     il1ra = x.state("il1ra_pg_ml")
     plasma_il6 = x.state("plasma_il6_pg_ml")
-    baseline_il6 = x.param("plasma_il6.baseline_pg_ml")
+    baseline_il6 = x.var("resting_plasma_il6_pg_ml")
     drive = hill(plasma_il6, p.il6_half_pg_ml, 1.0) - hill(baseline_il6, p.il6_half_pg_ml, 1.0)
     return Equations(
         derivatives={

@@ -18,19 +18,26 @@ PARAMETERS = (
     param("il6_gene.max_transcription_fold", 11.0, "fold", (1.0, 300.0),
           "Contraction-induced transcription at saturating intensity and full glycogen",
           "Keller 2001 FASEB J 15:2748 (~40-fold at 90 min, ~60-fold at 180 min with low glycogen)"),
-    param("il6_gene.intensity_half_pct", 16.0, "%VO2max", (15.0, 100.0),
+    param("il6_gene.intensity_half_pct", 60.0, "%VO2max", (30.0, 120.0),
           "Intensity giving half the maximal contraction signal",
-          "IL-6 production rises with intensity and duration (Pedersen 2001 J Physiol 536:329)"),
-    param("il6_gene.intensity_hill", 4.5, "1", (1.0, 5.0),
-          "Steepness of the contraction signal with intensity", "Model assumption"),
+          "IL-6 release rises steeply with intensity: little at 25%, large at 65-85% of leg Wmax (Helge 2003 J Physiol "
+          "546:299); plasma IL-6 rises with running intensity (Scott 2011 Med Sci Sports Exerc 43:2073)"),
+    param("il6_gene.intensity_hill", 3.0, "1", (1.0, 6.0),
+          "Steepness of the contraction signal with intensity",
+          "Exponential rise of the IL-6 response with intensity (Pedersen & Febbraio 2008 Physiol Rev 88:1379)"),
+    param("il6_gene.trained_reduction", 0.5, "1", (0.0, 0.9),
+          "Fractional reduction of contraction-induced transcription in endurance-trained muscle",
+          "Fischer 2004 J Physiol 558:633 (after 10 wk of training, a smaller IL-6 mRNA rise and release at the same "
+          "relative load); Croft 2009 Exerc Immunol Rev (smaller plasma IL-6 rise after training)"),
     param("il6_gene.glycogen_sensor_gain", 7.0, "1", (0.0, 60.0),
           "Extra relative transcription when glycogen is depleted",
           "Keller 2001 (mRNA >100-fold with low vs ~30-fold with normal glycogen)"),
     param("il6_gene.glycogen_sensor_half_mmol_kg", 165.0, "mmol/kg dw", (80.0, 500.0),
           "Glycogen level at which the energy sensor is half active",
           "Keller 2001 (low-glycogen trial ~60% of control)"),
-    param("il6_gene.glycogen_sensor_hill", 11.0, "1", (1.0, 12.0),
-          "Steepness of the glycogen sensor", "Model assumption"),
+    param("il6_gene.glycogen_sensor_hill", 4.0, "1", (1.0, 6.0),
+          "Steepness of the glycogen sensor",
+          "Model assumption: a graded energy sensor (AMPK and p38 activity rise as glycogen falls; Keller 2001)"),
     param("il6_gene.transcription_rate_per_min", 0.25, "1/min", (0.005, 0.3),
           "Rate constant of the transcriptional response",
           "Transcription rises within 30-90 min of contraction (Keller 2001)"),
@@ -55,7 +62,8 @@ def equations(x) -> Equations:
     glycogen_sensor = 1.0 + p.glycogen_sensor_gain * (
         1.0 - hill(maximum(glycogen, 0.0), p.glycogen_sensor_half_mmol_kg, p.glycogen_sensor_hill)
     )
-    target = 1.0 + p.max_transcription_fold * x.var("contraction_signal_fraction") * glycogen_sensor
+    trained = 1.0 - p.trained_reduction * x.param("subject.training_level")
+    target = 1.0 + p.max_transcription_fold * trained * x.var("contraction_signal_fraction") * glycogen_sensor
     decay = p.mrna_decay_per_min * (1.0 - p.mrna_stabilisation * x.var("contraction_signal_fraction"))
     return Equations(
         derivatives={

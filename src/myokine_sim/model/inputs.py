@@ -18,11 +18,13 @@ INPUTS: tuple[Quantity, ...] = (
         "1",
         "1 when the current or most recent bout is cycling or running, else 0",
     ),
+    Quantity("running", "1", "1 when the current or most recent bout is running, else 0"),
     Quantity("il6_infusion_ng_min", "ng/min", "Intravenous recombinant human IL-6 infusion rate"),
 )
 
 #: Boluses jump a state at an instant: the scenario table and the state it adds to.
 BOLUS_STATES: dict[str, str] = {
     "carbohydrate": "gut_carbohydrate_g",
+    "meal": "gut_meal_carbohydrate_g",
     "endotoxin": "plasma_endotoxin_ng_kg",
 }

@@ -1,11 +1,13 @@
 """Plasma IL-6 (pg/mL = ng/L) and the tissue IL-6 exposure that drives its effects.
 
 Inputs: muscle release, basal production (about 30% of it from adipose tissue
-at rest), rhIL-6 infusion and monocyte production after endotoxin. Loss:
-first-order clearance within minutes, a known part of it hepatosplanchnic.
+at rest, in proportion to fat mass), rhIL-6 infusion and the innate immune
+response to endotoxin. Loss: first-order clearance within minutes, a known
+part of it hepatosplanchnic.
 """
 
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.subject import REFERENCE_FAT_MASS_KG
 
 STATES = (
     Quantity("plasma_il6_pg_ml", "pg/mL", "Arterial plasma IL-6", scale=0.1),
@@ -13,16 +15,17 @@ STATES = (
              "IL-6 seen by target tissues: plasma IL-6 through a signalling lag (effect compartment)", scale=0.1),
 )
 OUTPUTS = (
+    Quantity("resting_plasma_il6_pg_ml", "pg/mL", "The subject's resting plasma IL-6 (depends on fat mass)"),
     Quantity("il6_distribution_volume_l", "L", "Volume in which plasma IL-6 distributes"),
     Quantity("basal_il6_production_ng_min", "ng/min", "Resting whole-body IL-6 production"),
-    Quantity("adipose_il6_release_ng_min", "ng/min", "IL-6 released by adipose tissue"),
+    Quantity("adipose_il6_release_ng_min", "ng/min", "IL-6 reaching plasma from adipose tissue"),
     Quantity("il6_clearance_ng_min", "ng/min", "Total IL-6 clearance"),
     Quantity("hepatosplanchnic_il6_uptake_ng_min", "ng/min", "Net IL-6 uptake by the hepatosplanchnic bed"),
 )
 
 PARAMETERS = (
     param("plasma_il6.baseline_pg_ml", 1.0, "pg/mL", (0.3, 3.0),
-          "Resting plasma IL-6",
+          "Resting plasma IL-6 of a subject with the reference fat mass (15 kg)",
           "0.5-2 pg/mL at rest (Ostrowski 1998 J Physiol 508:949: 1.5; Steensberg 2001 J Physiol 537:633: 0.6)"),
     param("plasma_il6.volume_l_per_kg", 0.04, "L/kg", (0.03, 0.1),
           "Distribution volume of IL-6 per kg body mass (plasma volume)",
@@ -31,8 +34,9 @@ PARAMETERS = (
           "First-order plasma IL-6 clearance rate",
           "Steensberg 2000 J Physiol 529:237 (1 min of release ~ half the plasma content); serum half-life ~1-2 min (Dwivedi 2014 CPT Pharmacometrics Syst Pharmacol 3:e89)"),
     param("plasma_il6.adipose_fraction_at_rest", 0.3, "1", (0.05, 0.6),
-          "Share of resting IL-6 production from adipose tissue",
-          "Mohamed-Ali 1997 J Clin Endocrinol Metab 82:4196"),
+          "Share of resting IL-6 production from adipose tissue at the reference fat mass",
+          "Mohamed-Ali 1997 J Clin Endocrinol Metab 82:4196; adipose IL-6 output scales with fat mass, and plasma "
+          "IL-6 rises with adiposity (Vozarova 2001 Obes Res 9:414)"),
     param("plasma_il6.hepatosplanchnic_clearance_l_min", 0.4, "L/min", (0.1, 1.0),
           "Hepatosplanchnic IL-6 clearance, part of the total clearance",
           "Febbraio 2003 Am J Physiol Endocrinol Metab 285:E397 (uptake 0.8 -> 5.5 ng/min at 1.8 -> 14.3 pg/mL)"),
@@ -42,30 +46,41 @@ PARAMETERS = (
 )
 
 
+def resting_plasma_il6(x):
+    """Resting plasma IL-6 from parameters only: adipose production scales with fat mass."""
+    share = x.param("plasma_il6.adipose_fraction_at_rest")
+    fat_ratio = x.param("subject.fat_mass_kg") / REFERENCE_FAT_MASS_KG
+    return x.param("plasma_il6.baseline_pg_ml") * (1.0 - share + share * fat_ratio)
+
+
 def equations(x) -> Equations:
     p = x.p
     plasma = x.state("plasma_il6_pg_ml")
     exposure = x.state("il6_exposure_pg_ml")
     volume = p.volume_l_per_kg * x.param("subject.body_mass_kg")
-    basal = p.baseline_pg_ml * x.var("il6_distribution_volume_l") * p.clearance_per_min
-    adipose = basal * p.adipose_fraction_at_rest * x.var("adipose_il6_output_fold")
+    # Production at the reference fat mass; the adipose part scales with the subject's fat mass.
+    reference = p.baseline_pg_ml * x.var("il6_distribution_volume_l") * p.clearance_per_min
+    fat_ratio = x.param("subject.fat_mass_kg") / REFERENCE_FAT_MASS_KG
+    adipose = reference * p.adipose_fraction_at_rest * fat_ratio * x.var("adipose_il6_output_fold")
     production = (
         x.var("il6_release_ng_min")
-        + basal * (1.0 - p.adipose_fraction_at_rest)
+        + reference * (1.0 - p.adipose_fraction_at_rest)
         + x.var("adipose_il6_release_ng_min")
         + x.input("il6_infusion_ng_min")
-        + x.var("monocyte_il6_release_ng_min")
+        + x.var("immune_il6_release_ng_min")
     )
     clearance = p.clearance_per_min * x.var("il6_distribution_volume_l") * plasma
+    resting = resting_plasma_il6(x)
     return Equations(
         derivatives={
             "plasma_il6_pg_ml": (production - x.var("il6_clearance_ng_min")) / x.var("il6_distribution_volume_l"),
             "il6_exposure_pg_ml": p.effect_rate_per_min * (plasma - exposure),
         },
-        rest={"plasma_il6_pg_ml": p.baseline_pg_ml, "il6_exposure_pg_ml": p.baseline_pg_ml},
+        rest={"plasma_il6_pg_ml": resting, "il6_exposure_pg_ml": resting},
         variables={
+            "resting_plasma_il6_pg_ml": resting,
             "il6_distribution_volume_l": volume,
-            "basal_il6_production_ng_min": basal,
+            "basal_il6_production_ng_min": reference * (1.0 - p.adipose_fraction_at_rest + p.adipose_fraction_at_rest * fat_ratio),
             "adipose_il6_release_ng_min": adipose,
             "il6_clearance_ng_min": clearance,
             "hepatosplanchnic_il6_uptake_ng_min": p.hepatosplanchnic_clearance_l_min * plasma,

@@ -1,10 +1,13 @@
-"""Plasma TNF-alpha: low basal production plus endotoxin-driven monocyte output.
+"""Plasma TNF-alpha: low basal production plus the output of endotoxin-activated monocytes.
 
-IL-6 suppresses the monocyte output directly (through tissue IL-6 exposure,
-which outlasts plasma IL-6) and through IL-10. Basal production is left alone,
-so IL-6 alone does not change resting TNF-alpha.
+Monocyte TNF-alpha output is braked by what exercise and IL-6 raise: cortisol
+(which IL-6 induces), adrenaline (the sympatho-adrenal drive), IL-10 (which
+IL-6 induces) and IL-6 itself at high levels. Each brake acts on its rise
+above rest, so a resting subject's response does not depend on resting levels.
+Basal production is left alone: IL-6 alone does not change resting TNF-alpha.
 """
 
+from myokine_sim.expr import maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 STATES = (Quantity("tnf_alpha_pg_ml", "pg/mL", "Plasma TNF-alpha", scale=0.1),)
@@ -14,31 +17,45 @@ PARAMETERS = (
     param("tnf_alpha.baseline_pg_ml", 1.5, "pg/mL", (0.3, 6.0),
           "Resting plasma TNF-alpha", "Unchanged by moderate exercise (Ostrowski 1998 J Physiol 513:889)"),
     param("tnf_alpha.elimination_rate_per_min", 0.04, "1/min", (0.01, 0.2),
-          "Plasma TNF-alpha elimination rate", "Plasma half-life of injected TNF-alpha ~5-50 min"),
-    param("tnf_alpha.monocyte_fold", 3.0, "fold", (0.1, 100.0),
-          "TNF-alpha production over rest per unit monocyte activation, unsuppressed",
-          "0.06 ng/kg endotoxin roughly doubles plasma TNF-alpha at rest (Starkie 2003 FASEB J 17:884)"),
-    param("tnf_alpha.il6_inhibition_half_pg_ml", 15.0, "pg/mL", (0.1, 600.0),
-          "Tissue IL-6 exposure halving monocyte TNF-alpha output",
-          "Prior exercise blunts the endotoxin TNF-alpha response (Starkie 2003); far below the 560 pg/mL of endotoxin "
-          "models. Below resting IL-6 the suppression follows the fold rise of IL-6 over rest"),
-    param("tnf_alpha.il10_inhibition_half_pg_ml", 10.0, "pg/mL", (0.5, 500.0),
-          "Plasma IL-10 halving monocyte TNF-alpha output", "Windoloski & Olufsen endotoxin model (IL-10 down-regulates TNF-alpha)"),
+          "Plasma TNF-alpha elimination rate",
+          "Plasma half-life of injected TNF-alpha ~15-20 min; TNF back to baseline 4-6 h after endotoxin (Copeland 2005)"),
+    param("tnf_alpha.monocyte_fold", 600.0, "fold", (10.0, 5000.0),
+          "TNF-alpha production over rest at full monocyte activation, unsuppressed",
+          "~150-900 pg/mL TNF-alpha after 2 ng/kg endotoxin (van der Poll 1996 J Clin Invest 97:713; Copeland 2005)"),
+    param("tnf_alpha.cortisol_inhibition_nmol_l", 300.0, "nmol/L", (30.0, 3000.0),
+          "Cortisol rise above rest halving monocyte TNF-alpha output",
+          "Hydrocortisone before endotoxin diminished peak TNF-alpha (Barber 1993 J Immunol 150:1999); IL-6 raises "
+          "cortisol (Steensberg 2003)"),
+    param("tnf_alpha.adrenaline_inhibition_drive", 0.5, "1", (0.05, 5.0),
+          "Sympatho-adrenal drive halving monocyte TNF-alpha output",
+          "Adrenaline infused before endotoxin inhibited TNF-alpha appearance (van der Poll 1996 J Clin Invest 97:713); "
+          "exercise abolished the TNF-alpha response to endotoxin (Starkie 2003 FASEB J 17:884)"),
+    param("tnf_alpha.il10_inhibition_pg_ml", 20.0, "pg/mL", (1.0, 500.0),
+          "IL-10 rise above rest halving monocyte TNF-alpha output",
+          "rhIL-10 before endotoxin reduced TNF-alpha (Pajkrt 1997 J Immunol 158:3971); Windoloski & Olufsen model"),
+    param("tnf_alpha.il6_inhibition_pg_ml", 500.0, "pg/mL", (50.0, 5000.0),
+          "Tissue IL-6 rise above rest halving monocyte TNF-alpha output (direct effect)",
+          "IL-6 inhibits LPS-induced TNF-alpha in monocytes at high levels (Schindler 1990 Blood 75:40); 560 pg/mL in "
+          "the Windoloski & Olufsen endotoxin model"),
 )
 
 
 def equations(x) -> Equations:
     p = x.p
     tnf = x.state("tnf_alpha_pg_ml")
-    exposure = x.state("il6_exposure_pg_ml")
-    il10 = x.state("il10_pg_ml")
-    baseline_il6 = x.param("plasma_il6.baseline_pg_ml")
-    baseline_il10 = x.param("il10.baseline_pg_ml")
+    cortisol_rise = maximum(x.state("cortisol_nmol_l") - x.param("cortisol.baseline_nmol_l"), 0.0)
+    il10_rise = maximum(x.state("il10_pg_ml") - x.param("il10.baseline_pg_ml"), 0.0)
+    il6_rise = maximum(x.state("il6_exposure_pg_ml") - x.var("resting_plasma_il6_pg_ml"), 0.0)
+    adrenaline = maximum(x.state("catecholamine_drive_rel"), 0.0)
 
-    # Normalised to 1 at rest, so monocyte_fold is the response of a rested subject.
-    resting_brake = 1.0 + baseline_il6 / p.il6_inhibition_half_pg_ml + baseline_il10 / p.il10_inhibition_half_pg_ml
-    brake = 1.0 + exposure / p.il6_inhibition_half_pg_ml + il10 / p.il10_inhibition_half_pg_ml
-    relative_output = resting_brake / brake
+    brake = (
+        1.0
+        + cortisol_rise / p.cortisol_inhibition_nmol_l
+        + adrenaline / p.adrenaline_inhibition_drive
+        + il10_rise / p.il10_inhibition_pg_ml
+        + il6_rise / p.il6_inhibition_pg_ml
+    )
+    relative_output = 1.0 / brake
     production = 1.0 + p.monocyte_fold * x.state("monocyte_activation_rel") * relative_output
     return Equations(
         derivatives={"tnf_alpha_pg_ml": p.elimination_rate_per_min * (p.baseline_pg_ml * production - tnf)},

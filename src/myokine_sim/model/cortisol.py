@@ -1,0 +1,55 @@
+"""Plasma cortisol: raised by hard or long exercise, by IL-6 and by the response to endotoxin."""
+
+from myokine_sim.expr import hill
+from myokine_sim.model.core import Compartment, Equations, Quantity, param
+
+STATES = (Quantity("cortisol_nmol_l", "nmol/L", "Plasma cortisol", scale=10.0),)
+
+PARAMETERS = (
+    param("cortisol.baseline_nmol_l", 350.0, "nmol/L", (150.0, 700.0),
+          "Resting (morning) plasma cortisol", "Typical morning value 250-550 nmol/L"),
+    param("cortisol.elimination_rate_per_min", 0.01, "1/min", (0.003, 0.05),
+          "Plasma cortisol elimination rate",
+          "Plasma half-life ~60-90 min; cortisol back to baseline ~4-5 h after its endotoxin peak (Schreiber 1993)"),
+    param("cortisol.exercise_gain", 0.6, "1", (0.0, 5.0),
+          "Relative rise of cortisol production at catecholamine drive 1 (moderate-to-hard exercise)",
+          "Cortisol rises in exercise above ~60% VO2max and after a marathon (Hill 2008 J Endocrinol Invest 31:587; "
+          "Suzuki 2000 Med Sci Sports Exerc 32:1327)"),
+    param("cortisol.il6_max", 3.0, "1", (0.0, 10.0),
+          "Maximal relative rise of cortisol production caused by IL-6",
+          "rhIL-6 at ~140 pg/mL raised cortisol (Steensberg 2003 Am J Physiol 285:E433); s.c. IL-6 raised ACTH and "
+          "cortisol dose-dependently (Tsigos 1997 J Clin Endocrinol Metab 82:4167)"),
+    param("cortisol.il6_half_pg_ml", 150.0, "pg/mL", (10.0, 2000.0),
+          "Tissue IL-6 exposure giving half the maximal cortisol response",
+          "Tsigos 1997 (cortisol up at peak IL-6 of 22-65 pg/mL, more at 290)"),
+    param("cortisol.monocyte_gain", 3.0, "1", (0.0, 20.0),
+          "Relative rise of cortisol production per unit monocyte activation",
+          "Cortisol peaks ~2-4 h after endotoxin (Schreiber 1993; van der Poll 1996)"),
+)
+
+
+def equations(x) -> Equations:
+    p = x.p
+    cortisol = x.state("cortisol_nmol_l")
+    exposure = x.state("il6_exposure_pg_ml")
+    resting_il6 = x.var("resting_plasma_il6_pg_ml")
+    il6_drive = hill(exposure, p.il6_half_pg_ml, 1.0) - hill(resting_il6, p.il6_half_pg_ml, 1.0)
+    production = (
+        1.0
+        + p.exercise_gain * x.state("catecholamine_drive_rel")
+        + p.il6_max * il6_drive
+        + p.monocyte_gain * x.state("monocyte_activation_rel")
+    )
+    return Equations(
+        derivatives={"cortisol_nmol_l": p.elimination_rate_per_min * (p.baseline_nmol_l * production - cortisol)},
+        rest={"cortisol_nmol_l": p.baseline_nmol_l},
+    )
+
+
+CORTISOL = Compartment(
+    name="cortisol",
+    title="Cortisol",
+    states=STATES,
+    parameters=PARAMETERS,
+    equations=equations,
+)

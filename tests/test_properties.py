@@ -1,0 +1,107 @@
+"""Behaviour over generated protocols (hypothesis), with the shipped parameter set.
+
+Each property is one a physiologist would check by hand; each can fail: a model
+whose IL-6 rose again after exercise, whose glycogen use fell with intensity, or
+whose resting state drifted would fail it.
+"""
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import myokine_sim as ms
+from myokine_sim.scenario import scenario_from_dict
+
+IL6 = "plasma_il6_pg_ml"
+PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+modalities = st.sampled_from(["cycling", "running", "knee_extension_one_leg", "knee_extension_two_leg"])
+intensities = st.floats(min_value=30.0, max_value=90.0)
+durations = st.floats(min_value=20.0, max_value=240.0)
+training = st.sampled_from(["untrained", "recreational", "trained"])
+
+
+def run(document: dict) -> ms.Result:
+    return ms.simulate(scenario_from_dict({"name": "property", **document}, "property"))
+
+
+def single_bout(duration, intensity, modality="cycling", status="recreational", recovery=480.0, **tables):
+    return run({
+        "subject": {"training_status": status},
+        "exercise": [{"start_min": 0.0, "duration_min": duration, "intensity_pct_vo2max": intensity,
+                      "modality": modality}],
+        "simulation": {"t_end_min": duration + recovery},
+        **tables,
+    })
+
+
+@PROPERTY_SETTINGS
+@given(durations, intensities, modalities, training)
+def test_plasma_il6_peaks_near_the_end_of_a_bout_and_does_not_rise_again(duration, intensity, modality, status):
+    result = single_bout(duration, intensity, modality, status)
+    il6, t = result[IL6], result.time_min
+    peak_time = t[int(np.argmax(il6))]
+    assert peak_time <= duration + 30.0
+    # From 30 min after the bout on, plasma IL-6 only falls (to solver rounding).
+    after = il6[t >= duration + 30.0]
+    rise = np.diff(after).max(initial=0.0)
+    assert rise <= 1e-4 * il6.max(), f"rises by {rise:.3g} pg/mL after the bout"
+
+
+@PROPERTY_SETTINGS
+@given(st.floats(min_value=25.0, max_value=85.0), st.floats(min_value=5.0, max_value=15.0), training)
+def test_glycogen_use_rises_with_intensity(intensity, step, status):
+    def used(pct):
+        result = single_bout(60.0, pct, status=status, recovery=0.0)
+        return result.at("muscle_glycogen_mmol_kg_dw", 0.0) - result.at("muscle_glycogen_mmol_kg_dw", 60.0)
+
+    assert used(intensity + step) > used(intensity) > 0.0
+
+
+@PROPERTY_SETTINGS
+@given(st.floats(min_value=0.05, max_value=1.5), st.floats(min_value=1.5, max_value=4.0))
+def test_tnf_alpha_after_endotoxin_rises_with_dose(dose, factor):
+    def peak_tnf(d):
+        return float(run({"endotoxin": [{"time_min": 30.0, "dose_ng_per_kg": d}],
+                          "simulation": {"t_end_min": 400.0}})["tnf_alpha_pg_ml"].max())
+
+    assert peak_tnf(min(dose * factor, 4.0)) > peak_tnf(dose) > run(
+        {"simulation": {"t_end_min": 400.0}})["tnf_alpha_pg_ml"].max()
+
+
+@PROPERTY_SETTINGS
+@given(durations, st.floats(min_value=40.0, max_value=85.0), modalities)
+def test_trained_muscle_releases_less_il6_than_untrained_at_the_same_relative_load(duration, intensity, modality):
+    def released(status):
+        result = single_bout(duration, intensity, modality, status, recovery=0.0)
+        return float(np.trapezoid(result["il6_release_ng_min"], result.time_min))
+
+    assert released("trained") < released("untrained")
+
+
+@PROPERTY_SETTINGS
+@given(st.integers(min_value=1, max_value=5), st.floats(min_value=0.5, max_value=2.0),
+       st.floats(min_value=40.0, max_value=120.0), st.floats(min_value=3.0, max_value=80.0))
+def test_resting_runs_stay_flat_over_days(days, body_mass_scale, vo2max, fat_mass):
+    result = run({"subject": {"body_mass_kg": 75.0 * body_mass_scale * 0.9, "vo2max_ml_kg_min": min(vo2max, 85.0),
+                              "fat_mass_kg": fat_mass},
+                  "simulation": {"t_end_min": 1440.0 * days, "output_step_min": 30.0}})
+    for name, column in result.columns.items():
+        column = np.asarray(column, dtype=float)
+        scale = max(abs(column[0]), 1e-9)
+        assert np.abs(column - column[0]).max() <= 1e-6 * scale, name
+
+
+def test_meals_keep_daily_training_in_glycogen_balance():
+    """Five days of daily training with three meals a day: glycogen before each session does not drift down."""
+    document = {
+        "exercise": [{"start_min": 60.0, "duration_min": 60.0, "intensity_pct_vo2max": 65.0, "repeat": 5,
+                      "every_min": 1440.0}],
+        "meal": [{"time_min": t, "carbohydrate_g": 200.0, "repeat": 5, "every_min": 1440.0} for t in (150.0, 480.0, 780.0)],
+        "simulation": {"t_end_min": 4 * 1440.0 + 120.0},
+    }
+    result = run(document)
+    before = [result.at("muscle_glycogen_mmol_kg_dw", 60.0 + 1440.0 * day) for day in range(5)]
+    assert min(before) > 0.85 * before[0], before
+    ends = [result.at(IL6, 120.0 + 1440.0 * day) for day in range(5)]
+    assert max(ends) < 1.5 * ends[0], ends

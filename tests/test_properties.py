@@ -88,8 +88,8 @@ def test_resting_runs_stay_flat_over_days(days, body_mass_scale, vo2max, fat_mas
                   "simulation": {"t_end_min": 1440.0 * days, "output_step_min": 30.0}})
     for name, column in result.columns.items():
         column = np.asarray(column, dtype=float)
-        scale = max(abs(column[0]), 1e-9)
-        assert np.abs(column - column[0]).max() <= 1e-6 * scale, name
+        # Relative to the resting value; quantities resting at zero may carry rounding of ~1e-12.
+        assert np.abs(column - column[0]).max() <= 1e-6 * abs(column[0]) + 1e-10, name
 
 
 def test_meals_keep_daily_training_in_glycogen_balance():

@@ -91,6 +91,8 @@ _UNIT_ATOMS: dict[str, tuple[str, int, float]] = {
     "pg": ("gram", -12, 1.0),
     "mmol": ("mole", -3, 1.0),
     "umol": ("mole", -6, 1.0),
+    "nmol": ("mole", -9, 1.0),
+    "kcal": ("joule", 3, 4.184),
     "L": ("litre", 0, 1.0),
     "mL": ("litre", -3, 1.0),
     "1": ("dimensionless", 0, 1.0),

@@ -82,6 +82,9 @@ BAD_FILES = {
     "intensity_300": 'name = "x"\n[[exercise]]\nintensity_pct_vo2max = 300\n',
     "overlap": 'name = "x"\n[[exercise]]\nduration_min = 60\n[[exercise]]\nstart_min = 30\n',
     "end_too_early": 'name = "x"\n[[exercise]]\nduration_min = 60\n[simulation]\nt_end_min = 10\n',
+    "supramaximal_too_long": 'name = "x"\n[[exercise]]\nduration_min = 60\nintensity_pct_vo2max = 150\n',
+    "unknown_training_status": 'name = "x"\n[subject]\ntraining_status = "elite"\n',
+    "meal_without_interval": 'name = "x"\n[[meal]]\nrepeat = 3\n',
 }
 
 

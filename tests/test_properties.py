@@ -6,6 +6,7 @@ whose resting state drifted would fail it.
 """
 
 import numpy as np
+from scipy.integrate import trapezoid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,9 @@ import myokine_sim as ms
 from myokine_sim.scenario import scenario_from_dict
 
 IL6 = "plasma_il6_pg_ml"
-PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised: a failure reproduces on every run and in CI.
+PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
+                             suppress_health_check=[HealthCheck.too_slow])
 
 modalities = st.sampled_from(["cycling", "running", "knee_extension_one_leg", "knee_extension_two_leg"])
 intensities = st.floats(min_value=30.0, max_value=90.0)
@@ -74,17 +77,17 @@ def test_tnf_alpha_after_endotoxin_rises_with_dose(dose, factor):
 def test_trained_muscle_releases_less_il6_than_untrained_at_the_same_relative_load(duration, intensity, modality):
     def released(status):
         result = single_bout(duration, intensity, modality, status, recovery=0.0)
-        return float(np.trapezoid(result["il6_release_ng_min"], result.time_min))
+        return float(trapezoid(result["il6_release_ng_min"], result.time_min))
 
     assert released("trained") < released("untrained")
 
 
 @PROPERTY_SETTINGS
-@given(st.integers(min_value=1, max_value=5), st.floats(min_value=0.5, max_value=2.0),
-       st.floats(min_value=40.0, max_value=120.0), st.floats(min_value=3.0, max_value=80.0))
-def test_resting_runs_stay_flat_over_days(days, body_mass_scale, vo2max, fat_mass):
-    result = run({"subject": {"body_mass_kg": 75.0 * body_mass_scale * 0.9, "vo2max_ml_kg_min": min(vo2max, 85.0),
-                              "fat_mass_kg": fat_mass},
+@given(st.integers(min_value=1, max_value=5), st.floats(min_value=40.0, max_value=150.0),
+       st.floats(min_value=20.0, max_value=85.0), st.floats(min_value=3.0, max_value=80.0), training)
+def test_resting_runs_stay_flat_over_days(days, body_mass, vo2max, fat_mass, status):
+    result = run({"subject": {"body_mass_kg": body_mass, "vo2max_ml_kg_min": vo2max, "fat_mass_kg": fat_mass,
+                              "training_status": status},
                   "simulation": {"t_end_min": 1440.0 * days, "output_step_min": 30.0}})
     for name, column in result.columns.items():
         column = np.asarray(column, dtype=float)

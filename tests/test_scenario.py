@@ -103,3 +103,43 @@ def test_scenario_path_not_found(tmp_path):
 def test_shipped_files_are_found_without_the_shared_folder():
     for path in shipped_scenarios().values():
         assert "shared" not in Path(path).parts
+
+
+def test_meals_repeat_daily_and_become_slow_gut_boluses():
+    scenario = scenario_from_dict({"name": "days", "meal": [{"time_min": 480.0, "carbohydrate_g": 120.0, "repeat": 3,
+                                                              "every_min": 1440.0}]})
+    boluses = [b for b in scenario.schedule().boluses if b.kind == "meal"]
+    assert [b.time_min for b in boluses] == [480.0, 1920.0, 3360.0]
+    assert {b.amount for b in boluses} == {120.0}
+    assert scenario.t_end_min == 3360.0 + 360.0
+
+
+@pytest.mark.parametrize(("table", "field", "problem"), [
+    ({"meal": [{"time_min": 10.0, "repeat": 2}]}, "meal[0]", "every_min is required"),
+    ({"meal": [{"carbohydrate_g": -5.0}]}, "meal[0].carbohydrate_g", "greater than 0"),
+    ({"subject": {"training_status": "elite"}}, "subject.training_status", "'untrained', 'recreational' or 'trained'"),
+    ({"exercise": [{"duration_min": 60.0, "intensity_pct_vo2max": 150.0}]}, "exercise[0]", "at most 1.38 min"),
+    ({"exercise": [{"duration_min": 5.0, "intensity_pct_vo2max": 120.0}]}, "exercise[0]", "at most 2.57 min"),
+])
+def test_new_tables_reject_bad_input_naming_the_field(table, field, problem):
+    with pytest.raises(InputError) as raised:
+        scenario_from_dict({"name": "bad", **table}, "bad.toml")
+    assert raised.value.field == field
+    assert problem in raised.value.problem
+
+
+def test_a_supramaximal_bout_within_the_critical_power_limit_is_accepted():
+    from myokine_sim.scenario import longest_supramaximal_bout_min
+
+    assert longest_supramaximal_bout_min(100.0) == pytest.approx(6.0)
+    scenario = scenario_from_dict({"name": "sprints", "exercise": [
+        {"duration_min": 0.5, "intensity_pct_vo2max": 150.0, "repeat": 6, "every_min": 4.0}]})
+    assert len(scenario.schedule().bouts) == 6
+
+
+def test_training_status_sets_the_training_level_parameter():
+    for status, level in (("untrained", 0.0), ("recreational", 0.5), ("trained", 1.0)):
+        scenario = scenario_from_dict({"name": "t", "subject": {"training_status": status}})
+        assert scenario.parameter_overrides()["subject.training_level"] == level
+    changed = with_settings(scenario_from_dict({"name": "t"}), ["subject.training_status=trained"])
+    assert changed.subject.training_status == "trained"

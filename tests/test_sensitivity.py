@@ -115,11 +115,11 @@ def test_a_parameter_at_its_bound_is_differenced_one_sided_and_stays_within_boun
 
 
 def test_suppression_compares_the_tnf_rise_with_the_endotoxin_only_control():
-    result = local("endotoxin_exercise", "suppression.tnf_alpha_pg_ml", ["tnf_alpha.il6_inhibition_half_pg_ml"])
+    result = local("endotoxin_exercise", "suppression.tnf_alpha_pg_ml", ["tnf_alpha.adrenaline_inhibition_drive"])
     exercise, rest = ms.simulate("endotoxin_exercise"), ms.simulate("endotoxin_rest")
     rise = [r["tnf_alpha_pg_ml"].max() - r["tnf_alpha_pg_ml"][0] for r in (exercise, rest)]
     assert result.nominal == pytest.approx(1 - rise[0] / rise[1], rel=1e-4)
-    # A higher half-inhibition level means weaker suppression by IL-6.
+    # A higher half-inhibition drive means weaker suppression by adrenaline.
     assert result["coefficient"][0] < 0
     assert "without its exercise bouts" in result.metric.definition
 

@@ -81,7 +81,7 @@ def crossvalidate(
     fitted = load_parameter_set("default")
     start = {name: fitted[name] for name in FITTED_PARAMETERS if name in fitted}
     report = json.loads(out.read_text()) if out.exists() else {"settings": {}, "studies": {}}
-    report["settings"] = {"max_evaluations": max_evaluations, "start": "shipped default parameter set"}
+    report["settings"] = {"start": "shipped default parameter set (warm start: see docs/validation.md)"}
     for number, study in enumerate(chosen, 1):
         if study in report["studies"]:
             progress(f"[{number}/{len(chosen)}] {study}: already done, skipped")
@@ -104,6 +104,8 @@ def crossvalidate(
             "count": len(rows),
             "rms_residual": math.sqrt(sum(row["residual"] ** 2 for row in rows) / len(rows)),
             "refit_cost": result.cost,
+            "max_evaluations": max_evaluations,
+            "refit_status": result.status,
             "runtime_s": round(time.perf_counter() - started, 1),
         }
         write_json_atomic(out, report)

@@ -47,9 +47,11 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "muscle_glycogen.resynthesis_carbohydrate_max",
     "muscle_glycogen.trained_resynthesis_gain",
     "muscle_glycogen.resynthesis_supply_half_g_min",
+    "muscle_glycogen.contraction_uptake_decay_per_min",
     # IL-6 transcription and mRNA: Keller 2001, Starkie 2001, Fischer 2004, Scott 2011.
     "il6_gene.max_transcription_fold",
     "il6_gene.intensity_half_pct",
+    "il6_gene.intensity_hill",
     "il6_gene.glycogen_sensor_gain",
     "il6_gene.glycogen_sensor_half_mmol_kg",
     "il6_gene.mrna_decay_per_min",
@@ -64,9 +66,14 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "muscle_il6.glucose_blunting",
     "plasma_il6.clearance_per_min",
     "exercise.running_mass_factor",
+    "exercise.knee_extension_local_factor",
+    "plasma_il6.adrenergic_release_ng_min",
     "exercise.il6_thermogenic_max",
     # Adipose IL-6 after exercise: Lyngso 2002.
     "adipose.il6_output_gain",
+    "adipose.il6_activation_half_rel",
+    "adipose.il6_activation_hill",
+    "plasma_il6.adipose_fraction_at_rest",
     # Lipolysis, FFA and fat oxidation: van Hall 2003, Horowitz 1997, Achten 2002/2003, van Loon 2001, Watt 2002.
     "adipose.lipolysis_exercise_gain",
     "adipose.lipolysis_il6_max",
@@ -74,6 +81,9 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "adipose.ffa_disposal_exponent",
     "adipose.ffa_uptake_exercise_gain",
     "adipose.fat_fraction_intensity_half_pct",
+    "adipose.fat_fraction_intensity_hill",
+    "adipose.fat_fraction_rest",
+    "adipose.high_intensity_trapping",
     "adipose.lipolysis_fasting_gain",
     # IL-1ra and IL-10: Ostrowski 1998/1999, van der Poll 1996, Fijen 2000.
     "il1ra.induction_rate_per_min",
@@ -81,18 +91,23 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "il1ra.max_fold",
     "il1ra.il6_half_pg_ml",
     "il10.il6_max_fold",
-    "il10.monocyte_fold",
     # Endotoxin, TNF-alpha and its brakes: Michie 1988, Copeland 2005, Mehta 2012, Starkie 2003, Barber 1993.
     "endotoxin.potency_half_ng_kg",
+    "endotoxin.potency_hill",
     "endotoxin.il6_per_tnf_ng_min",
+    "endotoxin.il6_lag_rate_per_min",
     "endotoxin.gut_leak_max_ng_kg_min",
+    "endotoxin.gut_injury_rate_per_min",
     "tnf_alpha.monocyte_fold",
     "tnf_alpha.adrenaline_inhibition_drive",
     "tnf_alpha.cortisol_inhibition_nmol_l",
     # Liver: Febbraio 2004, Jeukendrup 1999, Gonzalez 2015, Taylor 1996.
     "liver.il6_max",
+    "liver.il6_half_pg_ml",
     "liver.exercise_gain",
+    "liver.glycogen_max_g",
     "liver.carbohydrate_uptake_fraction",
+    "carbohydrate.availability_half_g_min",
 )
 
 #: Relative change of a parameter (log step) for the forward-difference Jacobian.

@@ -7,6 +7,7 @@ the parameter set, and the numbers quoted in the discussion from the rows.
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from pathlib import Path
@@ -20,72 +21,34 @@ PROTOCOL_CHECKS = ("C23a", "C23b", "C24d", "A01d")
 DISCUSSION = """\
 ### Where the model and the data disagree
 
-* **Muscle IL-6 mRNA in knee extension (C07a, C09).** Keller 2001's control trial (~30-fold after
-  3 h of two-legged knee extension) and Steensberg 2002 (~100-fold after the same protocol in the
-  same laboratory) cannot both lie within a factor 1.5 of one simulated value. The model gives
-  {C07a} and follows Keller 2001, whose paired normal/low-glycogen design is the only source of
-  the glycogen effect on transcription; C09 is reported and not scored.
+* **Failing scored targets:** {failing}.
 * **Near the edge of the pass band.** The fit is a compromise among studies, and several targets
   sit close to a boundary rather than on the published value: {edge}. Small protocol
-  differences (unknown intensities and glycogen levels, see below) move these by more than the
+  differences (unknown intensities, glycogen levels and diets) move these by more than the
   remaining margin.
-* **Per-kg release in one-legged versus two-legged knee extension.** Steensberg 2000 (one leg,
-  40% of Wmax) implies a release per kg of muscle late in exercise that is higher than Keller
-  2001's two-legged low-glycogen trial at a higher intensity. The model, in which release per kg
-  depends on intensity, glycogen and time but not on the number of legs, reaches both only with
-  a steep late rise (C02 simulated {C02} ng/min/kg against 6.8).
 * **Plasma FFA versus FFA appearance with rhIL-6 (C21a, C21b).** With disposal proportional to
-  plasma FFA, FFA would rise by the same +25% as its appearance, not +60%. The model passes both
-  only because FFA disposal was made less than proportional to FFA (exponent {ffa_exponent});
-  the +60% comes from a secondary description and equals the figure Stouthard et al. 1995
-  (Am J Physiol 268:E813) reported for cancer patients given a much larger rhIL-6 dose, so it
-  may not belong to van Hall 2003 at all.
-* **TNF-alpha suppression (A01a-c).** "Totally attenuated" was read as a peak within 10% of the
-  pre-endotoxin value. The model meets it with IL-6 suppressing monocyte TNF-alpha in proportion
-  to the fold rise of IL-6 over rest (half-inhibition {tnf_half} pg/mL, below resting IL-6) plus
-  IL-10; the endotoxin response itself (size and timing) is not calibrated, only its direction.
-* **Resting energy expenditure (C21c)** is not simulated: IL-6 has no effect on oxygen uptake
-  in the model.
+  plasma FFA, FFA would rise by the same fraction as its appearance. The model reaches both only
+  with FFA disposal less than proportional to FFA (exponent {ffa_exponent}); the +60% comes from a
+  secondary description of van Hall 2003.
+* **Adipose IL-6 after exercise (C18a-c).** Lyngso 2002 measured one depot. If all adipose tissue
+  behaved so, plasma IL-6 would rise several-fold 3 h after an hour of cycling, which no whole-body
+  study shows (Ostrowski 1999, Ronsen 2002, Rose 2008): only a small share of the depot-level rise
+  reaches plasma (`adipose.il6_systemic_fraction` = {spillover:.3g}, a bound stated with its source).
 
 ### Where the data conflict with each other
 
-* **Keller 2001 versus Steensberg 2002** (mRNA after 3 h of two-legged knee extension: ~30- vs
-  ~100-fold), above.
-* **The time course of plasma IL-6 in whole-body exercise.** Febbraio 2003a (14.3 pg/mL after
-  2 h of cycling), Ostrowski 1998a (25-fold after 2.5 h of running) and Ostrowski 1998b (94 pg/mL
-  at the end of a 3.5-h marathon) imply that plasma IL-6 doubles about every 30 min through the
-  third hour, while the knee-extension studies show a much flatter rise in the glycogen-depleted
-  leg. The model holds both only with glycogen acting twice: on transcription (half-maximal at
-  {sensor_half:.0f} mmol/kg dw) and, after transcription, on IL-6 synthesis (half-maximal at
-  {release_half:.0f} mmol/kg dw, the step where ingested glucose also acts). The marathon stays
-  at the low edge of its band ({C13a} vs 94.4 pg/mL). Muscle damage in running, which the model
-  does not represent, is an alternative explanation for the marathon's high values.
-* **Adipose IL-6 (C18a-c).** Lyngso 2002 measured one depot. Extrapolated to all adipose tissue,
-  its 17-fold post-exercise rise would add several pg/mL to plasma IL-6 hours after exercise,
-  which the marathon recovery (22 pg/mL 2 h after the finish) does not allow; the fit lets a
-  fraction {responding:.2f} of adipose output follow the measured depot. Even so, after long
-  exercise this adipose output holds plasma IL-6 above rest for hours (the slow activation
-  decays with a time constant of {adipose_hours:.1f} h); no target constrains that late tail.
-
-### Assumptions made where the abstracts are silent
-
-* Resting plasma IL-6 is set per study where it was published (Steensberg 2001: 0.6,
-  Ostrowski 1998b: 1.5, Febbraio 2003a: 1.8 pg/mL); Steensberg 2000 uses 0.6 pg/mL, the same
-  group's value, which its own numbers imply (C01-C03 together); every other study uses the
-  model's 1.0 pg/mL.
-* Intensities not in the abstracts: 40% of leg Wmax for Steensberg 2001, 65% VO2max for
-  Febbraio 2003a and Starkie 2003, 70% VO2max for the lactate threshold of Starkie 2001.
-  Glycogen levels not in the abstracts: Steensberg 2001's legs 400 and 240 mmol/kg dw as in
-  Keller 2001 (control, ~60% of control).
-* **rhIL-6 infusion rates.** No abstract gives a dose, only the plasma IL-6 reached (or that it
-  matched exercise). Each infusion scenario's rate was chosen so that the model, at the fitted
-  clearance, reaches that level; the protocol checks C23a, C23b, C24d and A01d confirm it, and
-  the table "Infusion rates of the protocol checks" gives the exact rates at the current
-  parameters. These scenarios therefore test the effects of a given plasma IL-6, not IL-6
-  clearance.
-* Steensberg 2001's two legs in one subject are simulated as two runs (both legs control, both
-  legs reduced): plasma IL-6 is linear in muscle release, so the subject's arterial IL-6 is the
-  mean of the two runs and each leg's release is half of a run's two-leg release.
+* **Keller 2001 versus Steensberg 2002** (muscle IL-6 mRNA after 3 h of two-legged knee extension:
+  ~30- vs ~100-fold, same laboratory and protocol). The model gives {C07a} and follows Keller 2001;
+  C09 is reported and not scored.
+* **Peak TNF-alpha after 4 ng/kg endotoxin:** 240 pg/mL (Michie 1988) against 5,665 pg/mL (Fijen
+  2000): a 24-fold spread from endotoxin lot and assay. B32 is reported and not scored; the
+  endotoxin magnitudes are scored within a factor 2-3 and stated so in each row.
+* **Running versus cycling.** Starkie 2001 found no difference after 60 min at the lactate
+  threshold; Nieman 1998 found running well above cycling after 2.5 h (with carbohydrate in the
+  cycling trial). The model's larger active muscle mass in running is bounded by both.
+* **Absolute plasma IL-6 between laboratories.** Assays differ several-fold at rest, so targets from
+  different laboratories are read as fold changes or as ratios within one study wherever the
+  abstract allows (Nieman 1998 as a ratio of its own trials).
 """
 
 
@@ -173,17 +136,48 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
     lines += ["## Infusion rates of the protocol checks", "", *_markdown_table(rates), ""]
     numbers = {target_id: f"{row.simulated:.3g}" for target_id, row in by_id.items() if row.simulated is not None}
     edge = [row for row in scored if row.passed and _margin(row) < 0.25]
+    failing = [row for row in scored if not row.passed]
     numbers.update(
         edge=", ".join(f"{row.target.id} ({_edge_text(row)})" for row in edge) or "none",
+        failing=", ".join(f"{row.target.id} ({row.target.study})" for row in failing) or "none",
         ffa_exponent=f"{_value(values, model, 'adipose.ffa_disposal_exponent'):.2f}",
-        tnf_half=f"{_value(values, model, 'tnf_alpha.il6_inhibition_half_pg_ml'):.2g}",
-        release_half=_value(values, model, "muscle_il6.glycogen_release_half_mmol_kg"),
-        sensor_half=_value(values, model, "il6_gene.glycogen_sensor_half_mmol_kg"),
-        responding=_value(values, model, "adipose.il6_responding_fraction"),
-        adipose_hours=1.0 / _value(values, model, "adipose.il6_activation_rate_per_min") / 60.0,
+        spillover=_value(values, model, "adipose.il6_systemic_fraction"),
     )
     lines += ["## Discussion", "", DISCUSSION.format_map(numbers)]
+    lines += crossvalidation_section()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def crossvalidation_path() -> Path:
+    """Where ``make crossvalidate`` keeps its results for this report."""
+    return Path(__file__).resolve().parents[3] / "docs" / "crossvalidation.json"
+
+
+def crossvalidation_section() -> list[str]:
+    """The leave-one-study-out table, when ``docs/crossvalidation.json`` exists."""
+    from myokine_sim.calibration.crossvalidate import markdown_table
+
+    path = crossvalidation_path()
+    lines = ["", "## Leave-one-study-out cross-validation", ""]
+    if not path.is_file():
+        return lines + ["Not run for this parameter set: `make crossvalidate` writes `docs/crossvalidation.json`."]
+    report = json.loads(path.read_text(encoding="utf-8"))
+    entries = report["studies"].values()
+    held_out = sum(entry["count"] for entry in entries)
+    predicted = sum(entry["passed"] for entry in entries)
+    lines += [
+        "For each study, the fitted parameters are refitted to every other study's targets and the",
+        "held-out study is then predicted (`myokine crossvalidate`, `make crossvalidate`). Each refit",
+        "starts from the shipped fit (a warm start, which includes the held-out study) and takes a",
+        "bounded number of evaluations, so these errors are a lower bound on the true out-of-sample",
+        "error. Residuals are in units of each target's pass tolerance (|r| <= 1 passes).",
+        "",
+        f"**{predicted} of {held_out} held-out targets predicted within their pass rule** across "
+        f"{len(report['studies'])} studies. Worst-predicted studies first:",
+        "",
+        *markdown_table(report),
+    ]
+    return lines
 
 
 def _edge_text(row) -> str:

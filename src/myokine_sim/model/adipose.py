@@ -45,7 +45,7 @@ PARAMETERS = (
     param("adipose.fat_mass_exponent", 0.5, "1", (0.0, 1.0),
           "Exponent of resting lipolysis in fat mass (less than proportional)",
           "Mittendorfer 2009 Obesity 17:1872 (basal FFA Ra rises with fat mass, per kg fat it falls)"),
-    param("adipose.lipolysis_exercise_gain", 2.0, "1", (0.2, 5.0),
+    param("adipose.lipolysis_exercise_gain", 1.41, "1", (0.2, 5.0),
           "Relative rise of lipolysis at full lipolytic drive",
           "Glycerol Ra 2-3 fold at 25-65% VO2max (Romijn 1993); 6.9 umol/kg/min FFA Ra at 25 min of exercise "
           "(Horowitz 1997 Am J Physiol 273:E768)"),
@@ -55,24 +55,24 @@ PARAMETERS = (
     param("adipose.lipolytic_rate_per_min", 0.05, "1/min", (0.01, 0.5),
           "Rate constant of the lipolytic drive (adipose blood flow and lipolysis lag oxygen uptake)",
           "Model assumption: FFA dips in the first 10-20 min of exercise (Wolfe 1990 Am J Physiol 258:E382)"),
-    param("adipose.high_intensity_trapping", 0.5, "1", (0.0, 0.9),
+    param("adipose.high_intensity_trapping", 0.0817, "1", (0.0, 0.9),
           "Fractional fall of FFA release at high intensity (re-esterification, low adipose blood flow)",
           "Romijn 1993 (FFA Ra lower at 85% than at 65% VO2max despite unchanged lipolysis); Hodgetts 1991 "
           "(adipose blood flow)"),
     param("adipose.trapping_half_pct", 80.0, "%VO2max", (60.0, 100.0),
           "Intensity at which FFA trapping is half its maximum",
           "Achten 2002 Med Sci Sports Exerc 34:92 (fat oxidation negligible above ~89% VO2max)"),
-    param("adipose.lipolysis_il6_max", 0.5, "1", (0.0, 3.0),
+    param("adipose.lipolysis_il6_max", 0.584, "1", (0.0, 3.0),
           "Maximal relative rise of lipolysis caused by IL-6",
           "van Hall 2003 J Clin Endocrinol Metab 88:3005 (FFA Ra +25% at ~140 pg/mL)"),
     param("adipose.lipolysis_il6_half_pg_ml", 100.0, "pg/mL", (10.0, 1000.0),
           "Tissue IL-6 exposure giving half the maximal lipolytic effect",
           "van Hall 2003; Hiscock 2005 Am J Physiol Endocrinol Metab (small effect at exercise levels)"),
-    param("adipose.lipolysis_fasting_gain", 1.5, "1", (0.0, 5.0),
+    param("adipose.lipolysis_fasting_gain", 2.19, "1", (0.0, 5.0),
           "Relative rise of lipolysis at an empty liver (falling insulin, rising glucagon and adrenaline)",
           "Ahlborg 1974 J Clin Invest 53:1080 (FFA keeps rising over 4 h of exercise as splanchnic glucose output "
           "falls)"),
-    param("adipose.lipolysis_carbohydrate_suppression", 0.5, "1", (0.0, 0.9),
+    param("adipose.lipolysis_carbohydrate_suppression", 0.676, "1", (0.0, 0.9),
           "Fractional suppression of lipolysis at full glucose availability",
           "Horowitz 1997 Am J Physiol 273:E768 (pre-exercise glucose: FFA Ra 6.9 -> 3.2 umol/kg/min)"),
     param("adipose.ffa_release_fraction", 0.7, "1", (0.3, 1.0),
@@ -82,16 +82,16 @@ PARAMETERS = (
           "Resting plasma FFA", "Post-absorptive rest 0.3-0.6 mmol/L (Romijn 1993)"),
     param("adipose.ffa_volume_l_per_kg", 0.04, "L/kg", (0.03, 0.08),
           "Distribution volume of plasma FFA (plasma volume)", "Plasma volume ~40 mL/kg"),
-    param("adipose.ffa_uptake_exercise_gain", 3.0, "1", (0.0, 8.0),
+    param("adipose.ffa_uptake_exercise_gain", 0.579, "1", (0.5, 8.0),
           "Rise of FFA clearance per unit exercise VO2 (fraction of VO2max)",
           "Muscle FFA uptake rises with blood flow and demand; FFA rebound after exercise (Romijn 1993)"),
-    param("adipose.fat_fraction_rest", 0.6, "1", (0.3, 0.85),
+    param("adipose.fat_fraction_rest", 0.373, "1", (0.3, 0.85),
           "Share of energy from fat at rest", "Resting RER ~0.82"),
-    param("adipose.fat_fraction_intensity_half_pct", 75.0, "%VO2max", (40.0, 100.0),
+    param("adipose.fat_fraction_intensity_half_pct", 78.0, "%VO2max", (40.0, 100.0),
           "Intensity at which the share of energy from fat is halved",
           "Fat oxidation peaks near 60-65% VO2max and falls above (Achten 2002 Med Sci Sports Exerc 34:92; "
           "Achten 2003 Int J Sports Med 24:603: 0.52 g/min at 62.5%)"),
-    param("adipose.fat_fraction_intensity_hill", 4.0, "1", (1.0, 8.0),
+    param("adipose.fat_fraction_intensity_hill", 7.96, "1", (1.0, 8.0),
           "Steepness of the fall of the fat share with intensity",
           "van Loon 2001 J Physiol 536:295 (fat oxidation 32 vs 19 kJ/min at 55 vs 75% Wmax)"),
     param("adipose.trained_fat_gain", 0.3, "1", (0.0, 1.0),
@@ -99,20 +99,20 @@ PARAMETERS = (
           "Hurley 1986 J Appl Physiol 60:562; Martin 1993 Am J Physiol 265:E708 (training raises fat oxidation)"),
     param("adipose.ffa_oxidation_half_mmol_l", 0.3, "mmol/L", (0.05, 1.5),
           "Plasma FFA giving half-maximal FFA supply to oxidation", "Model assumption"),
-    param("adipose.ffa_disposal_exponent", 1.0, "1", (0.4, 1.0),
+    param("adipose.ffa_disposal_exponent", 0.678, "1", (0.4, 1.0),
           "Order of FFA disposal in plasma FFA (below 1: fractional clearance falls as FFA rises)",
           "Saturable tissue FFA uptake; van Hall 2003 J Clin Endocrinol Metab 88:3005 "
           "(plasma FFA +60% for FFA Ra +25%)"),
     param("adipose.il6_activation_rate_per_min", 0.006, "1/min", (0.002, 0.05),
           "Rate constant of each stage of the delayed adipose IL-6 response",
           "Lyngso 2002 J Physiol 543:373 (adipose IL-6 output unchanged during 1 h of cycling, rising after)"),
-    param("adipose.il6_output_gain", 60.0, "1", (0.0, 200.0),
+    param("adipose.il6_output_gain", 34.1, "1", (0.0, 200.0),
           "Maximal rise of the depot's IL-6 output over rest (fold - 1) at full activation",
           "Lyngso 2002 (58.6 vs 3.5 pg/100 g/min 3 h after 1 h of cycling)"),
-    param("adipose.il6_activation_half_rel", 0.1, "1", (0.01, 1.0),
+    param("adipose.il6_activation_half_rel", 0.121, "1", (0.01, 1.0),
           "Delayed activation giving half the maximal depot IL-6 output",
           "Lyngso 2002 (output unchanged during exercise, then rising): a threshold on the delayed signal"),
-    param("adipose.il6_activation_hill", 3.0, "1", (1.0, 4.0),
+    param("adipose.il6_activation_hill", 4.38, "1", (1.0, 8.0),
           "Steepness of the depot IL-6 output threshold", "Model assumption"),
     param("adipose.il6_systemic_fraction", 0.01, "1", (0.0, 0.05),
           "Share of the depot-level rise of adipose IL-6 output that reaches plasma",
@@ -151,10 +151,9 @@ def equations(x) -> Equations:
     release_fraction = p.ffa_release_fraction * (
         1.0 - p.high_intensity_trapping * hill(systemic, p.trapping_half_pct, 4.0)
     )
-    resting_release = p.ffa_release_fraction * (1.0 - p.high_intensity_trapping * hill(0.0, p.trapping_half_pct, 4.0))
     ffa_ra = FFA_PER_GLYCEROL * release_fraction * glycerol_ra
     # Disposal equals the resting Ra at the resting FFA level, for any disposal exponent.
-    resting_ffa_ra = FFA_PER_GLYCEROL * resting_release * resting_glycerol_ra
+    resting_ffa_ra = FFA_PER_GLYCEROL * p.ffa_release_fraction * resting_glycerol_ra
     ffa_disposal = (
         resting_ffa_ra
         * (maximum(ffa, 0.0) / p.ffa_baseline_mmol_l) ** p.ffa_disposal_exponent
@@ -173,7 +172,7 @@ def equations(x) -> Equations:
 
     depot_rise = p.il6_output_gain * hill(maximum(activation, 0.0), p.il6_activation_half_rel, p.il6_activation_hill)
     resting_adipose_ng_min = (
-        p_baseline_production(x) * x.param("plasma_il6.adipose_fraction_at_rest") * fat_ratio
+        reference_il6_production_ng_min(x) * x.param("plasma_il6.adipose_fraction_at_rest") * fat_ratio
     )
     adipose_grams_per_100 = x.param("subject.fat_mass_kg") * 10.0
     lipolytic_target = hill(systemic, p.lipolytic_half_pct, 2.0)
@@ -204,7 +203,7 @@ def equations(x) -> Equations:
     )
 
 
-def p_baseline_production(x):
+def reference_il6_production_ng_min(x):
     """Resting whole-body IL-6 production at the reference fat mass (ng/min)."""
     volume = x.param("plasma_il6.volume_l_per_kg") * x.param("subject.body_mass_kg")
     return x.param("plasma_il6.baseline_pg_ml") * volume * x.param("plasma_il6.clearance_per_min")

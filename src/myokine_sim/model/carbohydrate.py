@@ -1,6 +1,6 @@
 """Ingested carbohydrate: drinks and meals, gut absorption and the resulting glucose availability.
 
-A glucose drink empties and is absorbed within about an hour; the carbohydrate
+A glucose drink is absorbed at up to about 1 g/min (a saturable transporter); the carbohydrate
 of a mixed meal appears over three to four hours.
 """
 
@@ -16,14 +16,18 @@ OUTPUTS = (
 )
 
 PARAMETERS = (
-    param("carbohydrate.absorption_rate_per_min", 0.035, "1/min", (0.005, 0.2),
-          "First-order rate of gastric emptying and intestinal absorption of a glucose drink",
-          "Ingested glucose appears within 15-30 min and is oxidised at up to ~1 g/min (Jeukendrup & Jentjens 2000 Sports Med 29:407)"),
+    param("carbohydrate.absorption_max_g_min", 1.1, "g/min", (0.6, 1.8),
+          "Maximal intestinal absorption of drink carbohydrate (transporter capacity)",
+          "Ingested glucose is absorbed and oxidised at up to ~1-1.1 g/min (Jeukendrup & Jentjens 2000 Sports Med 29:407)"),
+    param("carbohydrate.absorption_half_g", 30.0, "g", (5.0, 150.0),
+          "Carbohydrate in the gut at which drink absorption is half its maximum",
+          "A small drink empties and is absorbed within ~30-60 min (Jeukendrup & Jentjens 2000): initial rate "
+          "max/half ~0.035/min"),
     param("carbohydrate.meal_absorption_rate_per_min", 0.012, "1/min", (0.004, 0.05),
           "First-order rate of appearance of a mixed meal's carbohydrate",
           "Dalla Man 2007 IEEE Trans Biomed Eng 54:1740 (meal glucose appearance over 3-5 h); Taylor 1996 J Clin "
           "Invest 97:126 (liver glycogen peaks ~5 h after a mixed meal)"),
-    param("carbohydrate.availability_half_g_min", 0.4, "g/min", (0.05, 2.0),
+    param("carbohydrate.availability_half_g_min", 0.05, "g/min", (0.05, 2.0),
           "Exogenous glucose appearance giving half-maximal glucose availability",
           "Febbraio 2003 J Physiol 549:607 (~1 g/min ingested blunted IL-6 release)"),
 )
@@ -33,10 +37,12 @@ def equations(x) -> Equations:
     p = x.p
     drinks = x.state("gut_carbohydrate_g")
     meals = x.state("gut_meal_carbohydrate_g")
-    appearance = p.absorption_rate_per_min * drinks + p.meal_absorption_rate_per_min * meals
+    # Drinks: saturable (Michaelis-Menten) absorption; meals: first-order appearance over hours.
+    drink_absorption = p.absorption_max_g_min * drinks / (p.absorption_half_g + drinks)
+    appearance = drink_absorption + p.meal_absorption_rate_per_min * meals
     return Equations(
         derivatives={
-            "gut_carbohydrate_g": -p.absorption_rate_per_min * drinks,
+            "gut_carbohydrate_g": -drink_absorption,
             "gut_meal_carbohydrate_g": -p.meal_absorption_rate_per_min * meals,
         },
         rest={"gut_carbohydrate_g": 0.0, "gut_meal_carbohydrate_g": 0.0},

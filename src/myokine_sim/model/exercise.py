@@ -13,6 +13,8 @@ STATES = (
 OUTPUTS = (
     Quantity("systemic_intensity_pct_vo2max", "%VO2max",
              "Whole-body exercise intensity (knee extension: a fraction of the leg's intensity)"),
+    Quantity("muscle_intensity_pct", "%VO2max",
+             "Intensity of the working muscle on the whole-body scale (knee extension loads it more per kg)"),
     Quantity("active_muscle_mass_kg", "kg", "Mass of the working (or most recently working) muscle"),
     Quantity("vo2_l_min", "L/min", "Whole-body oxygen uptake"),
     Quantity("energy_expenditure_kcal_min", "kcal/min", "Whole-body energy expenditure from oxygen uptake and RER"),
@@ -41,7 +43,7 @@ PARAMETERS = (
     param("exercise.leg_muscle_fraction", 0.16, "kg/kg", (0.12, 0.3),
           "Skeletal muscle of both legs per kg body mass, all active in cycling",
           "Janssen 2000 J Appl Physiol 89:81 (lower-body muscle ~21% of body mass in men)"),
-    param("exercise.running_mass_factor", 1.3, "1", (1.0, 2.0),
+    param("exercise.running_mass_factor", 1.02, "1", (1.0, 2.0),
           "Active muscle mass in running relative to cycling (trunk, hip and arm muscles also work)",
           "Starkie 2001 J Physiol 533:585 (same vastus IL-6 mRNA, larger plasma IL-6 in running than cycling)"),
     param("exercise.resting_vo2_ml_kg_min", 3.5, "mL/kg/min", (2.5, 5.0),
@@ -49,7 +51,11 @@ PARAMETERS = (
     param("exercise.knee_extension_systemic_fraction", 0.25, "1/leg", (0.1, 0.5),
           "Whole-body oxygen uptake above rest, as a fraction of the leg's relative intensity, per knee-extending leg",
           "Helge 2003 J Physiol 546:299 (two-legged knee extension at 65-85% of leg Wmax: 40% of pulmonary VO2max)"),
-    param("exercise.il6_thermogenic_max", 0.15, "1", (0.0, 0.5),
+    param("exercise.knee_extension_local_factor", 2.5, "1", (1.0, 2.5),
+          "Local metabolic load of knee extension per % of leg peak power, relative to whole-body exercise per %VO2max",
+          "A small muscle mass takes up about twice the O2 per kg at its peak as in whole-body exercise, where the heart "
+          "limits flow (Andersen & Saltin 1985 J Physiol 366:233; Richardson 1993 J Clin Invest 91:2793)"),
+    param("exercise.il6_thermogenic_max", 0.174, "1", (0.0, 0.5),
           "Maximal relative rise of resting oxygen uptake caused by IL-6",
           "van Hall 2003 J Clin Endocrinol Metab 88:3005 (energy expenditure +7% at ~140 pg/mL); "
           "Stouthard 1995 Am J Physiol 268:E813 (rhIL-6 raised energy expenditure)"),
@@ -90,6 +96,9 @@ def equations(x) -> Equations:
         rest={"exercise_vo2_pct_vo2max": 0.0, "catecholamine_drive_rel": 0.0},
         variables={
             "systemic_intensity_pct_vo2max": systemic,
+            "muscle_intensity_pct": maximum(vo2, 0.0) * (
+                x.input("whole_leg_exercise") + (1.0 - x.input("whole_leg_exercise")) * p.knee_extension_local_factor
+            ),
             "active_muscle_mass_kg": x.input("knee_extension_legs") * p.quadriceps_mass_kg
             + x.input("whole_leg_exercise") * whole_leg_mass,
             "vo2_l_min": (resting + aerobic / 100.0 * maximum(vo2max - resting, 0.0)) * body_mass / 1000.0,

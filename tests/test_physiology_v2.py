@@ -1,0 +1,123 @@
+"""Each defect of the first model, as a check that fails if it comes back (shipped parameter set).
+
+The numbers in the asserts are physiological bounds from the studies named, not results of the fit.
+"""
+
+import numpy as np
+import pytest
+
+import myokine_sim as ms
+from myokine_sim.errors import InputError
+from myokine_sim.scenario import scenario_from_dict
+
+IL6 = "plasma_il6_pg_ml"
+HGO = "hepatic_glucose_output_mg_kg_min"
+GLYCOGEN = "muscle_glycogen_mmol_kg_dw"
+
+
+def run(t_end: float, **tables) -> ms.Result:
+    return ms.simulate(scenario_from_dict({"name": "defect", "simulation": {"t_end_min": t_end}, **tables}))
+
+
+def bout(duration: float, intensity: float, modality: str = "cycling", start: float = 0.0) -> list[dict]:
+    return [{"start_min": start, "duration_min": duration, "intensity_pct_vo2max": intensity, "modality": modality}]
+
+
+def test_after_a_marathon_il6_il1ra_and_glucose_output_return_towards_rest():
+    """Ostrowski 1999 (IL-6 near rest within hours); the first model held 20 pg/mL for 13 h."""
+    result = ms.simulate(scenario_from_dict({**ms.load_scenario("marathon").model_dump(),
+                                             "simulation": {"t_end_min": 1200.0}}))
+    rest = result.at(IL6, 0.0)
+    assert result.at(IL6, 210.0 + 480.0) < 2.0 * rest
+    assert result.at("il1ra_pg_ml", 210.0 + 720.0) < 3.0 * result.at("il1ra_pg_ml", 0.0)
+    assert result.at(HGO, 210.0 + 480.0) < 1.1 * result.at(HGO, 0.0)
+
+
+def test_an_hour_of_hard_running_leaves_il6_below_its_end_of_exercise_value_hours_later():
+    result = run(460.0, exercise=bout(60.0, 85.0, "running"))
+    assert result.at(IL6, 60.0 + 336.0) < 0.5 * result.at(IL6, 60.0)
+
+
+def test_tnf_response_to_endotoxin_does_not_grow_with_resting_il6():
+    def peak(resting_il6: float) -> float:
+        return float(run(400.0, endotoxin=[{"time_min": 30.0, "dose_ng_per_kg": 2.0}],
+                         parameters={"plasma_il6.baseline_pg_ml": resting_il6})["tnf_alpha_pg_ml"].max())
+
+    assert peak(3.0) <= peak(1.0) * 1.001
+
+
+def test_endotoxin_at_challenge_doses_gives_hundreds_of_pg_of_tnf_peaking_within_two_hours():
+    result = run(480.0, endotoxin=[{"time_min": 0.0, "dose_ng_per_kg": 2.0}])
+    tnf = result["tnf_alpha_pg_ml"]
+    assert tnf.max() > 50.0
+    assert 45.0 <= result.time_min[int(np.argmax(tnf))] <= 150.0
+    assert result[IL6].max() > 200.0
+
+
+def test_low_intensity_barely_switches_on_il6_transcription_or_empties_glycogen():
+    low, high = run(60.0, exercise=bout(60.0, 20.0)), run(60.0, exercise=bout(60.0, 85.0))
+    assert low.at("il6_mrna_fold", 60.0) < 0.3 * high.at("il6_mrna_fold", 60.0)
+    slow = run(120.0, exercise=bout(120.0, 25.0))
+    assert slow.at(GLYCOGEN, 120.0) > 0.85 * slow.at(GLYCOGEN, 0.0)
+
+
+def test_plasma_ffa_dips_at_the_start_of_exercise_and_rebounds_after_it():
+    result = run(180.0, exercise=bout(60.0, 65.0))
+    rest = result.at("plasma_ffa_mmol_l", 0.0)
+    assert result["plasma_ffa_mmol_l"][result.time_min <= 20.0].min() < rest
+    assert result.at("plasma_ffa_mmol_l", 90.0) > rest
+
+
+def test_rhil6_at_rest_leaves_glucose_output_alone_but_raises_it_in_exercise():
+    infusion = [{"start_min": 0.0, "duration_min": 180.0, "rate_ug_per_h": 18.0}]
+    rest = run(180.0, il6_infusion=infusion)
+    assert rest.at(HGO, 170.0) == pytest.approx(rest.at(HGO, 0.0), rel=1e-3)
+
+
+def test_carbohydrate_during_exercise_holds_glucose_output_near_rest():
+    """Jeukendrup 1999: ingested glucose suppresses hepatic output during exercise."""
+    fed = run(120.0, exercise=bout(120.0, 60.0), carbohydrate=[{"start_min": 0.0, "every_min": 15.0,
+                                                                "until_min": 120.0, "grams": 30.0}])
+    assert fed.at(HGO, 110.0) < 1.3 * fed.at(HGO, 0.0)
+
+
+def test_a_day_of_exercise_empties_the_liver_and_glucose_output_falls():
+    result = run(1440.0, exercise=bout(1440.0, 50.0))
+    assert result.at("liver_glycogen_g", 1439.0) < 0.5 * result.at("liver_glycogen_g", 0.0)
+    assert result.at(HGO, 1439.0) < 0.8 * result[HGO].max()
+
+
+def test_carbohydrate_after_exercise_resynthesises_glycogen_at_published_rates():
+    """Ivy 1988 and later studies: ~20-45 mmol/kg dw/h with carbohydrate, a few without."""
+    depleting = bout(90.0, 70.0)
+    fed = run(210.0, exercise=depleting, carbohydrate=[{"start_min": 90.0, "grams": 112.0}])
+    fasted = run(210.0, exercise=depleting)
+    fed_rate = (fed.at(GLYCOGEN, 210.0) - fed.at(GLYCOGEN, 90.0)) / 2.0
+    fasted_rate = (fasted.at(GLYCOGEN, 210.0) - fasted.at(GLYCOGEN, 90.0)) / 2.0
+    assert 15.0 < fed_rate < 60.0
+    assert fasted_rate < 0.5 * fed_rate
+
+
+def test_running_and_cycling_differ_modestly_at_the_same_relative_load():
+    cycling, running = run(300.0, exercise=bout(150.0, 70.0)), run(300.0, exercise=bout(150.0, 70.0, "running"))
+    ratio = running.at(IL6, 150.0) / cycling.at(IL6, 150.0)
+    assert 1.0 < ratio < 3.0
+
+
+def test_fat_mass_raises_resting_il6_and_lipolysis():
+    lean = run(60.0, subject={"fat_mass_kg": 8.0})
+    obese = run(60.0, subject={"fat_mass_kg": 40.0})
+    assert obese.at(IL6, 0.0) > 1.2 * lean.at(IL6, 0.0)
+    assert obese.at("glycerol_ra_umol_kg_min", 0.0) > 1.2 * lean.at("glycerol_ra_umol_kg_min", 0.0)
+
+
+def test_rhil6_raises_energy_expenditure_at_rest():
+    """van Hall 2003 (+7%): the first model had no route from IL-6 to oxygen uptake."""
+    result = run(240.0, il6_infusion=[{"start_min": 0.0, "duration_min": 180.0, "rate_ug_per_h": 18.0}])
+    rise = result.at("energy_expenditure_kcal_min", 170.0) / result.at("energy_expenditure_kcal_min", 0.0) - 1.0
+    assert 0.02 < rise < 0.15
+
+
+def test_an_hour_at_150_percent_vo2max_is_rejected():
+    with pytest.raises(InputError):
+        scenario_from_dict({"name": "x", "exercise": bout(60.0, 150.0)})

@@ -73,6 +73,8 @@ def tnf_rise_after_endotoxin(result: ms.Result, bolus_min: float = 150.0) -> flo
     return float(result["tnf_alpha_pg_ml"][window].max() - result.at("tnf_alpha_pg_ml", bolus_min))
 
 
+@pytest.mark.xfail(strict=True, reason="known disagreement A01b (targets.toml): exercise blunts the TNF-alpha "
+                   "response to 0.06 ng/kg endotoxin by ~20%, not totally as Starkie 2003 found")
 def test_prior_exercise_and_il6_infusion_each_blunt_the_tnf_alpha_response_to_endotoxin():
     control = tnf_rise_after_endotoxin(ms.simulate("endotoxin_rest"))
     exercise = tnf_rise_after_endotoxin(ms.simulate("endotoxin_exercise"))

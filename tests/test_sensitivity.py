@@ -115,12 +115,12 @@ def test_a_parameter_at_its_bound_is_differenced_one_sided_and_stays_within_boun
 
 
 def test_suppression_compares_the_tnf_rise_with_the_endotoxin_only_control():
-    result = local("endotoxin_exercise", "suppression.tnf_alpha_pg_ml", ["tnf_alpha.adrenaline_inhibition_drive"])
+    result = local("endotoxin_exercise", "suppression.tnf_alpha_pg_ml", ["endotoxin.gut_leak_max_ng_kg_min"])
     exercise, rest = ms.simulate("endotoxin_exercise"), ms.simulate("endotoxin_rest")
     rise = [r["tnf_alpha_pg_ml"].max() - r["tnf_alpha_pg_ml"][0] for r in (exercise, rest)]
     assert result.nominal == pytest.approx(1 - rise[0] / rise[1], rel=1e-4)
-    # A higher half-inhibition drive means weaker suppression by adrenaline.
-    assert result["coefficient"][0] < 0
+    # Endotoxin from the gut in exercise adds to the bolus's TNF-alpha, so the metric responds to it.
+    assert abs(result["coefficient"][0]) > 0.1
     assert "without its exercise bouts" in result.metric.definition
 
 

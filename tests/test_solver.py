@@ -40,8 +40,6 @@ def test_breakpoints_appear_in_the_output_with_right_continuous_inputs():
                           "every_min": 7.0}],
             "il6_infusion": [{"start_min": 40.3, "duration_min": 10.1, "rate_ug_per_h": 2.0}],
             "endotoxin": [{"time_min": 55.55, "dose_ng_per_kg": 0.06}],
-            # No endotoxin from the gut in hard exercise, so the bolus alone sets plasma endotoxin.
-            "parameters": {"endotoxin.gut_leak_max_ng_kg_min": 0.0},
             "simulation": {"t_end_min": 90.0, "output_step_min": 1.0},
         },
         "test",
@@ -55,9 +53,11 @@ def test_breakpoints_appear_in_the_output_with_right_continuous_inputs():
         assert intensity[start] == 90.0 and intensity[start + 3.5] == 0.0
     infusion = dict(zip(result.time_min.tolist(), result["il6_infusion_ng_min"]))
     assert infusion[40.3] > 0.0 and infusion[40.3 + 10.1] == 0.0
-    # The bolus is in the sample at its own time.
+    # The bolus is in the sample at its own time: endotoxin is linear, so it adds to the gut's own.
+    without = ms.simulate(scenario.model_copy(update={"endotoxin": []}))
     endotoxin = dict(zip(result.time_min.tolist(), result["plasma_endotoxin_ng_kg"]))
-    assert endotoxin[55.55] == pytest.approx(0.06)
+    gut_only = np.interp(55.55, without.time_min, without["plasma_endotoxin_ng_kg"])  # ~1e-5, smooth
+    assert endotoxin[55.55] - gut_only == pytest.approx(0.06, rel=1e-6)
 
 
 def test_oxygen_uptake_kinks_exactly_at_the_end_of_a_bout():
@@ -131,7 +131,8 @@ def test_members_with_their_own_schedules_match_their_single_runs():
                                                                                      atol_fraction=1e-10)).states
         scales = np.array([s.scale for s in model.states])
         error = normalised_error(batch[:, member], single[:, 0], 1e-6, ATOL_FRACTION * scales[:, None])
-        assert error.max() < 5.0
+        # RK45's RMS error norm lets one of n states carry sqrt(n) of the tolerance (see test_analytic).
+        assert error.max() < 2.0 * np.sqrt(len(model.states))
 
 
 def test_a_solver_failure_is_raised_not_written_as_nan(monkeypatch):
@@ -157,7 +158,8 @@ def test_glycogen_falls_during_exercise_and_recovers_after():
     during = result.time_min <= 90
     assert np.all(np.diff(glycogen[during]) < 0)
     after = result.time_min >= 95
-    assert np.all(np.diff(glycogen[after]) > 0)
+    # Rising while fed; after the last drink it levels off (steps no larger than solver rounding).
+    assert np.all(np.diff(glycogen[after]) > -1e-6)
     assert glycogen[-1] > glycogen[result.time_min == 90][0] + 50
 
 

@@ -86,9 +86,11 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
         f"targets in `models/targets/targets.toml` and the parameter set `{parameter_set}`, which",
         "`myokine fit` wrote. Do not edit by hand.",
         "",
-        f"**{passed} of {len(scored)} scored targets pass.** "
+        f"**{passed} of {len(scored)} scored targets pass** (from "
+        f"{len({row.target.study for row in scored})} studies). "
         + ("Every scored target is within its pass rule." if passed == len(scored)
-           else "Failing rows are marked FAIL."),
+           else "Failing rows are marked FAIL; those marked FAIL (known) are disagreements the model does not "
+           "yet resolve, each with its reason in `targets.toml` (column `known_failure` of validation.json)."),
         "Rows marked * or n/a are reported but not scored; their status says why.",
         "",
         "## Pass rules",

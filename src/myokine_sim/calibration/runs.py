@@ -55,13 +55,16 @@ def prepare_runs(
     for name, times_needed in needed.items():
         scenario = load_scenario(name)
         full = scenario.schedule()
-        t_end = max(max(times_needed), scenario.last_event_min)
+        # At least one output step, so that even a read at t = 0 alone has a bracket.
+        t_end = max(max(times_needed), scenario.last_event_min, step_min)
         if t_end > full.t_end_min:
             raise ValueError(f"a target reads {name} at {t_end:g} min, after its end ({full.t_end_min:g} min)")
         # Integrating past the last time a target reads would only cost time.
         schedule = dataclasses.replace(full, t_end_min=t_end)
         grid = np.arange(0.0, t_end + 1e-9, step_min)
         times = np.unique(np.concatenate([grid, [t_end], schedule.breakpoints, sorted(times_needed)]))
+        # Floating-point near-duplicates (e.g. a breakpoint 1e-14 from a grid point) would make a zero-width bracket.
+        times = times[np.concatenate([[True], np.diff(times) > 1e-9])]
         runs[name] = PreparedRun(
             scenario=scenario,
             base=scenario_vector(model, scenario, values),

@@ -241,6 +241,7 @@ class Target(BaseModel):
     scored: bool = True
     status: str = ""
     note: str = ""
+    known_failure: str = ""
     observable: Observable | None = None
 
     @model_validator(mode="before")

@@ -12,7 +12,6 @@ IL-6 adds a modest effect. Resting lipolysis and adipose IL-6 scale with fat mas
 
 from myokine_sim.expr import hill, maximum, minimum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
-from myokine_sim.model.plasma_il6 import reference_il6_production
 from myokine_sim.model.subject import REFERENCE_FAT_MASS_KG
 
 STATES = (
@@ -173,7 +172,7 @@ def equations(x) -> Equations:
 
     depot_rise = p.il6_output_gain * hill(maximum(activation, 0.0), p.il6_activation_half_rel, p.il6_activation_hill)
     resting_adipose_ng_min = (
-        reference_il6_production(x) * x.param("plasma_il6.adipose_fraction_at_rest") * fat_ratio
+        reference_il6_production_ng_min(x) * x.param("plasma_il6.adipose_fraction_at_rest") * fat_ratio
     )
     adipose_grams_per_100 = x.param("subject.fat_mass_kg") * 10.0
     lipolytic_target = hill(systemic, p.lipolytic_half_pct, 2.0)
@@ -202,6 +201,12 @@ def equations(x) -> Equations:
             / adipose_grams_per_100,
         },
     )
+
+
+def reference_il6_production_ng_min(x):
+    """Resting whole-body IL-6 production at the reference fat mass (ng/min)."""
+    volume = x.param("plasma_il6.volume_l_per_kg") * x.param("subject.body_mass_kg")
+    return x.param("plasma_il6.baseline_pg_ml") * volume * x.param("plasma_il6.clearance_per_min")
 
 
 ADIPOSE = Compartment(

@@ -59,19 +59,13 @@ def resting_plasma_il6(x):
     return x.param("plasma_il6.baseline_pg_ml") * (1.0 - share + share * fat_ratio)
 
 
-def reference_il6_production(x):
-    """Resting whole-body IL-6 production at the reference fat mass (ng/min), from parameters only."""
-    volume = x.param("plasma_il6.volume_l_per_kg") * x.param("subject.body_mass_kg")
-    return x.param("plasma_il6.baseline_pg_ml") * volume * x.param("plasma_il6.clearance_per_min")
-
-
 def equations(x) -> Equations:
     p = x.p
     plasma = x.state("plasma_il6_pg_ml")
     exposure = x.state("il6_exposure_pg_ml")
     volume = p.volume_l_per_kg * x.param("subject.body_mass_kg")
     # Production at the reference fat mass; the adipose part scales with the subject's fat mass.
-    reference = reference_il6_production(x)
+    reference = p.baseline_pg_ml * x.var("il6_distribution_volume_l") * p.clearance_per_min
     fat_ratio = x.param("subject.fat_mass_kg") / REFERENCE_FAT_MASS_KG
     adipose = reference * p.adipose_fraction_at_rest * fat_ratio * x.var("adipose_il6_output_fold")
     production = (

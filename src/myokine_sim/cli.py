@@ -21,6 +21,8 @@ app = typer.Typer(
 )
 
 EXIT_BAD_INPUT = 2
+# Rich reads [...] as markup: the backslash keeps the extra's name visible in --help.
+FORMAT_HELP = "Table file format: csv, parquet or netcdf (parquet and netcdf need myokine_sim\\[data])."
 EXIT_FAILURE = 1
 
 
@@ -59,12 +61,15 @@ def run(
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
+    output_format: str = typer.Option("csv", "--format", help=FORMAT_HELP),
 ) -> None:
-    """Simulate SCENARIO; write timeseries.csv, summary.json, figure.png and manifest.json."""
+    """Simulate SCENARIO; write timeseries.csv (or .parquet, .nc), summary.json, figure.png and manifest.json."""
 
     def action():
         from myokine_sim.figure_worker import FigureWorker
+        from myokine_sim.formats import check_format
 
+        check_format(output_format, "--format")  # before the figure worker starts
         worker = FigureWorker()  # draws the figure in parallel with the solve
         try:
             from myokine_sim.runner import headline, run_scenario
@@ -73,7 +78,8 @@ def run(
             loaded = load_scenario(scenario)
             if set_:
                 loaded = with_settings(loaded, set_)
-            output = run_scenario(loaded, out, source=str(resolve_scenario(scenario)), render_png=worker.render)
+            output = run_scenario(loaded, out, source=str(resolve_scenario(scenario)), render_png=worker.render,
+                                  output_format=output_format)
         finally:
             worker.close()
         typer.echo(f"wrote {output.directory}/ ({', '.join(p.name for p in output.files)})")
@@ -133,7 +139,7 @@ def export_sbml(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
 ) -> None:
-    """Write the model with SCENARIO's schedule as SBML Level 3 Version 2 (needs myokine_sim[sbml])."""
+    """Write the model with SCENARIO's schedule as SBML Level 3 Version 2 (needs myokine_sim\\[sbml])."""
 
     def action():
         from myokine_sim.sbml import write_sbml
@@ -143,6 +149,29 @@ def export_sbml(
         if set_:
             loaded = with_settings(loaded, set_)
         typer.echo(f"wrote {write_sbml(loaded, out)} (SBML L3V2, scenario {loaded.name})")
+
+    _guarded(action)
+
+
+@app.command("export-omex")
+def export_omex(
+    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    out: Path = typer.Option(..., "--out", "-o", help="COMBINE archive to write (e.g. marathon.omex)."),
+    set_: Optional[List[str]] = typer.Option(
+        None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
+    ),
+) -> None:
+    """Write SCENARIO as a COMBINE archive: SBML model, SED-ML time course, manifest (needs myokine_sim\\[sbml])."""
+
+    def action():
+        from myokine_sim.omex import write_omex
+        from myokine_sim.scenario import load_scenario, with_settings
+
+        loaded = load_scenario(scenario)
+        if set_:
+            loaded = with_settings(loaded, set_)
+        typer.echo(f"wrote {write_omex(loaded, out)} (COMBINE archive: SBML L3V2 + SED-ML L1V3, scenario "
+                   f"{loaded.name})")
 
     _guarded(action)
 
@@ -165,6 +194,9 @@ def sweep(
     cv: Optional[List[str]] = typer.Option(None, "--cv", help="NAME=CV: a population's coefficient of variation "
                                                               "(0 fixes NAME). Repeatable."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder; rerunning the same sweep resumes it."),
+    output_format: str = typer.Option("csv", "--format", help=FORMAT_HELP),
+    layout: str = typer.Option("wide", "--layout", help="wide: one row per member; long: one row per member and "
+                                                        "metric (tidy; csv and parquet)."),
 ) -> None:
     """Sweep SCENARIO over parameters or simulate a virtual population; write sweep.csv, manifest.json, a figure."""
 
@@ -172,7 +204,7 @@ def sweep(
         from myokine_sim.sweeps.command import run_command
 
         for line in run_command(scenario, vary or [], method, samples, seed, workers, scheduler, trajectories,
-                                cv or [], out):
+                                cv or [], out, output_format, layout):
             typer.echo(line)
 
     _guarded(action)

@@ -101,11 +101,29 @@ class Result:
             writer.writerow([_format(v) for v in row])
         return buffer.getvalue()
 
-    def to_frame(self):
-        """The columns as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
+    def to_pandas(self):
+        """A pandas DataFrame: ``time_min`` and every column; ``attrs["units"]`` maps each to its unit.
 
-        return pd.DataFrame({"time_min": self.time_min, **self.columns})
+        Needs the ``myokine_sim[data]`` extra; ``Result.from_pandas`` turns it back.
+        """
+        from myokine_sim.frames import result_to_pandas
+
+        return result_to_pandas(self)
+
+    to_frame = to_pandas  # the earlier name
+
+    @classmethod
+    def from_pandas(cls, frame) -> Result:
+        """The result held by a DataFrame from ``to_pandas`` (units from ``frame.attrs["units"]``)."""
+        from myokine_sim.frames import result_from_pandas
+
+        return result_from_pandas(frame)
+
+    def to_xarray(self):
+        """An xarray Dataset over ``time_min``; each variable has CF ``units`` and ``long_name`` attributes."""
+        from myokine_sim.frames import result_to_xarray
+
+        return result_to_xarray(self)
 
 
 def _format(value: float) -> str:

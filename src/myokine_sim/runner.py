@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from myokine_sim.io import manifest, output_directory, write_bytes_atomic, write_json_atomic, write_text_atomic
+from myokine_sim.io import manifest, output_directory, write_bytes_atomic, write_json_atomic
 from myokine_sim.results import Result
 from myokine_sim.scenario import Scenario
 
 OUTPUT_FILES = ("timeseries.csv", "summary.json", "figure.png", "manifest.json")
+#: Stem of the timeseries file; its suffix follows the output format (csv, parquet, nc).
+TIMESERIES_STEM = "timeseries"
+
+
+def output_files(output_format: str = "csv") -> tuple[str, ...]:
+    """The four files of a run, the timeseries in ``output_format``."""
+    from myokine_sim.formats import file_name
+
+    return (file_name(TIMESERIES_STEM, output_format), *OUTPUT_FILES[1:])
 
 
 @dataclass
@@ -20,27 +29,32 @@ class RunOutput:
 
 
 def run_scenario(
-    scenario: Scenario, out_dir: Path | None = None, source: str | None = None, render_png=None
+    scenario: Scenario, out_dir: Path | None = None, source: str | None = None, render_png=None,
+    output_format: str = "csv",
 ) -> RunOutput:
-    """Simulate ``scenario`` and write timeseries.csv, summary.json, figure.png and manifest.json.
+    """Simulate ``scenario`` and write the timeseries, summary.json, figure.png and manifest.json.
 
+    ``output_format`` is ``csv`` (timeseries.csv), ``parquet`` (timeseries.parquet)
+    or ``netcdf`` (timeseries.nc); the last two need ``myokine_sim[data]``.
     Everything is computed before the folder is touched; each file is written
     atomically, and a new folder is removed again if writing fails.
     ``render_png(result)`` draws the figure (default: in this process).
     """
     from myokine_sim.figure_worker import render_in_process
+    from myokine_sim.formats import check_format, encode_result
     from myokine_sim.model import build_model
     from myokine_sim.simulation import simulate
 
+    check_format(output_format)  # a bad format or a missing extra stops before the solve
     result = simulate(scenario)
-    csv_text = result.to_csv_text()
+    timeseries = encode_result(result, output_format)
     summary = result.summary()
     png = (render_png or render_in_process)(result)
 
     directory = Path(out_dir) if out_dir is not None else Path("out") / scenario.name
     with output_directory(directory):
-        paths = [directory / name for name in OUTPUT_FILES]
-        write_text_atomic(paths[0], csv_text)
+        paths = [directory / name for name in output_files(output_format)]
+        write_bytes_atomic(paths[0], timeseries)
         write_json_atomic(paths[1], summary)
         write_bytes_atomic(paths[2], png)
         document = manifest(
@@ -50,7 +64,7 @@ def run_scenario(
             units=build_model().units,
             solver={**result.metadata["solver"], "method_used": result.metadata["solver_method"],
                     "rhs_evaluations": result.metadata["rhs_evaluations"]},
-            extra={"breakpoints_min": result.metadata["breakpoints_min"]},
+            extra={"breakpoints_min": result.metadata["breakpoints_min"], "output_format": output_format},
             files=paths[:3],
         )
         write_json_atomic(paths[3], document)

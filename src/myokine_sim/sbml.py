@@ -22,7 +22,8 @@ algebraic variables have no dots, so their ids equal the timeseries.csv column
 names.
 
 python-libsbml is an optional extra (``pip install 'myokine_sim[sbml]'``) and is
-imported only inside the functions that need it.
+imported only inside the functions that need it. Every literal number in the
+math gets a unit (``sbml_units``), so libsbml's unit check is clean.
 """
 
 from __future__ import annotations
@@ -198,14 +199,9 @@ def unit_id(text: str) -> str | None:
 
 
 def _libsbml():
-    try:
-        import libsbml
-    except ImportError:
-        raise MyokineError(
-            "SBML export needs python-libsbml, which is not installed; "
-            "install the extra with: pip install 'myokine_sim[sbml]'"
-        ) from None
-    return libsbml
+    from myokine_sim.extras import require
+
+    return require("libsbml", "SBML export")
 
 
 def build_document(scenario: Scenario, parameters: dict[str, float] | None = None):
@@ -238,6 +234,7 @@ def build_document(scenario: Scenario, parameters: dict[str, float] | None = Non
     _add_inputs(target, model, schedule, ids)
     _add_variables(libsbml, target, model, ids)
     _add_events(libsbml, target, model, schedule, ids)
+    _declare_number_units(libsbml, target, model, ids)
     return document
 
 
@@ -425,6 +422,22 @@ def _add_factor(libsbml, definition, factor: UnitFactor) -> None:
     unit.setExponent(factor.exponent)
     unit.setScale(factor.scale)
     unit.setMultiplier(factor.multiplier)
+
+
+def _declare_number_units(libsbml, target, model: Model, ids: dict[str, str]) -> None:
+    """Give every literal number in the rules a unit, so libsbml can check them (see ``sbml_units``)."""
+    from myokine_sim.sbml_units import UnitRegistry, declare_rule_units, dimension_of
+
+    def dimension(text: str):
+        return dimension_of(parse_unit(text)) if unit_id(text) is not None else None
+
+    defined = {unit_id(text): dimension(text) for text in {*model.units.values(), TIME_UNIT}
+               if unit_id(text) not in (None, "dimensionless")}
+    registry = UnitRegistry(libsbml, target, defined)
+    units = {sid: dimension(model.units[name]) for name, sid in ids.items()}
+    units = {sid: unit for sid, unit in units.items() if unit is not None}
+    units[TIME_ID] = dimension(TIME_UNIT)
+    declare_rule_units(libsbml, target, registry, units, dimension(TIME_UNIT))
 
 
 def _add_events(libsbml, target, model: Model, schedule: Schedule, ids: dict[str, str]) -> None:

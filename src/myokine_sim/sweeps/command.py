@@ -71,19 +71,26 @@ def sample_count(method: str, samples: int | None, points: list[int | None]) -> 
 
 
 def run_command(scenario: str, vary: list[str], method: str, samples: int | None, seed: int, workers: int,
-                scheduler: str | None, trajectories: bool, cv: list[str], out: Path) -> list[str]:
+                scheduler: str | None, trajectories: bool, cv: list[str], out: Path, output_format: str = "csv",
+                layout: str = "wide") -> list[str]:
     """Run the sweep into ``out``; returns the lines to print."""
+    from myokine_sim.formats import check_format
+    from myokine_sim.frames import check_layout
     from myokine_sim.sweeps.run import sweep
 
+    check_format(output_format, "--format")
+    check_layout(layout, "--layout")
     space, points = parse_vary(vary)
     n = sample_count(method, samples, points)
     try:
         table = sweep(scenario, space, n, method=method, seed=seed, workers=workers, scheduler=scheduler,
-                      trajectories=trajectories, out=out, cv=parse_cv(cv) or None)
+                      trajectories=trajectories, out=out, cv=parse_cv(cv) or None, output_format=output_format,
+                      layout=layout)
     except InputError as error:
         # The API names its arguments; on the command line they are options.
         source = {"space": "--vary", "samples": "--samples", "cv": "--cv", "seed": "--seed",
-                  "workers": "--workers", "scheduler": "--scheduler", "out": "--out", "method": "--method"}
+                  "workers": "--workers", "scheduler": "--scheduler", "out": "--out", "method": "--method",
+                  "output_format": "--format", "layout": "--layout"}
         raise InputError(source.get(error.source, error.source), error.field, error.problem) from None
     failed = len(table) - table.metadata["members_ok"]
     files = sorted(p.name for p in Path(out).iterdir() if p.is_file())

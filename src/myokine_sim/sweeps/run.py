@@ -18,7 +18,7 @@ from myokine_sim.sweeps.evaluate import ChunkResult, evaluate_chunk
 from myokine_sim.sweeps.evaluators import make_evaluator
 from myokine_sim.sweeps.plan import SweepPlan, plan_sweep
 from myokine_sim.sweeps.progress import ProgressCallback, SweepProgress, resolve_progress
-from myokine_sim.sweeps.store import CSV_FILE, TRAJECTORIES_FILE, SweepStore, write_trajectories
+from myokine_sim.sweeps.store import TABLE_STEM, TRAJECTORIES_FILE, SweepStore, write_trajectories
 from myokine_sim.sweeps.table import SweepTable
 
 HEAT_MAP_FILE = "heatmap.png"
@@ -42,6 +42,8 @@ def sweep(
     progress: bool | ProgressCallback | None = None,
     cv: dict[str, float] | None = None,
     chunk_size: int | None = None,
+    output_format: str = "csv",
+    layout: str = "wide",
 ) -> SweepTable:
     """Simulate many variants of ``scenario`` and summarise each one (see docs/sweeps.md).
 
@@ -54,7 +56,14 @@ def sweep(
     chunks. With ``out``, finished chunks are kept in that folder (a rerun
     resumes) and sweep.csv, manifest.json and a figure are written there.
     Returns one row per member: inputs, every metric and ``status``.
+    ``output_format`` (csv, parquet or netcdf) and ``layout`` (wide, or long:
+    one row per member and metric) choose how the table file in ``out`` is written.
     """
+    from myokine_sim.formats import check_format
+    from myokine_sim.frames import check_layout
+
+    check_format(output_format)  # a bad format or a missing extra stops before any work
+    check_layout(layout)
     plan = plan_sweep(scenario, space, n, method, seed, cv, trajectories, chunk_size)
     evaluator = make_evaluator(workers, scheduler)
     build_model().compiled  # generated once here: forked worker processes inherit it
@@ -99,7 +108,7 @@ def sweep(
     table = collector.table()
     table.metadata["elapsed_s"] = time.monotonic() - started
     if directory is not None:
-        write_outputs(directory, plan, table)
+        write_outputs(directory, plan, table, output_format, layout)
     return table
 
 
@@ -177,13 +186,18 @@ def _metric_unit(metric: str, unit: str) -> str:
     return unit
 
 
-def write_outputs(directory: Path, plan: SweepPlan, table: SweepTable) -> list[Path]:
-    """sweep.csv, trajectories (if any), the figure, then manifest.json listing them all."""
+def write_outputs(directory: Path, plan: SweepPlan, table: SweepTable, output_format: str = "csv",
+                  layout: str = "wide") -> list[Path]:
+    """The table (sweep.csv, .parquet or .nc), trajectories (if any), the figure, then manifest.json listing them."""
     from myokine_sim.figures import figure_png
+    from myokine_sim.formats import encode_sweep, file_name
     from myokine_sim.sweeps.figures import band_figure, heat_map
 
-    files = [directory / CSV_FILE]
-    table.to_csv(files[0])
+    files = [directory / file_name(TABLE_STEM, output_format)]
+    if output_format == "csv" and layout == "wide":
+        table.to_csv(files[0])  # streamed in blocks: a large population never exists as one string
+    else:
+        write_bytes_atomic(files[0], encode_sweep(table, output_format, layout))
     if table.trajectories:
         files.append(directory / TRAJECTORIES_FILE)
         write_trajectories(files[-1], table.time_min, table.trajectories)
@@ -214,6 +228,8 @@ def write_outputs(directory: Path, plan: SweepPlan, table: SweepTable) -> list[P
             "members": plan.members,
             "members_ok": table.metadata["members_ok"],
             "chunk_size": plan.chunk_size,
+            "output_format": output_format,
+            "layout": layout,
             "fingerprint": plan.fingerprint,
             "trajectories": list(plan.context.trajectory_columns),
             "output_samples_min": [float(plan.context.times[0]), float(plan.context.times[-1]),

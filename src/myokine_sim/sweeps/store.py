@@ -28,6 +28,8 @@ from myokine_sim.sweeps.evaluate import ChunkResult
 CHUNKS_DIR = "chunks"
 PLAN_FILE = "plan.json"
 CSV_FILE = "sweep.csv"
+#: Stem of the sweep table file, whatever its format (sweep.csv, sweep.parquet, sweep.nc).
+TABLE_STEM = "sweep"
 TRAJECTORIES_FILE = "trajectories.npz"
 
 
@@ -86,7 +88,7 @@ class SweepStore:
                     f"holds a different sweep (fingerprint {str(existing)[:12]}, this sweep "
                     f"{plan['fingerprint'][:12]}); choose another output folder, or delete it to start over",
                 )
-        elif (directory / CSV_FILE).exists() or (directory / CHUNKS_DIR).exists():
+        elif any(directory.glob(f"{TABLE_STEM}.*")) or (directory / CHUNKS_DIR).exists():
             raise InputError(source, str(directory), "holds sweep output without a plan; choose another output "
                                                      "folder, or delete it to start over")
 

@@ -85,11 +85,25 @@ class SweepTable:
             self.write_csv(stream)
         return None
 
-    def to_frame(self):
-        """The columns as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
+    def to_pandas(self, layout: str = "wide"):
+        """A pandas DataFrame with units in ``attrs["units"]`` (needs ``myokine_sim[data]``).
 
-        return pd.DataFrame(self.columns)
+        ``layout="wide"``: the columns of sweep.csv, one row per member.
+        ``layout="long"``: one row per member and metric (tidy, for seaborn):
+        ``member``, the varied inputs, ``status``, ``metric``, ``column``,
+        ``value`` and its ``unit``.
+        """
+        from myokine_sim.frames import sweep_to_pandas
+
+        return sweep_to_pandas(self, layout)
+
+    to_frame = to_pandas  # the earlier name
+
+    def to_xarray(self):
+        """An xarray Dataset over ``member`` (see ``frames.sweep_to_xarray``)."""
+        from myokine_sim.frames import sweep_to_xarray
+
+        return sweep_to_xarray(self)
 
 
 def _csv_text(text: str) -> str:

@@ -153,7 +153,8 @@ def test_fit_residuals_vanish_on_target_and_grow_smoothly_beyond_the_band():
     t = target("factor", 10.0)
     on, edge, beyond = (float(t.residual(np.array([v]))[0]) for v in (10.0, 15.0, 22.5))
     assert on == 0.0 and 1.0 < edge < beyond
-    assert float(t.residual(np.array([15.0 / 1.0001]))[0]) == pytest.approx(edge, rel=1e-3)
+    # Steep at the boundary (the step) but continuous: no jump between just inside and on it.
+    assert float(t.residual(np.array([15.0 / 1.0001]))[0]) == pytest.approx(edge, rel=5e-3)
     lower_bound = target("at_least", 100.0)
     assert float(lower_bound.residual(np.array([200.0]))[0]) < 1e-3 < float(lower_bound.residual(np.array([90.0]))[0])
 

@@ -38,7 +38,9 @@ def test_plasma_il6_grows_with_intensity():
 def test_plasma_il6_grows_with_active_muscle_mass_at_equal_intensity():
     modes = ("knee_extension_one_leg", "knee_extension_two_leg", "cycling")
     rises = [peak(run([bout(180.0, 50.0, mode)])) - 1.0 for mode in modes]
-    assert rises[0] * 1.5 < rises[1] and rises[1] * 1.5 < rises[2]
+    # One leg to two doubles the mass at the same local load; cycling adds mass but loads each kg
+    # less than knee extension does (Andersen & Saltin 1985), so that step is smaller.
+    assert rises[0] * 1.5 < rises[1] and rises[1] * 1.2 < rises[2]
 
 
 def test_low_starting_glycogen_raises_muscle_mrna_and_plasma_il6():
@@ -73,8 +75,8 @@ def tnf_rise_after_endotoxin(result: ms.Result, bolus_min: float = 150.0) -> flo
     return float(result["tnf_alpha_pg_ml"][window].max() - result.at("tnf_alpha_pg_ml", bolus_min))
 
 
-@pytest.mark.xfail(strict=True, reason="known disagreement A01b (targets.toml): exercise blunts the TNF-alpha "
-                   "response to 0.06 ng/kg endotoxin by ~20%, not totally as Starkie 2003 found")
+@pytest.mark.xfail(strict=True, reason="exercise blunts the TNF-alpha rise after 0.06 ng/kg endotoxin by ~30% and "
+                   "rhIL-6 by ~70%, not totally as Starkie 2003 found (A01b's ratio passes only because the rise is small)")
 def test_prior_exercise_and_il6_infusion_each_blunt_the_tnf_alpha_response_to_endotoxin():
     control = tnf_rise_after_endotoxin(ms.simulate("endotoxin_rest"))
     exercise = tnf_rise_after_endotoxin(ms.simulate("endotoxin_exercise"))

@@ -3,7 +3,9 @@
 Weighted least squares on log-parameters within each parameter's plausible
 bounds (``scipy.optimize.least_squares``, trust-region reflective). Every
 residual is in units of its target's pass tolerance (1 = on the pass
-boundary), passed through a soft barrier that rises steeply beyond the band;
+boundary), plus a smooth step at the boundary so that a target just inside
+its band is preferred to one just outside, without letting a hopeless target
+dominate;
 one-sided targets (lower bounds, directions) use a smooth hinge that is about
 zero once comfortably met (``targets.Target.residual``). The start is the
 code default of every parameter, so the result does not depend on the file
@@ -40,13 +42,15 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     # Muscle glycogen use and resynthesis: Watt 2002, Spencer 1992, Sherman 1993, Maehlum 1978, Flynn 2020, Wallis 2008.
     "muscle_glycogen.use_rate_mmol_kg_min",
     "muscle_glycogen.use_intensity_half_pct",
+    "muscle_glycogen.use_intensity_hill",
     "muscle_glycogen.use_glycogen_exponent",
     "muscle_glycogen.untrained_use_gain",
     "muscle_glycogen.knee_extension_use_factor",
     "muscle_glycogen.resynthesis_rate_per_min",
-    "muscle_glycogen.resynthesis_carbohydrate_max",
-    "muscle_glycogen.trained_resynthesis_gain",
-    "muscle_glycogen.resynthesis_supply_half_g_min",
+    "muscle_glycogen.storage_share_max",
+    "muscle_glycogen.untrained_storage_relative",
+    "muscle_glycogen.synthase_glycogen_exponent",
+    "muscle_glycogen.rested_storage_relative",
     "muscle_glycogen.contraction_uptake_decay_per_min",
     # IL-6 transcription and mRNA: Keller 2001, Starkie 2001, Fischer 2004, Scott 2011.
     "il6_gene.max_transcription_fold",
@@ -92,12 +96,15 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "il1ra.il6_half_pg_ml",
     "il10.il6_max_fold",
     # Endotoxin, TNF-alpha and its brakes: Michie 1988, Copeland 2005, Mehta 2012, Starkie 2003, Barber 1993.
+    "endotoxin.clearance_per_min",
     "endotoxin.potency_half_ng_kg",
     "endotoxin.potency_hill",
-    "endotoxin.il6_per_tnf_ng_min",
+    "endotoxin.signalling_rate_per_min",
+    "endotoxin.il6_max_ng_min",
     "endotoxin.il6_lag_rate_per_min",
     "endotoxin.gut_leak_max_ng_kg_min",
     "endotoxin.gut_injury_rate_per_min",
+    "tnf_alpha.elimination_rate_per_min",
     "tnf_alpha.monocyte_fold",
     "tnf_alpha.adrenaline_inhibition_drive",
     "tnf_alpha.cortisol_inhibition_nmol_l",
@@ -112,6 +119,9 @@ FITTED_PARAMETERS: tuple[str, ...] = (
 
 #: Relative change of a parameter (log step) for the forward-difference Jacobian.
 JACOBIAN_STEP = 1e-2
+#: Fitting is on log scale, so a lower bound of 0 becomes this fraction of the upper bound (a parameter
+#: pushed there has no identifiable effect and is reported at its bound).
+LOG_FLOOR = 1e-4
 #: Thresholds of the identifiability summary.
 POOR_SE_LOG = math.log(2.0)
 HIGH_CORRELATION = 0.95
@@ -168,14 +178,14 @@ class FitProblem:
                 raise ValueError(f"scenario {run.name} uses parameter set {run.scenario.simulation.parameter_set!r}")
         self.indices = np.array([self.model.parameter_index[name] for name in self.names])
         parameters = [self.model.parameter(name) for name in self.names]
-        # log(0) bounds become -inf: least_squares accepts one-sided bounds.
-        with np.errstate(divide="ignore"):
-            self.lower = np.log([p.lower for p in parameters])
+        self.lower = np.log([max(p.lower, LOG_FLOOR * p.upper) for p in parameters])
         self.upper = np.log([p.upper for p in parameters])
 
     @property
     def x0(self) -> np.ndarray:
-        return np.log([self.start.get(name, self.model.parameter(name).value) for name in self.names])
+        """Log of the start values; a start of 0 lies on the log floor (``run_fit`` clips onto the bounds)."""
+        with np.errstate(divide="ignore"):
+            return np.log([self.start.get(name, self.model.parameter(name).value) for name in self.names])
 
     def values(self, x: np.ndarray) -> np.ndarray:
         """Parameter values of log-point ``x``, clipped onto the bounds exp/log rounding may cross."""

@@ -238,7 +238,7 @@ def _fit_section(model, values: dict, provenance: dict) -> list[str]:
         f"{provenance.get('evaluations', '?')} evaluations and {provenance.get('jacobian_evaluations', '?')} "
         f"Jacobians in {provenance.get('runtime_s', '?')} s; cost {provenance.get('cost', float('nan')):.4g} over "
         f"{len(provenance.get('targets', []))} targets. Method: {settings.get('method', '')}; residuals in units of "
-        "each target's pass tolerance, with a soft barrier beyond it; forward-difference Jacobian in one batched "
+        "each target's pass tolerance, plus a smooth step at its boundary; forward-difference Jacobian in one batched "
         f"integration per scenario (log step {settings.get('jacobian_step_log', '?')}). Versions: "
         + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
         "",

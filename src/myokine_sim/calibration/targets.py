@@ -43,10 +43,11 @@ LOWER_BOUND_MARGIN = 1.2
 DIRECTION_MARGIN = 1.5
 #: Sharpness of the smooth hinge used for one-sided penalties (in units of the tolerance).
 HINGE_SHARPNESS = 4.0
-#: Soft barrier of the fit residual: it starts near this fraction of the tolerance and multiplies
-#: the residual by about 1 + BARRIER_GAIN * 0.5 at the pass boundary.
-BARRIER_START = 0.9
-BARRIER_GAIN = 3.0
+#: Smooth step of the fit residual at the pass boundary: it adds up to STEP_GAIN tolerance units,
+#: rising over about STEP_WIDTH around the boundary, so the fit prefers a target just inside its
+#: band to one just outside; far outside, the step is a constant and a hopeless target gains no pull.
+STEP_GAIN = 3.0
+STEP_WIDTH = 0.05
 
 
 def targets_path() -> Path:
@@ -325,10 +326,11 @@ class Target(BaseModel):
         return self.published
 
     def residual(self, simulated: np.ndarray) -> np.ndarray:
-        """Fit residual(s), smooth in the simulated value: about the tolerance-scaled misfit inside the
-        pass band, rising steeply beyond it (a soft barrier), so the fit prefers every target inside."""
+        """Fit residual(s), smooth in the simulated value: the tolerance-scaled misfit, plus a smooth step
+        of STEP_GAIN at the pass boundary, so the fit prefers every target inside its band."""
         z = _residual(self.rule, np.asarray(simulated, dtype=float), self.observed, self.limit)
-        return self.fit_weight * z * (1.0 + BARRIER_GAIN * smooth_hinge((z * z - BARRIER_START**2) / BARRIER_START**2))
+        step = STEP_GAIN * 0.5 * (1.0 + np.tanh((np.abs(z) - 1.0) / (2.0 * STEP_WIDTH)))
+        return self.fit_weight * (z + np.sign(z) * step)
 
 
 def _passes(rule: str, simulated: float, observed: float, tolerance: float) -> bool:

@@ -1,4 +1,4 @@
-"""Plasma cortisol: raised by hard or long exercise, by IL-6 and by the response to endotoxin."""
+"""Plasma cortisol: raised by hard or long exercise, by IL-6 and by TNF-alpha (the response to endotoxin)."""
 
 from myokine_sim.expr import hill
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
@@ -22,9 +22,14 @@ PARAMETERS = (
     param("cortisol.il6_half_pg_ml", 150.0, "pg/mL", (10.0, 2000.0),
           "Tissue IL-6 exposure giving half the maximal cortisol response",
           "Tsigos 1997 (cortisol up at peak IL-6 of 22-65 pg/mL, more at 290)"),
-    param("cortisol.monocyte_gain", 3.0, "1", (0.0, 20.0),
-          "Relative rise of cortisol production per unit monocyte activation",
-          "Cortisol peaks ~2-4 h after endotoxin (Schreiber 1993; van der Poll 1996)"),
+    param("cortisol.tnf_max", 1.0, "1", (0.0, 10.0),
+          "Maximal relative rise of cortisol production caused by circulating TNF-alpha (through ACTH)",
+          "TNF-alpha given to humans raises ACTH and cortisol 2- to 4-fold (Michie 1988 Surgery 104:280; van der Poll "
+          "1991 Am J Physiol 261:E457; Gisslinger 1993); after endotoxin cortisol peaks 2-4 h, after TNF-alpha "
+          "(Schreiber 1993; van der Poll 1996)"),
+    param("cortisol.tnf_half_pg_ml", 100.0, "pg/mL", (5.0, 2000.0),
+          "TNF-alpha rise above rest giving half the maximal cortisol response",
+          "Michie 1988 (stress hormones rose once TNF-alpha reached the levels seen after 4 ng/kg endotoxin)"),
 )
 
 
@@ -33,12 +38,14 @@ def equations(x) -> Equations:
     cortisol = x.state("cortisol_nmol_l")
     exposure = x.state("il6_exposure_pg_ml")
     resting_il6 = x.var("resting_plasma_il6_pg_ml")
+    # The HPA axis answers circulating cytokines, so cortisol lags TNF-alpha rather than rising with it.
+    tnf_rise = x.state("tnf_alpha_pg_ml") - x.param("tnf_alpha.baseline_pg_ml")
     il6_drive = hill(exposure, p.il6_half_pg_ml, 1.0) - hill(resting_il6, p.il6_half_pg_ml, 1.0)
     production = (
         1.0
         + p.exercise_gain * x.state("catecholamine_drive_rel")
         + p.il6_max * il6_drive
-        + p.monocyte_gain * x.state("monocyte_activation_rel")
+        + p.tnf_max * hill(tnf_rise, p.tnf_half_pg_ml, 1.0)
     )
     return Equations(
         derivatives={"cortisol_nmol_l": p.elimination_rate_per_min * (p.baseline_nmol_l * production - cortisol)},

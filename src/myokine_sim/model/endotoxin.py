@@ -3,8 +3,8 @@
 Endotoxin comes from an intravenous bolus or, during long hard exercise, from
 the gut: splanchnic hypoperfusion injures the barrier over hours, and the injury
 outlasts the exercise. Monocytes respond through a two-stage
-signalling chain, so TNF-alpha peaks 1-2 h after a bolus; tissue IL-6
-production follows TNF-alpha with a further lag, peaking 2-3 h after it.
+signalling chain, so TNF-alpha peaks 1-2 h after a bolus; the same activated
+cells make IL-6 with slower synthesis kinetics, so plasma IL-6 peaks 2-3 h after it.
 The response rises more than linearly with dose and saturates near 4 ng/kg.
 """
 
@@ -19,8 +19,8 @@ STATES = (
              scale=0.01),
     Quantity("monocyte_activation_rel", "1", "Activation of cytokine production by monocytes (0 at rest, 1 at full)",
              scale=0.01),
-    Quantity("inflammatory_il6_drive_pg_ml", "pg/mL",
-             "TNF-alpha excess over rest seen by IL-6-producing cells, through a lag", scale=0.1),
+    Quantity("monocyte_il6_synthesis_rel", "1",
+             "IL-6 synthesis by activated monocytes and macrophages, lagging their activation (0 at rest)", scale=0.01),
 )
 OUTPUTS = (
     Quantity("gut_endotoxin_leak_ng_kg_min", "ng/kg/min", "Endotoxin entering plasma from the gut in exercise"),
@@ -28,11 +28,11 @@ OUTPUTS = (
 )
 
 PARAMETERS = (
-    param("endotoxin.clearance_per_min", 0.04, "1/min", (0.005, 0.5),
+    param("endotoxin.clearance_per_min", 0.0238, "1/min", (0.005, 0.5),
           "Plasma endotoxin clearance rate",
           "Endotoxin leaves plasma within about an hour; TNF-alpha appears 30 min and peaks 90 min after a bolus "
           "(Michie 1988 N Engl J Med 318:1481; Suffredini 1995)"),
-    param("endotoxin.potency_half_ng_kg", 0.812, "ng/kg", (0.2, 20.0),
+    param("endotoxin.potency_half_ng_kg", 0.776, "ng/kg", (0.2, 20.0),
           "Endotoxin giving half the maximal monocyte activation",
           "Dose-response 0.06-4 ng/kg: TNF-alpha ~25-fold at 0.6 (Mehta 2012), 150-900 pg/mL at 2 ng/kg "
           "(van der Poll 1996; Copeland 2005), 240 pg/mL at 4 ng/kg (Michie 1988)"),
@@ -40,21 +40,22 @@ PARAMETERS = (
           "Steepness of monocyte activation with endotoxin (more than linear at low dose)",
           "TNF-alpha ~25-fold at 0.6 ng/kg (Mehta 2012) against 100-600-fold at 2 ng/kg (Barber 1993; Copeland 2005); "
           "0.06 ng/kg gives a small rise (Starkie 2003 FASEB J 17:884)"),
-    param("endotoxin.signalling_rate_per_min", 0.03, "1/min", (0.005, 0.2),
+    param("endotoxin.signalling_rate_per_min", 0.0317, "1/min", (0.005, 0.2),
           "Rate constant of each stage of monocyte activation",
           "TNF-alpha peaks 90 min, IL-6 180 min after 4 ng/kg (Suffredini; Michie 1988)"),
-    param("endotoxin.il6_lag_rate_per_min", 0.00301, "1/min", (0.002, 0.1),
-          "Rate constant of the lag from TNF-alpha to tissue IL-6 production",
-          "IL-6 peaks 1-1.5 h after TNF-alpha (TNF 1.5 h, IL-6 3 h after 4 ng/kg)"),
-    param("endotoxin.il6_per_tnf_ng_min", 24.5, "ng/min/(pg/mL)", (0.5, 100.0),
-          "IL-6 production per unit of lagged TNF-alpha excess",
-          "~1,000 pg/mL IL-6 2 h after 2 ng/kg (Copeland 2005 Clin Diagn Lab Immunol 12:60); anti-TNF blunts the "
-          "IL-6 response to endotoxin (Fong 1989)"),
-    param("endotoxin.gut_leak_max_ng_kg_min", 0.109, "ng/kg/min", (1e-4, 0.2),
+    param("endotoxin.il6_lag_rate_per_min", 0.0043, "1/min", (0.002, 0.1),
+          "Rate constant of IL-6 synthesis following monocyte activation (slower than TNF-alpha's)",
+          "In endotoxin-stimulated human blood TNF-alpha mRNA and protein come first and IL-6 hours later (DeForge & "
+          "Remick 1991 Biochem Biophys Res Commun 174:18); in vivo TNF-alpha peaks 1.5 h, IL-6 3 h after 4 ng/kg "
+          "(Suffredini 1995)"),
+    param("endotoxin.il6_max_ng_min", 15400.0, "ng/min", (100.0, 50000.0),
+          "IL-6 release of the innate response at full monocyte activation",
+          "~1,000 pg/mL IL-6 2 h after 2 ng/kg (Copeland 2005 Clin Diagn Lab Immunol 12:60)"),
+    param("endotoxin.gut_leak_max_ng_kg_min", 0.139, "ng/kg/min", (1e-4, 0.2),
           "Endotoxin entering plasma from the gut at very high whole-body intensity",
           "Endotoxaemia after long hard endurance exercise (Brock-Utne 1988 S Afr Med J 73:533; Jeukendrup 2000 "
           "Clin Sci 98:47); TNF-alpha 2.3-fold after a marathon (Ostrowski 1999 J Physiol 515:287)"),
-    param("endotoxin.gut_injury_rate_per_min", 0.00306, "1/min", (0.001, 0.05),
+    param("endotoxin.gut_injury_rate_per_min", 0.00174, "1/min", (0.001, 0.05),
           "Rate constant of gut barrier injury and of its repair",
           "Intestinal injury markers rise over hours of exercise and persist 1-2 h after it (van Wijck 2011 PLoS One "
           "6:e22366); TNF-alpha peaks in the first hour after a marathon (Ostrowski 1999 J Physiol 515:287)"),
@@ -69,8 +70,7 @@ def equations(x) -> Equations:
     endotoxin = x.state("plasma_endotoxin_ng_kg")
     signal = x.state("monocyte_signal_rel")
     activation = x.state("monocyte_activation_rel")
-    drive = x.state("inflammatory_il6_drive_pg_ml")
-    tnf_excess = x.state("tnf_alpha_pg_ml") - x.param("tnf_alpha.baseline_pg_ml")
+    il6_synthesis = x.state("monocyte_il6_synthesis_rel")
     injury = x.state("gut_barrier_injury_rel")
     hypoperfusion = hill(x.var("systemic_intensity_pct_vo2max"), p.gut_leak_half_pct, 6.0)
     # The leak grows with the square of the accumulated injury: negligible in short bouts, large after hours.
@@ -84,19 +84,18 @@ def equations(x) -> Equations:
             "gut_barrier_injury_rel": p.gut_injury_rate_per_min * (hypoperfusion - injury),
             "monocyte_signal_rel": p.signalling_rate_per_min * (stimulus - signal),
             "monocyte_activation_rel": p.signalling_rate_per_min * (signal - activation),
-            "inflammatory_il6_drive_pg_ml": p.il6_lag_rate_per_min * (tnf_excess - drive),
+            "monocyte_il6_synthesis_rel": p.il6_lag_rate_per_min * (activation - il6_synthesis),
         },
         rest={
             "plasma_endotoxin_ng_kg": 0.0,
             "gut_barrier_injury_rel": 0.0,
             "monocyte_signal_rel": 0.0,
             "monocyte_activation_rel": 0.0,
-            "inflammatory_il6_drive_pg_ml": 0.0,
+            "monocyte_il6_synthesis_rel": 0.0,
         },
         variables={
             "gut_endotoxin_leak_ng_kg_min": leak,
-            # TNF-alpha never falls below rest, so the drive is non-negative; unclipped, it stays smooth at rest.
-            "immune_il6_release_ng_min": p.il6_per_tnf_ng_min * drive,
+            "immune_il6_release_ng_min": p.il6_max_ng_min * il6_synthesis,
         },
     )
 

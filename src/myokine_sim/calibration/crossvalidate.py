@@ -53,7 +53,7 @@ def predict(targets: list[Target], values: dict[str, float]) -> list[dict]:
             "published": target.published,
             "simulated": simulated,
             "passes": target.passes(simulated),
-            "residual": float(np.asarray(target.residual(np.array([simulated]))).reshape(-1)[0]),
+            "residual": float(np.asarray(target.misfit(np.array([simulated]))).reshape(-1)[0]),
         })
     return rows
 

@@ -51,6 +51,7 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "muscle_glycogen.untrained_storage_relative",
     "muscle_glycogen.synthase_glycogen_exponent",
     "muscle_glycogen.rested_storage_relative",
+    "muscle_glycogen.insulin_sensitivity_decay_per_min",
     "muscle_glycogen.contraction_uptake_decay_per_min",
     # IL-6 transcription and mRNA: Keller 2001, Starkie 2001, Fischer 2004, Scott 2011.
     "il6_gene.max_transcription_fold",

@@ -195,10 +195,8 @@ def _value(values: dict, model, name: str) -> float:
 
 def _margin(row) -> float:
     """How far inside its pass band a row is, as a fraction of the band's half-width (1 = on target)."""
-    from myokine_sim.calibration.targets import _residual
-
     t = row.target
-    z = float(abs(_residual(t.rule, row.simulated, t.observed, t.limit)))
+    z = float(abs(t.misfit(row.simulated)))
     if t.rule in ("at_least", "higher", "lower"):
         return 1.0 - min(z, 1.0) if z > 0.01 else 1.0
     return 1.0 - min(z, 1.0)

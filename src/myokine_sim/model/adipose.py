@@ -62,7 +62,7 @@ PARAMETERS = (
     param("adipose.trapping_half_pct", 80.0, "%VO2max", (60.0, 100.0),
           "Intensity at which FFA trapping is half its maximum",
           "Achten 2002 Med Sci Sports Exerc 34:92 (fat oxidation negligible above ~89% VO2max)"),
-    param("adipose.lipolysis_il6_max", 0.506, "1", (0.0, 3.0),
+    param("adipose.lipolysis_il6_max", 0.507, "1", (0.0, 3.0),
           "Maximal relative rise of lipolysis caused by IL-6",
           "van Hall 2003 J Clin Endocrinol Metab 88:3005 (FFA Ra +25% at ~140 pg/mL)"),
     param("adipose.lipolysis_il6_half_pg_ml", 100.0, "pg/mL", (10.0, 1000.0),

@@ -15,7 +15,7 @@ STATES = (
 OUTPUTS = (Quantity("contraction_signal_fraction", "1", "Contraction signal driving IL-6 transcription (0-1)"),)
 
 PARAMETERS = (
-    param("il6_gene.max_transcription_fold", 8.95, "fold", (1.0, 300.0),
+    param("il6_gene.max_transcription_fold", 8.87, "fold", (1.0, 300.0),
           "Contraction-induced transcription at saturating intensity and full glycogen",
           "Keller 2001 FASEB J 15:2748 (~40-fold at 90 min, ~60-fold at 180 min with low glycogen)"),
     param("il6_gene.intensity_half_pct", 30.2, "%VO2max", (30.0, 120.0),
@@ -41,10 +41,10 @@ PARAMETERS = (
     param("il6_gene.transcription_rate_per_min", 0.25, "1/min", (0.005, 0.3),
           "Rate constant of the transcriptional response",
           "Transcription rises within 30-90 min of contraction (Keller 2001)"),
-    param("il6_gene.mrna_decay_per_min", 0.0269, "1/min", (0.002, 0.06),
+    param("il6_gene.mrna_decay_per_min", 0.0274, "1/min", (0.002, 0.06),
           "IL-6 mRNA decay rate at rest",
           "mRNA returns towards rest over hours after exercise (Keller 2001; Steensberg 2002 Am J Physiol 283:E1272)"),
-    param("il6_gene.mrna_stabilisation", 0.572, "1", (0.0, 0.95),
+    param("il6_gene.mrna_stabilisation", 0.556, "1", (0.0, 0.95),
           "Fractional slowing of mRNA decay at full contraction signal",
           "Model assumption: mRNA fold exceeds transcription fold in Keller 2001"),
 )

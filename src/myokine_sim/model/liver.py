@@ -19,6 +19,7 @@ OUTPUTS = (
     Quantity("hepatic_glucose_output_mg_kg_min", "mg/kg/min", "Endogenous (hepatic) glucose production"),
     Quantity("hepatic_glycogenolysis_mg_kg_min", "mg/kg/min", "Hepatic glycogenolysis"),
     Quantity("liver_glycogen_depletion_fraction", "1", "Liver glycogen below its resting level, as a fraction of it"),
+    Quantity("liver_glucose_storage_g_min", "g/min", "Ingested glucose stored as liver glycogen"),
 )
 
 PARAMETERS = (
@@ -42,14 +43,14 @@ PARAMETERS = (
     param("liver.gluconeogenesis_exercise_gain", 0.5, "1", (0.0, 3.0),
           "Relative rise of gluconeogenesis at catecholamine drive 1",
           "Ahlborg 1974 (splanchnic gluconeogenic precursor uptake rises during prolonged exercise)"),
-    param("liver.il6_max", 2.89, "1", (0.0, 3.0),
+    param("liver.il6_max", 2.87, "1", (0.0, 3.0),
           "Maximal relative rise of exercise-stimulated glycogenolysis caused by IL-6",
           "Febbraio 2004 Diabetes 53:1643 (rhIL-6 raised glucose Ra during 40% VO2max exercise); no effect at rest "
           "(Steensberg 2003 Am J Physiol 285:E433; Petersen 2005 Am J Physiol 288:E155)"),
     param("liver.il6_exercise_half_pct", 20.0, "%VO2max", (5.0, 60.0),
           "Whole-body intensity at which IL-6's hepatic effect is half switched on",
           "Febbraio 2004 Diabetes 53:1643 (effect at 40% VO2max); none at rest (Steensberg 2003; Petersen 2005)"),
-    param("liver.il6_half_pg_ml", 7.22, "pg/mL", (5.0, 500.0),
+    param("liver.il6_half_pg_ml", 7.23, "pg/mL", (5.0, 500.0),
           "Tissue IL-6 exposure giving half the maximal effect on glucose output",
           "Febbraio 2004 (effect at IL-6 matched to moderate-intensity exercise)"),
     param("liver.carbohydrate_suppression", 0.9, "1", (0.0, 1.0),
@@ -58,11 +59,11 @@ PARAMETERS = (
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
           "Fractional return of liver glycogen to rest without carbohydrate",
           "Model assumption: habitual intake refills the liver over a day (Rothman 1991)"),
-    param("liver.carbohydrate_uptake_fraction", 0.219, "1", (0.05, 0.6),
+    param("liver.carbohydrate_uptake_fraction", 0.217, "1", (0.05, 0.6),
           "Share of ingested glucose stored as liver glycogen",
           "Taylor 1996 J Clin Invest 97:126 (liver glycogen 207 -> 316 mmol/L after a mixed meal; ~20% of meal "
           "carbohydrate); Gonzalez 2015 (glucose drinks prevented the fall in exercise)"),
-    param("liver.glycogen_max_g", 250.0, "g", (100.0, 250.0),
+    param("liver.glycogen_max_g", 249.0, "g", (100.0, 250.0),
           "Liver glycogen capacity (fed state)",
           "Taylor 1996 (postprandial peak ~1.5x the fasting level)"),
 )
@@ -104,6 +105,7 @@ def equations(x) -> Equations:
         variables={
             "hepatic_glucose_output_mg_kg_min": glycogenolysis + gluconeogenesis,
             "hepatic_glycogenolysis_mg_kg_min": glycogenolysis,
+            "liver_glucose_storage_g_min": storage,
             # Softplus (width 2%) shifted to 0 at rest: no kink at the resting state; a fed liver (above
             # rest) gives at most -0.014, a slight fall of fasting lipolysis.
             "liver_glycogen_depletion_fraction": DEPLETION_WIDTH

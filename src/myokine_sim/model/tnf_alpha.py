@@ -15,13 +15,13 @@ OUTPUTS = (Quantity("tnf_suppression_fraction", "1", "Fractional suppression of 
 PARAMETERS = (
     param("tnf_alpha.baseline_pg_ml", 1.5, "pg/mL", (0.3, 6.0),
           "Resting plasma TNF-alpha", "Unchanged by moderate exercise (Ostrowski 1998 J Physiol 513:889)"),
-    param("tnf_alpha.elimination_rate_per_min", 0.0282, "1/min", (0.01, 0.2),
+    param("tnf_alpha.elimination_rate_per_min", 0.0293, "1/min", (0.01, 0.2),
           "Plasma TNF-alpha elimination rate",
           "Plasma half-life of injected TNF-alpha ~15-20 min; TNF back to baseline 4-6 h after endotoxin (Copeland 2005)"),
-    param("tnf_alpha.monocyte_fold", 2320.0, "fold", (10.0, 5000.0),
+    param("tnf_alpha.monocyte_fold", 2240.0, "fold", (10.0, 5000.0),
           "TNF-alpha production over rest at full monocyte activation, unsuppressed",
           "~150-900 pg/mL TNF-alpha after 2 ng/kg endotoxin (van der Poll 1996 J Clin Invest 97:713; Copeland 2005)"),
-    param("tnf_alpha.cortisol_inhibition_nmol_l", 123.0, "nmol/L", (30.0, 3000.0),
+    param("tnf_alpha.cortisol_inhibition_nmol_l", 124.0, "nmol/L", (30.0, 3000.0),
           "Cortisol rise above rest halving monocyte TNF-alpha output",
           "Hydrocortisone before endotoxin diminished peak TNF-alpha (Barber 1993 J Immunol 150:1999); IL-6 raises "
           "cortisol (Steensberg 2003)"),

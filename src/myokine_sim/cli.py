@@ -82,16 +82,15 @@ def run(
     def action():
         from myokine_sim.figure_worker import FigureWorker
         from myokine_sim.formats import check_format
+        from myokine_sim.runner import headline, run_scenario
+        from myokine_sim.scenario import load_scenario, resolve_scenario, with_settings
 
-        check_format(output_format, "--format")  # before the figure worker starts
+        check_format(output_format, "--format")  # bad input stops before the figure worker starts
+        loaded = load_scenario(scenario)
+        if set_:
+            loaded = with_settings(loaded, set_)
         worker = FigureWorker()  # draws the figure in parallel with the solve
         try:
-            from myokine_sim.runner import headline, run_scenario
-            from myokine_sim.scenario import load_scenario, resolve_scenario, with_settings
-
-            loaded = load_scenario(scenario)
-            if set_:
-                loaded = with_settings(loaded, set_)
             output = run_scenario(loaded, out, source=str(resolve_scenario(scenario)), render_png=worker.render,
                                   output_format=output_format)
         finally:

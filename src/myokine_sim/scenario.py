@@ -423,10 +423,10 @@ def check_size(scenario: Scenario, source: str) -> None:
                          f"{events} events in all (each repeat and drink counts); allowed: at most {MAX_EVENTS}")
     samples = scenario.output_sample_count()
     if samples > MAX_OUTPUT_SAMPLES:
-        smallest = scenario.t_end_min / (MAX_OUTPUT_SAMPLES - 1)
+        smallest = to_minutes(-(-to_ticks(scenario.t_end_min) // (MAX_OUTPUT_SAMPLES - 1)))  # rounded up
         raise InputError(source, "simulation.output_step_min",
                          f"{scenario.simulation.output_step_min:g} min over {scenario.t_end_min:g} min gives {samples} "
-                         f"samples; allowed: at most {MAX_OUTPUT_SAMPLES} (output_step_min >= {smallest:.4g} here)")
+                         f"samples; allowed: at most {MAX_OUTPUT_SAMPLES} (output_step_min >= {smallest:g} here)")
 
 
 def check_parameter_set(scenario: Scenario, source: str) -> None:

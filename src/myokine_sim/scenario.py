@@ -491,7 +491,8 @@ def with_settings(scenario: Scenario, assignments: list[str], source: str = "--s
         name, sep, text = assignment.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise InputError(source, assignment, "expected NAME=VALUE, for example plasma_il6.clearance_per_min=0.5")
+            shown = assignment if assignment.isprintable() else repr(assignment)  # a control character stays visible
+            raise InputError(source, shown, "expected NAME=VALUE, for example plasma_il6.clearance_per_min=0.5")
         try:
             value = float(text) if name != "subject.training_status" else 0.0
         except ValueError:

@@ -60,7 +60,7 @@ def test_missing_end_time_defaults_to_six_hours_after_the_last_event():
          "did you mean 'plasma_il6.clearance_per_min'"),
         ('name = "x"\n[parameters]\nplasma_il6.clearance_per_min = 9.0\n', "parameters.plasma_il6.clearance_per_min",
          "allowed: 0.05 to 2"),
-        ('name = "x"\n[[exercise]]\nduration_min = -10\n', "exercise[0].duration_min", "greater than 0"),
+        ('name = "x"\n[[exercise]]\nduration_min = -10\n', "exercise[0].duration_min", "greater than or equal to 0.01"),
         ('name = "x"\n[[exercise]]\nduration_min = nan\n', "exercise[0].duration_min", "finite"),
         ('name = "x"\n[[exercise]]\nintensity_pct_vo2max = 300\n', "exercise[0].intensity_pct_vo2max", "150"),
         ('name = "x"\n[[exercise]]\nmodality = "swimming"\n', "exercise[0].modality", "'swimming'"),

@@ -124,7 +124,7 @@ def test_population_bounds_truncate_the_distribution():
         ({"names": ["plasma_il6.clearence_per_min"], "bounds": [[0.2, 0.8]]}, "did you mean"),
         ({"names": ["plasma_il6.clearance_per_min"], "bounds": [[0.01, 0.8]]}, "plausible range; allowed: 0.05"),
         ({"names": ["plasma_il6.clearance_per_min"], "bounds": [[0.8, 0.2]]}, "LO <= HI"),
-        ({"names": ["exercise.0.duration_min"], "bounds": [[0, 90]]}, "allowed: > 0 and <= 2880 min"),
+        ({"names": ["exercise.0.duration_min"], "bounds": [[0, 90]]}, "allowed: >= 0.01 and <= 2880 min"),
         ({"names": ["exercise.1.duration_min"], "bounds": [[30, 90]]}, "1 \\[\\[exercise\\]\\] table"),
         ({"names": ["exercise.0.modality"], "bounds": [[0, 1]]}, "allowed: start_min"),
         ({"names": ["carbohydrate.0.grams"], "bounds": [[10, 20]]}, "0 \\[\\[carbohydrate\\]\\] table"),
@@ -219,7 +219,7 @@ def test_a_failing_member_is_marked_and_the_others_complete(monkeypatch):
     monkeypatch.setattr(evaluate, "integrate", integrate)
     space = {"names": ["plasma_il6.clearance_per_min"], "bounds": [[0.2, 0.8]]}
     table = ms.sweep(SCENARIO, space, 5, progress=False)
-    assert list(table["status"]) == ["ok", "ok", "failed: forced failure for the test", "ok", "ok"]
+    assert list(table["status"]) == ["ok", "ok", "failed: member 2: forced failure for the test", "ok", "ok"]
     assert np.isnan(table["peak.plasma_il6_pg_ml"][2])
     assert np.all(np.isfinite(np.delete(table["peak.plasma_il6_pg_ml"], 2)))
     text = table.to_csv()
@@ -364,7 +364,7 @@ def test_cli_grid_writes_csv_manifest_and_heat_map(tmp_path):
         (["--vary", "plasma_il6.clearance_per_min=0.8:0.2:3"], "LO <= HI"),
         (["--vary", "plasma_il6.clearance_per_min=0.2:0.8:0"], "zero samples"),
         (["--vary", "plasma_il6.clearance_per_min=0.2:0.8", "--method", "lhs", "--samples", "0"], "zero samples"),
-        (["--vary", "exercise.0.duration_min=0:90:3"], "allowed: > 0 and <= 2880 min"),
+        (["--vary", "exercise.0.duration_min=0:90:3"], "allowed: >= 0.01 and <= 2880 min"),
         (["--vary", "plasma_il6.clearance_per_min=0.2"], "expected NAME=LO:HI"),
         (["--vary", "plasma_il6.clearance_per_min=0.2:0.8"], "a grid needs points"),
         (["--vary", "plasma_il6.clearance_per_min=0.2:0.8:3", "--method", "halton"], "--method"),

@@ -24,6 +24,15 @@ EXIT_BAD_INPUT = 2
 # Rich reads [...] as markup: the backslash keeps the extra's name visible in --help.
 FORMAT_HELP = "Table file format: csv, parquet or netcdf (parquet and netcdf need myokine_sim\\[data])."
 EXIT_FAILURE = 1
+#: Exit codes after Ctrl-C (SIGINT) and SIGTERM, as a shell reports a signal: 128 + its number.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+def _check_out(path, option: str = "--out", folder: bool = True) -> None:
+    from myokine_sim.io import check_output_path
+
+    check_output_path(path, option, folder=folder)
 
 
 def _fail(message: str, code: int) -> None:
@@ -33,7 +42,8 @@ def _fail(message: str, code: int) -> None:
 
 def _guarded(action):
     """Run ``action``; map bad input to exit 2 and other failures to exit 1, without tracebacks."""
-    from myokine_sim.errors import InputError, MyokineError
+    from myokine_sim.errors import InputError, MyokineError, Terminated
+    from myokine_sim.io import PATH_ERRNOS
 
     try:
         return action()
@@ -42,12 +52,16 @@ def _guarded(action):
     except MyokineError as error:
         _fail(str(error), EXIT_FAILURE)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except Terminated:
+        _fail("terminated", EXIT_TERMINATED)
     except BrokenPipeError:  # the reader went away (``myokine list | head``): nothing left to say
         sys.stderr.close()
         raise typer.Exit(0)
     except OSError as error:
-        _fail(f"{error.filename or ''}: {error.strerror or error}", EXIT_FAILURE)
+        # A path that cannot be used is bad input; a full disk or an I/O error is a failure.
+        code = EXIT_BAD_INPUT if error.errno in PATH_ERRNOS and error.filename else EXIT_FAILURE
+        _fail(f"{error.filename or '(no file named)'}: {error.strerror or error}", code)
     except Exception as error:  # noqa: BLE001 - the contract asks for no tracebacks
         if os.environ.get("MYOKINE_DEBUG"):
             raise
@@ -68,16 +82,15 @@ def run(
     def action():
         from myokine_sim.figure_worker import FigureWorker
         from myokine_sim.formats import check_format
+        from myokine_sim.runner import headline, run_scenario
+        from myokine_sim.scenario import load_scenario, resolve_scenario, with_settings
 
-        check_format(output_format, "--format")  # before the figure worker starts
+        check_format(output_format, "--format")  # bad input stops before the figure worker starts
+        loaded = load_scenario(scenario)
+        if set_:
+            loaded = with_settings(loaded, set_)
         worker = FigureWorker()  # draws the figure in parallel with the solve
         try:
-            from myokine_sim.runner import headline, run_scenario
-            from myokine_sim.scenario import load_scenario, resolve_scenario, with_settings
-
-            loaded = load_scenario(scenario)
-            if set_:
-                loaded = with_settings(loaded, set_)
             output = run_scenario(loaded, out, source=str(resolve_scenario(scenario)), render_png=worker.render,
                                   output_format=output_format)
         finally:
@@ -145,6 +158,7 @@ def export_sbml(
         from myokine_sim.sbml import write_sbml
         from myokine_sim.scenario import load_scenario, with_settings
 
+        _check_out(out, folder=False)
         loaded = load_scenario(scenario)
         if set_:
             loaded = with_settings(loaded, set_)
@@ -167,6 +181,7 @@ def export_omex(
         from myokine_sim.omex import write_omex
         from myokine_sim.scenario import load_scenario, with_settings
 
+        _check_out(out, folder=False)
         loaded = load_scenario(scenario)
         if set_:
             loaded = with_settings(loaded, set_)
@@ -232,6 +247,7 @@ def sensitivity(
     def action():
         from myokine_sim.sensitivity.command import run_command
 
+        _check_out(out)
         for line in run_command(scenario, metric, method, params or [], samples, seed, workers, scheduler, factor,
                                 out):
             typer.echo(line)
@@ -250,7 +266,9 @@ def fit(
 
     def action():
         from myokine_sim.calibration.command import fit_command
+        from myokine_sim.calibration.fit import default_parameter_set_path
 
+        _check_out(out if out is not None else default_parameter_set_path(), folder=False)
         for line in fit_command(out, max_evaluations):
             typer.echo(line)
 
@@ -270,6 +288,9 @@ def validate(
     def action():
         from myokine_sim.calibration.command import validate_command
 
+        _check_out(out)
+        if report is not None:  # checked now: a bad --report must not leave --out behind after the work
+            _check_out(report, "--report", folder=False)
         return validate_command(out, report, parameter_set)
 
     outcome = _guarded(action)
@@ -298,6 +319,7 @@ def crossvalidate(
             from myokine_sim.errors import InputError
 
             raise InputError("--max-evaluations", None, f"must be at least 1, got {max_evaluations}")
+        _check_out(out, folder=False)
         report = crossvalidate(Path(out), study or None, max_evaluations)
         for line in markdown_table(report):
             typer.echo(line)
@@ -306,7 +328,15 @@ def crossvalidate(
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    app()
+    try:
+        app()
+    except SystemExit as stop:
+        if stop.code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+            # Stopped: the work is cleaned up; leave now rather than wait on a pool thread at interpreter exit.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(stop.code)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

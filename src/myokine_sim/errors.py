@@ -19,4 +19,18 @@ class InputError(MyokineError, ValueError):
 
 
 class SimulationError(MyokineError, RuntimeError):
-    """The solver could not integrate the model; never hidden as NaN."""
+    """The solver could not integrate the model; never hidden as NaN.
+
+    ``member`` is the failing member's position in the integrated batch (None
+    when unknown) and ``detail`` the reason without it, so a sweep can name
+    the member by its own number.
+    """
+
+    def __init__(self, message: str, member: int | None = None, detail: str | None = None):
+        super().__init__(message)
+        self.member = member
+        self.detail = detail or message
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: stop like Ctrl-C, keeping finished work (a BaseException, like KeyboardInterrupt)."""

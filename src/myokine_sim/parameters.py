@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from myokine_sim.errors import InputError
+from myokine_sim.limits import MAX_INPUT_FILE_BYTES
 from myokine_sim.model import Model, build_model
 from myokine_sim.paths import shipped_parameter_sets
 
@@ -50,7 +51,7 @@ def flatten(table: dict, prefix: str = "") -> dict:
 
 def resolve_parameter_set(name_or_path: str) -> Path:
     path = Path(name_or_path)
-    if path.suffix == ".toml":
+    if path.suffix == ".toml" or path.parent != Path("."):
         if not path.is_file():
             raise InputError(str(path), None, "parameter set file not found")
         return path
@@ -67,10 +68,21 @@ def load_parameter_set(name_or_path: str, model: Model | None = None) -> dict[st
     model = model or build_model()
     path = resolve_parameter_set(name_or_path)
     try:
+        if path.stat().st_size > MAX_INPUT_FILE_BYTES:
+            raise InputError(str(path), None, f"file of {path.stat().st_size} bytes; allowed: at most "
+                                              f"{MAX_INPUT_FILE_BYTES} bytes")
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise InputError(str(path), None, f"malformed TOML: {error}") from None
-    values = flatten(document.get("values", {}))
+    except UnicodeDecodeError:
+        raise InputError(str(path), None, "not a UTF-8 text file") from None
+    except OSError as error:
+        raise InputError(str(path), None, f"cannot be read: {error.strerror or error}") from None
+    table = document.get("values", {})
+    if not isinstance(table, dict):
+        raise InputError(str(path), "values", f"got {table!r:.60}; allowed: a table of parameter values "
+                                              "([values] with dotted.name = number)")
+    values = flatten(table)
     return {name: check_value(model, name, value, str(path), f"values.{name}") for name, value in values.items()}
 
 

@@ -86,6 +86,7 @@ def _constraints(field) -> str:
 def scenario_markdown() -> str:
     from typing import get_args
 
+    from myokine_sim import limits
     from myokine_sim import scenario as spec
 
     tables = [
@@ -135,6 +136,31 @@ def scenario_markdown() -> str:
         "  relative intensity (`myokine params` lists the sources).",
         "- **Meals** add their carbohydrate to a slow gut compartment (a mixed meal appears over 3-5 h);",
         "  **drinks** (`[[carbohydrate]]`) to a fast one. Multi-day runs use `repeat` and `every_min = 1440`.",
+        "",
+        "## Limits",
+        "",
+        "Checked when the file is loaded; breaking one is an input error (exit 2) naming the file, the field",
+        "and the limit. They keep every valid scenario within about 1 GB of memory.",
+        "",
+        f"- **Time resolution.** Every time is rounded to {limits.TIME_RESOLUTION_MIN:g} min, and schedule times are",
+        "  computed in whole multiples of it, so decimal inputs with up to six decimals are exact: bouts",
+        "  with `every_min == duration_min` touch without overlapping, and `0.1 + 0.2` ends where `0.3` starts.",
+        f"- **Longest simulated span:** {limits.MAX_SPAN_MIN:g} min (14 days). `t_end_min`, every event's end and",
+        f"  the default end (6 h after the last event, cut to {limits.MAX_SPAN_MIN:g} min) lie within it.",
+        f"- **Shortest bout, infusion, run and interval** (`duration_min`, `t_end_min`, `every_min`): "
+        f"{limits.MIN_DURATION_MIN:g} min.",
+        f"- **Output samples:** `output_step_min` >= {limits.MIN_OUTPUT_STEP_MIN:g} min and at most "
+        f"{limits.MAX_OUTPUT_SAMPLES:,} regular samples",
+        "  per run (`t_end_min / output_step_min + 1`; breakpoints add at most two per event).",
+        f"- **Events:** at most {limits.MAX_EVENTS:,} in a scenario, counting every repeat of a bout, every "
+        "drink, meal,",
+        "  infusion and endotoxin bolus; `repeat` is at most 1000 for `[[exercise]]` and 100 for `[[meal]]`.",
+        f"- **Files:** a scenario or parameter-set file is at most {limits.MAX_INPUT_FILE_BYTES:,} bytes of UTF-8 "
+        "TOML.",
+        "- **Numbers are strict:** `true` or `\"0.5\"` is not a number (also in `[parameters]`).",
+        f"- **`name`** is one safe path component: {spec.NAME_ALLOWED}. It can never point outside `out/`.",
+        "- **`parameter_set`** is loaded with the scenario: a missing or malformed set names this file and",
+        "  `simulation.parameter_set`.",
     ]
     return "\n".join(lines)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from myokine_sim.io import manifest, output_directory, write_bytes_atomic, write_json_atomic
+from myokine_sim.errors import InputError
+from myokine_sim.io import manifest, staged_directory, write_bytes_atomic, write_json_atomic
 from myokine_sim.results import Result
 from myokine_sim.scenario import Scenario
 
@@ -36,8 +37,9 @@ def run_scenario(
 
     ``output_format`` is ``csv`` (timeseries.csv), ``parquet`` (timeseries.parquet)
     or ``netcdf`` (timeseries.nc); the last two need ``myokine_sim[data]``.
-    Everything is computed before the folder is touched; each file is written
-    atomically, and a new folder is removed again if writing fails.
+    The files are written into a hidden sibling folder that replaces the output
+    folder as a whole at the end, so the folder always holds one complete run;
+    if anything fails, nothing is left behind.
     ``render_png(result)`` draws the figure (default: in this process).
     """
     from myokine_sim.figure_worker import render_in_process
@@ -46,17 +48,17 @@ def run_scenario(
     from myokine_sim.simulation import simulate
 
     check_format(output_format)  # a bad format or a missing extra stops before the solve
-    result = simulate(scenario)
-    timeseries = encode_result(result, output_format)
-    summary = result.summary()
-    png = (render_png or render_in_process)(result)
-
-    directory = Path(out_dir) if out_dir is not None else Path("out") / scenario.name
-    with output_directory(directory):
-        paths = [directory / name for name in output_files(output_format)]
-        write_bytes_atomic(paths[0], timeseries)
-        write_json_atomic(paths[1], summary)
-        write_bytes_atomic(paths[2], png)
+    directory = Path(out_dir) if out_dir is not None else default_directory(scenario)
+    # The folder is checked and staged before the solve: a bad --out fails at once, not after the work.
+    with staged_directory(directory, "--out") as staging:
+        result = simulate(scenario)
+        timeseries = encode_result(result, output_format)
+        summary = result.summary()
+        png = (render_png or render_in_process)(result)
+        staged = [staging / name for name in output_files(output_format)]
+        write_bytes_atomic(staged[0], timeseries)
+        write_json_atomic(staged[1], summary)
+        write_bytes_atomic(staged[2], png)
         document = manifest(
             kind="run",
             scenario={"source": source, **scenario.model_dump(mode="json"), "t_end_min": scenario.t_end_min},
@@ -65,10 +67,20 @@ def run_scenario(
             solver={**result.metadata["solver"], "method_used": result.metadata["solver_method"],
                     "rhs_evaluations": result.metadata["rhs_evaluations"]},
             extra={"breakpoints_min": result.metadata["breakpoints_min"], "output_format": output_format},
-            files=paths[:3],
+            files=staged[:3],
         )
-        write_json_atomic(paths[3], document)
+        write_json_atomic(staged[3], document)
+    paths = [directory / name for name in output_files(output_format)]
     return RunOutput(result=result, directory=directory, files=paths)
+
+
+def default_directory(scenario: Scenario) -> Path:
+    """``out/<name>``; the name must be one plain path component (it is validated on load, checked again here)."""
+    name = scenario.name
+    if not name or name in (".", "..") or Path(name).name != name or "\0" in name or name.startswith("."):
+        raise InputError("scenario", "name", f"{name!r} cannot name an output folder; give --out, or a name of "
+                                             "letters, digits, '_', '-' and '.'")
+    return Path("out") / name
 
 
 def headline(result: Result) -> list[str]:

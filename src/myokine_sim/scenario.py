@@ -7,7 +7,6 @@ raises ``InputError`` naming the file, the field and what is allowed.
 from __future__ import annotations
 
 import difflib
-import math
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -15,6 +14,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from myokine_sim.errors import InputError
+from myokine_sim.limits import (
+    MAX_EVENTS,
+    MAX_INPUT_FILE_BYTES,
+    MAX_NAME_LENGTH,
+    MAX_OUTPUT_SAMPLES,
+    MAX_SPAN_MIN,
+    MIN_DURATION_MIN,
+    MIN_OUTPUT_STEP_MIN,
+    on_time_grid,
+    to_minutes,
+    to_ticks,
+)
 from myokine_sim.model.subject import PARAMETERS as SUBJECT_PARAMETERS
 from myokine_sim.model.subject import TRAINING_LEVELS
 from myokine_sim.paths import shipped_scenarios
@@ -47,8 +58,19 @@ DEFAULT_RECOVERY_MIN = 360.0
 DEFAULT_REST_MIN = 1440.0
 
 
+#: A scenario name is one safe path component: it names the default output folder out/<name>/.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+NAME_ALLOWED = (f"letters, digits, '_', '-' and '.', starting with a letter or digit, at most {MAX_NAME_LENGTH} "
+                "characters (it names the output folder out/<name>/)")
+
+
+def _on_grid(value: float | None) -> float | None:
+    return None if value is None else on_time_grid(value)
+
+
 class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True)
+    # Strict: a boolean or a quoted number is not silently taken as a number.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True, strict=True)
 
 
 def _subject_field(short_name: str):
@@ -81,14 +103,17 @@ class Subject(_Table):
 
 
 class Exercise(_Table):
-    start_min: float = Field(0.0, ge=0.0, description="Start of the (first) bout")
-    duration_min: float = Field(60.0, gt=0.0, le=2880.0, description="Length of each bout")
+    start_min: float = Field(0.0, ge=0.0, le=MAX_SPAN_MIN, description="Start of the (first) bout")
+    duration_min: float = Field(60.0, ge=MIN_DURATION_MIN, le=2880.0, description="Length of each bout")
     intensity_pct_vo2max: float = Field(
         65.0, ge=0.0, le=150.0, description="%VO2max (knee extension: % of the leg's peak power)"
     )
     modality: Modality = "cycling"
     repeat: int = Field(1, ge=1, le=1000, description="Number of bouts")
-    every_min: float | None = Field(None, gt=0.0, description="Time from one bout's start to the next")
+    every_min: float | None = Field(None, ge=MIN_DURATION_MIN, le=MAX_SPAN_MIN,
+                                    description="Time from one bout's start to the next")
+
+    _grid = field_validator("start_min", "duration_min", "every_min")(_on_grid)
 
     @model_validator(mode="after")
     def _repeats_fit(self) -> "Exercise":
@@ -102,22 +127,31 @@ class Exercise(_Table):
                 )
         if self.repeat > 1 and self.every_min is None:
             raise ValueError("every_min is required when repeat > 1")
-        if self.repeat > 1 and self.every_min < self.duration_min:
+        if self.repeat > 1 and to_ticks(self.every_min) < to_ticks(self.duration_min):
             raise ValueError(
                 f"every_min ({self.every_min:g}) is shorter than duration_min ({self.duration_min:g}), "
                 "so the repeats overlap; allowed: every_min >= duration_min"
             )
+        _check_span(to_minutes(self.intervals()[-1][1]), "the last bout ends")
         return self
 
+    def intervals(self) -> list[tuple[int, int]]:
+        """Each bout's ``(start, end)`` in ticks (exact, so touching repeats touch exactly)."""
+        start, every, duration = to_ticks(self.start_min), to_ticks(self.every_min or 0.0), to_ticks(self.duration_min)
+        return [(start + k * every, start + k * every + duration) for k in range(self.repeat)]
+
     def starts(self) -> list[float]:
-        return [self.start_min + k * (self.every_min or 0.0) for k in range(self.repeat)]
+        return [to_minutes(start) for start, _ in self.intervals()]
 
 
 class Carbohydrate(_Table):
-    start_min: float = Field(0.0, ge=0.0, description="Time of the first drink")
-    every_min: float | None = Field(None, gt=0.0, description="Interval between drinks")
-    until_min: float | None = Field(None, ge=0.0, description="Drinks are taken on [start_min, until_min)")
+    start_min: float = Field(0.0, ge=0.0, le=MAX_SPAN_MIN, description="Time of the first drink")
+    every_min: float | None = Field(None, ge=MIN_DURATION_MIN, le=MAX_SPAN_MIN, description="Interval between drinks")
+    until_min: float | None = Field(None, ge=0.0, le=MAX_SPAN_MIN,
+                                    description="Drinks are taken on [start_min, until_min)")
     grams: float = Field(16.0, gt=0.0, le=200.0, description="Carbohydrate per drink (g)")
+
+    _grid = field_validator("start_min", "every_min", "until_min")(_on_grid)
 
     @model_validator(mode="after")
     def _window(self) -> "Carbohydrate":
@@ -125,54 +159,85 @@ class Carbohydrate(_Table):
             raise ValueError("until_min must not be before start_min")
         if self.until_min is not None and self.until_min > self.start_min and self.every_min is None:
             raise ValueError("every_min is required when until_min is after start_min")
+        if self.count() > MAX_EVENTS:
+            raise ValueError(f"{self.count()} drinks (every_min = {self.every_min:g} from {self.start_min:g} to "
+                             f"{self.until_min:g} min); allowed: at most {MAX_EVENTS} events in a scenario")
         return self
 
-    def times(self) -> list[float]:
+    def count(self) -> int:
+        """Number of drinks, from whole ticks (no list is built)."""
         if self.until_min is None or self.every_min is None:
-            return [self.start_min]
-        count = max(1, math.ceil((self.until_min - self.start_min) / self.every_min - 1e-9))
-        return [self.start_min + k * self.every_min for k in range(count)]
+            return 1
+        span, every = to_ticks(self.until_min) - to_ticks(self.start_min), to_ticks(self.every_min)
+        return max(1, -(-span // every))  # ceiling division: drinks on [start, until)
+
+    def times(self) -> list[float]:
+        start, every = to_ticks(self.start_min), to_ticks(self.every_min or 0.0)
+        return [to_minutes(start + k * every) for k in range(self.count())]
 
 
 class Meal(_Table):
-    time_min: float = Field(0.0, ge=0.0, description="Time of the (first) meal")
+    time_min: float = Field(0.0, ge=0.0, le=MAX_SPAN_MIN, description="Time of the (first) meal")
     carbohydrate_g: float = Field(100.0, gt=0.0, le=400.0, description="Carbohydrate in the meal (g)")
     repeat: int = Field(1, ge=1, le=100, description="Number of meals")
-    every_min: float | None = Field(None, gt=0.0, description="Time from one meal to the next (e.g. 1440: daily)")
+    every_min: float | None = Field(None, ge=MIN_DURATION_MIN, le=MAX_SPAN_MIN,
+                                    description="Time from one meal to the next (e.g. 1440: daily)")
+
+    _grid = field_validator("time_min", "every_min")(_on_grid)
 
     @model_validator(mode="after")
     def _repeats(self) -> "Meal":
         if self.repeat > 1 and self.every_min is None:
             raise ValueError("every_min is required when repeat > 1")
+        _check_span(self.times()[-1], "the last meal is")
         return self
 
     def times(self) -> list[float]:
-        return [self.time_min + k * (self.every_min or 0.0) for k in range(self.repeat)]
+        start, every = to_ticks(self.time_min), to_ticks(self.every_min or 0.0)
+        return [to_minutes(start + k * every) for k in range(self.repeat)]
 
 
 class IL6Infusion(_Table):
-    start_min: float = Field(0.0, ge=0.0, description="Start of the infusion")
-    duration_min: float = Field(180.0, gt=0.0, le=2880.0, description="Length of the infusion")
+    start_min: float = Field(0.0, ge=0.0, le=MAX_SPAN_MIN, description="Start of the infusion")
+    duration_min: float = Field(180.0, ge=MIN_DURATION_MIN, le=2880.0, description="Length of the infusion")
     rate_ug_per_h: float = Field(5.0, gt=0.0, le=100.0, description="rhIL-6 infusion rate (ug/h)")
+
+    _grid = field_validator("start_min", "duration_min")(_on_grid)
+
+    @model_validator(mode="after")
+    def _within_span(self) -> "IL6Infusion":
+        _check_span(self.end_min, "the infusion ends")
+        return self
+
+    @property
+    def end_min(self) -> float:
+        return to_minutes(to_ticks(self.start_min) + to_ticks(self.duration_min))
 
 
 class Endotoxin(_Table):
-    time_min: float = Field(0.0, ge=0.0, description="Time of the bolus")
+    time_min: float = Field(0.0, ge=0.0, le=MAX_SPAN_MIN, description="Time of the bolus")
     dose_ng_per_kg: float = Field(0.06, gt=0.0, le=4.0, description="Intravenous LPS bolus (ng/kg)")
+
+    _grid = field_validator("time_min")(_on_grid)
 
 
 class Simulation(_Table):
     t_end_min: float | None = Field(
-        None, gt=0.0, le=20160.0, description="End time; default: 6 h after the last event, or 24 h"
+        None, ge=MIN_DURATION_MIN, le=MAX_SPAN_MIN,
+        description=f"End time; default: 6 h after the last event (at most {MAX_SPAN_MIN:g}), or 24 h",
     )
-    output_step_min: float = Field(1.0, gt=0.0, le=60.0, description="Spacing of output samples")
+    output_step_min: float = Field(1.0, ge=MIN_OUTPUT_STEP_MIN, le=60.0, description="Spacing of output samples")
     rtol: float = Field(1e-6, ge=1e-10, le=1e-3, description="Relative tolerance of the solver")
-    parameter_set: str = Field("default", min_length=1, description="Shipped parameter set name or .toml path")
+    parameter_set: str = Field("default", min_length=1, max_length=4096,
+                               description="Shipped parameter set name or .toml path")
+
+    _grid = field_validator("t_end_min", "output_step_min")(_on_grid)
 
 
 class Scenario(_Table):
-    name: str = Field(min_length=1, description="Scenario name; names the default output folder")
-    description: str = Field("", description="One line for `myokine list`")
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=NAME_PATTERN,
+                      description="Scenario name; names the default output folder")
+    description: str = Field("", max_length=1000, description="One line for `myokine list`")
     subject: Subject = Field(default_factory=Subject, description="The subject (defaults below)")
     exercise: list[Exercise] = Field(default_factory=list, description="Exercise bouts")
     carbohydrate: list[Carbohydrate] = Field(default_factory=list, description="Carbohydrate drinks")
@@ -194,13 +259,13 @@ class Scenario(_Table):
     def schedule(self) -> Schedule:
         """The event schedule; raises ``ScheduleError`` on overlaps."""
         bouts = tuple(
-            Bout(start, start + bout.duration_min, bout.intensity_pct_vo2max, bout.modality,
+            Bout(to_minutes(start), to_minutes(end), bout.intensity_pct_vo2max, bout.modality,
                  f"exercise[{i}]" + (f" repeat {k + 1}" if bout.repeat > 1 else ""))
             for i, bout in enumerate(self.exercise)
-            for k, start in enumerate(bout.starts())
+            for k, (start, end) in enumerate(bout.intervals())
         )
         infusions = tuple(
-            Infusion(inf.start_min, inf.start_min + inf.duration_min,
+            Infusion(inf.start_min, inf.end_min,
                      inf.rate_ug_per_h * UG_PER_H_TO_NG_PER_MIN, f"il6_infusion[{i}]")
             for i, inf in enumerate(self.il6_infusion)
         )
@@ -220,10 +285,10 @@ class Scenario(_Table):
 
     @property
     def last_event_min(self) -> float:
-        ends = [s + b.duration_min for b in self.exercise for s in b.starts()]
-        ends += [i.start_min + i.duration_min for i in self.il6_infusion]
-        ends += [t for c in self.carbohydrate for t in c.times()]
-        ends += [t for m in self.meal for t in m.times()]
+        ends = [to_minutes(b.intervals()[-1][1]) for b in self.exercise]
+        ends += [i.end_min for i in self.il6_infusion]
+        ends += [c.times()[-1] for c in self.carbohydrate]
+        ends += [m.times()[-1] for m in self.meal]
         ends += [e.time_min for e in self.endotoxin]
         return max(ends, default=0.0)
 
@@ -233,7 +298,16 @@ class Scenario(_Table):
             return self.simulation.t_end_min
         if self.last_event_min == 0.0 and not (self.exercise or self.il6_infusion or self.meal):
             return DEFAULT_REST_MIN
-        return self.last_event_min + DEFAULT_RECOVERY_MIN
+        return min(on_time_grid(self.last_event_min + DEFAULT_RECOVERY_MIN), MAX_SPAN_MIN)
+
+    def event_count(self) -> int:
+        """Events of the schedule (each repeat and drink counts), counted without building them."""
+        return (sum(b.repeat for b in self.exercise) + len(self.il6_infusion) + sum(c.count() for c in self.carbohydrate)
+                + sum(m.repeat for m in self.meal) + len(self.endotoxin))
+
+    def output_sample_count(self) -> int:
+        """Regular output samples from 0 to the end time (breakpoints come on top)."""
+        return to_ticks(self.t_end_min) // to_ticks(self.simulation.output_step_min) + 1
 
     def parameter_overrides(self) -> dict[str, float]:
         """Model parameter values the scenario sets: the subject and ``[parameters]``."""
@@ -288,7 +362,21 @@ def _describe(error: dict) -> tuple[str, str]:
         message = "must be a finite number (not NaN or infinity)"
     if kind == "literal_error":
         message = f"got {error.get('input')!r}; {message[0].lower()}{message[1:]}"
+    if kind in ("float_type", "int_type", "string_type", "bool_type", "list_type", "dict_type", "model_type"):
+        expected = {"float_type": "a number", "int_type": "a whole number", "string_type": "a string",
+                    "bool_type": "true or false", "list_type": "a list of tables", "dict_type": "a table",
+                    "model_type": "a table"}[kind]
+        message = f"got {_shown(error.get('input'))}; allowed: {expected}"
+    if kind == "string_pattern_mismatch" and field == "name":
+        message = f"got {_shown(error.get('input'))}; allowed: {NAME_ALLOWED}"
     return field, message
+
+
+def _shown(value) -> str:
+    """A bad input value for a message: its type, and its text cut short."""
+    text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
 
 
 def _validation_error(source: str, error: ValidationError) -> InputError:
@@ -319,10 +407,42 @@ def check_scenario(scenario: Scenario, source: str) -> None:
         if name.startswith("subject."):
             raise InputError(source, f"parameters.{name}", "set subject properties in the [subject] table")
         check_value(model, name, value, source, f"parameters.{name}")
+    check_size(scenario, source)
+    check_parameter_set(scenario, source)
     try:
         scenario.schedule()
     except ScheduleError as error:
         raise InputError(source, error.field, str(error)) from None
+
+
+def check_size(scenario: Scenario, source: str) -> None:
+    """The documented limits on events and output samples (docs/scenarios.md, Limits)."""
+    events = scenario.event_count()
+    if events > MAX_EVENTS:
+        raise InputError(source, "exercise, carbohydrate, meal, il6_infusion, endotoxin",
+                         f"{events} events in all (each repeat and drink counts); allowed: at most {MAX_EVENTS}")
+    samples = scenario.output_sample_count()
+    if samples > MAX_OUTPUT_SAMPLES:
+        smallest = to_minutes(-(-to_ticks(scenario.t_end_min) // (MAX_OUTPUT_SAMPLES - 1)))  # rounded up
+        raise InputError(source, "simulation.output_step_min",
+                         f"{scenario.simulation.output_step_min:g} min over {scenario.t_end_min:g} min gives {samples} "
+                         f"samples; allowed: at most {MAX_OUTPUT_SAMPLES} (output_step_min >= {smallest:g} here)")
+
+
+def check_parameter_set(scenario: Scenario, source: str) -> None:
+    """Load ``simulation.parameter_set`` now, so a bad one is reported with this file and field."""
+    from myokine_sim.parameters import load_parameter_set
+
+    try:
+        load_parameter_set(scenario.simulation.parameter_set)
+    except InputError as error:
+        raise InputError(source, "simulation.parameter_set", f"{error}") from None
+
+
+def _check_span(end_min: float, what: str) -> None:
+    if end_min > MAX_SPAN_MIN:
+        raise ValueError(f"{what} at {end_min:g} min; allowed: every event within the longest simulated span, "
+                         f"{MAX_SPAN_MIN:g} min")
 
 
 def resolve_scenario(name_or_path: str | Path) -> Path:
@@ -348,11 +468,16 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     path = resolve_scenario(name_or_path)
     source = str(path)
     try:
+        if path.stat().st_size > MAX_INPUT_FILE_BYTES:
+            raise InputError(source, None, f"file of {path.stat().st_size} bytes; allowed: at most "
+                                           f"{MAX_INPUT_FILE_BYTES} bytes")
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise InputError(source, None, f"malformed TOML: {error}") from None
     except UnicodeDecodeError:
         raise InputError(source, None, "not a UTF-8 text file") from None
+    except OSError as error:
+        raise InputError(source, None, f"cannot be read: {error.strerror or error}") from None
     return scenario_from_dict(document, source)
 
 
@@ -366,7 +491,8 @@ def with_settings(scenario: Scenario, assignments: list[str], source: str = "--s
         name, sep, text = assignment.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise InputError(source, assignment, "expected NAME=VALUE, for example plasma_il6.clearance_per_min=0.5")
+            shown = assignment if assignment.isprintable() else repr(assignment)  # a control character stays visible
+            raise InputError(source, shown, "expected NAME=VALUE, for example plasma_il6.clearance_per_min=0.5")
         try:
             value = float(text) if name != "subject.training_status" else 0.0
         except ValueError:

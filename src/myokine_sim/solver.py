@@ -11,8 +11,8 @@ IL-6 clearance and FFA turnover 0.3-0.7/min) down to 1.5e-4/min (glycogen
 resynthesis): a stiffness ratio of ~5000. On a 600-min run an explicit
 Runge-Kutta step is bound by stability (h < ~3.3/0.8 min), not by accuracy:
 RK45 takes about as many steps at rtol 1e-5 as at 1e-6. So the default
-``"auto"`` method integrates a single run with scipy's LSODA through
-``solve_ivp``, which switches between Adams and BDF as the stiffness asks and
+``"auto"`` method integrates a single run with scipy's LSODA (stepped through
+its public ``OdeSolver`` interface), which switches between Adams and BDF as the stiffness asks and
 is the fastest of scipy's methods here. LSODA's dense Jacobian would be
 (18 B)^2 for a batch, so batches use RK45 (``benchmarks/solver_methods.py``
 measures the choice).
@@ -37,6 +37,7 @@ from scipy.integrate import LSODA, RK23, solve_ivp
 
 from myokine_sim.batch_rk45 import compiled_rhs_for, solve_members
 from myokine_sim.errors import SimulationError
+from myokine_sim.limits import TICKS_PER_MIN, TIME_RESOLUTION_MIN, to_ticks
 from myokine_sim.model import Model
 from myokine_sim.model.inputs import BOLUS_STATES
 from myokine_sim.schedule import Schedule
@@ -107,11 +108,17 @@ class BatchSolution:
 
 
 def output_times(schedule: Schedule, step_min: float) -> np.ndarray:
-    """Regular samples from 0 to the end, plus every breakpoint."""
-    t_end = schedule.t_end_min
-    count = int(np.floor(t_end / step_min + 1e-9))
-    grid = np.arange(count + 1) * step_min
-    return np.unique(np.concatenate([grid[grid <= t_end], schedule.breakpoints]))
+    """Regular samples from 0 to the end, plus every breakpoint.
+
+    The grid is built in whole ticks (``limits.TIME_RESOLUTION_MIN``), as the
+    schedule is, so a sample and a breakpoint at the same decimal time are the
+    same float and never two samples an ulp apart.
+    """
+    t_end_ticks, step_ticks = to_ticks(schedule.t_end_min), to_ticks(step_min)
+    if step_ticks < 1:
+        raise ValueError(f"output step {step_min!r} min is below the time resolution {TIME_RESOLUTION_MIN:g} min")
+    grid = np.arange(t_end_ticks // step_ticks + 1, dtype=np.int64) * step_ticks / TICKS_PER_MIN
+    return np.unique(np.concatenate([grid[grid <= schedule.t_end_min], schedule.breakpoints]))
 
 
 def integrate(
@@ -179,36 +186,16 @@ def integrate(
         inside = np.nonzero((times >= start) & (times <= end))[0]
         # Always stop at ``end`` itself: the next segment starts from that state.
         segment_times = np.union1d(times[inside], [end])
-        if method == "RK45" and not single:
-            sampled, calls, failed = solve_members(
-                compiled_rhs_for(compiled, P, K, inputs), y, start, end, segment_times,
-                settings.rtol, atol.reshape(n_states, batch)[:, :1], settings.max_step_min,
-            )
-            evaluations += calls
-            if failed.any():
-                raise SimulationError(
-                    f"the solver failed between {start:g} and {end:g} min (RK45): member "
-                    f"{int(np.argmax(failed))} needed a step below the smallest allowed"
-                )
-        elif method == "LSODA" and single:
-            fun = _rhs(compiled, P, K, inputs, n_states, batch, single)
-            sampled, calls = _lsoda_single(fun, start, end, y.ravel(), segment_times, settings, atol)
-            evaluations += calls
-            sampled = sampled.reshape(n_states, 1, -1)
-        else:
-            fun = _rhs(compiled, P, K, inputs, n_states, batch, single)
-            solver_options = {"method": method, "rtol": settings.rtol, "atol": atol,
-                              "max_step": settings.max_step_min}
-            if method in _BATCHED_METHODS:
-                solver_options["method"] = _BATCHED_METHODS[method]
-                solver_options["n_states"] = n_states
-            solution = solve_ivp(fun, (start, end), y.ravel(), t_eval=segment_times, **solver_options)
-            evaluations += solution.nfev
-            if solution.status != 0:
-                raise SimulationError(
-                    f"the solver failed between {start:g} and {end:g} min ({method}): {solution.message}"
-                )
-            sampled = solution.y.reshape(n_states, batch, -1)
+        try:
+            sampled, calls = _integrate_segment(model, method, single, batch, n_states, compiled, P, K, inputs, y,
+                                                start, end, segment_times, settings, atol)
+        except SimulationError:
+            raise
+        except (ValueError, ArithmeticError, RuntimeError) as error:
+            # SciPy's own failures (e.g. LSODA's "Unexpected istate") are the solver failing, not a bug here.
+            raise SimulationError(f"the solver failed between {start:g} and {end:g} min ({method}): {error}",
+                                  member=0 if single else None) from None
+        evaluations += calls
         _check_finite_and_positive(model, sampled, atol.reshape(n_states, batch), settings.rtol, start, end)
         np.maximum(sampled, 0.0, out=sampled)
         y = sampled[:, :, -1].copy()
@@ -225,44 +212,75 @@ def integrate(
     )
 
 
-#: LSODA's highest order (Adams); its Nordsieck history has at most this many + 1 columns.
-_LSODA_MAX_ORDER = 12
+#: Steps one segment may take before the run counts as failed (a guard against a solver that stops advancing).
+MAX_STEPS_PER_SEGMENT = 500_000
 
 
 def _lsoda_single(fun, start, end, y0, sample_times, settings, atol):
-    """One member through scipy's LSODA, sampled from its own Nordsieck interpolant.
+    """One member through scipy's LSODA, sampled from its own dense output (public API only).
 
-    ``solve_ivp(t_eval=...)`` builds a dense-output object at nearly every step
-    (about 40% of a single run's time here); keeping each step's Nordsieck
-    history and evaluating all samples in one vectorised pass afterwards gives
-    the same numbers, the interpolant scipy's ``LsodaDenseOutput`` evaluates.
+    ``solve_ivp(t_eval=...)`` builds a dense-output object at nearly every step;
+    here one is built only for a step that covers output samples, and all of
+    that step's samples are evaluated at once: the same interpolant, so the
+    same numbers.
     """
     solver = LSODA(fun, start, y0, end, rtol=settings.rtol, atol=atol, max_step=settings.max_step_min)
-    n = y0.size
-    step_ends, step_sizes, histories = [], [], []
-    while solver.status == "running":
-        message = solver.step()
-        if solver.status == "failed":
-            raise SimulationError(f"the solver failed between {start:g} and {end:g} min (LSODA): {message}")
-        # Read the history as scipy's LSODA._dense_output_impl does: order of the last step,
-        # next step size, and the last column rescaled when the order is about to drop.
-        iwork, rwork = solver._lsoda_solver._integrator.iwork, solver._lsoda_solver._integrator.rwork
-        order, next_order, h = int(iwork[13]), int(iwork[14]), rwork[11]
-        history = np.zeros((n, _LSODA_MAX_ORDER + 1))
-        history[:, : order + 1] = np.reshape(rwork[20:20 + (order + 1) * n], (n, order + 1), order="F")
-        if next_order < order:
-            history[:, order] *= (h / rwork[10]) ** order
-        step_ends.append(solver.t)
-        step_sizes.append(h)
-        histories.append(history)
-    step_ends = np.array(step_ends)
-    step = np.clip(np.searchsorted(step_ends, sample_times, side="left"), 0, len(step_ends) - 1)
-    x = (sample_times - step_ends[step]) / np.array(step_sizes)[step]
-    powers = x[:, None] ** np.arange(_LSODA_MAX_ORDER + 1)
-    sampled = np.einsum("snj,sj->ns", np.array(histories)[step], powers)
+    sampled = np.empty((y0.size, len(sample_times)))
     at_start = sample_times <= start
     sampled[:, at_start] = y0[:, None]
+    next_sample = int(np.count_nonzero(at_start))
+    steps = 0
+    while solver.status == "running":
+        message = solver.step()
+        steps += 1
+        if solver.status == "failed":
+            raise SimulationError(f"the solver failed between {start:g} and {end:g} min (LSODA): {message}",
+                                  member=0, detail=f"the solver failed between {start:g} and {end:g} min: {message}")
+        if steps > MAX_STEPS_PER_SEGMENT:
+            raise SimulationError(f"the solver took more than {MAX_STEPS_PER_SEGMENT} steps between {start:g} and "
+                                  f"{end:g} min (LSODA)", member=0)
+        if solver.status == "finished":
+            covered = len(sample_times)
+        else:
+            covered = int(np.searchsorted(sample_times, solver.t, side="right"))
+        if covered > next_sample:
+            sampled[:, next_sample:covered] = solver.dense_output()(sample_times[next_sample:covered])
+            next_sample = covered
     return sampled, solver.nfev
+
+
+def _integrate_segment(model, method, single, batch, n_states, compiled, P, K, inputs, y, start, end, segment_times,
+                       settings, atol):
+    """States ``(n_states, batch, len(segment_times))`` over one segment and the right-hand-side calls."""
+    if method == "RK45" and not single:
+        sampled, calls, failed = solve_members(
+            compiled_rhs_for(compiled, P, K, inputs), y, start, end, segment_times,
+            settings.rtol, atol.reshape(n_states, batch)[:, :1], settings.max_step_min,
+        )
+        if failed.any():
+            member = int(np.argmax(failed))
+            detail = f"needed a step below the smallest allowed between {start:g} and {end:g} min"
+            raise SimulationError(f"the solver failed between {start:g} and {end:g} min (RK45): member {member} "
+                                  "needed a step below the smallest allowed", member=member, detail=detail)
+    elif method == "LSODA" and single:
+        fun = _rhs(compiled, P, K, inputs, n_states, batch, single)
+        sampled, calls = _lsoda_single(fun, start, end, y.ravel(), segment_times, settings, atol)
+        sampled = sampled.reshape(n_states, 1, -1)
+    else:
+        fun = _rhs(compiled, P, K, inputs, n_states, batch, single)
+        solver_options = {"method": method, "rtol": settings.rtol, "atol": atol,
+                          "max_step": settings.max_step_min}
+        if method in _BATCHED_METHODS:
+            solver_options["method"] = _BATCHED_METHODS[method]
+            solver_options["n_states"] = n_states
+        solution = solve_ivp(fun, (start, end), y.ravel(), t_eval=segment_times, **solver_options)
+        calls = solution.nfev
+        if solution.status != 0:
+            raise SimulationError(
+                f"the solver failed between {start:g} and {end:g} min ({method}): {solution.message}",
+                member=0 if single else None)
+        sampled = solution.y.reshape(n_states, batch, -1)
+    return sampled, calls
 
 
 def _inputs_for(schedules, start, single, shared, batch):
@@ -295,16 +313,19 @@ def _rhs(compiled, P, K, U, n_states, batch, single):
 def _check_finite_and_positive(model, sampled, atol, rtol, start, end):
     if not np.all(np.isfinite(sampled)):
         bad = np.argwhere(~np.isfinite(sampled))[0]
+        detail = f"state {model.state_names[bad[0]]} became non-finite between {start:g} and {end:g} min"
         raise SimulationError(
             f"state {model.state_names[bad[0]]} of member {bad[1]} became non-finite "
-            f"between {start:g} and {end:g} min"
+            f"between {start:g} and {end:g} min", member=int(bad[1]), detail=detail
         )
     # Decays towards zero may undershoot by a few tolerances of the decaying value.
     magnitude = np.max(np.abs(sampled), axis=2, keepdims=True)
     floor = -NEGATIVE_SLACK * (atol[:, :, None] + rtol * magnitude)
     if np.any(sampled < floor):
         bad = np.argwhere(sampled < floor)[0]
+        detail = (f"state {model.state_names[bad[0]]} went negative ({sampled[tuple(bad)]:.3g}) between {start:g} "
+                  f"and {end:g} min")
         raise SimulationError(
             f"state {model.state_names[bad[0]]} of member {bad[1]} went negative "
-            f"({sampled[tuple(bad)]:.3g}) between {start:g} and {end:g} min"
+            f"({sampled[tuple(bad)]:.3g}) between {start:g} and {end:g} min", member=int(bad[1]), detail=detail
         )

@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from myokine_sim.errors import InputError
+from myokine_sim.limits import MAX_SWEEP_MEMBERS
 from myokine_sim.model import build_model
 from myokine_sim.scenario import Scenario
 from myokine_sim.sensitivity.metric import evaluate_metric, parse_metric
@@ -77,6 +78,11 @@ def run_global(
     parsed = parse_metric(metric, model)
     space = resolve_space(scenario, problem, params, factor, model)
     unit = unit_problem(space)
+    # Morris draws samples x (D + 1) points and Sobol' samples x (D + 2): checked before any is drawn.
+    runs = int(samples) * (len(space) + 2)
+    if runs > MAX_SWEEP_MEMBERS:
+        raise InputError("samples", str(samples), f"{samples} x ({len(space)} parameters + 2) = {runs} runs; allowed: "
+                                                   f"at most {MAX_SWEEP_MEMBERS} (fewer samples or parameters)")
     points, notes = design(unit, int(seed))
     values = evaluate_metric(scenario, parsed, space, to_values(space, points), workers=workers,
                              scheduler=scheduler, progress=progress)

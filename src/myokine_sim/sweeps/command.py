@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from myokine_sim.errors import InputError
+from myokine_sim.limits import MAX_SWEEP_MEMBERS
 
 VARY_EXAMPLE = "exercise.0.duration_min=30:120:7"
 
@@ -61,7 +63,13 @@ def sample_count(method: str, samples: int | None, points: list[int | None]) -> 
         if any(count is None for count in points) and samples is None:
             raise InputError("--samples", None, f"a grid needs points per name: NAME=LO:HI:N "
                                                 f"(for example {VARY_EXAMPLE}) or --samples N")
-        return [samples if count is None else count for count in points] or samples
+        grid = [samples if count is None else count for count in points]
+        members = math.prod(grid) if grid else samples
+        if members > MAX_SWEEP_MEMBERS:
+            option = "--vary" if any(count is not None for count in points) else "--samples"
+            raise InputError(option, None, f"the grid has {members} members; allowed: at most {MAX_SWEEP_MEMBERS} "
+                                           "(docs/sweeps.md, Limits)")
+        return grid or samples
     if any(count is not None for count in points):
         raise InputError("--vary", None, f"points per name (:N) apply to --method grid; for {method} give "
                                          "--samples N")
@@ -96,4 +104,8 @@ def run_command(scenario: str, vary: list[str], method: str, samples: int | None
     files = sorted(p.name for p in Path(out).iterdir() if p.is_file())
     summary = (f"{len(table)} members ({method}, seed {seed}): {table.metadata['members_ok']} ok, {failed} failed; "
                f"{table.metadata['elapsed_s']:.1f} s")
-    return [f"wrote {out}/ ({', '.join(files)})", summary]
+    lines = [f"wrote {out}/ ({', '.join(files)})", summary]
+    if table.metadata.get("chunks_recomputed"):
+        lines.append(f"note: {table.metadata['chunks_recomputed']} chunk file(s) did not match the hash in "
+                     "chunks/plan.json and were computed again")
+    return lines

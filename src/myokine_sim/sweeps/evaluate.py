@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import ValidationError
 
-from myokine_sim.errors import SimulationError
+from myokine_sim.errors import InputError, SimulationError
 from myokine_sim.model import Model, build_model
 from myokine_sim.results import METRICS
-from myokine_sim.scenario import Scenario
+from myokine_sim.scenario import Scenario, check_size
 from myokine_sim.schedule import Schedule, ScheduleError
 from myokine_sim.simulation import observe_columns, schedule_inputs
 from myokine_sim.solver import SolverSettings, integrate, member_columns
@@ -58,8 +58,12 @@ class ChunkResult:
     band_counts: dict[str, np.ndarray] = field(default_factory=dict)  # (samples, bins)
 
 
-def evaluate_chunk(context: SweepContext, index: int, values: np.ndarray) -> ChunkResult:
-    """Evaluate members ``values`` ``(members, len(space))`` of chunk ``index``."""
+def evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first_member: int = 0) -> ChunkResult:
+    """Evaluate members ``values`` ``(members, len(space))`` of chunk ``index``.
+
+    ``first_member`` is the sweep's number of the chunk's first member: failure
+    reasons name members by that number.
+    """
     model = build_model()
     count = len(values)
     status = np.full(count, OK, dtype=object)
@@ -85,7 +89,7 @@ def evaluate_chunk(context: SweepContext, index: int, values: np.ndarray) -> Chu
             states, failures = _integrate_resilient(model, parameters[members], group_schedules, times,
                                                     context.settings)
             for position, reason in failures.items():
-                status[members[position]] = f"failed: {reason}"
+                status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
             good = np.array([p for p in range(len(members)) if p not in failures], dtype=np.intp)
             if good.size == 0:
                 continue
@@ -160,7 +164,11 @@ def member_scenario(scenario: Scenario, assignments: list[tuple[tuple[str, int, 
 
 def _field_schedule(scenario: Scenario, assignments) -> Schedule | str:
     try:
-        return member_scenario(scenario, assignments).schedule()
+        varied = member_scenario(scenario, assignments)
+        check_size(varied, "member")
+        return varied.schedule()
+    except InputError as error:
+        return f"invalid scenario: {error.field}: {error.problem}"
     except ValidationError as error:
         detail = error.errors()[0]
         message = str(detail["msg"]).removeprefix("Value error, ")
@@ -190,8 +198,8 @@ def _integrate_resilient(model: Model, parameters: np.ndarray, schedules, times:
         return np.moveaxis(solution.states, 1, 2), {}
     except SimulationError as error:
         count = len(parameters)
-        if count == 1:
-            return np.full((len(model.states), len(times), 1), np.nan), {0: str(error)}
+        if count == 1:  # the reason without the batch position, which means nothing to the caller
+            return np.full((len(model.states), len(times), 1), np.nan), {0: error.detail}
         half = count // 2
         split = isinstance(schedules, list)
         left, left_failures = _integrate_resilient(

@@ -101,7 +101,8 @@ def evaluate_given(
     callback, bar = resolve_progress(progress)
     collector = ChunkCollector(plan)
     started = time.monotonic()
-    tasks = [(index, plan.values[plan.chunk_slice(index)]) for index in range(plan.chunk_count)]
+    tasks = [(index, plan.values[plan.chunk_slice(index)], plan.chunk_slice(index).start)
+             for index in range(plan.chunk_count)]
     try:
         with evaluator:
             for result in evaluator.run(evaluate_chunk, context, tasks):

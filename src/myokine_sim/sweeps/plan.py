@@ -17,10 +17,11 @@ import numpy as np
 
 import myokine_sim
 from myokine_sim.errors import InputError
+from myokine_sim.limits import MAX_SWEEP_MEMBERS, MAX_TRAJECTORY_VALUES
 from myokine_sim.model import Model, build_model
 from myokine_sim.parameters import parameter_vector
 from myokine_sim.results import CONTRACT_COLUMNS
-from myokine_sim.scenario import Scenario, load_scenario, resolve_scenario
+from myokine_sim.scenario import Scenario, check_size, load_scenario, resolve_scenario
 from myokine_sim.simulation import column_order, resolve_parameters
 from myokine_sim.solver import SolverSettings, output_times
 from myokine_sim.sweeps import bands
@@ -110,6 +111,7 @@ def plan_sweep(
     if method == "population":
         parsed, medians, cvs = _population_space(scenario, model, space, cv, parameters)
         samples = _count(n, "samples")
+        _check_members(samples, "samples")
         values = population.sample(parsed, samples, seed, medians, cvs)
         design = {"names": parsed.names, "bounds": [[_json_number(v.lower), _json_number(v.upper)]
                                                      for v in parsed.variables],
@@ -122,13 +124,16 @@ def plan_sweep(
         parsed = parse_space(space, scenario, model)
         if method == "grid":
             samples = _grid_points(n, len(parsed))
+            _check_members(math.prod(samples), "samples", " (the product of the points per name)")
             values = grid.sample(parsed, samples, seed)
         else:
             samples = _count(n, "samples")
+            _check_members(samples, "samples")
             values = (lhs if method == "lhs" else sobol).sample(parsed, samples, seed)
         design = parsed.as_problem()
 
     base = with_common_end(scenario, parsed, values)
+    check_size(base, "space")  # a later common end may need more output samples than allowed
     base_parameters = resolve_parameters(base, model=model)
     columns = tuple(column_order(model))
     context = SweepContext(
@@ -141,6 +146,12 @@ def plan_sweep(
         trajectory_columns=_trajectory_columns(trajectories, columns),
         band_columns=bands.BAND_COLUMNS if method == "population" else (),
     )
+    kept = len(values) * len(context.times) * len(context.trajectory_columns)
+    if kept > MAX_TRAJECTORY_VALUES:
+        raise InputError("trajectories", ", ".join(context.trajectory_columns),
+                         f"{len(values)} members x {len(context.times)} samples x {len(context.trajectory_columns)} "
+                         f"columns = {kept} values; allowed: at most {MAX_TRAJECTORY_VALUES} (fewer members, a "
+                         "coarser simulation.output_step_min, or no trajectories)")
     if chunk_size is None:
         chunk_size = default_chunk_size(len(values))
     elif isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
@@ -171,6 +182,13 @@ def _count(n, field: str) -> int:
     if n < 1:
         raise InputError(field, str(n), "zero samples; allowed: 1 or more")
     return int(n)
+
+
+def _check_members(count: int, field: str, what: str = "") -> None:
+    """Refuse a sweep above the documented member limit before any member is drawn."""
+    if count > MAX_SWEEP_MEMBERS:
+        raise InputError(field, str(count), f"{count} members{what}; allowed: at most {MAX_SWEEP_MEMBERS} "
+                                            "(docs/sweeps.md, Limits)")
 
 
 def _grid_points(n, dimensions: int) -> list[int]:

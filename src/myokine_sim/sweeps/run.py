@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from myokine_sim.io import manifest, write_bytes_atomic, write_json_atomic
+from myokine_sim.interrupts import stop_on_signals
+from myokine_sim.io import check_output_path, manifest, write_bytes_atomic, write_json_atomic
 from myokine_sim.model import build_model
 from myokine_sim.results import METRICS
 from myokine_sim.scenario import Scenario
@@ -69,16 +70,17 @@ def sweep(
     build_model().compiled  # generated once here: forked worker processes inherit it
     directory = Path(out) if out is not None else None
     if directory is not None:
+        check_output_path(directory, "out", folder=True)  # before any work: a bad folder fails at once
         SweepStore.check(directory, {"fingerprint": plan.fingerprint})
     callback, bar = resolve_progress(progress)
     collector = ChunkCollector(plan)
     started = time.monotonic()
     new_directory = directory is not None and not directory.exists()
     saved = 0
+    store = None
     try:
-        with evaluator:
+        with stop_on_signals(), evaluator:
             done: set[int] = set()
-            store = None
             if directory is not None:
                 store = SweepStore(directory, {"fingerprint": plan.fingerprint, "members": plan.members,
                                                "chunk_size": plan.chunk_size, "chunks": plan.chunk_count})
@@ -87,8 +89,8 @@ def sweep(
                 for index in sorted(done):
                     collector.add(store.load(index))
             resumed = collector.members_done
-            tasks = [(index, plan.values[plan.chunk_slice(index)]) for index in range(plan.chunk_count)
-                     if index not in done]
+            tasks = [(index, plan.values[plan.chunk_slice(index)], plan.chunk_slice(index).start)
+                     for index in range(plan.chunk_count) if index not in done]
             for result in evaluator.run(evaluate_chunk, plan.context, tasks):
                 if store is not None:
                     store.save(result)
@@ -98,7 +100,9 @@ def sweep(
                     callback(SweepProgress(collector.chunks_done, plan.chunk_count, collector.members_done,
                                            plan.members, resumed, time.monotonic() - started))
     except BaseException:
-        # A folder this call created and never wrote a chunk to would only confuse a rerun.
+        # A plan or folder this call created and never wrote a chunk to would only confuse a rerun.
+        if saved == 0 and store is not None:
+            store.remove_plan()
         if new_directory and saved == 0:
             shutil.rmtree(directory, ignore_errors=True)
         raise
@@ -107,6 +111,7 @@ def sweep(
             bar.close()
     table = collector.table()
     table.metadata["elapsed_s"] = time.monotonic() - started
+    table.metadata["chunks_recomputed"] = len(store.rejected) if store is not None else 0
     if directory is not None:
         write_outputs(directory, plan, table, output_format, layout)
     return table

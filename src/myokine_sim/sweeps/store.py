@@ -3,9 +3,11 @@
 ``DIR/chunks/plan.json`` records the sweep's fingerprint (a hash of scenario,
 space, method, sample count, seed and everything else that decides the
 results). Each finished chunk is written atomically to
-``DIR/chunks/chunk-NNNNN.npz`` as soon as it arrives, so an interrupted sweep
-loses only the chunks still in flight; running it again skips finished
-chunks. A folder holding a different sweep is refused.
+``DIR/chunks/chunk-NNNNN.npz`` as soon as it arrives, and its SHA-256 is then
+recorded in the plan, so an interrupted sweep loses only the chunks still in
+flight; running it again skips finished chunks whose file matches the
+recorded hash and computes the others again. A folder holding a different
+sweep is refused.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from myokine_sim.io import write_bytes_atomic
 from myokine_sim.sweeps.evaluate import ChunkResult
 
 CHUNKS_DIR = "chunks"
+#: Key of the plan that maps chunk numbers to the SHA-256 of their files.
+CHUNK_HASHES = "chunk_sha256"
 PLAN_FILE = "plan.json"
 CSV_FILE = "sweep.csv"
 #: Stem of the sweep table file, whatever its format (sweep.csv, sweep.parquet, sweep.nc).
@@ -66,7 +70,9 @@ class SweepStore:
 
     def __init__(self, directory: Path, plan: dict):
         self.directory = Path(directory)
-        self.plan = plan
+        self.plan = {**plan, CHUNK_HASHES: {}}
+        self.created = False  # whether this store wrote plan.json (else it resumes an earlier run)
+        self.rejected: list[int] = []  # chunks whose file did not match the recorded hash
 
     @property
     def chunks_dir(self) -> Path:
@@ -92,10 +98,31 @@ class SweepStore:
             raise InputError(source, str(directory), "holds sweep output without a plan; choose another output "
                                                      "folder, or delete it to start over")
 
+    @property
+    def plan_path(self) -> Path:
+        return self.chunks_dir / PLAN_FILE
+
     def create(self) -> None:
-        plan_path = self.chunks_dir / PLAN_FILE
-        if not plan_path.is_file():
-            write_bytes_atomic(plan_path, (json.dumps(self.plan, indent=2) + "\n").encode("utf-8"))
+        """Write plan.json, or read the chunk hashes an earlier run of this sweep recorded."""
+        if self.plan_path.is_file():
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                hashes = json.loads(self.plan_path.read_text(encoding="utf-8")).get(CHUNK_HASHES)
+                if isinstance(hashes, dict):
+                    self.plan[CHUNK_HASHES] = {str(k): str(v) for k, v in hashes.items()}
+            return
+        self._write_plan()
+        self.created = True
+
+    def _write_plan(self) -> None:
+        write_bytes_atomic(self.plan_path, (json.dumps(self.plan, indent=2) + "\n").encode("utf-8"))
+
+    def remove_plan(self) -> None:
+        """Undo ``create`` when no chunk was saved: remove plan.json and the chunks folder if left empty."""
+        if self.created:
+            with contextlib.suppress(FileNotFoundError):
+                self.plan_path.unlink()
+            with contextlib.suppress(OSError):
+                self.chunks_dir.rmdir()
 
     def chunk_path(self, index: int) -> Path:
         return self.chunks_dir / f"chunk-{index:05d}.npz"
@@ -103,13 +130,22 @@ class SweepStore:
     def finished(self, sizes: list[int]) -> set[int]:
         """Chunks whose file is complete (``sizes[k]`` members in chunk k)."""
         done = set()
+        hashes = self.plan[CHUNK_HASHES]
         for index, size in enumerate(sizes):
             path = self.chunk_path(index)
-            if path.is_file():
-                with contextlib.suppress(OSError, ValueError, zipfile.BadZipFile, KeyError), \
-                        np.load(path, allow_pickle=False) as data:
-                    if len(data["status"]) == size:
-                        done.add(index)
+            if not path.is_file():
+                continue
+            try:
+                data_bytes = path.read_bytes()
+            except OSError:
+                continue
+            if hashes.get(str(index)) != hashlib.sha256(data_bytes).hexdigest():
+                self.rejected.append(index)  # swapped, damaged, or never recorded: compute it again
+                continue
+            with contextlib.suppress(OSError, ValueError, zipfile.BadZipFile, KeyError), \
+                    np.load(io.BytesIO(data_bytes), allow_pickle=False) as data:
+                if len(data["status"]) == size:
+                    done.add(index)
         return done
 
     def save(self, result: ChunkResult) -> None:
@@ -119,7 +155,11 @@ class SweepStore:
         arrays.update({f"band:{name}": counts for name, counts in result.band_counts.items()})
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays)
-        write_bytes_atomic(self.chunk_path(result.index), buffer.getvalue())
+        data = buffer.getvalue()
+        write_bytes_atomic(self.chunk_path(result.index), data)
+        # Recorded after the file: a crash in between leaves a chunk that is simply computed again.
+        self.plan[CHUNK_HASHES][str(result.index)] = hashlib.sha256(data).hexdigest()
+        self._write_plan()
 
     def load(self, index: int) -> ChunkResult:
         with np.load(self.chunk_path(index), allow_pickle=False) as data:

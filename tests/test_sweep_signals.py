@@ -1,0 +1,92 @@
+"""Issue 13, items 10-11: a sweep stopped by SIGKILL, SIGTERM or Ctrl-C leaves no worker and keeps its chunks.
+
+These run the real command in a subprocess (signals and process trees cannot be tested in-process).
+Durations below are timeouts, not timing assertions.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+COMMAND = [sys.executable, "-c", "from myokine_sim.cli import app; app()", "sweep", "cycling_60min_65pct",
+           "--method", "population", "--samples", "1500", "--workers", "2"]
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie has already ended: it only waits to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            if parent == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _start(tmp_path: Path):
+    out = tmp_path / "sweep"
+    process = subprocess.Popen([*COMMAND, "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list((out / "chunks").glob("chunk-*.npz")):  # at least one chunk finished
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no chunk within 120 s"
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert len(workers) >= 2
+    return process, workers, out
+
+
+def _wait_gone(pids: list[int], timeout: float = 10.0) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    return [p for p in pids if _alive(p)]
+
+
+def test_sigkill_of_the_sweep_leaves_no_worker(tmp_path):
+    process, workers, _ = _start(tmp_path)
+    process.kill()
+    process.wait(30)
+    survivors = _wait_gone(workers)
+    for pid in survivors:  # clean up before failing
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+    process.stdout.close()
+    process.stderr.close()
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_sigterm_and_ctrl_c_end_promptly_keep_chunks_and_leave_no_worker(tmp_path, signum, code):
+    process, workers, out = _start(tmp_path)
+    os.killpg(process.pid, signum)  # Ctrl-C in a terminal reaches the whole process group
+    try:
+        _, stderr = process.communicate(timeout=2)  # the issue's budget: ends within 2 s
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail("the sweep did not end within 2 s")
+    assert process.returncode == code
+    assert "Traceback" not in stderr.decode() and "Exception ignored" not in stderr.decode()
+    assert _wait_gone(workers) == []
+    assert (out / "chunks" / "plan.json").is_file() and list((out / "chunks").glob("chunk-*.npz"))

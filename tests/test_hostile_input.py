@@ -371,3 +371,12 @@ def test_lsoda_sampling_matches_solve_ivp():
     reference = solve_ivp(fun, (0.0, 40.0), [1.0, 2.0], method="LSODA", t_eval=times, rtol=1e-8, atol=atol,
                           max_step=settings_.max_step_min)
     np.testing.assert_allclose(sampled, reference.y, rtol=1e-12, atol=1e-14)
+
+
+def test_an_existing_report_file_may_be_replaced(tmp_path):
+    from myokine_sim.io import check_output_path
+
+    report = tmp_path / "validation.md"
+    report.write_text("old report\n", encoding="utf-8")
+    assert check_output_path(report, "--report", folder=False) == report
+    assert report.read_text(encoding="utf-8") == "old report\n"  # checking writes nothing

@@ -105,7 +105,8 @@ def check_output_path(path, option: str, *, folder: bool) -> Path:
             raise InputError(option, text, "exists and is not a folder")
         if not folder and path.is_dir():
             raise InputError(option, text, "is a folder; allowed: a file path")
-    existing = _nearest_existing(path.absolute())
+    # A file may exist and be replaced: what must exist and be writable is the folder it goes in.
+    existing = _nearest_existing((path if folder else path.parent).absolute())
     if not existing.is_dir():
         raise InputError(option, text, f"lies under {existing}, which is not a folder")
     try:  # the only reliable test (root ignores permissions, a read-only mount does not)

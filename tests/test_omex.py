@@ -195,7 +195,8 @@ def test_unwritable_path_exits_2_and_leaves_nothing(tmp_path):
     blocker.write_text("not a folder\n")
     outcome = cli.invoke(app, ["export-omex", "rest", "-o", str(blocker / "x.omex")])
     assert outcome.exit_code == 2
-    assert "cannot write the COMBINE archive" in outcome.output and "Traceback" not in outcome.output
+    # Refused before any work, naming the option and the path.
+    assert "--out" in outcome.output and str(blocker) in outcome.output and "Traceback" not in outcome.output
     assert [p.name for p in tmp_path.iterdir()] == ["blocker"]
     assert blocker.read_text() == "not a folder\n"
 

@@ -144,6 +144,15 @@ def params(
     _guarded(action)
 
 
+def _export_scenario(scenario: str, out: Path, set_: Optional[List[str]]):
+    """The scenario an export command writes, after checking ``--out`` (a file)."""
+    from myokine_sim.scenario import load_scenario, with_settings
+
+    _check_out(out, folder=False)
+    loaded = load_scenario(scenario)
+    return with_settings(loaded, set_) if set_ else loaded
+
+
 @app.command("export-sbml")
 def export_sbml(
     scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
@@ -156,12 +165,8 @@ def export_sbml(
 
     def action():
         from myokine_sim.sbml import write_sbml
-        from myokine_sim.scenario import load_scenario, with_settings
 
-        _check_out(out, folder=False)
-        loaded = load_scenario(scenario)
-        if set_:
-            loaded = with_settings(loaded, set_)
+        loaded = _export_scenario(scenario, out, set_)
         typer.echo(f"wrote {write_sbml(loaded, out)} (SBML L3V2, scenario {loaded.name})")
 
     _guarded(action)
@@ -179,12 +184,8 @@ def export_omex(
 
     def action():
         from myokine_sim.omex import write_omex
-        from myokine_sim.scenario import load_scenario, with_settings
 
-        _check_out(out, folder=False)
-        loaded = load_scenario(scenario)
-        if set_:
-            loaded = with_settings(loaded, set_)
+        loaded = _export_scenario(scenario, out, set_)
         typer.echo(f"wrote {write_omex(loaded, out)} (COMBINE archive: SBML L3V2 + SED-ML L1V3, scenario "
                    f"{loaded.name})")
 

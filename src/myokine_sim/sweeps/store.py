@@ -118,7 +118,8 @@ class SweepStore:
 
     def remove_plan(self) -> None:
         """Undo ``create`` when no chunk was saved: remove plan.json and the chunks folder if left empty."""
-        if self.created:
+        # An interrupt can land between a chunk's file and its count: a chunk on disk keeps the plan.
+        if self.created and not any(self.chunks_dir.glob("chunk-*.npz")):
             with contextlib.suppress(FileNotFoundError):
                 self.plan_path.unlink()
             with contextlib.suppress(OSError):

@@ -56,6 +56,17 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def write_file_for_user(path: Path, data: bytes, what: str) -> Path:
+    """Write ``data`` atomically to ``path``; a failure raises ``InputError`` naming the path and ``what``."""
+    path = Path(path)
+    try:
+        write_bytes_atomic(path, data)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename and str(error.filename) != str(path) else ""
+        raise InputError(str(path), None, f"cannot write {what}: {where}{error.strerror or error}") from None
+    return path
+
+
 def write_json_atomic(path: Path, document) -> None:
     write_text_atomic(path, json.dumps(document, indent=2, allow_nan=False) + "\n")
 

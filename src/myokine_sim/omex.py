@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from myokine_sim.errors import InputError, MyokineError
+from myokine_sim.errors import MyokineError
 from myokine_sim.extras import require, require_all
 from myokine_sim.scenario import Scenario
 
@@ -53,14 +53,6 @@ def archive_bytes(scenario: Scenario, parameters: dict[str, float] | None = None
 
 def write_omex(scenario: Scenario, path: str | Path, parameters: dict[str, float] | None = None) -> Path:
     """Write the archive atomically to ``path``; an unwritable path raises ``InputError``."""
-    from myokine_sim.io import write_bytes_atomic
+    from myokine_sim.io import write_file_for_user
 
-    data = archive_bytes(scenario, parameters)
-    path = Path(path)
-    try:
-        write_bytes_atomic(path, data)
-    except OSError as error:
-        where = f"{error.filename}: " if error.filename and str(error.filename) != str(path) else ""
-        raise InputError(str(path), None, f"cannot write the COMBINE archive: {where}{error.strerror or error}") \
-            from None
-    return path
+    return write_file_for_user(Path(path), archive_bytes(scenario, parameters), "the COMBINE archive")

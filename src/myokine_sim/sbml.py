@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from myokine_sim.errors import InputError, MyokineError
+from myokine_sim.errors import MyokineError
 from myokine_sim.expr import Expr, Num, to_infix
 from myokine_sim.model import Model, build_model
 from myokine_sim.model.inputs import BOLUS_STATES
@@ -265,16 +265,9 @@ def export_sbml(scenario: Scenario, parameters: dict[str, float] | None = None) 
 
 def write_sbml(scenario: Scenario, path: Path, parameters: dict[str, float] | None = None) -> Path:
     """Write the export atomically to ``path``; an unwritable path raises ``InputError``."""
-    from myokine_sim.io import write_text_atomic
+    from myokine_sim.io import write_file_for_user
 
-    text = export_sbml(scenario, parameters)
-    path = Path(path)
-    try:
-        write_text_atomic(path, text)
-    except OSError as error:
-        where = f"{error.filename}: " if error.filename and str(error.filename) != str(path) else ""
-        raise InputError(str(path), None, f"cannot write the SBML file: {where}{error.strerror or error}") from None
-    return path
+    return write_file_for_user(Path(path), export_sbml(scenario, parameters).encode("utf-8"), "the SBML file")
 
 
 # ------------------------------------------------------------------- helpers

@@ -28,7 +28,6 @@ from myokine_sim.model import Model
 from myokine_sim.results import METRICS
 from myokine_sim.scenario import Scenario
 from myokine_sim.simulation import column_order
-from myokine_sim.sweeps.figures import METRIC_LABELS
 from myokine_sim.sweeps.given import evaluate_given
 from myokine_sim.sweeps.progress import ProgressCallback
 from myokine_sim.sweeps.space import Space
@@ -51,10 +50,10 @@ class Metric:
 
     @property
     def label(self) -> str:
-        """For axis labels: what the metric is, with its unit."""
-        if self.needs_control:
-            return f"suppression of the {self.column} rise (fraction)"
-        return f"{METRIC_LABELS.get(self.statistic, self.statistic)} of {self.column} ({self.unit})"
+        """For axis labels and titles: what the metric is in words, with its unit."""
+        from myokine_sim.labels import label
+
+        return label(self.name) if self.needs_control else label(self.name, self.unit)
 
     @property
     def definition(self) -> str:
@@ -62,7 +61,7 @@ class Metric:
         if self.needs_control:
             return (f"1 - (peak - resting value of {self.column}) in the scenario / (peak - resting value) in the "
                     "same scenario without its exercise bouts and rhIL-6 infusions (same parameters, same end time)")
-        return f"{METRIC_LABELS.get(self.statistic, self.statistic)} of {self.column} over the run (summary.json)"
+        return f"{self.label} over the run (summary.json: {self.name})"
 
 
 def parse_metric(name: str, model: Model) -> Metric:

@@ -194,7 +194,7 @@ def test_concurrent_runs_into_one_folder_leave_one_complete_run(tmp_path):
 
         def work(scenario):
             try:
-                run_scenario(scenario, out, render_png=lambda result: b"png")
+                run_scenario(scenario, out, render_figures=lambda *_: {"png": b"png"})
             except BaseException as error:  # noqa: BLE001 - reported below
                 errors.append(error)
 

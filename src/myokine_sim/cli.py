@@ -76,23 +76,35 @@ def run(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
     output_format: str = typer.Option("csv", "--format", help=FORMAT_HELP),
+    panels: Optional[str] = typer.Option(
+        None, "--panels", help="A slide (1600x900, large type) of these panels instead of the full page, comma "
+                               "separated: schedule, il6, release, gene, glycogen, glucose, cytokines, lipolysis, "
+                               "ffa, fat. E.g. --panels il6,glycogen."
+    ),
+    figure_formats: Optional[List[str]] = typer.Option(
+        None, "--figure-format", help="Figure file format: png, svg or pdf; repeatable or a comma list "
+                                      "(--figure-format png,svg) [default: png]."
+    ),
 ) -> None:
     """Simulate SCENARIO; write timeseries.csv (or .parquet, .nc), summary.json, figure.png and manifest.json."""
 
     def action():
         from myokine_sim.figure_worker import FigureWorker
+        from myokine_sim.figures import parse_figure_formats, parse_panels
         from myokine_sim.formats import check_format
         from myokine_sim.runner import headline, run_scenario
         from myokine_sim.scenario import load_scenario, resolve_scenario, with_settings
 
         check_format(output_format, "--format")  # bad input stops before the figure worker starts
+        chosen_panels = parse_panels(panels) if panels is not None else None
+        formats = parse_figure_formats(figure_formats or ["png"])
         loaded = load_scenario(scenario)
         if set_:
             loaded = with_settings(loaded, set_)
         worker = FigureWorker()  # draws the figure in parallel with the solve
         try:
-            output = run_scenario(loaded, out, source=str(resolve_scenario(scenario)), render_png=worker.render,
-                                  output_format=output_format)
+            output = run_scenario(loaded, out, source=str(resolve_scenario(scenario)), render_figures=worker.render,
+                                  output_format=output_format, panels=chosen_panels, figure_formats=formats)
         finally:
             worker.close()
         typer.echo(f"wrote {output.directory}/ ({', '.join(p.name for p in output.files)})")

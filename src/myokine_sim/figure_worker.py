@@ -26,14 +26,14 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def render_in_process(result) -> bytes:
-    from myokine_sim.figures import figure_png, teaching_figure
+def render_in_process(result, panels=None, formats=("png",), title=None) -> dict[str, bytes]:
+    from myokine_sim.figures import run_figures
 
-    return figure_png(teaching_figure(result))
+    return run_figures(result, panels, tuple(formats), title)
 
 
 class FigureWorker:
-    """``render(result)`` returns PNG bytes; ``close()`` ends an unused worker."""
+    """``render(result, panels, formats, title)`` returns {format: bytes}; ``close()`` ends an unused worker."""
 
     def __init__(self) -> None:
         self.pid: int | None = None
@@ -53,7 +53,8 @@ class FigureWorker:
 
                 request = _read_all(to_child_read)
                 if request:
-                    _write_all(from_child_write, render_in_process(pickle.loads(request)))
+                    result, options = pickle.loads(request)
+                    _write_all(from_child_write, pickle.dumps(render_in_process(result, **options)))
                 status = 0
             finally:
                 os._exit(status)
@@ -61,17 +62,18 @@ class FigureWorker:
         os.close(from_child_write)
         self.pid = pid
 
-    def render(self, result) -> bytes:
+    def render(self, result, panels=None, formats=("png",), title=None) -> dict[str, bytes]:
+        options = {"panels": panels, "formats": tuple(formats), "title": title}
         if self.pid is None:
-            return render_in_process(result)
+            return render_in_process(result, **options)
         try:
-            _write_all(self._to_child, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            _write_all(self._to_child, pickle.dumps((result, options), protocol=pickle.HIGHEST_PROTOCOL))
             self._close_input()
-            png = _read_all(self._from_child)
+            answer = _read_all(self._from_child)
         except OSError:
-            png = b""
+            answer = b""
         status = self._finish()
-        return png if status == 0 and png else render_in_process(result)
+        return pickle.loads(answer) if status == 0 and answer else render_in_process(result, **options)
 
     def close(self) -> None:
         """End the worker if it is still waiting (bad input stopped the run early)."""

@@ -1,14 +1,22 @@
-"""Teaching figures: one page of panels sharing the time axis.
+"""Teaching figures: the full page of a run, and slide figures of a few panels.
 
 Made for a lecture slide: large type, thick lines, and line styles (not
-colours alone) that survive greyscale printing. Uses the object-oriented
-matplotlib API with the Agg canvas, so pyplot and GUI backends never load.
+colours alone) that survive greyscale printing. Every panel has its own axis
+(no twin axes) starting at zero, or at whole decades on a log axis, so a small
+change looks small. Legends sit above their panel, never on the data.
+Uses the object-oriented matplotlib API with the Agg canvas, so pyplot and GUI
+backends never load; margins are fixed in inches, so no layout engine runs.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import textwrap
+from dataclasses import dataclass
 
+from myokine_sim.errors import InputError
+from myokine_sim.labels import column_name, unit_text
 from myokine_sim.results import Result
 
 #: Dark-to-light greys with distinct dash patterns, readable without colour.
@@ -19,10 +27,110 @@ STYLES = (
     {"color": "0.2", "linestyle": "-."},
 )
 SHADE = "0.88"
+#: Figure file formats ``myokine run --figure-format`` may write.
+FIGURE_FORMATS = ("png", "svg", "pdf")
+#: Slide figures: 1600 x 900 pixels, so 14 pt and more reads from the back of a lecture hall.
+SLIDE_SIZE_IN = (16.0, 9.0)
+SLIDE_FONT = 18
+MAX_SLIDE_PANELS = 6
 
 
-def _style(index: int) -> dict:
-    return {"linewidth": 2.4, **STYLES[index % len(STYLES)]}
+@dataclass(frozen=True)
+class Panel:
+    """A panel of time courses in one unit (``columns``), on a log axis for fold changes over decades."""
+
+    title: str
+    columns: tuple[str, ...]
+    log: bool = False
+
+
+#: Panels by the name ``--panels`` takes, in the order of the full page (rows of three).
+PANELS = {
+    "il6": Panel("Plasma IL-6", ("plasma_il6_pg_ml",)),
+    "release": Panel("Muscle IL-6 release", ("il6_release_ng_min",)),
+    "gene": Panel("Muscle IL-6 gene", ("il6_mrna_fold", "il6_transcription_fold"), log=True),
+    "glycogen": Panel("Muscle glycogen", ("muscle_glycogen_mmol_kg_dw",)),
+    "glucose": Panel("Hepatic glucose output", ("hepatic_glucose_output_mg_kg_min",)),
+    "cytokines": Panel("Plasma cytokines", ("il1ra_pg_ml", "il10_pg_ml", "tnf_alpha_pg_ml"), log=True),
+    "lipolysis": Panel("Lipolysis (glycerol appearance)", ("glycerol_ra_umol_kg_min",)),
+    "ffa": Panel("Plasma free fatty acids", ("plasma_ffa_mmol_l",)),
+    "fat": Panel("Fat oxidation", ("fat_oxidation_g_min",)),
+}
+#: The exercise schedule with its interventions, also a ``--panels`` name.
+SCHEDULE = "schedule"
+PANEL_NAMES = (SCHEDULE, *PANELS)
+
+#: Short names in the legends of panels with several curves.
+LEGEND_NAMES = {"il6_mrna_fold": "mRNA", "il6_transcription_fold": "transcription", "il1ra_pg_ml": "IL-1ra",
+                "il10_pg_ml": "IL-10", "tnf_alpha_pg_ml": "TNF-α"}
+#: Intervention lane rows: kind -> (row label, marker style).
+INTERVENTIONS = {
+    "carbohydrate": ("Drinks", {"marker": "v", "markersize": 10, "color": "0.3"}),
+    "il6_infusion": ("rhIL-6", {}),
+    "endotoxin": ("Endotoxin", {"marker": "*", "markersize": 16, "color": "black"}),
+}
+PAGE_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 12,
+           "xtick.labelsize": 12, "ytick.labelsize": 12, "axes.spines.top": False, "axes.spines.right": False}
+SLIDE_RC = {**PAGE_RC, "font.size": SLIDE_FONT, "axes.titlesize": SLIDE_FONT + 2, "axes.labelsize": SLIDE_FONT,
+            "legend.fontsize": SLIDE_FONT - 2, "xtick.labelsize": SLIDE_FONT - 2, "ytick.labelsize": SLIDE_FONT - 2}
+
+
+def parse_panels(text: str) -> tuple[str, ...]:
+    """``--panels il6,glycogen`` -> ("il6", "glycogen"); raises ``InputError`` naming the allowed panels."""
+    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [name for name in names if name not in PANEL_NAMES]
+    if unknown or not names or len(names) > MAX_SLIDE_PANELS:
+        problem = f"unknown panel {unknown[0]!r}" if unknown else f"give 1 to {MAX_SLIDE_PANELS} panels"
+        raise InputError("--panels", text, f"{problem}; allowed: {', '.join(PANEL_NAMES)}")
+    return names
+
+
+def parse_figure_formats(values: list[str]) -> tuple[str, ...]:
+    """``["png,svg", "pdf"]`` -> ("png", "svg", "pdf"); raises ``InputError`` for any other format."""
+    formats = tuple(dict.fromkeys(part.strip().lower() for value in values for part in value.split(",")
+                                  if part.strip()))
+    unknown = [name for name in formats if name not in FIGURE_FORMATS]
+    if unknown or not formats:
+        problem = f"unknown figure format {unknown[0]!r}" if unknown else "no figure format given"
+        raise InputError("--figure-format", ",".join(values), f"{problem}; allowed: {', '.join(FIGURE_FORMATS)}")
+    return formats
+
+
+def _style(index: int, linewidth: float = 2.4) -> dict:
+    return {"linewidth": linewidth, **STYLES[index % len(STYLES)]}
+
+
+def _draw_panel(ax, result: Result, panel: Panel, linewidth: float) -> None:
+    """Curves of one unit on their own axis, a legend above the axis when there are several."""
+    for index, column in enumerate(panel.columns):
+        ax.plot(result.time_min, result[column], label=LEGEND_NAMES.get(column, column_name(column)),
+                **_style(index, linewidth))
+    # With several curves the legend takes the line above the axes and the title the one above it.
+    legend_pad = 1.9 * ax.xaxis.label.get_fontsize() if len(panel.columns) > 1 else None
+    ax.set_title(panel.title, loc="left", pad=legend_pad)
+    ax.set_ylabel(unit_text(result.units[panel.columns[0]]))
+    if panel.log:
+        _log_axis(ax, [result[column] for column in panel.columns])
+    else:
+        ax.set_ylim(bottom=0)  # from zero: a 1.2-fold change must look like one
+    if len(panel.columns) > 1:
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(panel.columns), frameon=False,
+                  borderaxespad=0.1, borderpad=0.0, handlelength=2.2, columnspacing=1.2)
+
+
+def _log_axis(ax, series) -> None:
+    """Log scale over whole decades with plain labels (1, 10, 100) and no minor ticks: clearer, and quick."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    low = min(float(values[values > 0].min()) for values in series)
+    high = max(float(values.max()) for values in series)
+    # A curve that dips a few percent below a decade (rest = 1) does not open a decade of empty axis.
+    bottom, top = math.floor(math.log10(low * 1.05)), math.ceil(math.log10(high / 1.05))
+    ax.set_yscale("log")
+    ax.set_ylim(10.0 ** bottom, 10.0 ** max(top, bottom + 1))
+    ax.yaxis.set_major_locator(LogLocator(base=10.0))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_locator(NullLocator())
 
 
 def _shade_exercise(ax, result: Result) -> None:
@@ -30,165 +138,258 @@ def _shade_exercise(ax, result: Result) -> None:
         ax.axvspan(start, end, color=SHADE, linewidth=0, zorder=0)
 
 
-def _plot(ax, result: Result, columns: list[tuple[str, str]], ylabel: str, log: bool = False, first_style: int = 0):
-    lines = []
-    for offset, (name, label) in enumerate(columns):
-        (line,) = ax.plot(result.time_min, result[name], label=label, **_style(first_style + offset))
-        lines.append(line)
-    ax.set_ylabel(ylabel)
-    if log:
-        _log_axis(ax)
-    return lines
+def _bouts(result: Result) -> list[tuple[float, float, float]]:
+    """(start, end, intensity) of every exercise period, its intensity read at its middle."""
+    return [(start, end, result.at("intensity_pct_vo2max", (start + end) / 2)) for start, end in
+            result.exercise_periods]
 
 
-def _log_axis(ax) -> None:
-    """Log scale with plain decade labels (1, 10, 100) and no minor ticks: clearer, and quick to draw."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+def schedule_text(result: Result) -> str:
+    """The bouts in words: runs of equal bouts counted ("10 x 1 min at 95%"), at most three runs."""
+    runs: list[list] = []  # [count, duration, intensity, spacing]
+    bouts = _bouts(result)
+    for index, (start, end, intensity) in enumerate(bouts):
+        duration = end - start
+        last = runs[-1] if runs else None
+        spacing = start - bouts[index - 1][0] if index else None
+        if last and math.isclose(last[1], duration) and math.isclose(last[2], intensity, abs_tol=0.5) \
+                and (last[3] is None or math.isclose(last[3], spacing)):
+            last[0] += 1
+            last[3] = spacing
+        else:
+            runs.append([1, duration, intensity, None])
+    if not runs:
+        return "No exercise"
+    parts = [(f"{count} × " if count > 1 else "") + f"{duration:g} min at {intensity:.0f}%"
+             + (f", every {spacing:g} min" if count > 1 and spacing else "")
+             for count, duration, intensity, spacing in runs[:3]]
+    more = f", … ({len(bouts)} bouts)" if len(runs) > 3 else ""
+    return "Exercise: " + "; ".join(parts) + more
 
-    ax.set_yscale("log")
-    ax.yaxis.set_major_locator(LogLocator(base=10.0))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.yaxis.set_minor_locator(NullLocator())
+
+def _draw_schedule(ax, result: Result) -> None:
+    """Each bout its own outlined bar, so intervals and a short warm-up stay visible."""
+    bouts = _bouts(result)
+    for start, end, intensity in bouts:
+        ax.bar(start, intensity, width=end - start, align="edge", color="0.6", edgecolor="black", linewidth=0.8)
+    ax.set_ylim(0, 100 if not bouts else max(100.0, max(b[2] for b in bouts) * 1.1))
+    ax.set_yticks([0, 50, 100])
+    ax.set_axisbelow(True)  # grid lines behind the bars
+    ax.set_ylabel("%VO2max")
+    # Wrapped to the axes' width (about 0.55 em per character), so it never runs into a neighbour's title.
+    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    characters = int(width_pt / (0.55 * ax.title.get_fontsize()))
+    ax.set_title(textwrap.fill(schedule_text(result), characters), loc="left")
+
+
+def _draw_interventions(ax, result: Result) -> None:
+    """One row per kind of intervention: drinks, rhIL-6 infusions and endotoxin boluses, each labelled."""
+    events = result.metadata.get("interventions", [])
+    kinds = [kind for kind in INTERVENTIONS if any(event["kind"] == kind for event in events)]
+    end = float(result.time_min[-1])
+    for row, kind in enumerate(kinds):
+        name, style = INTERVENTIONS[kind]
+        mine = [event for event in events if event["kind"] == kind]
+        if kind == "il6_infusion":
+            for event in mine:
+                ax.barh(row, event["end_min"] - event["time_min"], left=event["time_min"], height=0.6,
+                        color="white", edgecolor="black", hatch="///", linewidth=1.0)
+            note = ", ".join(f"{event['rate_ng_min'] * 0.06:.3g} µg/h" for event in mine[:2])
+            at = mine[-1]["end_min"]
+        else:
+            ax.plot([event["time_min"] for event in mine], [row] * len(mine), linestyle="none", clip_on=False,
+                    **style)
+            unit = "g" if kind == "carbohydrate" else "ng/kg"
+            amounts = sorted({event["amount"] for event in mine})
+            note = f"{amounts[0]:g} {unit}" + (" each" if len(mine) > 1 and len(amounts) == 1 else "")
+            if len(amounts) > 1:
+                note = f"{amounts[0]:g}-{amounts[-1]:g} {unit}"
+            at = mine[-1]["time_min"]
+        # The note goes right of the last event, or left of the first when the run ends soon after.
+        first = mine[0]["time_min"]
+        if at < 0.8 * end:
+            ax.annotate(note, (at, row), xytext=(14, 0), textcoords="offset points", va="center", ha="left")
+        else:
+            ax.annotate(note, (first, row), xytext=(-14, 0), textcoords="offset points", va="center", ha="right")
+    ax.set_yticks(range(len(kinds)), [INTERVENTIONS[kind][0] for kind in kinds])
+    ax.set_ylim(-0.6, len(kinds) - 0.4)
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", length=0, pad=14)  # room for a marker at time zero
+    ax.spines["left"].set_visible(False)
+    ax.set_title("Interventions", loc="left")
+
+
+def summary_lines(result: Result) -> list[str]:
+    """What a student reads off the run: the IL-6 response, the gene, glycogen and the IL-1ra answer."""
+    metrics = result.summary()["metrics"]
+    il6 = metrics["plasma_il6_pg_ml"]
+    glycogen = metrics["muscle_glycogen_mmol_kg_dw"]
+    fall = glycogen["baseline"] - glycogen["min"]
+    return [
+        _peak_line("Plasma IL-6", il6),
+        f"  ({_number(il6['baseline'])} → {_number(il6['peak'])} pg/mL)",
+        _peak_line("Muscle IL-6 mRNA", metrics["il6_mrna_fold"]),
+        f"Muscle glycogen: {glycogen['baseline']:.0f} → {glycogen['min']:.0f} mmol/kg dw" if fall > 0.02 *
+        glycogen["baseline"] else f"Muscle glycogen: unchanged, {glycogen['baseline']:.0f} mmol/kg dw",
+        _peak_line("Plasma IL-1ra", metrics["il1ra_pg_ml"]),
+    ]
+
+
+def _peak_line(name: str, metric: dict) -> str:
+    """"Plasma IL-6: 61 × rest at 220 min", or "no rise" below 5 %."""
+    fold = metric["peak"] / metric["baseline"]
+    if fold < 1.05:
+        return f"{name}: no rise"
+    return f"{name}: {_number(fold)} × rest at {metric['time_of_peak_min']:.0f} min"
+
+
+def _number(value: float) -> str:
+    """Two significant digits, never in e-notation: 1.7, 61, 170, 3900."""
+    return f"{value:.2g}" if abs(value) < 100 else f"{float(f'{value:.2g}'):.0f}"
 
 
 def teaching_figure(result: Result, title: str | None = None):
-    """A matplotlib ``Figure`` of the whole run."""
+    """A matplotlib ``Figure`` of the whole run: schedule, interventions, nine panels and a summary."""
+    import matplotlib
     from matplotlib.figure import Figure
 
-    rc = {
-        "font.size": 13,
-        "axes.titlesize": 14,
-        "axes.labelsize": 13,
-        "legend.fontsize": 11,
-        "axes.spines.top": False,
-    }
-    import matplotlib
-
-    with matplotlib.rc_context(rc):
-        # Fixed margins: a layout engine would redraw the figure several times.
-        figure = Figure(figsize=(16, 10), dpi=100)
-        axes = figure.subplots(4, 2, sharex=True)
-        figure.subplots_adjust(left=0.075, right=0.93, bottom=0.06, top=0.92, hspace=0.42, wspace=0.36)
-        left, right = axes[:, 0], axes[:, 1]
-
-        # Schedule: intensity, with intervention markers.
-        ax = left[0]
-        ax.step(result.time_min, result["intensity_pct_vo2max"], where="post", **_style(0), label="exercise")
-        ax.set_ylabel("Intensity\n(%VO2max)")
-        ax.set_ylim(0, max(100.0, float(result["intensity_pct_vo2max"].max()) * 1.15))
-        ax.set_title("Schedule")
-        _mark_interventions(ax, result)
-
-        ax = left[1]
-        _plot(ax, result, [("muscle_glycogen_mmol_kg_dw", "glycogen")], "Glycogen\n(mmol/kg dw)")
-        ax.set_ylim(bottom=0)
-        ax.set_title("Muscle glycogen")
-
-        ax = left[2]
-        _plot(
-            ax, result,
-            [("il6_mrna_fold", "mRNA"), ("il6_transcription_fold", "transcription")],
-            "IL-6 mRNA, transcription\n(fold over rest)", log=True,
-        )
-        ax.set_title("Muscle IL-6 gene")
-        ax.legend(loc="upper right", frameon=False)
-
-        ax = left[3]
-        lines = _plot(ax, result, [("plasma_il6_pg_ml", "plasma IL-6 (pg/mL)")], "Plasma IL-6\n(pg/mL)")
-        twin = ax.twinx()
-        lines += _plot(twin, result, [("il6_release_ng_min", "muscle release (ng/min)")], "Release\n(ng/min)",
-                       first_style=1)
-        twin.set_ylim(bottom=0)
-        ax.set_ylim(bottom=0)
-        ax.legend(lines, [line.get_label() for line in lines], loc="upper right", frameon=False)
-        ax.set_title("Plasma IL-6 and muscle release")
-
-        ax = right[0]
-        lines = _plot(ax, result, [("glycerol_ra_umol_kg_min", "glycerol Ra (umol/kg/min)")],
-                      "Glycerol Ra\n(umol/kg/min)")
-        ax.set_ylim(bottom=0)
-        twin = ax.twinx()
-        lines += _plot(
-            twin, result,
-            [("plasma_ffa_mmol_l", "FFA (mmol/L)"), ("fat_oxidation_g_min", "fat oxidation (g/min)")],
-            "FFA (mmol/L)\nfat ox. (g/min)", first_style=1,
-        )
-        twin.set_ylim(bottom=0)
-        ax.legend(lines, [line.get_label() for line in lines], loc="upper right", frameon=False)
-        ax.set_title("Lipolysis, FFA and fat oxidation")
-
-        ax = right[1]
-        _plot(
-            ax, result,
-            [("il1ra_pg_ml", "IL-1ra"), ("il10_pg_ml", "IL-10"), ("tnf_alpha_pg_ml", "TNF-alpha")],
-            "Plasma (pg/mL)", log=True,
-        )
-        ax.legend(loc="best", frameon=False, ncols=3)
-        ax.set_title("Anti-inflammatory cytokines and TNF-alpha")
-
-        ax = right[2]
-        _plot(ax, result, [("hepatic_glucose_output_mg_kg_min", "hepatic glucose output")],
-              "Glucose output\n(mg/kg/min)")
-        ax.set_ylim(bottom=0)
-        ax.set_title("Hepatic glucose output")
-
-        ax = right[3]
-        _summary_panel(ax, result)
-
-        for ax in axes.flat[:-1]:
-            _shade_exercise(ax, result)
-            ax.grid(True, color="0.8", linewidth=0.6)
-            ax.margins(x=0)
-        for ax in (left[3], right[2]):
+    interventions = bool(result.metadata.get("interventions"))
+    with matplotlib.rc_context(PAGE_RC):
+        figure = Figure(figsize=(16, 11), dpi=100)
+        # Heights in inches: schedule, interventions lane (when there are any), three rows of panels.
+        heights = [1.15] + ([0.4 + 0.3 * _intervention_rows(result)] if interventions else []) + [1.75] * 3
+        grid = _grid(figure, heights, columns=3, left_in=1.05, right_in=0.3, top_in=0.75, bottom_in=0.65,
+                     row_gap_in=0.72, column_gap_in=1.1)
+        schedule = figure.add_subplot(grid[0, :2])
+        _draw_schedule(schedule, result)
+        summary = figure.add_subplot(grid[0:2 if interventions else 1, 2])
+        _draw_summary(summary, result)
+        timeline = [schedule]
+        if interventions:
+            lane = figure.add_subplot(grid[1, :2], sharex=schedule)
+            _draw_interventions(lane, result)
+            timeline.append(lane)
+        first_row = len(heights) - 3
+        panels = []
+        for index, panel in enumerate(PANELS.values()):
+            ax = figure.add_subplot(grid[first_row + index // 3, index % 3], sharex=schedule)
+            _draw_panel(ax, result, panel, 2.4)
+            panels.append(ax)
+        # The schedule is wider than a panel, so it gets time labels of its own.
+        _finish_time_axes(panels, timeline, result, labelled=[*panels[-3:], timeline[-1]])
+        for ax in panels[-3:]:
             ax.set_xlabel("Time (min)")
-            ax.tick_params(labelbottom=True)
-        figure.suptitle(title or f"myokine_sim: {result.scenario_name}  (grey bands: exercise)", fontsize=16)
+        figure.suptitle(title or result.scenario_name, x=0.01, ha="left", fontsize=17, weight="bold")
+        figure.text(0.99, 1 - 0.2 / 11, "grey bands: exercise", ha="right", va="top", fontsize=12)
     return figure
 
 
-def _mark_interventions(ax, result: Result) -> None:
-    events = result.metadata.get("interventions", [])
-    top = ax.get_ylim()[1]
-    labelled: set[str] = set()
-    for event in events:
-        kind = event["kind"]
-        if kind == "il6_infusion":
-            ax.axvspan(event["time_min"], event["end_min"], ymin=0.0, ymax=0.12, facecolor="white",
-                       edgecolor="black", hatch="///", linewidth=1.0,
-                       label=None if kind in labelled else "rhIL-6 infusion")
-        elif kind == "carbohydrate":
-            ax.plot([event["time_min"]], [top * 0.93], marker="v", markersize=9, color="0.3", linestyle="none",
-                    label=None if kind in labelled else "carbohydrate drink")
-        elif kind == "endotoxin":
-            ax.axvline(event["time_min"], color="black", linestyle=(0, (1, 1)), linewidth=2.0,
-                       label=None if kind in labelled else "endotoxin bolus")
-        labelled.add(kind)
-    if events:
-        ax.legend(loc="upper right", frameon=False, ncols=2)
+def slide_figure(result: Result, panels: tuple[str, ...], title: str | None = None):
+    """A 1600 x 900 ``Figure`` of a few panels (names of ``PANEL_NAMES``) in large type."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    columns = 1 if len(panels) <= 3 else 2
+    rows = math.ceil(len(panels) / columns)
+    height = SLIDE_SIZE_IN[1]
+    with matplotlib.rc_context(SLIDE_RC):
+        figure = Figure(figsize=SLIDE_SIZE_IN, dpi=100)
+        # A schedule with its interventions lane needs a taller row than a panel.
+        lane = bool(result.metadata.get("interventions"))
+        weights = [1.6 if lane and SCHEDULE in panels[row * columns:(row + 1) * columns] else 1.0
+                   for row in range(rows)]
+        grid = _grid(figure, weights, columns=columns, left_in=1.35,
+                     right_in=0.35, top_in=1.3, bottom_in=0.85, row_gap_in=0.95, column_gap_in=1.3)
+        axes = []
+        timeline = []
+        bottom_row = []
+        for index, name in enumerate(panels):
+            cell = grid[index // columns, index % columns]
+            shared = (axes or timeline or [None])[0]
+            if name == SCHEDULE and result.metadata.get("interventions"):
+                # The interventions get their own lane under the bouts, as on the full page.
+                upper, lower = cell.subgridspec(2, 1, height_ratios=[3, 1 + _intervention_rows(result)],
+                                                hspace=0.7)
+                ax = figure.add_subplot(upper, sharex=shared)
+                _draw_schedule(ax, result)
+                lane = figure.add_subplot(lower, sharex=ax)
+                _draw_interventions(lane, result)
+                timeline += [ax, lane]
+            else:
+                ax = figure.add_subplot(cell, sharex=shared)
+                if name == SCHEDULE:
+                    _draw_schedule(ax, result)
+                    timeline.append(ax)
+                else:
+                    _draw_panel(ax, result, PANELS[name], 3.2)
+                    axes.append(ax)
+            if index + columns >= len(panels):  # nothing below it
+                bottom_row.append((timeline if name == SCHEDULE else axes)[-1])
+        _finish_time_axes(axes, timeline, result, labelled=bottom_row)
+        for ax in bottom_row:
+            ax.set_xlabel("Time (min)")
+        figure.suptitle(title or result.scenario_name, x=0.01, y=1 - 0.15 / height, ha="left", va="top",
+                        fontsize=SLIDE_FONT + 4, weight="bold")
+    return figure
 
 
-def _summary_panel(ax, result: Result) -> None:
-    summary = result.summary()["metrics"]
-    il6 = summary["plasma_il6_pg_ml"]
-    glycogen = summary["muscle_glycogen_mmol_kg_dw"]
-    mrna = summary["il6_mrna_fold"]
-    lines = [
-        f"Peak plasma IL-6: {il6['peak']:.1f} pg/mL ({il6['fold_peak']:.0f}-fold) at {il6['time_of_peak_min']:.0f} min",
-        f"Peak IL-6 mRNA: {mrna['peak']:.0f}-fold at {mrna['time_of_peak_min']:.0f} min",
-        f"Glycogen nadir: {glycogen['min']:.0f} mmol/kg dw at {glycogen['time_of_min_min']:.0f} min",
-        f"Peak IL-1ra: {summary['il1ra_pg_ml']['peak']:.0f} pg/mL",
-        f"Peak TNF-alpha: {summary['tnf_alpha_pg_ml']['peak']:.2f} pg/mL",
-    ]
+def _finish_time_axes(panels, timeline, result: Result, labelled) -> None:
+    """Shared time axis: exercise shaded on the panels (the schedule draws its bouts), time labels where asked."""
+    for ax in panels:
+        _shade_exercise(ax, result)
+    for ax in (*panels, *timeline):
+        ax.grid(True, axis="x", color="0.85", linewidth=0.6)
+        ax.set_xlim(float(result.time_min[0]), float(result.time_min[-1]))
+        ax.tick_params(labelbottom=any(ax is other for other in labelled))
+
+
+def _intervention_rows(result: Result) -> int:
+    return len({event["kind"] for event in result.metadata.get("interventions", [])})
+
+
+def _grid(figure, heights_in, columns, left_in, right_in, top_in, bottom_in, row_gap_in, column_gap_in):
+    """A grid spec with margins and gaps fixed in inches (no layout engine: one draw per figure).
+
+    ``heights_in`` are the rows' relative heights; the rows share what the margins and gaps leave.
+    """
+    width, height = figure.get_size_inches()
+    rows = len(heights_in)
+    axes_width = (width - left_in - right_in - column_gap_in * (columns - 1)) / columns
+    axes_height = (height - top_in - bottom_in - row_gap_in * (rows - 1)) / rows
+    return figure.add_gridspec(
+        rows, columns, height_ratios=heights_in,
+        left=left_in / width, right=1 - right_in / width, top=1 - top_in / height, bottom=bottom_in / height,
+        hspace=row_gap_in / axes_height, wspace=column_gap_in / axes_width,
+    )
+
+
+def _draw_summary(ax, result: Result) -> None:
     ax.axis("off")
-    ax.text(0.02, 0.95, "\n".join(lines), transform=ax.transAxes, va="top", ha="left", fontsize=13,
-            linespacing=1.6)
+    ax.set_title("In numbers", loc="left")
+    ax.text(0.0, 1.0, "\n".join(summary_lines(result)), transform=ax.transAxes, va="top", ha="left",
+            linespacing=1.55)
 
 
-def figure_png(figure) -> bytes:
-    """Render a figure to PNG bytes with the Agg canvas."""
+def figure_bytes(figure, file_format: str = "png") -> bytes:
+    """Render a figure as PNG, SVG or PDF bytes; no dates or random ids inside, so a run gives the same file."""
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    canvas.print_png(buffer)
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(file_format)
+    with matplotlib.rc_context({"svg.hashsalt": "myokine_sim"}):
+        canvas.print_figure(buffer, format=file_format, metadata=metadata)
     return buffer.getvalue()
+
+
+def figure_png(figure) -> bytes:
+    """Render a figure to PNG bytes with the Agg canvas."""
+    return figure_bytes(figure, "png")
+
+
+def run_figures(result: Result, panels: tuple[str, ...] | None = None, formats: tuple[str, ...] = ("png",),
+                title: str | None = None) -> dict[str, bytes]:
+    """The run's figure in each format: the full page, or a slide of ``panels``."""
+    figure = slide_figure(result, panels, title) if panels else teaching_figure(result, title)
+    return {file_format: figure_bytes(figure, file_format) for file_format in formats}

@@ -13,13 +13,15 @@ from myokine_sim.scenario import Scenario
 OUTPUT_FILES = ("timeseries.csv", "summary.json", "figure.png", "manifest.json")
 #: Stem of the timeseries file; its suffix follows the output format (csv, parquet, nc).
 TIMESERIES_STEM = "timeseries"
+FIGURE_STEM = "figure"
 
 
-def output_files(output_format: str = "csv") -> tuple[str, ...]:
-    """The four files of a run, the timeseries in ``output_format``."""
+def output_files(output_format: str = "csv", figure_formats: tuple[str, ...] = ("png",)) -> tuple[str, ...]:
+    """The files of a run: the timeseries in ``output_format``, summary, one figure per format, manifest."""
     from myokine_sim.formats import file_name
 
-    return (file_name(TIMESERIES_STEM, output_format), *OUTPUT_FILES[1:])
+    figures = tuple(f"{FIGURE_STEM}.{figure_format}" for figure_format in figure_formats)
+    return (file_name(TIMESERIES_STEM, output_format), OUTPUT_FILES[1], *figures, OUTPUT_FILES[-1])
 
 
 @dataclass
@@ -30,17 +32,19 @@ class RunOutput:
 
 
 def run_scenario(
-    scenario: Scenario, out_dir: Path | None = None, source: str | None = None, render_png=None,
-    output_format: str = "csv",
+    scenario: Scenario, out_dir: Path | None = None, source: str | None = None, render_figures=None,
+    output_format: str = "csv", panels: tuple[str, ...] | None = None, figure_formats: tuple[str, ...] = ("png",),
 ) -> RunOutput:
-    """Simulate ``scenario`` and write the timeseries, summary.json, figure.png and manifest.json.
+    """Simulate ``scenario`` and write the timeseries, summary.json, the figure and manifest.json.
 
     ``output_format`` is ``csv`` (timeseries.csv), ``parquet`` (timeseries.parquet)
     or ``netcdf`` (timeseries.nc); the last two need ``myokine_sim[data]``.
     The files are written into a hidden sibling folder that replaces the output
     folder as a whole at the end, so the folder always holds one complete run;
     if anything fails, nothing is left behind.
-    ``render_png(result)`` draws the figure (default: in this process).
+    The figure is the full page, or a slide of ``panels`` (``figures.PANEL_NAMES``), written as
+    figure.png, .svg and/or .pdf (``figure_formats``).
+    ``render_figures(result, panels, formats, title)`` draws it as {format: bytes} (default: in this process).
     """
     from myokine_sim.figure_worker import render_in_process
     from myokine_sim.formats import check_format, encode_result
@@ -54,11 +58,13 @@ def run_scenario(
         result = simulate(scenario)
         timeseries = encode_result(result, output_format)
         summary = result.summary()
-        png = (render_png or render_in_process)(result)
-        staged = [staging / name for name in output_files(output_format)]
+        figures = (render_figures or render_in_process)(result, panels, figure_formats,
+                                                        scenario.description or None)
+        staged = [staging / name for name in output_files(output_format, figure_formats)]
         write_bytes_atomic(staged[0], timeseries)
         write_json_atomic(staged[1], summary)
-        write_bytes_atomic(staged[2], png)
+        for path, figure_format in zip(staged[2:-1], figure_formats):
+            write_bytes_atomic(path, figures[figure_format])
         document = manifest(
             kind="run",
             scenario={"source": source, **scenario.model_dump(mode="json"), "t_end_min": scenario.t_end_min},
@@ -66,11 +72,12 @@ def run_scenario(
             units=build_model().units,
             solver={**result.metadata["solver"], "method_used": result.metadata["solver_method"],
                     "rhs_evaluations": result.metadata["rhs_evaluations"]},
-            extra={"breakpoints_min": result.metadata["breakpoints_min"], "output_format": output_format},
-            files=staged[:3],
+            extra={"breakpoints_min": result.metadata["breakpoints_min"], "output_format": output_format,
+                   "figure": {"panels": list(panels) if panels else "full page", "formats": list(figure_formats)}},
+            files=staged[:-1],
         )
-        write_json_atomic(staged[3], document)
-    paths = [directory / name for name in output_files(output_format)]
+        write_json_atomic(staged[-1], document)
+    paths = [directory / name for name in output_files(output_format, figure_formats)]
     return RunOutput(result=result, directory=directory, files=paths)
 
 

@@ -1,15 +1,20 @@
 """Figures of sensitivity results, made for slides.
 
 A tornado plot for local coefficients and side-by-side bars for global
-indices, each with its confidence interval. Large type; greys and hatching
-(not colour) tell the bars apart, so a greyscale print stays readable.
-Object-oriented matplotlib with the Agg canvas, as in ``myokine_sim.figures``.
+indices, each with its confidence interval. Parameters are named in words
+(``myokine_sim.labels``), each with its rank; ranks whose intervals overlap
+cannot be told apart and are shown as a range ("2-4"). Sobol' estimates below
+zero (sampling noise) are drawn as zero-length bars, their intervals kept.
+Large type; greys and hatching (not colour) tell the bars apart, so a greyscale
+print stays readable. Object-oriented matplotlib with the Agg canvas, as in
+``myokine_sim.figures``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from myokine_sim.labels import parameter_name, scenario_label
 from myokine_sim.sensitivity.result import IMPORTANCE, SensitivityResult
 
 #: Parameters shown at most; the rest are counted below the bars.
@@ -25,6 +30,8 @@ DARK = {"color": "0.3", "edgecolor": "black", "linewidth": 1.0}
 HATCHED = {"color": "white", "edgecolor": "black", "hatch": "///", "linewidth": 1.0}
 ERROR_BARS = {"ecolor": "black", "capsize": 5, "elinewidth": 1.6}
 WIDTH_IN = 13.0
+#: Half-width of the interval of each method's ranking measure, for the rank ranges.
+RANK_INTERVAL = {"local": "error", "morris": "mu_star_conf", "sobol": "ST_conf"}
 #: Fixed margins (inches): title, subtitle and legend above the bars; axis label and a note below.
 TOP_IN = 1.55
 BOTTOM_IN = 1.05
@@ -49,27 +56,52 @@ def _layout(result: SensitivityResult, top: int, bars_per_row: int):
     rows = [row for row in ranked[:top] if abs(row[key]) >= VISIBLE_FRACTION * largest] or ranked[:1]
     hidden = len(result.rows) - len(rows)
     with matplotlib.rc_context(RC):
-        height = TOP_IN + BOTTOM_IN + 0.42 * bars_per_row * len(rows)
+        # Each row holds its bars and a parameter name of up to two lines.
+        height = TOP_IN + BOTTOM_IN + max(0.42 * bars_per_row, 0.62) * len(rows)
         figure = Figure(figsize=(WIDTH_IN, height), dpi=100)
         axes = figure.add_subplot()
-        # Room for the longest parameter name (about 0.55 em per character).
-        label_in = 0.55 * (FONT - 1) / 72 * max(len(row["parameter"]) for row in rows) + 0.3
+        # Room for the longest line of a tick label (about 0.55 em per character).
+        longest = max(len(line) for label in tick_labels(result, rows) for line in label.splitlines())
+        label_in = 0.55 * (FONT - 1) / 72 * longest + 0.3
         figure.subplots_adjust(left=min(0.6, label_in / WIDTH_IN), right=0.97, top=1 - TOP_IN / height,
                                bottom=BOTTOM_IN / height)
     return figure, axes, rows, hidden
 
 
+def rank_ranges(result: SensitivityResult, rows: list[dict]) -> list[tuple[int, int]]:
+    """For each ranked row, the ranks (from 1) it could hold: those of the rows whose intervals overlap its own."""
+    key, half_width = IMPORTANCE[result.method], RANK_INTERVAL[result.method]
+    ranked = result.ranked()
+    low = [abs(row[key]) - row[half_width] for row in ranked]
+    high = [abs(row[key]) + row[half_width] for row in ranked]
+    ranges = []
+    for row in rows:
+        mine = next(i for i, other in enumerate(ranked) if other is row)
+        overlapping = [i for i in range(len(ranked)) if low[i] <= high[mine] and low[mine] <= high[i]]
+        ranges.append((min(overlapping) + 1, max(overlapping) + 1))
+    return ranges
+
+
+def tick_labels(result: SensitivityResult, rows: list[dict]) -> list[str]:
+    """Each parameter in words, after its rank or the range of ranks its interval allows ("2-4")."""
+    labels = []
+    for row, (first, last) in zip(rows, rank_ranges(result, rows)):
+        rank = f"{first}" if first == last else f"{first}–{last}"
+        labels.append(f"{parameter_name(row['parameter'])}  [{rank}]")
+    return labels
+
+
 def _finish(figure, axes, result: SensitivityResult, rows: list[dict], hidden: int, xlabel: str,
             subtitle: str) -> None:
     height = figure.get_figheight()
-    axes.set_yticks(np.arange(len(rows)), [row["parameter"] for row in rows])
+    axes.set_yticks(np.arange(len(rows)), tick_labels(result, rows))
     axes.invert_yaxis()  # the most important at the top
     axes.set_xlabel(xlabel)
     axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False)
     axes.grid(axis="x", color="0.85", linewidth=0.8)
     axes.set_axisbelow(True)
-    figure.text(0.015, 1 - 0.15 / height, f"{result.scenario.name}: {result.metric.label}", fontsize=FONT + 2,
-                va="top", weight="bold")
+    figure.text(0.015, 1 - 0.15 / height, f"{result.metric.label}: {scenario_label(result.scenario.name)}",
+                fontsize=FONT + 2, va="top", weight="bold")
     figure.text(0.015, 1 - 0.55 / height, subtitle, fontsize=FONT - 2, va="top")
     if hidden:
         figure.text(0.015, 0.12 / height, f"+ {hidden} parameters with smaller or no effect not shown",
@@ -92,9 +124,9 @@ def tornado(result: SensitivityResult, top: int = DEFAULT_TOP):
         axes.axvline(0.0, color="black", linewidth=1.2)
         limit = max(float(np.max(np.abs(coefficients) + errors)), 1e-3) * 1.15
         axes.set_xlim(-limit, limit)
-        _finish(figure, axes, result, rows, hidden, "normalised coefficient  d ln(metric) / d ln(parameter)  (1)",
+        _finish(figure, axes, result, rows, hidden, "Normalised coefficient  d ln(metric) / d ln(parameter)",
                 f"Local, at the scenario's values (metric {result.nominal:.4g} {result.metric.unit}). "
-                "+1: 1 % more of the parameter, 1 % more of the metric")
+                "+1: 1 % more of the parameter, 1 % more of the metric; [2–4]: ranks within the error")
     return figure
 
 
@@ -112,16 +144,26 @@ def indices_figure(result: SensitivityResult, top: int = DEFAULT_TOP):
         else:
             bars = (("mu_star", "mu_star_conf", "mu* (overall effect)", DARK),
                     ("sigma", None, "sigma (interactions, non-linearity)", HATCHED))
-            xlabel = f"elementary effect ({result.metric.unit} per full range of the parameter)"
+            xlabel = f"Elementary effect ({result.metric.unit} per full range of the parameter)"
         for offset, (key, conf, label, style) in zip((-0.2, 0.2), bars):
             values = np.array([row[key] for row in rows])
-            axes.barh(positions + offset, values, height=0.38, label=label, **style)
+            # A variance share cannot be negative: a negative estimate is noise, drawn as zero with its interval.
+            axes.barh(positions + offset, np.maximum(values, 0.0), height=0.38, label=label, **style)
             if conf is not None:
-                axes.errorbar(values, positions + offset, xerr=[row[conf] for row in rows], fmt="none",
-                              **ERROR_BARS)
+                axes.errorbar(np.maximum(values, 0.0), positions + offset, xerr=_clipped_errors(values, rows, conf),
+                              fmt="none", **ERROR_BARS)
         axes.axvline(0.0, color="black", linewidth=1.2)
+        axes.set_xlim(left=0.0)
         what = "base samples" if result.method == "sobol" else "trajectories"
+        measure = {"ST": "ST", "mu_star": "mu*"}[IMPORTANCE[result.method]]
         _finish(figure, axes, result, rows, hidden, xlabel,
-                f"{result.method.capitalize()}: {result.samples} {what}, {result.runs} runs, seed {result.seed}; "
-                f"bars sorted by {IMPORTANCE[result.method]}, whiskers: 95 % interval")
+                f"{result.method.capitalize()}: {result.samples} {what}, {result.runs} runs, seed {result.seed}. "
+                f"Sorted by {measure}; whiskers: 95 % interval; [2–4]: ranks the intervals cannot tell apart")
     return figure
+
+
+def _clipped_errors(values: np.ndarray, rows: list[dict], conf: str) -> np.ndarray:
+    """Whiskers of the interval [value - conf, value + conf] drawn from the bar's end, cut at zero."""
+    half = np.array([row[conf] for row in rows])
+    shown = np.maximum(values, 0.0)
+    return np.vstack([np.clip(shown - np.maximum(values - half, 0.0), 0.0, None), values + half - shown])

@@ -9,11 +9,13 @@ and one figure per study with the published values drawn over the curves.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 
 from myokine_sim.calibration.targets import Combination, Leaf, Series, Target, leaves, load_targets
+from myokine_sim.labels import column_label, scenario_label
 from myokine_sim.results import Result
 from myokine_sim.scenario import load_scenario
 
@@ -217,9 +219,15 @@ def _markers(target: Target, results: dict[str, Result]) -> list[tuple[str, str,
 
 
 def study_figure(study: str, rows: list[Row], results: dict[str, Result], units: dict[str, str]):
-    """Simulated curves of a study's scenarios with the published values as markers."""
+    """Simulated curves of a study's scenarios with the published values as markers.
+
+    The title names only the marker kinds drawn; exercise of any scenario is shaded (the legend says whose);
+    the time axis ends with the last scenario that has exercise or an intervention; the notes below the
+    panels are wrapped and measured, so the layout keeps them clear of the axes.
+    """
     import matplotlib
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     simulable = [row for row in rows if row.target.simulable]
     panels: dict[str, list[str]] = {}
@@ -231,50 +239,98 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
     # One style per scenario across all panels, so a scenario looks the same everywhere.
     order = list(dict.fromkeys(name for scenarios in panels.values() for name in scenarios))
     styles = {name: LINE_STYLES[k % len(LINE_STYLES)] for k, name in enumerate(order)}
-    rc = {"font.size": 11, "axes.titlesize": 11, "legend.fontsize": 9, "axes.spines.top": False,
-          "axes.spines.right": False}
+    markers = [marker for row in simulable for marker in _markers(row.target, results)]
+    end = _time_axis_end([results[name] for name in order], [marker[2] for marker in markers])
+    notes = [textwrap.fill(f"{row.target.id}: {row.target.quantity} - published {row.target.published}, "
+                           + (f"simulated {row.target.shown(row.simulated)} ({verdict(row)})"
+                              if row.simulated is not None else "not simulated"),
+                           NOTE_CHARACTERS, subsequent_indent="    ")
+             for row in rows]
+    notes_in = (sum(note.count("\n") + 1 for note in notes) * NOTE_FONT * 1.25 + 10) / 72
+    drawn: set[str] = set()
+    rc = {"font.size": 13, "axes.titlesize": 13, "axes.labelsize": 13, "legend.fontsize": 12,
+          "xtick.labelsize": 12, "ytick.labelsize": 12, "axes.spines.top": False, "axes.spines.right": False}
     with matplotlib.rc_context(rc):
         n = len(panels)
-        figure = Figure(figsize=(8.0, 2.9 * n + 1.6), dpi=110, layout="constrained")
+        panel_in = 3.4 + 0.25 * max(len(scenarios) for scenarios in panels.values())
+        height = panel_in * n + 0.8 + notes_in
+        figure = Figure(figsize=(FIGURE_WIDTH_IN, height), dpi=100, layout="constrained")
         axes = np.atleast_1d(figure.subplots(n, 1, squeeze=False)[:, 0])
         for ax, (column, scenarios) in zip(axes, panels.items()):
             for name in scenarios:
                 result = results[name]
-                ax.plot(result.time_min, result[column], linewidth=2.0, label=name, **styles[name])
-            for start, end in results[scenarios[0]].exercise_periods:
-                ax.axvspan(start, end, color=EXERCISE_SHADE, linewidth=0, zorder=0)
+                ax.plot(result.time_min, result[column], linewidth=2.2,
+                        label=textwrap.fill(scenario_label(name), LEGEND_CHARACTERS), **styles[name])
+            handles, names = ax.get_legend_handles_labels()
+            exercising = [name for name in scenarios if results[name].exercise_periods]
+            for name in exercising:
+                for start, stop in results[name].exercise_periods:
+                    ax.axvspan(start, stop, color=EXERCISE_SHADE, linewidth=0, zorder=0)
+            if exercising:
+                whose = "" if len(exercising) == len(scenarios) else f" ({', '.join(map(_short, exercising))})"
+                handles.append(Patch(color=EXERCISE_SHADE))
+                names.append(textwrap.fill(f"exercise{whose}", LEGEND_CHARACTERS))
             for row in simulable:
                 for scenario, marker_column, where, value, kind in _markers(row.target, results):
-                    if marker_column != column:
-                        continue
-                    if kind == "time":
-                        ax.axvline(where, color="black", linestyle=(0, (1, 2)), linewidth=1.5)
-                        ax.annotate(f"{row.target.id} published peak", (where, 0.95),
-                                    xycoords=("data", "axes fraction"), ha="left", va="top", fontsize=8)
-                    elif isinstance(where, tuple):
-                        ax.hlines(value, *where, colors="black", linewidth=3.0)
-                        ax.annotate(row.target.id, (where[1], value), ha="left", va="center", fontsize=8)
-                    else:
-                        marker = "^" if kind == "at_least" else "o"
-                        ax.plot([where], [value], marker=marker, markersize=9, color="white", markeredgecolor="black",
-                                markeredgewidth=2.0, linestyle="none", zorder=5)
-                        ax.annotate(row.target.id, (where, value), textcoords="offset points", xytext=(6, 4),
-                                    fontsize=8)
-            ax.set_ylabel(f"{column}\n({units.get(column, '')})", fontsize=9)
+                    if marker_column == column:
+                        drawn.add(_draw_marker(ax, row.target.id, where, value, kind))
+            ax.set_title(column_label(column, units.get(column, "")), loc="left")
             ax.set_xlabel("Time (min)")
             ax.set_ylim(bottom=0)
-            ax.margins(x=0)
+            ax.set_xlim(0, end)
             ax.grid(True, color="0.85", linewidth=0.6)
-            ax.legend(loc="best", frameon=False)
-        lines = [f"{row.target.id}: {row.target.quantity} - published {row.target.published}, "
-                 + (f"simulated {row.target.shown(row.simulated)} ({verdict(row)})" if row.simulated is not None
-                    else "not simulated")
-                 for row in rows]
-        figure.suptitle(f"{study}: simulation (lines) and published values (markers; triangle = lower bound)",
-                        fontsize=11)
-        figure.text(0.01, 0.0, "\n".join(lines), fontsize=7.5, va="bottom", ha="left", wrap=True)
-        figure.get_layout_engine().set(rect=(0, 0.012 * len(lines) + 0.02, 1, 1 - 0.012 * len(lines) - 0.02))
+            # Beside the panel, where it can cover no curve and no marker.
+            ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
+                      borderaxespad=0.0, labelspacing=0.8)
+        figure.suptitle(f"{study}: simulation (lines)" + "".join(MARKER_KINDS[kind] for kind in MARKER_KINDS
+                                                                   if kind in drawn)
+                        + ("" if drawn else "; the published results are listed below"), fontsize=14)
+        figure.text(0.01, 0.005, "\n".join(notes), fontsize=NOTE_FONT, va="bottom", ha="left", linespacing=1.25)
+        figure.get_layout_engine().set(rect=(0, notes_in / height, 1, 1 - notes_in / height))
     return figure
+
+
+#: What each kind of marker means, in the order the title lists them.
+MARKER_KINDS = {"value": ", published values (circles)", "at_least": ", lower bounds (triangles)",
+                "window": ", window means (bars)", "time": ", published times of peak (dotted lines)"}
+FIGURE_WIDTH_IN = 11.0
+#: Characters per line of a legend entry beside a panel.
+LEGEND_CHARACTERS = 34
+NOTE_FONT = 11
+#: Characters of a note per line at NOTE_FONT across the figure (about 0.55 em per character).
+NOTE_CHARACTERS = int((FIGURE_WIDTH_IN - 0.3) * 72 / (0.55 * NOTE_FONT))
+
+
+def _draw_marker(ax, target_id: str, where, value: float, kind: str) -> str:
+    """One published value on a panel; returns its ``MARKER_KINDS`` key."""
+    if kind == "time":
+        ax.axvline(where, color="black", linestyle=(0, (1, 2)), linewidth=1.5)
+        ax.annotate(f"{target_id} published peak", (where, 0.95), xycoords=("data", "axes fraction"),
+                    xytext=(4, 0), textcoords="offset points", ha="left", va="top", fontsize=11)
+        return "time"
+    if isinstance(where, tuple):
+        ax.hlines(value, *where, colors="black", linewidth=3.0)
+        ax.annotate(target_id, (where[1], value), xytext=(4, 0), textcoords="offset points", ha="left",
+                    va="center", fontsize=11)
+        return "window"
+    ax.plot([where], [value], marker="^" if kind == "at_least" else "o", markersize=10, color="white",
+            markeredgecolor="black", markeredgewidth=2.0, linestyle="none", zorder=5)
+    ax.annotate(target_id, (where, value), textcoords="offset points", xytext=(7, 5), fontsize=11)
+    return "at_least" if kind == "at_least" else "value"
+
+
+def _time_axis_end(results: list[Result], marker_times: list) -> float:
+    """The end of the last scenario with exercise or an intervention (a resting control may run far longer),
+    or just past the last published value if that is later."""
+    active = [result for result in results if result.exercise_periods or result.metadata.get("interventions")]
+    end = max(float(result.time_min[-1]) for result in (active or results))
+    latest = max((max(np.atleast_1d(where)) for where in marker_times), default=0.0)
+    return max(end, 1.05 * float(latest))
+
+
+def _short(name: str) -> str:
+    """A scenario's description up to its first comma or parenthesis, for the shading's legend entry."""
+    return re.split(r"\s*[,(]", scenario_label(name), maxsplit=1)[0]
 
 
 def study_figures(validation: Validation) -> dict[str, bytes]:

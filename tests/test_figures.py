@@ -79,8 +79,8 @@ def overlapping_texts(figure) -> list[str]:
     page = figure.bbox
     problems = []
     for index, (text, box) in enumerate(boxes):
-        if box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1 or box.y1 > page.y1 + 1:
-            problems.append(f"{text.get_text()!r} runs off the page")
+        if box.x0 < page.x0 + 2 or box.x1 > page.x1 - 2 or box.y0 < page.y0 + 2 or box.y1 > page.y1 - 2:
+            problems.append(f"{text.get_text()!r} touches or leaves the edge of the page")
         for other, other_box in boxes[index + 1:]:
             if overlaps(box, other_box):
                 problems.append(f"{text.get_text()!r} overlaps {other.get_text()!r}")

@@ -214,7 +214,7 @@ def _draw_interventions(ax, result: Result) -> None:
     ax.set_yticks(range(len(kinds)), [INTERVENTIONS[kind][0] for kind in kinds])
     ax.set_ylim(-0.6, len(kinds) - 0.4)
     ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0, pad=14)  # room for a marker at time zero
+    ax.tick_params(axis="y", length=0, pad=10)  # room for a marker at time zero
     ax.spines["left"].set_visible(False)
     ax.set_title("Interventions", loc="left")
 
@@ -258,7 +258,7 @@ def teaching_figure(result: Result, title: str | None = None):
         figure = Figure(figsize=(16, 11), dpi=100)
         # Heights in inches: schedule, interventions lane (when there are any), three rows of panels.
         heights = [1.15] + ([0.4 + 0.3 * _intervention_rows(result)] if interventions else []) + [1.75] * 3
-        grid = _grid(figure, heights, columns=3, left_in=1.05, right_in=0.3, top_in=0.75, bottom_in=0.65,
+        grid = _grid(figure, heights, columns=3, left_in=1.2, right_in=0.3, top_in=0.75, bottom_in=0.65,
                      row_gap_in=0.72, column_gap_in=1.1)
         schedule = figure.add_subplot(grid[0, :2])
         _draw_schedule(schedule, result)

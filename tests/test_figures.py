@@ -323,6 +323,21 @@ def test_a_heat_map_over_decades_has_log_colour_round_ticks_and_human_labels():
     assert not isinstance(narrow.axes[0].collections[0].norm, LogNorm)
 
 
+def test_population_bands_are_labelled_in_words_with_the_legend_above_the_data():
+    from myokine_sim.sweeps.figures import band_figure
+    from myokine_sim.sweeps.table import SweepTable
+
+    time = np.linspace(0.0, 360.0, 361)
+    median = 1.0 + 3.0 * np.exp(-((time - 60.0) / 30.0) ** 2)
+    levels = {0.05: 0.5 * median, 0.25: 0.8 * median, 0.5: median, 0.75: 1.3 * median, 0.95: 2.0 * median}
+    table = SweepTable(columns={"member": np.arange(40)}, units={"plasma_il6_pg_ml": "pg/mL"}, time_min=time,
+                       bands={"plasma_il6_pg_ml": levels}, metadata={"scenario": "cycling_60min_65pct"})
+    figure = band_figure(table, [(0.0, 60.0)])
+    assert figure.axes[0].get_title(loc="left") == "Plasma IL-6 (pg/mL)"
+    assert internal_names(figure) == [] and overlapping_texts(figure) == []
+    assert legends_covering_data(figure) == []
+
+
 def _sobol_result(rows):
     from myokine_sim.model import build_model
     from myokine_sim.scenario import load_scenario

@@ -143,8 +143,8 @@ def band_figure(table: SweepTable, exercise_periods: list[tuple[float, float]]):
             ax.plot(time, levels[0.5], color="black", linewidth=2.4, label="median")
             for start, end in exercise_periods:
                 ax.axvspan(start, end, ymin=0.97, ymax=1.0, color="black", linewidth=0)
-            ax.set_title(column_label(name, table.units.get(name, "")), loc="left")
-            ax.set_ylim(bottom=0)
+            ax.set_title(column_label(name, table.units.get(name, "")), loc="left", pad=10)
+            ax.set_ylim(0, 1.1 * float(np.nanmax(levels[0.95])))  # headroom: the exercise bar covers no band
             ax.margins(x=0)
             ax.grid(True, color="0.8", linewidth=0.6)
         # Above the first panel, where it covers no band.

@@ -83,7 +83,7 @@ def run(
     ),
     figure_formats: Optional[List[str]] = typer.Option(
         None, "--figure-format", help="Figure file format: png, svg or pdf; repeatable or a comma list "
-                                      "(--figure-format png,svg) [default: png]."
+                                      "(--figure-format png,svg); png when not given."
     ),
 ) -> None:
     """Simulate SCENARIO; write timeseries.csv (or .parquet, .nc), summary.json, figure.png and manifest.json."""

@@ -338,15 +338,28 @@ def test_population_bands_are_labelled_in_words_with_the_legend_above_the_data()
     assert legends_covering_data(figure) == []
 
 
-def _sobol_result(rows):
+def _sensitivity_result(rows, method="sobol", scenario="marathon", metric="peak.plasma_il6_pg_ml"):
     from myokine_sim.model import build_model
     from myokine_sim.scenario import load_scenario
     from myokine_sim.sensitivity.metric import parse_metric
     from myokine_sim.sensitivity.result import SensitivityResult
 
-    return SensitivityResult(method="sobol", scenario=load_scenario("marathon"), source=None,
-                             metric=parse_metric("peak.plasma_il6_pg_ml", build_model()), rows=rows, problem={},
-                             options={}, solver={}, runs=640, elapsed_s=1.0, seed=0, samples=64)
+    return SensitivityResult(method=method, scenario=load_scenario(scenario), source=None,
+                             metric=parse_metric(metric, build_model()), rows=rows, problem={}, options={},
+                             solver={}, runs=640, elapsed_s=1.0, seed=0, samples=64, nominal=0.35)
+
+
+def test_a_tornado_names_parameters_in_words_and_stays_on_the_page():
+    from myokine_sim.sensitivity.plots import sensitivity_figure
+
+    rows = [{"parameter": name, "coefficient": value, "error": 0.01}
+            for name, value in (("subject.muscle_glycogen_mmol_kg_dw", -1.4), ("plasma_il6.clearance_per_min", -0.9),
+                                ("muscle_glycogen.use_rate_mmol_kg_min", 2.4))]
+    figure = sensitivity_figure(_sensitivity_result(rows, "local", "endotoxin_exercise",
+                                                    "suppression.tnf_alpha_pg_ml"))
+    labels = [tick.get_text() for tick in figure.axes[0].get_yticklabels()]
+    assert labels[1] == "Resting muscle glycogen  [2]"
+    assert internal_names(figure) == [] and overlapping_texts(figure) == []
 
 
 def test_sobol_bars_are_clipped_at_zero_and_overlapping_ranks_are_marked():
@@ -356,7 +369,7 @@ def test_sobol_bars_are_clipped_at_zero_and_overlapping_ranks_are_marked():
             {"parameter": "plasma_il6.volume_l_per_kg", "S1": -0.04, "S1_conf": 0.06, "ST": 0.20, "ST_conf": 0.08},
             {"parameter": "il6_gene.max_transcription_fold", "S1": 0.10, "S1_conf": 0.03, "ST": 0.15,
              "ST_conf": 0.04}]
-    figure = sensitivity_figure(_sobol_result(rows))
+    figure = sensitivity_figure(_sensitivity_result(rows))
     ax = figure.axes[0]
     assert min(bar.get_width() for bar in ax.patches if isinstance(bar, Rectangle)) >= 0.0
     assert ax.get_xlim()[0] == 0.0

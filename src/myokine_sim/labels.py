@@ -155,8 +155,9 @@ def scenario_label(name: str) -> str:
 
 
 def _first_clause(text: str) -> str:
-    """A description up to its first ';', ':' or parenthesis: the part that names the thing."""
-    return re.split(r"\s*[;:(]", text, maxsplit=1)[0].rstrip(" ,.")
+    """A description up to its first ';' or ':', without parentheses: the part that names the thing."""
+    named = re.split(r"\s*[;:]", text, maxsplit=1)[0]
+    return re.sub(r"\s*\([^)]*\)", "", named).rstrip(" ,.")
 
 
 def _lower_first(text: str) -> str:

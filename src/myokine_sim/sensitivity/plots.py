@@ -12,9 +12,11 @@ print stays readable. Object-oriented matplotlib with the Agg canvas, as in
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
-from myokine_sim.labels import parameter_name, scenario_label
+from myokine_sim.labels import parameter_name, scenario_label, unit_text
 from myokine_sim.sensitivity.result import IMPORTANCE, SensitivityResult
 
 #: Parameters shown at most; the rest are counted below the bars.
@@ -33,7 +35,7 @@ WIDTH_IN = 13.0
 #: Half-width of the interval of each method's ranking measure, for the rank ranges.
 RANK_INTERVAL = {"local": "error", "morris": "mu_star_conf", "sobol": "ST_conf"}
 #: Fixed margins (inches): title, subtitle and legend above the bars; axis label and a note below.
-TOP_IN = 1.55
+TOP_IN = 1.75
 BOTTOM_IN = 1.05
 
 
@@ -100,9 +102,12 @@ def _finish(figure, axes, result: SensitivityResult, rows: list[dict], hidden: i
     axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False)
     axes.grid(axis="x", color="0.85", linewidth=0.8)
     axes.set_axisbelow(True)
-    figure.text(0.015, 1 - 0.15 / height, f"{result.metric.label}: {scenario_label(result.scenario.name)}",
-                fontsize=FONT + 2, va="top", weight="bold")
-    figure.text(0.015, 1 - 0.55 / height, subtitle, fontsize=FONT - 2, va="top")
+    figure.text(0.015, 1 - 0.12 / height, result.metric.label, fontsize=FONT + 2, va="top", weight="bold")
+    # The scenario's description can be long: one line of its own, wrapped to the page.
+    characters = int((WIDTH_IN - 0.3) * 72 / (0.55 * (FONT - 2)))
+    figure.text(0.015, 1 - 0.5 / height, textwrap.shorten(scenario_label(result.scenario.name), characters,
+                                                         placeholder=" …") + "\n" + subtitle,
+                fontsize=FONT - 2, va="top", linespacing=1.3)
     if hidden:
         figure.text(0.015, 0.12 / height, f"+ {hidden} parameters with smaller or no effect not shown",
                     fontsize=FONT - 3, va="bottom")
@@ -124,8 +129,9 @@ def tornado(result: SensitivityResult, top: int = DEFAULT_TOP):
         axes.axvline(0.0, color="black", linewidth=1.2)
         limit = max(float(np.max(np.abs(coefficients) + errors)), 1e-3) * 1.15
         axes.set_xlim(-limit, limit)
+        nominal = f"{result.nominal:.4g} {unit_text(result.metric.unit)}".strip()
         _finish(figure, axes, result, rows, hidden, "Normalised coefficient  d ln(metric) / d ln(parameter)",
-                f"Local, at the scenario's values (metric {result.nominal:.4g} {result.metric.unit}). "
+                f"Local, at the scenario's values (metric {nominal}). "
                 "+1: 1 % more of the parameter, 1 % more of the metric; [2–4]: ranks within the error")
     return figure
 

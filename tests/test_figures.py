@@ -143,7 +143,7 @@ def test_the_checks_catch_internal_names_overlaps_and_covered_data(results):
 
 @pytest.mark.parametrize("name", PAGE_SCENARIOS)
 def test_the_full_page_has_human_labels_no_overlaps_and_legends_off_the_data(results, name):
-    figure = teaching_figure(results[name], title="A scenario")
+    figure = teaching_figure(results[name])  # titled by the scenario's description, not its file name
     assert internal_names(figure) == []
     assert overlapping_texts(figure) == []
     assert legends_covering_data(figure) == []

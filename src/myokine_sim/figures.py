@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass
 
 from myokine_sim.errors import InputError
-from myokine_sim.labels import column_name, unit_text
+from myokine_sim.labels import column_name, scenario_label, unit_text
 from myokine_sim.results import Result
 
 #: Dark-to-light greys with distinct dash patterns, readable without colour.
@@ -96,7 +96,7 @@ def parse_figure_formats(values: list[str]) -> tuple[str, ...]:
     return formats
 
 
-def _style(index: int, linewidth: float = 2.4) -> dict:
+def _style(index: int, linewidth: float) -> dict:
     return {"linewidth": linewidth, **STYLES[index % len(STYLES)]}
 
 
@@ -194,16 +194,18 @@ def _draw_interventions(ax, result: Result) -> None:
             for event in mine:
                 ax.barh(row, event["end_min"] - event["time_min"], left=event["time_min"], height=0.6,
                         color="white", edgecolor="black", hatch="///", linewidth=1.0)
-            note = ", ".join(f"{event['rate_ng_min'] * 0.06:.3g} µg/h" for event in mine[:2])
+            # ng/min x 60 min/h / 1000 ng/µg = µg/h, the unit of the scenario file.
+            note = ", ".join(f"{rate * 0.06:.3g} µg/h" for rate in sorted({event["rate_ng_min"] for event in mine}))
             at = mine[-1]["end_min"]
         else:
             ax.plot([event["time_min"] for event in mine], [row] * len(mine), linestyle="none", clip_on=False,
                     **style)
             unit = "g" if kind == "carbohydrate" else "ng/kg"
             amounts = sorted({event["amount"] for event in mine})
-            note = f"{amounts[0]:g} {unit}" + (" each" if len(mine) > 1 and len(amounts) == 1 else "")
             if len(amounts) > 1:
                 note = f"{amounts[0]:g}-{amounts[-1]:g} {unit}"
+            else:
+                note = f"{amounts[0]:g} {unit}" + (" each" if len(mine) > 1 else "")
             at = mine[-1]["time_min"]
         # The note goes right of the last event, or left of the first when the run ends soon after.
         first = mine[0]["time_min"]
@@ -224,13 +226,15 @@ def summary_lines(result: Result) -> list[str]:
     metrics = result.summary()["metrics"]
     il6 = metrics["plasma_il6_pg_ml"]
     glycogen = metrics["muscle_glycogen_mmol_kg_dw"]
-    fall = glycogen["baseline"] - glycogen["min"]
+    if glycogen["baseline"] - glycogen["min"] > 0.02 * glycogen["baseline"]:
+        glycogen_line = f"Muscle glycogen: {glycogen['baseline']:.0f} → {glycogen['min']:.0f} mmol/kg dw"
+    else:
+        glycogen_line = f"Muscle glycogen: unchanged, {glycogen['baseline']:.0f} mmol/kg dw"
     return [
         _peak_line("Plasma IL-6", il6),
         f"  ({_number(il6['baseline'])} → {_number(il6['peak'])} pg/mL)",
         _peak_line("Muscle IL-6 mRNA", metrics["il6_mrna_fold"]),
-        f"Muscle glycogen: {glycogen['baseline']:.0f} → {glycogen['min']:.0f} mmol/kg dw" if fall > 0.02 *
-        glycogen["baseline"] else f"Muscle glycogen: unchanged, {glycogen['baseline']:.0f} mmol/kg dw",
+        glycogen_line,
         _peak_line("Plasma IL-1ra", metrics["il1ra_pg_ml"]),
     ]
 
@@ -256,7 +260,7 @@ def teaching_figure(result: Result, title: str | None = None):
     interventions = bool(result.metadata.get("interventions"))
     with matplotlib.rc_context(PAGE_RC):
         figure = Figure(figsize=(16, 11), dpi=100)
-        # Heights in inches: schedule, interventions lane (when there are any), three rows of panels.
+        # Relative row heights: schedule, interventions lane (when there are any), three rows of panels.
         heights = [1.15] + ([0.4 + 0.3 * _intervention_rows(result)] if interventions else []) + [1.75] * 3
         grid = _grid(figure, heights, columns=3, left_in=1.2, right_in=0.3, top_in=0.75, bottom_in=0.65,
                      row_gap_in=0.72, column_gap_in=1.1)
@@ -279,7 +283,8 @@ def teaching_figure(result: Result, title: str | None = None):
         _finish_time_axes(panels, timeline, result, labelled=[*panels[-3:], timeline[-1]])
         for ax in panels[-3:]:
             ax.set_xlabel("Time (min)")
-        figure.suptitle(title or result.scenario_name, x=0.01, ha="left", fontsize=17, weight="bold")
+        figure.suptitle(title or scenario_label(result.scenario_name), x=0.01, ha="left", fontsize=17,
+                        weight="bold")
         figure.text(0.99, 1 - 0.2 / 11, "grey bands: exercise", ha="right", va="top", fontsize=12)
     return figure
 
@@ -328,7 +333,7 @@ def slide_figure(result: Result, panels: tuple[str, ...], title: str | None = No
         _finish_time_axes(axes, timeline, result, labelled=bottom_row)
         for ax in bottom_row:
             ax.set_xlabel("Time (min)")
-        figure.suptitle(title or result.scenario_name, x=0.01, y=1 - 0.15 / height, ha="left", va="top",
+        figure.suptitle(title or scenario_label(result.scenario_name), x=0.01, y=1 - 0.15 / height, ha="left", va="top",
                         fontsize=SLIDE_FONT + 4, weight="bold")
     return figure
 

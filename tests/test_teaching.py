@@ -143,6 +143,11 @@ def test_lesson_has_every_part(page):
     assert lesson_problems(page.read_text()) == []
 
 
+@pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
+def test_lesson_is_in_the_site_navigation(page):
+    assert f"teaching/{page.name}" in (ROOT / "mkdocs.yml").read_text()
+
+
 def test_make_lessons_regenerates_every_committed_figure():
     make_lessons = _make_lessons()
     made = {name for page in make_lessons.lesson_pages() for name, _ in make_lessons.commands(page)

@@ -25,6 +25,14 @@ def test_readme_opens_with_the_two_commands():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_ci_builds_the_documentation_strictly_after_the_tests():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make docs" in ci and ci.index("make test") < ci.index("make docs")
+    makefile = (ROOT / "Makefile").read_text()
+    target = makefile[makefile.index("\ndocs:"):].split("\n\n")[0]
+    assert "mkdocs build --strict" in target and "--site-dir site" in target
+
+
 def test_every_page_is_in_the_site_navigation():
     config = (ROOT / "mkdocs.yml").read_text()
     nav = config[config.index("\nnav:"):config.index("\nmarkdown_extensions:")]

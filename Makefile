@@ -1,12 +1,13 @@
-# Two commands for a fresh machine with Python 3.11+:
+# Commands for a fresh machine with Python 3.11+:
 #   make run   - set up .venv, install myokine_sim, simulate the marathon scenario into out/marathon/
 #   make test  - same environment plus the test extras, then run the tests
+#   make docs  - the documentation site, built strictly into site/ (open site/index.html)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?= marathon
 
-.PHONY: run test venv bench docs-sensitivity crossvalidate clean
+.PHONY: run test venv bench docs lessons docs-sensitivity crossvalidate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@ $(VENV)/.installed
+
 venv: $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -31,6 +36,16 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/simulate.py
 
+# The documentation site (mkdocs.yml, pages in docs/), strict: a broken link, a page missing from the
+# navigation or an API reference that does not resolve fails the build. Output: site/index.html.
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+# Rerun every command of the teaching guide (docs/teaching/): redraw its figures in
+# docs/teaching/figures/ and print the numbers its answers quote.
+lessons: $(VENV)/.installed
+	MPLBACKEND=Agg $(BIN)/python docs/make_lessons.py
+
 # Regenerate docs/sensitivity.md and its figures from the current parameter values (needs SALib: the test extra).
 docs-sensitivity: $(VENV)/.installed-test
 	$(BIN)/python docs/make_sensitivity.py
@@ -40,4 +55,4 @@ crossvalidate: $(VENV)/.installed
 	$(BIN)/myokine crossvalidate --out out/crossvalidation.json
 
 clean:
-	rm -rf $(VENV) out build dist .pytest_cache
+	rm -rf $(VENV) out build dist site .pytest_cache

@@ -50,11 +50,12 @@ def model_markdown() -> str:
         doc = inspect.getdoc(module) or ""
         lines += [f"## {compartment.title}", "", f"Module `{module.__name__}`. {doc}", ""]
         if compartment.states:
-            lines += ["| state | unit | resting value | d/dt |", "|---|---|---|---|"]
+            lines += ["| state | unit | resting value | never below | d/dt |", "|---|---|---|---|---|"]
             for state in compartment.states:
                 lines.append(
                     f"| `{state.name}` ({state.description}) | {state.unit} | "
-                    f"`{_formula(equations.rest[state.name])}` | `{_formula(equations.derivatives[state.name])}` |"
+                    f"`{_formula(equations.rest[state.name])}` | {'rest' if state.floor == 'rest' else '0'} | "
+                    f"`{_formula(equations.derivatives[state.name])}` |"
                 )
             lines.append("")
         if equations.variables:

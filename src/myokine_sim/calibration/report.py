@@ -28,7 +28,7 @@ DISCUSSION = """\
   remaining margin.
 * **Plasma FFA versus FFA appearance with rhIL-6 (C21a, C21b).** With disposal proportional to
   plasma FFA, FFA would rise by the same fraction as its appearance. The model reaches both only
-  with FFA disposal less than proportional to FFA (exponent {ffa_exponent}); the +60% comes from a
+  with saturable FFA uptake (half-maximal at {ffa_half} mmol/L plasma FFA); the +60% comes from a
   secondary description of van Hall 2003.
 * **Adipose IL-6 after exercise (C18a-c).** Lyngso 2002 measured one depot. If all adipose tissue
   behaved so, plasma IL-6 would rise several-fold 3 h after an hour of cycling, which no whole-body
@@ -142,7 +142,7 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
     numbers.update(
         edge=", ".join(f"{row.target.id} ({_edge_text(row)})" for row in edge) or "none",
         failing=", ".join(f"{row.target.id} ({row.target.study})" for row in failing) or "none",
-        ffa_exponent=f"{_value(values, model, 'adipose.ffa_disposal_exponent'):.2f}",
+        ffa_half=f"{_value(values, model, 'adipose.ffa_uptake_half_mmol_l'):.2f}",
         spillover=_value(values, model, "adipose.il6_systemic_fraction"),
     )
     lines += ["## Discussion", "", DISCUSSION.format_map(numbers)]

@@ -45,7 +45,7 @@ PARAMETERS = (
     param("adipose.fat_mass_exponent", 0.5, "1", (0.0, 1.0),
           "Exponent of resting lipolysis in fat mass (less than proportional)",
           "Mittendorfer 2009 Obesity 17:1872 (basal FFA Ra rises with fat mass, per kg fat it falls)"),
-    param("adipose.lipolysis_exercise_gain", 1.33, "1", (0.2, 5.0),
+    param("adipose.lipolysis_exercise_gain", 1.32, "1", (0.2, 5.0),
           "Relative rise of lipolysis at full lipolytic drive",
           "Glycerol Ra 2-3 fold at 25-65% VO2max (Romijn 1993); 6.9 umol/kg/min FFA Ra at 25 min of exercise "
           "(Horowitz 1997 Am J Physiol 273:E768)"),
@@ -62,17 +62,17 @@ PARAMETERS = (
     param("adipose.trapping_half_pct", 80.0, "%VO2max", (60.0, 100.0),
           "Intensity at which FFA trapping is half its maximum",
           "Achten 2002 Med Sci Sports Exerc 34:92 (fat oxidation negligible above ~89% VO2max)"),
-    param("adipose.lipolysis_il6_max", 0.507, "1", (0.0, 3.0),
+    param("adipose.lipolysis_il6_max", 0.52, "1", (0.0, 3.0),
           "Maximal relative rise of lipolysis caused by IL-6",
           "van Hall 2003 J Clin Endocrinol Metab 88:3005 (FFA Ra +25% at ~140 pg/mL)"),
     param("adipose.lipolysis_il6_half_pg_ml", 100.0, "pg/mL", (10.0, 1000.0),
           "Tissue IL-6 exposure giving half the maximal lipolytic effect",
           "van Hall 2003; Hiscock 2005 Am J Physiol Endocrinol Metab (small effect at exercise levels)"),
-    param("adipose.lipolysis_fasting_gain", 4.54, "1", (0.0, 5.0),
+    param("adipose.lipolysis_fasting_gain", 4.68, "1", (0.0, 5.0),
           "Relative rise of lipolysis at an empty liver (falling insulin, rising glucagon and adrenaline)",
           "Ahlborg 1974 J Clin Invest 53:1080 (FFA keeps rising over 4 h of exercise as splanchnic glucose output "
           "falls)"),
-    param("adipose.lipolysis_carbohydrate_suppression", 0.583, "1", (0.0, 0.9),
+    param("adipose.lipolysis_carbohydrate_suppression", 0.58, "1", (0.0, 0.9),
           "Fractional suppression of lipolysis at full glucose availability",
           "Horowitz 1997 Am J Physiol 273:E768 (pre-exercise glucose: FFA Ra 6.9 -> 3.2 umol/kg/min)"),
     param("adipose.ffa_release_fraction", 0.7, "1", (0.3, 1.0),
@@ -85,9 +85,9 @@ PARAMETERS = (
     param("adipose.ffa_uptake_exercise_gain", 0.5, "1", (0.5, 8.0),
           "Rise of FFA clearance per unit exercise VO2 (fraction of VO2max)",
           "Muscle FFA uptake rises with blood flow and demand; FFA rebound after exercise (Romijn 1993)"),
-    param("adipose.fat_fraction_rest", 0.357, "1", (0.3, 0.85),
+    param("adipose.fat_fraction_rest", 0.355, "1", (0.3, 0.85),
           "Share of energy from fat at rest", "Resting RER ~0.82"),
-    param("adipose.fat_fraction_intensity_half_pct", 76.6, "%VO2max", (40.0, 100.0),
+    param("adipose.fat_fraction_intensity_half_pct", 76.5, "%VO2max", (40.0, 100.0),
           "Intensity at which the share of energy from fat is halved",
           "Fat oxidation peaks near 60-65% VO2max and falls above (Achten 2002 Med Sci Sports Exerc 34:92; "
           "Achten 2003 Int J Sports Med 24:603: 0.52 g/min at 62.5%)"),
@@ -99,17 +99,19 @@ PARAMETERS = (
           "Hurley 1986 J Appl Physiol 60:562; Martin 1993 Am J Physiol 265:E708 (training raises fat oxidation)"),
     param("adipose.ffa_oxidation_half_mmol_l", 0.3, "mmol/L", (0.05, 1.5),
           "Plasma FFA giving half-maximal FFA supply to oxidation", "Model assumption"),
-    param("adipose.ffa_disposal_exponent", 0.652, "1", (0.4, 1.0),
-          "Order of FFA disposal in plasma FFA (below 1: fractional clearance falls as FFA rises)",
-          "Saturable tissue FFA uptake; van Hall 2003 J Clin Endocrinol Metab 88:3005 "
+    param("adipose.ffa_uptake_half_mmol_l", 0.935, "mmol/L", (0.1, 5.0),
+          "Plasma FFA at which tissue FFA uptake is half its maximum: mass action at low FFA, saturating as "
+          "membrane transport fills, so fractional clearance falls as FFA rises",
+          "Turcotte 1991 FEBS Lett 279:327 (saturable palmitate uptake by perfused muscle); Armstrong 1961 Am J "
+          "Physiol 201:9 (FFA uptake by mass action at low FFA); van Hall 2003 J Clin Endocrinol Metab 88:3005 "
           "(plasma FFA +60% for FFA Ra +25%)"),
     param("adipose.il6_activation_rate_per_min", 0.006, "1/min", (0.002, 0.05),
           "Rate constant of each stage of the delayed adipose IL-6 response",
           "Lyngso 2002 J Physiol 543:373 (adipose IL-6 output unchanged during 1 h of cycling, rising after)"),
-    param("adipose.il6_output_gain", 11.6, "1", (0.0, 200.0),
+    param("adipose.il6_output_gain", 13.1, "1", (0.0, 200.0),
           "Maximal rise of the depot's IL-6 output over rest (fold - 1) at full activation",
           "Lyngso 2002 (58.6 vs 3.5 pg/100 g/min 3 h after 1 h of cycling)"),
-    param("adipose.il6_activation_half_rel", 0.0664, "1", (0.01, 1.0),
+    param("adipose.il6_activation_half_rel", 0.0676, "1", (0.01, 1.0),
           "Delayed activation giving half the maximal depot IL-6 output",
           "Lyngso 2002 (output unchanged during exercise, then rising): a threshold on the delayed signal"),
     param("adipose.il6_activation_hill", 7.99, "1", (1.0, 8.0),
@@ -152,11 +154,11 @@ def equations(x) -> Equations:
         1.0 - p.high_intensity_trapping * hill(systemic, p.trapping_half_pct, 4.0)
     )
     ffa_ra = FFA_PER_GLYCEROL * release_fraction * glycerol_ra
-    # Disposal equals the resting Ra at the resting FFA level, for any disposal exponent.
+    # Disposal equals the resting Ra at the resting FFA level, whatever the half-saturation.
     resting_ffa_ra = FFA_PER_GLYCEROL * p.ffa_release_fraction * resting_glycerol_ra
     ffa_disposal = (
         resting_ffa_ra
-        * (maximum(ffa, 0.0) / p.ffa_baseline_mmol_l) ** p.ffa_disposal_exponent
+        * hill(ffa, p.ffa_uptake_half_mmol_l, 1.0) / hill(p.ffa_baseline_mmol_l, p.ffa_uptake_half_mmol_l, 1.0)
         * (1.0 + p.ffa_uptake_exercise_gain * minimum(systemic, 100.0) / 100.0)
     )
     # umol/kg/min over L/kg gives umol/L/min; /1000 gives mmol/L/min.

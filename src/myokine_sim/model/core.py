@@ -40,12 +40,20 @@ class Quantity:
     """A named, unit-carrying quantity: a state, an input or a reported output.
 
     ``scale`` is a typical magnitude; for states it sets the absolute tolerance.
+    ``floor`` is a state's lower bound: ``"zero"``, or ``"rest"`` for a state that nothing
+    drives below its resting value (a hormone or cytokine whose every production term is a rise).
+    The rate laws keep the region above the floors invariant (tests/test_positivity.py).
     """
 
     name: str
     unit: str
     description: str
     scale: float = 1.0
+    floor: str = "zero"
+
+    def __post_init__(self) -> None:
+        if self.floor not in ("zero", "rest"):
+            raise ValueError(f"{self.name}: floor must be 'zero' or 'rest', not {self.floor!r}")
 
 
 @dataclass

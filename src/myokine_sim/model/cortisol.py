@@ -3,7 +3,7 @@
 from myokine_sim.expr import hill
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
-STATES = (Quantity("cortisol_nmol_l", "nmol/L", "Plasma cortisol", scale=10.0),)
+STATES = (Quantity("cortisol_nmol_l", "nmol/L", "Plasma cortisol", scale=10.0, floor="rest"),)
 
 PARAMETERS = (
     param("cortisol.baseline_nmol_l", 350.0, "nmol/L", (150.0, 700.0),

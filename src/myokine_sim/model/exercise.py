@@ -51,11 +51,11 @@ PARAMETERS = (
     param("exercise.knee_extension_systemic_fraction", 0.25, "1/leg", (0.1, 0.5),
           "Whole-body oxygen uptake above rest, as a fraction of the leg's relative intensity, per knee-extending leg",
           "Helge 2003 J Physiol 546:299 (two-legged knee extension at 65-85% of leg Wmax: 40% of pulmonary VO2max)"),
-    param("exercise.knee_extension_local_factor", 2.3, "1", (1.0, 2.5),
+    param("exercise.knee_extension_local_factor", 2.5, "1", (1.0, 2.5),
           "Local metabolic load of knee extension per % of leg peak power, relative to whole-body exercise per %VO2max",
           "A small muscle mass takes up about twice the O2 per kg at its peak as in whole-body exercise, where the heart "
           "limits flow (Andersen & Saltin 1985 J Physiol 366:233; Richardson 1993 J Clin Invest 91:2793)"),
-    param("exercise.il6_thermogenic_max", 0.148, "1", (0.0, 0.5),
+    param("exercise.il6_thermogenic_max", 0.147, "1", (0.0, 0.5),
           "Maximal relative rise of resting oxygen uptake caused by IL-6",
           "van Hall 2003 J Clin Endocrinol Metab 88:3005 (energy expenditure +7% at ~140 pg/mL); "
           "Stouthard 1995 Am J Physiol 268:E813 (rhIL-6 raised energy expenditure)"),

@@ -28,54 +28,59 @@ SENSITIVITY_ONSET_PER_MIN = 0.05
 REFERENCE_GLYCOGEN_MMOL_KG = 400.0
 REFERENCE_INTENSITY_PCT = 65.0
 
+#: Glycogen at which phosphorylase runs at half its substrate-saturated rate: glycogenolysis stops as the store
+#: empties (no muscle is emptied below ~20-30 mmol/kg dw even at exhaustion; Bergstrom 1967 Acta Physiol Scand
+#: 71:140), so the use law vanishes at zero with a finite slope and the store cannot be overdrawn.
+PHOSPHORYLASE_HALF_GLYCOGEN_MMOL_KG = 10.0
+
 PARAMETERS = (
-    param("muscle_glycogen.use_rate_mmol_kg_min", 2.45, "mmol/kg dw/min", (0.5, 20.0),
+    param("muscle_glycogen.use_rate_mmol_kg_min", 2.42, "mmol/kg dw/min", (0.5, 20.0),
           "Glycogen use of endurance-trained muscle at 65% VO2max and 400 mmol/kg dw",
           "Watt 2002 J Physiol 541:969 (trained: 468->217 in 120 min at 57%); Spencer 1992 Am J Physiol 262:C975 "
           "(725->353 in 37 min at 75%)"),
-    param("muscle_glycogen.use_intensity_half_pct", 57.5, "%VO2max", (40.0, 150.0),
+    param("muscle_glycogen.use_intensity_half_pct", 57.2, "%VO2max", (40.0, 150.0),
           "Intensity at which glycogenolysis is half its maximum (glycogenolysis rises steeply with intensity)",
           "Romijn 1993 Am J Physiol 265:E380 (no glycogen oxidation at 25%, most carbohydrate at 85% VO2max); "
           "van Loon 2001 J Physiol 536:295"),
-    param("muscle_glycogen.use_intensity_hill", 5.99, "1", (1.5, 6.0),
+    param("muscle_glycogen.use_intensity_hill", 5.77, "1", (1.5, 6.0),
           "Steepness of glycogenolysis with intensity",
           "Gollnick 1974 J Physiol 241:45 (little glycogen use at ~30% VO2max, rapid depletion above 60%)"),
-    param("muscle_glycogen.use_glycogen_exponent", 1.66, "1", (0.3, 3.0),
+    param("muscle_glycogen.use_glycogen_exponent", 1.64, "1", (0.3, 3.0),
           "Order of glycogen use in the glycogen level: use slows as glycogen falls",
           "Watt 2002 (use in the second 2 h a third of the first); Spencer 1992 (high vs low start)"),
-    param("muscle_glycogen.untrained_use_gain", 1.67, "1", (0.0, 2.0),
+    param("muscle_glycogen.untrained_use_gain", 1.72, "1", (0.0, 2.0),
           "Extra relative glycogen use of untrained muscle at the same relative intensity",
           "Hurley 1986 J Appl Physiol 60:562 (12 wk of training cut glycogen use by ~40% at the same workload); "
           "recreationally active subjects deplete faster than the trained men of Watt 2002"),
-    param("muscle_glycogen.knee_extension_use_factor", 0.389, "1", (0.2, 1.0),
+    param("muscle_glycogen.knee_extension_use_factor", 0.38, "1", (0.2, 1.0),
           "Glycogen use in knee extension relative to cycling or running at the same relative intensity",
           "Model assumption: small-muscle exercise raises adrenaline, a driver of glycogenolysis, less than "
           "whole-body exercise; inferred through the IL-6 glycogen sensor (Keller 2001; Steensberg 2000, 2001)"),
-    param("muscle_glycogen.resynthesis_rate_per_min", 0.00117, "1/min", (1e-4, 1e-2),
+    param("muscle_glycogen.resynthesis_rate_per_min", 0.00127, "1/min", (1e-4, 1e-2),
           "Fractional resynthesis of the glycogen deficit without carbohydrate, right after contraction",
           "Maehlum 1978 Scand J Clin Lab Invest 38:557 (fasting: 21.6->28.8 mmol/kg ww in 4 h, then no rise)"),
     param("muscle_glycogen.contraction_uptake_decay_per_min", 0.0108, "1/min", (0.002, 0.05),
           "Decay rate of contraction-induced (insulin-independent) glucose uptake after exercise",
           "The insulin-independent phase of resynthesis lasts 30-60 min to a few hours (Ivy & Kuo 1998 Acta Physiol "
           "Scand 162:295; Maehlum 1978: no rise after 4 h of fasting)"),
-    param("muscle_glycogen.storage_share_max", 0.504, "1", (0.1, 0.6),
+    param("muscle_glycogen.storage_share_max", 0.509, "1", (0.1, 0.6),
           "Share of the ingested glucose the liver does not store that the exercised (leg) muscle of a trained "
           "subject stores, synthase fully active (the rest goes to other muscle, brain and oxidation)",
           "DeFronzo 1981 Diabetes 30:1000 (all skeletal muscle takes ~80% of an insulin-stimulated glucose load, "
           "oxidation included; the legs hold about half the muscle); Wallis 2008 Med Sci Sports Exerc 40:1789 "
           "(44 mmol/kg dw/h with 90 g/h)"),
-    param("muscle_glycogen.untrained_storage_relative", 0.398, "1", (0.2, 1.0),
+    param("muscle_glycogen.untrained_storage_relative", 0.406, "1", (0.2, 1.0),
           "Glucose storage of untrained muscle relative to trained muscle (less GLUT4 and synthase)",
           "Greiwe 1999 J Appl Physiol 87:222 (10.5 vs 4.5 mmol/kg ww/h trained vs untrained, same feeding)"),
-    param("muscle_glycogen.insulin_sensitivity_decay_per_min", 0.003, "1/min", (3e-4, 0.02),
+    param("muscle_glycogen.insulin_sensitivity_decay_per_min", 0.00285, "1/min", (3e-4, 0.02),
           "Decay rate of the exercise-raised insulin action on muscle glucose storage",
           "Richter 1989 Am J Physiol 256:E1 and Cartee 1989 Am J Physiol 256:E494 (insulin-stimulated glucose "
           "transport stays raised for hours after exercise, up to 1-2 days)"),
-    param("muscle_glycogen.rested_storage_relative", 0.286, "1", (0.05, 1.0),
+    param("muscle_glycogen.rested_storage_relative", 0.269, "1", (0.05, 1.0),
           "Glucose storage share of muscle long after exercise, relative to right after it (the contraction-enhanced "
           "insulin action wanes)",
           "Richter 1989 Am J Physiol 256:E1 (insulin action on muscle glucose uptake raised after exercise)"),
-    param("muscle_glycogen.synthase_glycogen_exponent", 7.21, "1", (1.0, 8.0),
+    param("muscle_glycogen.synthase_glycogen_exponent", 7.19, "1", (1.0, 8.0),
           "Steepness of glycogen synthase inhibition by glycogen: resynthesis stays fast until the store is nearly full",
           "Danforth 1965 J Biol Chem 240:588 (synthase activity inversely related to glycogen); Jensen 2006 Am J "
           "Physiol 291:E1034 (glycogen content regulates synthase activation)"),
@@ -97,17 +102,22 @@ def equations(x) -> Equations:
         REFERENCE_INTENSITY_PCT, p.use_intensity_half_pct, p.use_intensity_hill
     )
     whole_leg = x.input("whole_leg_exercise")
+    store = maximum(glycogen, 0.0)
+    substrate = (store / (store + PHOSPHORYLASE_HALF_GLYCOGEN_MMOL_KG)) / (
+        REFERENCE_GLYCOGEN_MMOL_KG / (REFERENCE_GLYCOGEN_MMOL_KG + PHOSPHORYLASE_HALF_GLYCOGEN_MMOL_KG)
+    )
     use = (
         p.use_rate_mmol_kg_min
         * intensity_factor
         * (1.0 + p.untrained_use_gain * (1.0 - training))
         * (whole_leg + (1.0 - whole_leg) * p.knee_extension_use_factor)
-        * (maximum(glycogen, 0.0) / REFERENCE_GLYCOGEN_MMOL_KG) ** p.use_glycogen_exponent
+        * (store / REFERENCE_GLYCOGEN_MMOL_KG) ** p.use_glycogen_exponent
+        * substrate
     )
     # Both routes refill towards the subject's resting level and are damped while working; glycogen
     # inhibits its own synthase, so synthesis is near zero-order while depleted and stops at the resting store.
     # Clipped at zero: a store above rest makes no glycogen, and ingested glucose never drains it.
-    synthase_activity = maximum(1.0 - (maximum(glycogen, 0.0) / resting) ** p.synthase_glycogen_exponent, 0.0)
+    synthase_activity = maximum(1.0 - (store / resting) ** p.synthase_glycogen_exponent, 0.0)
     # Mass balance: the muscle stores a share of the appearing glucose the liver leaves, spread over its dry mass.
     uptake = x.state("contraction_glucose_uptake_rel")
     sensitivity = x.state("insulin_sensitivity_gain_rel")

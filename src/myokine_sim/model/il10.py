@@ -7,7 +7,7 @@ here. A direct monocyte route in step with TNF-alpha was fitted to zero by the e
 from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
-STATES = (Quantity("il10_pg_ml", "pg/mL", "Plasma IL-10", scale=1.0),)
+STATES = (Quantity("il10_pg_ml", "pg/mL", "Plasma IL-10", scale=1.0, floor="rest"),)
 
 PARAMETERS = (
     param("il10.baseline_pg_ml", 2.0, "pg/mL", (0.3, 10.0),
@@ -15,7 +15,7 @@ PARAMETERS = (
     param("il10.elimination_rate_per_min", 0.02, "1/min", (0.003, 0.1),
           "Plasma IL-10 elimination rate",
           "IL-10 peaks at the end of a marathon and falls within hours (Ostrowski 1999)"),
-    param("il10.il6_max_fold", 143.0, "fold", (0.0, 300.0),
+    param("il10.il6_max_fold", 141.0, "fold", (0.0, 300.0),
           "Maximal IL-10 production over rest caused by IL-6",
           "Marathon IL-10 27-fold (Ostrowski 1999); rhIL-6 raises IL-10 (Steensberg 2003 Am J Physiol Endocrinol Metab 285:E433)"),
     param("il10.il6_half_pg_ml", 150.0, "pg/mL", (5.0, 2000.0),

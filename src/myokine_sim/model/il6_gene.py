@@ -9,20 +9,20 @@ from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 STATES = (
-    Quantity("il6_transcription_fold", "fold", "IL-6 gene transcription rate over rest", scale=1.0),
-    Quantity("il6_mrna_fold", "fold", "Muscle IL-6 mRNA content over rest", scale=1.0),
+    Quantity("il6_transcription_fold", "fold", "IL-6 gene transcription rate over rest", scale=1.0, floor="rest"),
+    Quantity("il6_mrna_fold", "fold", "Muscle IL-6 mRNA content over rest", scale=1.0, floor="rest"),
 )
 OUTPUTS = (Quantity("contraction_signal_fraction", "1", "Contraction signal driving IL-6 transcription (0-1)"),)
 
 PARAMETERS = (
-    param("il6_gene.max_transcription_fold", 8.87, "fold", (1.0, 300.0),
+    param("il6_gene.max_transcription_fold", 8.95, "fold", (1.0, 300.0),
           "Contraction-induced transcription at saturating intensity and full glycogen",
           "Keller 2001 FASEB J 15:2748 (~40-fold at 90 min, ~60-fold at 180 min with low glycogen)"),
     param("il6_gene.intensity_half_pct", 30.2, "%VO2max", (30.0, 120.0),
           "Intensity giving half the maximal contraction signal",
           "IL-6 release rises steeply with intensity: little at 25%, large at 65-85% of leg Wmax (Helge 2003 J Physiol "
           "546:299); plasma IL-6 rises with running intensity (Scott 2011 Med Sci Sports Exerc 43:2073)"),
-    param("il6_gene.intensity_hill", 5.93, "1", (1.0, 6.0),
+    param("il6_gene.intensity_hill", 5.94, "1", (1.0, 6.0),
           "Steepness of the contraction signal with intensity",
           "Exponential rise of the IL-6 response with intensity (Pedersen & Febbraio 2008 Physiol Rev 88:1379)"),
     param("il6_gene.trained_reduction", 9e-05, "1", (0.0, 0.9),
@@ -32,7 +32,7 @@ PARAMETERS = (
     param("il6_gene.glycogen_sensor_gain", 60.0, "1", (0.0, 60.0),
           "Extra relative transcription when glycogen is depleted",
           "Keller 2001 (mRNA >100-fold with low vs ~30-fold with normal glycogen)"),
-    param("il6_gene.glycogen_sensor_half_mmol_kg", 80.7, "mmol/kg dw", (80.0, 500.0),
+    param("il6_gene.glycogen_sensor_half_mmol_kg", 81.7, "mmol/kg dw", (80.0, 500.0),
           "Glycogen level at which the energy sensor is half active",
           "Keller 2001 (low-glycogen trial ~60% of control)"),
     param("il6_gene.glycogen_sensor_hill", 4.0, "1", (1.0, 6.0),
@@ -44,7 +44,7 @@ PARAMETERS = (
     param("il6_gene.mrna_decay_per_min", 0.0274, "1/min", (0.002, 0.06),
           "IL-6 mRNA decay rate at rest",
           "mRNA returns towards rest over hours after exercise (Keller 2001; Steensberg 2002 Am J Physiol 283:E1272)"),
-    param("il6_gene.mrna_stabilisation", 0.556, "1", (0.0, 0.95),
+    param("il6_gene.mrna_stabilisation", 0.553, "1", (0.0, 0.95),
           "Fractional slowing of mRNA decay at full contraction signal",
           "Model assumption: mRNA fold exceeds transcription fold in Keller 2001"),
 )

@@ -9,23 +9,23 @@ Basal production is left alone: IL-6 alone does not change resting TNF-alpha.
 
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
-STATES = (Quantity("tnf_alpha_pg_ml", "pg/mL", "Plasma TNF-alpha", scale=0.1),)
+STATES = (Quantity("tnf_alpha_pg_ml", "pg/mL", "Plasma TNF-alpha", scale=0.1, floor="rest"),)
 OUTPUTS = (Quantity("tnf_suppression_fraction", "1", "Fractional suppression of monocyte TNF-alpha output (0 at rest)"),)
 
 PARAMETERS = (
     param("tnf_alpha.baseline_pg_ml", 1.5, "pg/mL", (0.3, 6.0),
           "Resting plasma TNF-alpha", "Unchanged by moderate exercise (Ostrowski 1998 J Physiol 513:889)"),
-    param("tnf_alpha.elimination_rate_per_min", 0.0293, "1/min", (0.01, 0.2),
+    param("tnf_alpha.elimination_rate_per_min", 0.0304, "1/min", (0.01, 0.2),
           "Plasma TNF-alpha elimination rate",
           "Plasma half-life of injected TNF-alpha ~15-20 min; TNF back to baseline 4-6 h after endotoxin (Copeland 2005)"),
-    param("tnf_alpha.monocyte_fold", 2240.0, "fold", (10.0, 5000.0),
+    param("tnf_alpha.monocyte_fold", 2280.0, "fold", (10.0, 5000.0),
           "TNF-alpha production over rest at full monocyte activation, unsuppressed",
           "~150-900 pg/mL TNF-alpha after 2 ng/kg endotoxin (van der Poll 1996 J Clin Invest 97:713; Copeland 2005)"),
-    param("tnf_alpha.cortisol_inhibition_nmol_l", 124.0, "nmol/L", (30.0, 3000.0),
+    param("tnf_alpha.cortisol_inhibition_nmol_l", 171.0, "nmol/L", (30.0, 3000.0),
           "Cortisol rise above rest halving monocyte TNF-alpha output",
           "Hydrocortisone before endotoxin diminished peak TNF-alpha (Barber 1993 J Immunol 150:1999); IL-6 raises "
           "cortisol (Steensberg 2003)"),
-    param("tnf_alpha.adrenaline_inhibition_drive", 2.55, "1", (0.05, 5.0),
+    param("tnf_alpha.adrenaline_inhibition_drive", 0.537, "1", (0.05, 5.0),
           "Sympatho-adrenal drive halving monocyte TNF-alpha output",
           "Adrenaline infused before endotoxin inhibited TNF-alpha appearance (van der Poll 1996 J Clin Invest 97:713); "
           "exercise abolished the TNF-alpha response to endotoxin (Starkie 2003 FASEB J 17:884)"),

@@ -9,24 +9,69 @@ from pathlib import Path
 from myokine_sim.io import output_directory, write_bytes_atomic, write_json_atomic, write_text_atomic
 
 
-def fit_command(out: Path | None, max_evaluations: int) -> list[str]:
-    """Fit, write the parameter set, and return the summary lines."""
+#: What ``myokine fit`` writes into its output folder.
+FITTED_SET_FILE = "fitted.toml"
+FIT_REPORT_FILE = "report.txt"
+FIT_MANIFEST_FILE = "manifest.json"
+DEFAULT_FIT_DIRECTORY = Path("out") / "fit"
+
+
+def check_fit_output(out: Path | None, write_default: bool) -> Path:
+    """The folder ``myokine fit`` writes, checked before the (long) fit; with ``write_default`` also the shipped set."""
+    from myokine_sim.calibration.fit import default_parameter_set_path
+    from myokine_sim.errors import InputError
+    from myokine_sim.io import check_output_path
+    from myokine_sim.paths import models_are_packaged
+
+    directory = Path(out) if out is not None else DEFAULT_FIT_DIRECTORY
+    if directory.suffix == ".toml":  # the pre-folder spelling: say where the file goes now
+        raise InputError("--out", str(directory), f"is a folder; the fit writes {FITTED_SET_FILE}, "
+                                                  f"{FIT_REPORT_FILE} and {FIT_MANIFEST_FILE} into it")
+    check_output_path(directory, "--out", folder=True)
+    if write_default:
+        if models_are_packaged():  # an installed package: the shipped set is not ours to edit
+            raise InputError("--write-default", None, "only in a source checkout (the shipped parameter sets of an "
+                                                      "installed package are read-only); use --out")
+        check_output_path(default_parameter_set_path(), "--write-default", folder=False)
+    return directory
+
+
+def fit_command(out: Path | None, max_evaluations: int, write_default: bool = False) -> list[str]:
+    """Fit, write the parameter set, its report and manifest into ``out``, and return the summary lines."""
     from myokine_sim.calibration.fit import (
+        DEFAULT_SET_HEADER,
+        FITTED_SET_HEADER,
         FitSettings,
         default_parameter_set_path,
         run_fit,
         summary_lines,
         write_parameter_set,
     )
+    from myokine_sim.io import manifest
+    from myokine_sim.model import build_model
 
     if max_evaluations < 1:
         from myokine_sim.errors import InputError
 
         raise InputError("--max-evaluations", None, f"must be at least 1, got {max_evaluations}")
+    directory = check_fit_output(out, write_default)
     result = run_fit(FitSettings(max_evaluations=max_evaluations))
-    path = Path(out) if out is not None else default_parameter_set_path()
-    write_parameter_set(result, path)
-    return [*summary_lines(result), f"wrote {path}"]
+    lines = summary_lines(result)
+    fitted = directory / FITTED_SET_FILE
+    with output_directory(directory):
+        write_parameter_set(result, fitted, FITTED_SET_HEADER.format(path=fitted))
+        write_text_atomic(directory / FIT_REPORT_FILE, "\n".join(lines) + "\n")
+        document = manifest(kind="fit", scenario={}, parameters=dict(zip(result.names, map(float, result.values))),
+                            units=build_model().units, solver={}, extra={"fit": result.settings.as_dict()},
+                            files=[fitted, directory / FIT_REPORT_FILE])
+        write_json_atomic(directory / FIT_MANIFEST_FILE, document)
+    lines += ["", f"wrote {directory}/ ({FITTED_SET_FILE}, {FIT_REPORT_FILE}, {FIT_MANIFEST_FILE})",
+              f"use it with: myokine run SCENARIO --parameter-set {fitted}  (or myokine validate --parameter-set "
+              f"{fitted})"]
+    if write_default:
+        write_parameter_set(result, default_parameter_set_path(), DEFAULT_SET_HEADER)
+        lines.append(f"wrote {default_parameter_set_path()} (the shipped default parameter set)")
+    return lines
 
 
 @dataclass

@@ -129,3 +129,95 @@ def test_a_failure_while_writing_leaves_no_new_folder(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "No space left" in result.output
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ help, version and usage errors
+
+COMMANDS = ["run", "list", "params", "export-sbml", "export-omex", "sweep", "sensitivity", "fit", "validate",
+            "crossvalidate"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_keeps_square_brackets_and_shows_no_markup(command):
+    result = runner.invoke(app, [command, "--help"], terminal_width=400)
+    assert result.exit_code == 0, result.output
+    assert "[" in result.output and "]" in result.output
+    assert "\\[" not in result.output  # an escape meant for Rich would show as a backslash
+
+
+@pytest.mark.parametrize("command, fragment", [
+    ("export-sbml", "myokine_sim[sbml]"),
+    ("export-omex", "myokine_sim[sbml]"),
+    ("sweep", "myokine_sim[dask]"),
+    ("run", "[default: out/<scenario name>/]"),
+    ("sweep", "[default: out/<scenario name>-sweep-<fingerprint>/"),
+    ("sensitivity", "[default: out/<scenario name>-<method>-<metric>/]"),
+    ("fit", "[default: out/fit/]"),
+    ("run", "--parameter-set"),
+])
+def test_help_names_the_extras_and_default_folders(command, fragment):
+    result = runner.invoke(app, [command, "--help"], terminal_width=400)
+    assert fragment in " ".join(result.output.split())
+
+
+def test_version_prints_the_package_version():
+    from myokine_sim import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"myokine_sim {__version__}"
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["sweep", "rest", "--vary", "plasma_il6.clearance_per_min=0.2:0.8", "--samples", "abc"], "'--samples'"),
+    (["sweep", "rest", "--sampels", "3"], "--sampels"),
+    (["sensitivity", "rest"], "'--metric'"),
+    (["no-such-command"], "no-such-command"),
+])
+def test_usage_errors_are_one_line_with_exit_2(args, fragment):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], result.output
+    assert "Usage:" not in result.output and "╭" not in result.output and "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------ consistent options: --out and --parameter-set
+
+
+def test_sweep_and_sensitivity_default_to_folders_under_out(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["sweep", "rest", "--vary", "plasma_il6.clearance_per_min=0.2:0.8:2"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    (folder,) = (tmp_path / "out").iterdir()
+    assert folder.name.startswith("rest-sweep-") and (folder / "sweep.csv").is_file()
+    assert runner.invoke(app, args).exit_code == 0  # the same sweep resumes in the same folder
+    other = runner.invoke(app, ["sweep", "rest", "--vary", "plasma_il6.clearance_per_min=0.2:0.8:3"])
+    assert other.exit_code == 0, other.output
+    assert len(list((tmp_path / "out").iterdir())) == 2  # a different sweep gets its own folder
+
+    local = runner.invoke(app, ["sensitivity", "rest", "--metric", "peak.plasma_il6_pg_ml",
+                                "--params", "plasma_il6.clearance_per_min"])
+    assert local.exit_code == 0, local.output
+    assert (tmp_path / "out" / "rest-local-peak.plasma_il6_pg_ml" / "sensitivity.csv").is_file()
+
+
+def test_run_takes_a_parameter_set_and_refuses_a_missing_one(tmp_path):
+    shipped = tmp_path / "shipped"
+    assert runner.invoke(app, ["run", "rest", "-o", str(shipped), "-p", "default"]).exit_code == 0
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "rest", "--out", str(out), "--parameter-set", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 2 and result.output.startswith("error: --parameter-set: ")
+    assert "not found" in result.output and not out.exists()
+
+
+def test_a_missing_extra_names_the_install_command_that_works_from_a_clone(monkeypatch):
+    import sys
+
+    from myokine_sim.extras import MissingExtraError, require
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # None in sys.modules makes the import fail
+    with pytest.raises(MissingExtraError) as caught:
+        require("pandas", "to_pandas")
+    assert "pip install '.[data]'" in str(caught.value) and "myokine_sim[data]" in str(caught.value)
+    assert "pip install 'myokine_sim[" not in str(caught.value)  # not on PyPI: that spelling fails

@@ -11,19 +11,72 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperGroup
+
+try:  # typer 0.2x ships its own copy of click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as click_exceptions
+
+from myokine_sim import __version__
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+
+class OneLineUsageErrors(TyperGroup):
+    """Report a usage error (``--samples abc``, an unknown option) as one ``error:`` line with exit 2, like bad input."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_exceptions.NoArgsIsHelpError as error:
+            error.show()  # bare ``myokine``: the help text is the answer
+            sys.exit(EXIT_BAD_INPUT)
+        except click_exceptions.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "myokine"
+            message = " ".join(error.format_message().split())  # click may wrap a suggestion onto a second line
+            typer.echo(f"error: {message} (see `{command} --help`)", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click_exceptions.ClickException as error:
+            typer.echo(f"error: {' '.join(error.format_message().split())}", err=True)
+            sys.exit(error.exit_code)
+        except click_exceptions.Abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(EXIT_FAILURE)
+        # Without standalone mode typer returns the code of an Exit (``--help`` is 0) or the command's None.
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"myokine_sim {__version__}")
+        raise typer.Exit(0)
+
 
 app = typer.Typer(
     name="myokine",
+    cls=OneLineUsageErrors,
     help="Simulate exercise-induced muscle IL-6 and its effects (time in minutes).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # No Rich markup: help text is printed as written, so [default: ...] and myokine_sim[dask] keep their brackets.
+    rich_markup_mode=None,
 )
 
-EXIT_BAD_INPUT = 2
-# Rich reads [...] as markup: the backslash keeps the extra's name visible in --help.
-FORMAT_HELP = "Table file format: csv, parquet or netcdf (parquet and netcdf need myokine_sim\\[data])."
-EXIT_FAILURE = 1
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="Print the version of myokine_sim and exit."),
+) -> None:
+    """Simulate exercise-induced muscle IL-6 and its effects (time in minutes)."""
+
+
+FORMAT_HELP = "Table file format: csv, parquet or netcdf (parquet and netcdf need myokine_sim[data])."
 #: Exit codes after Ctrl-C (SIGINT) and SIGTERM, as a shell reports a signal: 128 + its number.
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
@@ -70,12 +123,15 @@ def _guarded(action):
 
 @app.command()
 def run(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder [default: out/<scenario name>/]."),
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
     output_format: str = typer.Option("csv", "--format", help=FORMAT_HELP),
+    parameter_set: Optional[str] = typer.Option(
+        None, "--parameter-set", "-p", help="Parameter set name or .toml path (e.g. a `myokine fit` result) "
+                                            "[default: the scenario's simulation.parameter_set, else default]."),
 ) -> None:
     """Simulate SCENARIO; write timeseries.csv (or .parquet, .nc), summary.json, figure.png and manifest.json."""
 
@@ -83,10 +139,12 @@ def run(
         from myokine_sim.figure_worker import FigureWorker
         from myokine_sim.formats import check_format
         from myokine_sim.runner import headline, run_scenario
-        from myokine_sim.scenario import load_scenario, resolve_scenario, with_settings
+        from myokine_sim.scenario import load_scenario, resolve_scenario, with_parameter_set, with_settings
 
         check_format(output_format, "--format")  # bad input stops before the figure worker starts
         loaded = load_scenario(scenario)
+        if parameter_set is not None:
+            loaded = with_parameter_set(loaded, parameter_set)
         if set_:
             loaded = with_settings(loaded, set_)
         worker = FigureWorker()  # draws the figure in parallel with the solve
@@ -155,13 +213,13 @@ def _export_scenario(scenario: str, out: Path, set_: Optional[List[str]]):
 
 @app.command("export-sbml")
 def export_sbml(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
     out: Path = typer.Option(..., "--out", "-o", help="SBML file to write (e.g. model.xml)."),
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
 ) -> None:
-    """Write the model with SCENARIO's schedule as SBML Level 3 Version 2 (needs myokine_sim\\[sbml])."""
+    """Write the model with SCENARIO's schedule as SBML Level 3 Version 2 (needs myokine_sim[sbml])."""
 
     def action():
         from myokine_sim.sbml import write_sbml
@@ -174,13 +232,13 @@ def export_sbml(
 
 @app.command("export-omex")
 def export_omex(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
     out: Path = typer.Option(..., "--out", "-o", help="COMBINE archive to write (e.g. marathon.omex)."),
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
 ) -> None:
-    """Write SCENARIO as a COMBINE archive: SBML model, SED-ML time course, manifest (needs myokine_sim\\[sbml])."""
+    """Write SCENARIO as a COMBINE archive: SBML model, SED-ML time course, manifest (needs myokine_sim[sbml])."""
 
     def action():
         from myokine_sim.omex import write_omex
@@ -194,7 +252,7 @@ def export_omex(
 
 @app.command()
 def sweep(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
     vary: Optional[List[str]] = typer.Option(
         None, "--vary", help="NAME=LO:HI[:N]: a model parameter, subject.<field> or e.g. exercise.0.duration_min, "
                              "with N grid points. Repeatable."
@@ -209,7 +267,10 @@ def sweep(
     trajectories: bool = typer.Option(False, "--trajectories", help="Also write trajectories.npz."),
     cv: Optional[List[str]] = typer.Option(None, "--cv", help="NAME=CV: a population's coefficient of variation "
                                                               "(0 fixes NAME). Repeatable."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder; rerunning the same sweep resumes it."),
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Output folder; rerunning the same sweep resumes it "
+                                  "[default: out/<scenario name>-sweep-<fingerprint>/, where the fingerprint "
+                                  "names the sweep: the same sweep resumes there, another gets its own folder]."),
     output_format: str = typer.Option("csv", "--format", help=FORMAT_HELP),
     layout: str = typer.Option("wide", "--layout", help="wide: one row per member; long: one row per member and "
                                                         "metric (tidy; csv and parquet)."),
@@ -228,7 +289,7 @@ def sweep(
 
 @app.command()
 def sensitivity(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
     metric: str = typer.Option(..., "--metric", help="METRIC.COLUMN, e.g. peak.plasma_il6_pg_ml, "
                                                      "min.muscle_glycogen_mmol_kg_dw or suppression.tnf_alpha_pg_ml."),
     method: str = typer.Option("local", "--method", help="local, morris or sobol."),
@@ -241,14 +302,16 @@ def sensitivity(
     workers: int = typer.Option(1, "--workers", help="Local worker processes (morris, sobol)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
                                                                       "needs the dask extra (morris, sobol)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Output folder [default: out/<scenario name>-<method>-<metric>/]."),
 ) -> None:
     """Which parameters matter for a metric: write sensitivity.csv, sensitivity.json, manifest.json and a figure."""
 
     def action():
         from myokine_sim.sensitivity.command import run_command
 
-        _check_out(out)
+        if out is not None:
+            _check_out(out)
         for line in run_command(scenario, metric, method, params or [], samples, seed, workers, scheduler, factor,
                                 out):
             typer.echo(line)
@@ -259,18 +322,20 @@ def sensitivity(
 @app.command()
 def fit(
     out: Optional[Path] = typer.Option(
-        None, "--out", "-o", help="Parameter set to write [default: models/parameters/default.toml]."
-    ),
+        None, "--out", "-o", help="Folder for fitted.toml (the parameter set), report.txt and manifest.json "
+                                  "[default: out/fit/]. Use the result with --parameter-set OUT/fitted.toml "
+                                  "on run and validate."),
     max_evaluations: int = typer.Option(100, "--max-evaluations", help="Maximum number of residual evaluations."),
+    write_default: bool = typer.Option(
+        False, "--write-default", help="Maintainers: also replace the shipped models/parameters/default.toml "
+                                       "(source checkout only)."),
 ) -> None:
     """Fit the model to the calibration targets; write the parameter set with its provenance (progress on stderr)."""
 
     def action():
         from myokine_sim.calibration.command import fit_command
-        from myokine_sim.calibration.fit import default_parameter_set_path
 
-        _check_out(out if out is not None else default_parameter_set_path(), folder=False)
-        for line in fit_command(out, max_evaluations):
+        for line in fit_command(out, max_evaluations, write_default):
             typer.echo(line)
 
     _guarded(action)

@@ -74,13 +74,16 @@ def run_scenario(
     return RunOutput(result=result, directory=directory, files=paths)
 
 
-def default_directory(scenario: Scenario) -> Path:
-    """``out/<name>``; the name must be one plain path component (it is validated on load, checked again here)."""
+def default_directory(scenario: Scenario, suffix: str = "") -> Path:
+    """``out/<name><suffix>``; the name must be one plain path component (validated on load, checked again here).
+
+    ``run`` writes ``out/<name>``; ``sweep`` and ``sensitivity`` add a suffix so they never share its folder.
+    """
     name = scenario.name
     if not name or name in (".", "..") or Path(name).name != name or "\0" in name or name.startswith("."):
         raise InputError("scenario", "name", f"{name!r} cannot name an output folder; give --out, or a name of "
                                              "letters, digits, '_', '-' and '.'")
-    return Path("out") / name
+    return Path("out") / f"{name}{suffix}"
 
 
 def headline(result: Result) -> list[str]:

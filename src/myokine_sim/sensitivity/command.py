@@ -16,8 +16,8 @@ SHOWN = 5
 
 
 def run_command(scenario: str, metric: str, method: str, params: list[str], samples: int | None, seed: int,
-                workers: int, scheduler: str | None, factor: float | None, out: Path) -> list[str]:
-    """Run the analysis and write ``out``; returns the lines to print."""
+                workers: int, scheduler: str | None, factor: float | None, out: Path | None) -> list[str]:
+    """Run the analysis and write ``out`` (default: ``out/<scenario name>-<method>-<metric>/``); returns the lines."""
     from myokine_sim.sensitivity import local, morris, sobol, write_outputs
 
     if method not in METHODS:
@@ -28,6 +28,8 @@ def run_command(scenario: str, metric: str, method: str, params: list[str], samp
     if samples is not None:
         options["trajectories" if method == "morris" else "samples"] = samples
     try:
+        if out is None:
+            out = default_output(scenario, method, metric)
         if method == "local":
             for option, given in (("--samples", samples is not None), ("--factor", factor is not None),
                                   ("--workers", workers != 1), ("--scheduler", scheduler is not None)):
@@ -56,3 +58,15 @@ def _describe(method: str, row: dict) -> str:
     if method == "morris":
         return f"{name} mu* {row['mu_star']:.4g} +/- {row['mu_star_conf']:.2g}  sigma {row['sigma']:.4g}"
     return f"{name} S1 {row['S1']:.3f} +/- {row['S1_conf']:.3f}  ST {row['ST']:.3f} +/- {row['ST_conf']:.3f}"
+
+
+def default_output(scenario: str, method: str, metric: str) -> Path:
+    """``out/<scenario name>-<method>-<metric>/``, checked before any work."""
+    from myokine_sim.io import check_output_path
+    from myokine_sim.model import build_model
+    from myokine_sim.runner import default_directory
+    from myokine_sim.scenario import load_scenario
+    from myokine_sim.sensitivity.metric import parse_metric
+
+    parse_metric(metric, build_model())  # a bad metric is reported as such, not as a bad folder name
+    return check_output_path(default_directory(load_scenario(scenario), f"-{method}-{metric}"), "--out", folder=True)

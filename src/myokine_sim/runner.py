@@ -87,13 +87,13 @@ def default_directory(scenario: Scenario, suffix: str = "") -> Path:
 
 
 def headline(result: Result) -> list[str]:
-    """The three-line summary ``myokine run`` prints."""
-    metrics = result.summary()["metrics"]
-    il6 = metrics["plasma_il6_pg_ml"]
-    glycogen = metrics["muscle_glycogen_mmol_kg_dw"]
+    """The three-line summary ``myokine run`` prints (``summary.json``'s ``headline``)."""
+    lines = result.headline()
+    il6, glycogen = lines["plasma_il6_pg_ml"], lines["muscle_glycogen_mmol_kg_dw"]
+    fold = f"{il6['fold_peak']:.1f}x" if il6["fold_peak"] is not None else "n/a"
     return [
-        f"peak plasma IL-6:  {il6['peak']:.1f} pg/mL at {il6['time_of_peak_min']:.0f} min",
-        f"fold change:       {il6['fold_peak']:.1f}x over the resting {il6['baseline']:.2f} pg/mL",
+        f"peak plasma IL-6:  {il6['peak']:.1f} pg/mL at {il6['time_of_peak_min']:.0f} min ({il6['window']})",
+        f"fold change:       {fold} over the resting {il6['baseline']:.2f} pg/mL",
         f"glycogen nadir:    {glycogen['min']:.0f} mmol/kg dw at {glycogen['time_of_min_min']:.0f} min "
         f"(from {glycogen['baseline']:.0f})",
     ]

@@ -221,3 +221,58 @@ def test_a_missing_extra_names_the_install_command_that_works_from_a_clone(monke
         require("pandas", "to_pandas")
     assert "pip install '.[data]'" in str(caught.value) and "myokine_sim[data]" in str(caught.value)
     assert "pip install 'myokine_sim[" not in str(caught.value)  # not on PyPI: that spelling fails
+
+
+# ------------------------------------------------------------------ the headline peak and short reprs
+
+LATE_RISE = """name = "late_rise"
+[[exercise]]
+start_min = 0
+duration_min = 30
+intensity_pct_vo2max = 60
+[[endotoxin]]
+time_min = 240
+dose_ng_per_kg = 2.0
+"""
+
+
+def test_headline_peak_is_the_exercise_peak_and_says_so(tmp_path):
+    path = tmp_path / "late_rise.toml"
+    path.write_text(LATE_RISE)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    whole_run = summary["metrics"]["plasma_il6_pg_ml"]
+    headline = summary["headline"]["plasma_il6_pg_ml"]
+    assert whole_run["time_of_peak_min"] > 240  # the endotoxin rise, hours after the bout
+    assert headline["time_of_peak_min"] <= 30 + 60 and headline["peak"] < whole_run["peak"]
+    assert headline["window"] == "during exercise and up to 60 min after each bout"
+    assert headline["window_after_bout_min"] == 60
+    assert headline["fold_peak"] == pytest.approx(headline["peak"] / headline["baseline"])
+    assert set(summary["metrics"]["plasma_il6_pg_ml"]) == {"baseline", "peak", "time_of_peak_min", "min",
+                                                           "time_of_min_min", "end", "fold_peak"}  # unchanged
+    line = result.output.splitlines()[1]
+    assert f"at {headline['time_of_peak_min']:.0f} min (during exercise and up to 60 min after each bout)" in line
+    nadir = summary["headline"]["muscle_glycogen_mmol_kg_dw"]
+    assert f"{nadir['min']:.0f} mmol/kg dw" in result.output.splitlines()[3]
+
+
+def test_headline_without_exercise_covers_the_whole_run():
+    import myokine_sim as ms
+
+    headline = ms.simulate(ms.load_scenario("rest")).summary()["headline"]["plasma_il6_pg_ml"]
+    assert headline["window"] == "over the whole run: no exercise" and headline["window_after_bout_min"] is None
+
+
+def test_result_and_sweep_table_reprs_are_short():
+    import myokine_sim as ms
+
+    result = ms.simulate(ms.load_scenario("marathon"))
+    text = repr(result)
+    assert len(text) < 400 and "'marathon'" in text and "0-600 min" in text and "plasma_il6_pg_ml [pg/mL]" in text
+    table = ms.sweep("rest", {"names": ["plasma_il6.clearance_per_min"], "bounds": [[0.2, 0.8]]}, 4,
+                     progress=False, trajectories=True)
+    text = repr(table)
+    assert len(text) < 400 and "4 members (4 ok)" in text and "inputs: plasma_il6.clearance_per_min" in text
+    assert "[pg/mL]" in text or "[%VO2max]" in text

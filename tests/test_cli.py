@@ -1,6 +1,7 @@
 """The ``myokine`` command line, driven through typer's CliRunner."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -276,3 +277,64 @@ def test_result_and_sweep_table_reprs_are_short():
     text = repr(table)
     assert len(text) < 400 and "4 members (4 ok)" in text and "inputs: plasma_il6.clearance_per_min" in text
     assert "[pg/mL]" in text or "[%VO2max]" in text
+
+
+# ------------------------------------------------------------------ output fitted to the terminal; csv and json
+
+
+def _widest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("columns", [80, 100, 160])
+def test_list_and_params_fit_the_terminal_width(columns):
+    env = {"COLUMNS": str(columns)}
+    for args in (["list"], ["params"]):
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 0, result.output
+        assert _widest(result.output) <= columns, args
+
+
+def test_params_keeps_whole_names_when_there_is_room_and_lists_every_parameter():
+    from myokine_sim.model import build_model
+
+    names = [p.name for p in build_model().parameters]
+    wide = runner.invoke(app, ["params"], env={"COLUMNS": "160"}).output
+    assert all(any(line.startswith(name + " ") for line in wide.splitlines()) for name in names)
+    listing = runner.invoke(app, ["list"], env={"COLUMNS": "100"}).output
+    scenario_lines = [line for line in listing.splitlines() if line.startswith("  ") and not line.startswith("   ")]
+    starts = {re.match(r"  \S+\s+", line).end() for line in scenario_lines if len(line.split()) > 1}
+    assert len(starts) == 1  # every description starts in the same column, long names included
+
+
+def test_params_as_csv_and_json():
+    import csv as csv_module
+    import io
+
+    from myokine_sim.model import build_model
+
+    model = build_model()
+    rows = list(csv_module.DictReader(io.StringIO(runner.invoke(app, ["params", "--format", "csv"]).output)))
+    assert [row["name"] for row in rows] == [p.name for p in model.parameters]
+    assert set(rows[0]) == {"name", "value", "unit", "lower", "upper", "source"}
+    records = json.loads(runner.invoke(app, ["params", "--format", "json", "-p", "default"]).output)
+    clearance = next(r for r in records if r["name"] == "plasma_il6.clearance_per_min")
+    assert clearance["unit"] == "1/min" and isinstance(clearance["value"], float)
+    bad = runner.invoke(app, ["params", "--format", "xml"])
+    assert bad.exit_code == 2 and bad.output.strip() == "error: --format: xml: unknown format; allowed: table, csv, json"
+
+
+def test_validate_table_fits_and_csv_goes_alone_to_stdout(tmp_path):
+    table = runner.invoke(app, ["validate", "--out", str(tmp_path / "v")], env={"COLUMNS": "100"})
+    assert table.exit_code in (0, 1), table.output
+    table_part = table.stdout.split("\n\n")[0]
+    assert _widest(table_part) <= 100
+    shown = set(table_part.split())
+    for record in json.loads((tmp_path / "v" / "validation.json").read_text()):  # no cell is cut short
+        assert record["id"] in shown and record["quantity"].split()[-1] in shown, record["id"]
+    as_csv = runner.invoke(app, ["validate", "--out", str(tmp_path / "c"), "--format", "csv"])
+    assert as_csv.exit_code == table.exit_code
+    rows = list(__import__("csv").reader(as_csv.stdout.splitlines()))
+    assert rows[0] == ["id", "study", "quantity", "observed", "simulated", "ratio or direction", "pass"]
+    assert len(rows) == 1 + len(json.loads((tmp_path / "c" / "validation.json").read_text()))
+    assert "scored targets pass" in as_csv.stderr and "scored targets pass" not in as_csv.stdout

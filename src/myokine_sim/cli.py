@@ -160,22 +160,17 @@ def run(
     _guarded(action)
 
 
+TABLE_FORMAT_HELP = "table (fitted to the terminal's width), csv or json."
+
+
 @app.command("list")
 def list_() -> None:
     """List the shipped scenarios and parameter sets."""
 
     def action():
-        import tomllib
+        from myokine_sim.listing import list_text
 
-        from myokine_sim.paths import shipped_parameter_sets, shipped_scenarios
-
-        typer.echo("Scenarios:")
-        for name, path in shipped_scenarios().items():
-            description = tomllib.loads(path.read_text(encoding="utf-8")).get("description", "")
-            typer.echo(f"  {name:<36} {description}")
-        typer.echo("Parameter sets:")
-        for name in shipped_parameter_sets():
-            typer.echo(f"  {name}")
+        typer.echo(list_text())
 
     _guarded(action)
 
@@ -183,21 +178,14 @@ def list_() -> None:
 @app.command()
 def params(
     parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set to show."),
+    output_format: str = typer.Option("table", "--format", help=TABLE_FORMAT_HELP),
 ) -> None:
     """Print every model parameter: name, value, unit, bounds and source."""
 
     def action():
-        from myokine_sim.model import build_model
-        from myokine_sim.parameters import load_parameter_set
+        from myokine_sim.listing import params_text
 
-        model = build_model()
-        values = load_parameter_set(parameter_set, model)
-        rows = [("name", "value", "unit", "bounds", "source")]
-        for p in model.parameters:
-            rows.append((p.name, f"{values.get(p.name, p.value):.4g}", p.unit, f"{p.lower:g} - {p.upper:g}", p.source))
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        for row in rows:
-            typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4])
+        typer.echo(params_text(parameter_set, output_format))
 
     _guarded(action)
 
@@ -348,6 +336,8 @@ def validate(
         None, "--report", help="Also write a Markdown report here, with figures in figures/validation/ beside it."
     ),
     parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set name or .toml path."),
+    output_format: str = typer.Option("table", "--format", help=TABLE_FORMAT_HELP + " With csv or json only the "
+                                                                "table goes to stdout; the summary goes to stderr."),
 ) -> None:
     """Check every calibration target; exit 0 only when every scored target passes."""
 
@@ -357,11 +347,12 @@ def validate(
         _check_out(out)
         if report is not None:  # checked now: a bad --report must not leave --out behind after the work
             _check_out(report, "--report", folder=False)
-        return validate_command(out, report, parameter_set)
+        return validate_command(out, report, parameter_set, output_format)
 
     outcome = _guarded(action)
+    typer.echo(outcome.table)
     for line in outcome.lines:
-        typer.echo(line)
+        typer.echo(line, err=output_format != "table")
     if outcome.failing:
         typer.echo("failing targets:", err=True)
         for line in outcome.failing:

@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from myokine_sim.errors import InputError
 from myokine_sim.io import output_directory, write_bytes_atomic, write_json_atomic, write_text_atomic
 
 
@@ -76,17 +77,23 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
 
 @dataclass
 class ValidateOutcome:
-    lines: list[str]
+    table: str  # the targets as a terminal table, CSV or JSON (stdout)
+    lines: list[str]  # summary and files written (stdout after a table, stderr after CSV or JSON)
     failing: list[str]
 
 
-def validate_command(out: Path, report: Path | None, parameter_set: str) -> ValidateOutcome:
+def validate_command(out: Path, report: Path | None, parameter_set: str, output_format: str = "table") -> ValidateOutcome:
     """Check every target; write validation.json and the figures (and the report if asked)."""
     from myokine_sim.calibration.report import report_markdown
-    from myokine_sim.calibration.validate import study_figures, summary_line, text_table, validate
+    from myokine_sim.calibration.validate import study_figures, summary_line, table_rows, validate
     from myokine_sim.parameters import resolve_parameter_set
+    from myokine_sim.tables import check_table_format, render
 
-    resolve_parameter_set(parameter_set)  # a bad name is an input error before any work
+    check_table_format(output_format)
+    try:
+        resolve_parameter_set(parameter_set)  # a bad name is an input error before any work
+    except InputError as error:
+        raise InputError("--parameter-set", None, str(error)) from None
     print(f"simulating the targets' scenarios with parameter set {parameter_set!r} ...", file=sys.stderr, flush=True)
     validation = validate(parameter_set)
     figures = study_figures(validation)
@@ -95,8 +102,9 @@ def validate_command(out: Path, report: Path | None, parameter_set: str) -> Vali
         write_json_atomic(out / "validation.json", [row.as_dict() for row in validation.rows])
         for name, png in figures.items():
             write_bytes_atomic(out / "figures" / name, png)
-    lines = [text_table(validation), "", summary_line(validation), (f"wrote {out}/validation.json and {len(figures)} "
-             f"figures in {out}/figures/")]
+    rows = table_rows(validation)
+    table = render(output_format, rows[0], rows[1:], [row.as_dict() for row in validation.rows])
+    lines = ["", summary_line(validation), f"wrote {out}/validation.json and {len(figures)} figures in {out}/figures/"]
     if report is not None:
         report = Path(report)
         figure_dir = report.parent / "figures" / "validation"
@@ -106,4 +114,4 @@ def validate_command(out: Path, report: Path | None, parameter_set: str) -> Vali
         lines.append(f"wrote {report} and its figures in {figure_dir}/")
     failing = [f"{row.target.id} ({row.target.study}: {row.target.quantity}): simulated "
                f"{row.simulated:.4g}, needs {row.target.criterion()}" for row in validation.failing]
-    return ValidateOutcome(lines, failing)
+    return ValidateOutcome(table, lines if output_format == "table" else lines[1:], failing)

@@ -161,16 +161,6 @@ def table_rows(validation: Validation) -> list[tuple[str, ...]]:
     return rows
 
 
-def text_table(validation: Validation, width: int = 48) -> str:
-    rows = [
-        tuple(cell if len(cell) <= width else cell[: width - 1] + "~" for cell in row) for row in table_rows(validation)
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def summary_line(validation: Validation) -> str:
     scored = [row for row in validation.rows if row.counts]
     passed = sum(bool(row.passed) for row in scored)

@@ -338,3 +338,70 @@ def test_validate_table_fits_and_csv_goes_alone_to_stdout(tmp_path):
     assert rows[0] == ["id", "study", "quantity", "observed", "simulated", "ratio or direction", "pass"]
     assert len(rows) == 1 + len(json.loads((tmp_path / "c" / "validation.json").read_text()))
     assert "scored targets pass" in as_csv.stderr and "scored targets pass" not in as_csv.stdout
+
+
+# ------------------------------------------------------------------ progress bars (rich.progress)
+
+
+def test_sweep_bar_is_rich_with_an_eta_counting_only_this_runs_members():
+    import io
+
+    from rich.progress import Progress
+
+    from myokine_sim.sweeps.progress import ProgressBar, SweepProgress
+
+    stream = io.StringIO()
+    bar = ProgressBar(stream=stream)
+    bar(SweepProgress(chunks_done=3, chunks_total=10, members_done=300, members_total=1000, members_resumed=300,
+                      elapsed_s=0.0))
+    bar(SweepProgress(4, 10, 400, 1000, 300, 1.0))
+    bar(SweepProgress(5, 10, 500, 1000, 300, 2.0))
+    bar.close()
+    assert isinstance(bar.progress, Progress)
+    task = bar.progress.tasks[0]
+    assert task.total == 1000 and task.completed == 500
+    # The speed (and so the ETA) comes from this run's 200 members; the 300 resumed ones took no time here.
+    assert sum(sample.completed for sample in task._progress) == 200 and task.time_remaining is not None
+    assert "500/1000" in stream.getvalue() and "members" in stream.getvalue() and "ETA" in stream.getvalue()
+
+
+def test_commands_print_no_bar_when_stderr_is_not_a_terminal(tmp_path):
+    result = runner.invoke(app, ["sweep", "rest", "--vary", "plasma_il6.clearance_per_min=0.2:0.8:3",
+                                 "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_validate_drives_a_bar_over_its_scenarios_on_a_terminal(tmp_path, monkeypatch):
+    from myokine_sim.sweeps import progress
+
+    calls = []
+
+    class Recorder(progress.ProgressBar):
+        def advance_to(self, done, total):
+            calls.append((done, total))
+
+    monkeypatch.setattr(progress, "stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(progress, "ProgressBar", Recorder)
+    result = runner.invoke(app, ["validate", "--out", str(tmp_path / "v")])
+    assert result.exit_code in (0, 1), result.output
+    assert calls and calls[-1][0] == calls[-1][1] and len(calls) == calls[-1][1]
+
+
+def test_fit_drives_a_bar_over_its_evaluations_on_a_terminal(tmp_path, monkeypatch):
+    from myokine_sim.sweeps import progress
+
+    updates, lines = [], []
+
+    class Recorder(progress.ProgressBar):
+        def update(self, completed):
+            updates.append(completed)
+
+        def log(self, line):
+            lines.append(line)
+
+    monkeypatch.setattr(progress, "stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(progress, "ProgressBar", Recorder)
+    result = runner.invoke(app, ["fit", "--out", str(tmp_path / "fit"), "--max-evaluations", "1"])
+    assert result.exit_code == 0, result.output
+    assert updates and updates[0] == 1 and any(line.startswith("evaluation") for line in lines)
+    assert not any(line.startswith("evaluation ") for line in result.stderr.splitlines())  # they went to the bar

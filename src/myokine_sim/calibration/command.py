@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from myokine_sim.errors import InputError
 from myokine_sim.io import output_directory, write_bytes_atomic, write_json_atomic, write_text_atomic
-
 
 #: What ``myokine fit`` writes into its output folder.
 FITTED_SET_FILE = "fitted.toml"
@@ -50,13 +48,22 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
     )
     from myokine_sim.io import manifest
     from myokine_sim.model import build_model
+    from myokine_sim.sweeps.progress import ProgressBar, stderr_is_terminal
 
     if max_evaluations < 1:
         from myokine_sim.errors import InputError
 
         raise InputError("--max-evaluations", None, f"must be at least 1, got {max_evaluations}")
     directory = check_fit_output(out, write_default)
-    result = run_fit(FitSettings(max_evaluations=max_evaluations))
+    if stderr_is_terminal():  # a bar with an ETA (at most max_evaluations); logs and pipes get the plain lines
+        bar = ProgressBar("fit", "evaluations")
+        bar.start(max_evaluations)
+        try:
+            result = run_fit(FitSettings(max_evaluations=max_evaluations), progress=bar.log, evaluated=bar.update)
+        finally:
+            bar.close()
+    else:
+        result = run_fit(FitSettings(max_evaluations=max_evaluations))
     lines = summary_lines(result)
     fitted = directory / FITTED_SET_FILE
     with output_directory(directory):
@@ -87,6 +94,7 @@ def validate_command(out: Path, report: Path | None, parameter_set: str, output_
     from myokine_sim.calibration.report import report_markdown
     from myokine_sim.calibration.validate import study_figures, summary_line, table_rows, validate
     from myokine_sim.parameters import resolve_parameter_set
+    from myokine_sim.sweeps.progress import ProgressBar, stderr_is_terminal
     from myokine_sim.tables import check_table_format, render
 
     check_table_format(output_format)
@@ -94,8 +102,14 @@ def validate_command(out: Path, report: Path | None, parameter_set: str, output_
         resolve_parameter_set(parameter_set)  # a bad name is an input error before any work
     except InputError as error:
         raise InputError("--parameter-set", None, str(error)) from None
-    print(f"simulating the targets' scenarios with parameter set {parameter_set!r} ...", file=sys.stderr, flush=True)
-    validation = validate(parameter_set)
+    if stderr_is_terminal():
+        bar = ProgressBar("validate", "scenarios")
+        try:
+            validation = validate(parameter_set, simulated=bar.advance_to)
+        finally:
+            bar.close()
+    else:  # a log or a pipe: no bar
+        validation = validate(parameter_set)
     figures = study_figures(validation)
     out = Path(out)
     with output_directory(out):

@@ -161,6 +161,7 @@ class FitProblem:
     settings: FitSettings
     progress: Callable[[str], None]
     start: dict[str, float] = field(default_factory=dict)
+    evaluated: Callable[[int], None] | None = None  # told the number of residual evaluations so far (a progress bar)
     runs: dict[str, PreparedRun] = field(init=False)
     indices: np.ndarray = field(init=False)
     lower: np.ndarray = field(init=False)
@@ -207,6 +208,8 @@ class FitProblem:
         started = time.perf_counter()
         r = self._simulate(self.values(x)[None, :], self.settings.rtol)[0]
         self.evaluations += 1
+        if self.evaluated is not None:
+            self.evaluated(self.evaluations)
         self.progress(
             f"evaluation {self.evaluations:3d}: cost {0.5 * float(r @ r):10.4f}, "
             f"worst {self.targets[int(np.argmax(np.abs(r)))].id} {float(np.max(np.abs(r))):.2f} "
@@ -260,6 +263,7 @@ def run_fit(
     progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
     targets: list[Target] | None = None,
     start: dict[str, float] | None = None,
+    evaluated: Callable[[int], None] | None = None,
 ) -> FitResult:
     """Fit ``names`` to ``targets`` (default: every target with a positive fit weight).
 
@@ -268,7 +272,7 @@ def run_fit(
     started = time.perf_counter()
     model = build_model()
     targets = fitted_targets(load_targets() if targets is None else targets)
-    problem = FitProblem(model, targets, names, settings, progress, start or {})
+    problem = FitProblem(model, targets, names, settings, progress, start or {}, evaluated)
     progress(f"fitting {len(names)} parameters to {len(targets)} targets in {len(problem.runs)} scenarios")
     solution = least_squares(
         problem.residuals,

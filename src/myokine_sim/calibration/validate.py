@@ -9,6 +9,7 @@ and one figure per study with the published values drawn over the curves.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,10 +82,16 @@ def simulate_scenario(name: str, parameter_set: str) -> Result:
     return simulate(scenario)
 
 
-def simulate_targets(targets: list[Target], parameter_set: str = "default") -> dict[str, Result]:
-    """One ``Result`` per scenario that the targets read."""
-    names = dict.fromkeys(s for t in targets for s in t.scenarios)
-    return {name: simulate_scenario(name, parameter_set) for name in names}
+def simulate_targets(targets: list[Target], parameter_set: str = "default",
+                     simulated: Callable[[int, int], None] | None = None) -> dict[str, Result]:
+    """One ``Result`` per scenario that the targets read; ``simulated(done, total)`` after each (a progress bar)."""
+    names = list(dict.fromkeys(s for t in targets for s in t.scenarios))
+    results = {}
+    for name in names:
+        results[name] = simulate_scenario(name, parameter_set)
+        if simulated is not None:
+            simulated(len(results), len(names))
+    return results
 
 
 def series_of(results: dict[str, Result]) -> dict[str, Series]:
@@ -95,9 +102,10 @@ def series_of(results: dict[str, Result]) -> dict[str, Series]:
     }
 
 
-def validate(parameter_set: str = "default", targets: list[Target] | None = None) -> Validation:
+def validate(parameter_set: str = "default", targets: list[Target] | None = None,
+             simulated: Callable[[int, int], None] | None = None) -> Validation:
     targets = targets if targets is not None else load_targets()
-    results = simulate_targets([t for t in targets if t.simulable], parameter_set)
+    results = simulate_targets([t for t in targets if t.simulable], parameter_set, simulated)
     series = series_of(results)
     rows = []
     for target in targets:

@@ -281,8 +281,10 @@ def sensitivity(
     metric: str = typer.Option(..., "--metric", help="METRIC.COLUMN, e.g. peak.plasma_il6_pg_ml, "
                                                      "min.muscle_glycogen_mmol_kg_dw or suppression.tnf_alpha_pg_ml."),
     method: str = typer.Option("local", "--method", help="local, morris or sobol."),
-    params: Optional[List[str]] = typer.Option(None, "--params", help="A model parameter to vary (repeatable); "
-                                                                      "default: every parameter."),
+    params: Optional[List[str]] = typer.Option(
+        None, "--params", help="A model parameter to vary (repeatable). Default: local, every parameter; morris "
+                               "and sobol, the parameters a local screen finds: |d ln metric / d ln p| >= 0.05 at "
+                               "the scenario's values, at most the 12 largest."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Morris trajectories [10] or Sobol base samples "
                                                                   "[256, a power of 2]."),
     seed: int = typer.Option(0, "--seed", help="Seed of the design and the bootstrap intervals."),
@@ -302,7 +304,7 @@ def sensitivity(
             _check_out(out)
         for line in run_command(scenario, metric, method, params or [], samples, seed, workers, scheduler, factor,
                                 out):
-            typer.echo(line)
+            typer.echo(line, err=line.startswith("warning:"))  # warnings on stderr, results on stdout
 
     _guarded(action)
 

@@ -19,6 +19,7 @@ def run_command(scenario: str, metric: str, method: str, params: list[str], samp
                 workers: int, scheduler: str | None, factor: float | None, out: Path | None) -> list[str]:
     """Run the analysis and write ``out`` (default: ``out/<scenario name>-<method>-<metric>/``); returns the lines."""
     from myokine_sim.sensitivity import local, morris, sobol, write_outputs
+    from myokine_sim.sensitivity.screen import screened_parameters
 
     if method not in METHODS:
         raise InputError("--method", method, f"unknown method; allowed: {', '.join(METHODS)}")
@@ -38,13 +39,18 @@ def run_command(scenario: str, metric: str, method: str, params: list[str], samp
                                                    "in this process")
             result = local(scenario, metric, names)
         else:
+            screening = None
+            if names is None:  # every parameter would spread the samples too thin: screen first
+                names, screening = screened_parameters(scenario, metric)
             analysis = morris if method == "morris" else sobol
             result = analysis(scenario, metric, names, seed=seed, workers=workers, scheduler=scheduler, **options)
+            if screening:
+                result.notes.insert(0, screening)
     except InputError as error:
         raise InputError(OPTIONS.get(error.source, error.source), error.field, error.problem) from None
     files = write_outputs(result, out)
     lines = [f"wrote {out}/ ({', '.join(sorted(p.name for p in files))})"]
-    lines += [f"note: {note}" for note in result.notes]
+    lines += [note if note.startswith("warning:") else f"note: {note}" for note in result.notes]
     lines.append(f"{result.method} sensitivity of {result.metric.name} in {result.scenario.name}: {result.runs} runs, "
                  f"{result.elapsed_s:.1f} s; most important:")
     lines += [f"  {_describe(result.method, row)}" for row in result.ranked()[:SHOWN]]

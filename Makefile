@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?= marathon
 
-.PHONY: run test venv bench docs-sensitivity crossvalidate clean
+.PHONY: run test venv bench docs-sensitivity crossvalidate refit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,8 @@ crossvalidate: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache
+
+# Maintainers: refit the shipped default parameter set (long). Writes out/fit/ and models/parameters/default.toml;
+# then regenerate docs/validation.md with `myokine validate --report docs/validation.md`.
+refit: $(VENV)/.installed
+	$(BIN)/myokine fit --write-default --out out/fit

@@ -72,12 +72,13 @@ class ProgressBar:
             self.progress.stop()
 
 
-def resolve_progress(progress: bool | ProgressCallback | None) -> tuple[ProgressCallback | None, ProgressBar | None]:
+def resolve_progress(progress: bool | ProgressCallback | None, label: str = "sweep",
+                     unit: str = "members") -> tuple[ProgressCallback | None, ProgressBar | None]:
     """The callback to call and the bar to close: a bar when ``progress`` is True, or None and stderr is a terminal."""
     if callable(progress):
         return progress, None
     show = stderr_is_terminal() if progress is None else bool(progress)
     if not show:
         return None, None
-    bar = ProgressBar()
+    bar = ProgressBar(label, unit)
     return bar, bar

@@ -299,8 +299,9 @@ def test_params_keeps_whole_names_when_there_is_room_and_lists_every_parameter()
     from myokine_sim.model import build_model
 
     names = [p.name for p in build_model().parameters]
-    wide = runner.invoke(app, ["params"], env={"COLUMNS": "160"}).output
-    assert all(any(line.startswith(name + " ") for line in wide.splitlines()) for name in names)
+    for columns in ("60", "80", "160"):  # narrow: the sources go below each row, the names stay whole
+        lines = runner.invoke(app, ["params"], env={"COLUMNS": columns}).output.splitlines()
+        assert all(any(line.startswith(name + " ") for line in lines) for name in names), columns
     listing = runner.invoke(app, ["list"], env={"COLUMNS": "100"}).output
     scenario_lines = [line for line in listing.splitlines() if line.startswith("  ") and not line.startswith("   ")]
     starts = {re.match(r"  \S+\s+", line).end() for line in scenario_lines if len(line.split()) > 1}

@@ -15,6 +15,8 @@ from myokine_sim.errors import InputError
 SHORT_CELL = 16
 #: The last column wraps into no fewer characters than this while the others stay whole.
 LAST_COLUMN_MIN = 24
+#: Indent of the last column when it goes below its row (a narrow terminal).
+STACK_INDENT = "    "
 #: ``--format`` of ``params`` and ``validate``.
 TABLE_FORMATS = ("table", "csv", "json")
 
@@ -45,6 +47,9 @@ def text_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]], widt
     columns = len(header) if header else (len(rows[0]) if rows else 0)
     longest = [max([len(str(row[i])) for row in rows] + [len(header[i]) if header else 0]) for i in range(columns)]
     keep_whole = sum(longest[:-1]) + 2 * (columns - 1) + LAST_COLUMN_MIN <= width
+    if not keep_whole and columns > 1 and longest[-1] > SHORT_CELL and longest[0] <= width:
+        # A long last cell (a source, a description): names stay whole and what does not fit goes below its row.
+        return _stacked(header, rows, longest, width)
     # Plain ASCII: the table reads the same in a pipe, a log file or a terminal without Unicode.
     dashes = Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
     table = Table(box=dashes if header else None, show_header=bool(header), pad_edge=False, show_edge=False,
@@ -60,6 +65,32 @@ def text_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]], widt
                       legacy_windows=False, soft_wrap=False)
     console.print(table)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+
+
+def _stacked(header: Sequence[str] | None, rows: Sequence[Sequence[str]], longest: list[int], width: int) -> str:
+    """The leading columns that fit aligned on one line; the others wrapped and indented beneath it."""
+    import textwrap
+
+    fit = 1
+    while fit < len(longest) - 1 and sum(longest[:fit + 1]) + 2 * fit <= width:
+        fit += 1
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(str(cell).ljust(w) for cell, w in zip(cells, longest)).rstrip()
+
+    def below(row: Sequence[str]) -> str:
+        if header:
+            return "; ".join(f"{name}: {cell}" for name, cell in zip(header[fit:], row[fit:]))
+        return "; ".join(str(cell) for cell in row[fit:])
+
+    lines = []
+    if header:
+        lines += [line(header[:fit]), line(["-" * w for w in longest[:fit]])]  # the rows below name their cells
+    for row in rows:
+        lines.append(line(row[:fit]))
+        lines += textwrap.wrap(below(row), width=width, initial_indent=STACK_INDENT, subsequent_indent=STACK_INDENT,
+                               break_on_hyphens=False)
+    return "\n".join(lines)
 
 
 def csv_table(header: Sequence[str], rows: Sequence[Sequence]) -> str:

@@ -406,3 +406,15 @@ def test_fit_drives_a_bar_over_its_evaluations_on_a_terminal(tmp_path, monkeypat
     assert result.exit_code == 0, result.output
     assert updates and updates[0] == 1 and any(line.startswith("evaluation") for line in lines)
     assert not any(line.startswith("evaluation ") for line in result.stderr.splitlines())  # they went to the bar
+
+
+@pytest.mark.parametrize("command, suffix", [("export-sbml", ".xml"), ("export-omex", ".omex")])
+def test_exports_default_to_a_file_under_out(tmp_path, monkeypatch, command, suffix):
+    pytest.importorskip("libsbml")
+    if command == "export-omex":
+        pytest.importorskip("libsedml")
+        pytest.importorskip("libcombine")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [command, "rest"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / f"rest{suffix}").is_file() and f"out/rest{suffix}" in result.output

@@ -190,19 +190,25 @@ def params(
     _guarded(action)
 
 
-def _export_scenario(scenario: str, out: Path, set_: Optional[List[str]]):
-    """The scenario an export command writes, after checking ``--out`` (a file)."""
+def _export_scenario(scenario: str, out: Optional[Path], set_: Optional[List[str]], suffix: str):
+    """The scenario an export command writes and its file (default ``out/<name><suffix>``), checked first."""
+    from myokine_sim.runner import default_directory
     from myokine_sim.scenario import load_scenario, with_settings
 
-    _check_out(out, folder=False)
+    if out is not None:
+        _check_out(out, folder=False)
     loaded = load_scenario(scenario)
-    return with_settings(loaded, set_) if set_ else loaded
+    if out is None:
+        out = default_directory(loaded, suffix)
+        _check_out(out, folder=False)
+    return (with_settings(loaded, set_) if set_ else loaded), out
 
 
 @app.command("export-sbml")
 def export_sbml(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
-    out: Path = typer.Option(..., "--out", "-o", help="SBML file to write (e.g. model.xml)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="SBML file to write "
+                                                                 "[default: out/<scenario name>.xml]."),
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
@@ -212,8 +218,8 @@ def export_sbml(
     def action():
         from myokine_sim.sbml import write_sbml
 
-        loaded = _export_scenario(scenario, out, set_)
-        typer.echo(f"wrote {write_sbml(loaded, out)} (SBML L3V2, scenario {loaded.name})")
+        loaded, path = _export_scenario(scenario, out, set_, ".xml")
+        typer.echo(f"wrote {write_sbml(loaded, path)} (SBML L3V2, scenario {loaded.name})")
 
     _guarded(action)
 
@@ -221,7 +227,8 @@ def export_sbml(
 @app.command("export-omex")
 def export_omex(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
-    out: Path = typer.Option(..., "--out", "-o", help="COMBINE archive to write (e.g. marathon.omex)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="COMBINE archive to write "
+                                                                 "[default: out/<scenario name>.omex]."),
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
@@ -231,8 +238,8 @@ def export_omex(
     def action():
         from myokine_sim.omex import write_omex
 
-        loaded = _export_scenario(scenario, out, set_)
-        typer.echo(f"wrote {write_omex(loaded, out)} (COMBINE archive: SBML L3V2 + SED-ML L1V3, scenario "
+        loaded, path = _export_scenario(scenario, out, set_, ".omex")
+        typer.echo(f"wrote {write_omex(loaded, path)} (COMBINE archive: SBML L3V2 + SED-ML L1V3, scenario "
                    f"{loaded.name})")
 
     _guarded(action)

@@ -176,10 +176,13 @@ def test_version_prints_the_package_version():
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["sweep", "rest", "--vary", "plasma_il6.clearance_per_min=0.2:0.8", "--samples", "abc"], "'--samples'"),
-    (["sweep", "rest", "--sampels", "3"], "--sampels"),
-    (["sensitivity", "rest"], "'--metric'"),
-    (["no-such-command"], "no-such-command"),
+    (["sweep", "rest", "--vary", "plasma_il6.clearance_per_min=0.2:0.8", "--samples", "abc"],
+     "error: --samples: Input should be a valid integer"),
+    (["sweep", "rest", "--sampels", "3"], "error: --sampels: no such option; did you mean --samples?"),
+    (["sensitivity", "rest"], "error: --metric: required option, not given"),
+    (["run"], "error: SCENARIO: required argument, not given"),
+    (["params", "--format"], "error: --format: requires an argument"),
+    (["no-such-command"], "error: No such command 'no-such-command'"),
 ])
 def test_usage_errors_are_one_line_with_exit_2(args, fragment):
     result = runner.invoke(app, args)

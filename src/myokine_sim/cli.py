@@ -37,7 +37,10 @@ class OneLineUsageErrors(TyperGroup):
             sys.exit(EXIT_BAD_INPUT)
         except click_exceptions.UsageError as error:
             command = error.ctx.command_path if error.ctx else "myokine"
-            message = " ".join(error.format_message().split())  # click may wrap a suggestion onto a second line
+            try:
+                message = _usage_message(error)
+            except Exception:  # noqa: BLE001 - never a traceback for a usage error
+                message = " ".join(error.format_message().split())
             typer.echo(f"error: {message} (see `{command} --help`)", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except click_exceptions.ClickException as error:
@@ -48,6 +51,31 @@ class OneLineUsageErrors(TyperGroup):
             sys.exit(EXIT_FAILURE)
         # Without standalone mode typer returns the code of an Exit (``--help`` is 0) or the command's None.
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_message(error) -> str:
+    """``--OPTION: problem`` like every other bad input, from click's usage error; one line."""
+    param = getattr(error, "param", None)
+    if param is None:
+        name = None
+    elif param.param_type_name == "option" and param.opts:
+        name = param.opts[0]
+    else:  # an argument: its metavar, as the usage line shows it
+        name = getattr(param, "metavar", None) or str(param.name).upper()
+    if isinstance(error, click_exceptions.MissingParameter) and name:
+        problem = f"required {param.param_type_name}, not given"
+    elif isinstance(error, click_exceptions.BadParameter) and name:
+        problem = error.message
+    elif isinstance(error, click_exceptions.NoSuchOption):
+        name = error.option_name
+        close = f"; did you mean {', '.join(error.possibilities)}?" if error.possibilities else ""
+        problem = f"no such option{close}"
+    elif isinstance(error, click_exceptions.BadOptionUsage):
+        name, problem = error.option_name, error.message.replace(f"Option '{error.option_name}' ", "")
+    else:
+        name, problem = None, error.format_message()
+    problem = " ".join(str(problem).split()).rstrip(".")  # click may wrap a suggestion onto a second line
+    return f"{name}: {problem}" if name else problem
 
 
 def _show_version(value: bool) -> None:

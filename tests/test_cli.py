@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -428,3 +429,24 @@ def test_exports_default_to_a_file_under_out(tmp_path, monkeypatch, command, suf
     result = runner.invoke(app, [command, "rest"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / f"rest{suffix}").is_file() and f"out/rest{suffix}" in result.output
+
+
+# ------------------------------------------------------------------ the README says what the code does
+
+
+def test_breakpoints_insert_extra_rows_so_the_grid_is_irregular(tmp_path):
+    import myokine_sim as ms
+    from myokine_sim.scenario import scenario_from_dict
+
+    scenario = scenario_from_dict({"name": "x", "exercise": [{"start_min": 10.5, "duration_min": 20}]})
+    time = ms.simulate(scenario).time_min
+    assert 10.5 in time and 30.5 in time and len(np.unique(np.diff(time))) > 1
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert "extra row inserted at each breakpoint" in readme and "Breakpoints are samples" not in readme
+
+
+def test_readme_gives_install_commands_that_work_from_a_clone_and_puts_units_in_result_units():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert "pip install '.[dask]'" in readme and "pip install 'myokine_sim[" not in readme
+    assert "carries its unit" not in readme and "the units are in result.units" in readme
+    assert "--parameter-set out/fit/fitted.toml" in readme and "--write-default" in readme

@@ -25,7 +25,7 @@ EXIT_FAILURE = 1
 
 
 class OneLineUsageErrors(TyperGroup):
-    """Report a usage error (``--samples abc``, an unknown option) as one ``error:`` line with exit 2, like bad input."""
+    """A usage error (``--samples abc``, an unknown option) is one ``error:`` line with exit 2, like bad input."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -104,6 +104,7 @@ def _main_options(
     """Simulate exercise-induced muscle IL-6 and its effects (time in minutes)."""
 
 
+SCENARIO_HELP = "Shipped scenario name (see `myokine list`) or path to a .toml file."
 FORMAT_HELP = "Table file format: csv, parquet or netcdf (parquet and netcdf need myokine_sim[data])."
 #: Exit codes after Ctrl-C (SIGINT) and SIGTERM, as a shell reports a signal: 128 + its number.
 EXIT_INTERRUPTED = 130
@@ -151,7 +152,7 @@ def _guarded(action):
 
 @app.command()
 def run(
-    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder [default: out/<scenario name>/]."),
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
@@ -234,7 +235,7 @@ def _export_scenario(scenario: str, out: Optional[Path], set_: Optional[List[str
 
 @app.command("export-sbml")
 def export_sbml(
-    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="SBML file to write "
                                                                  "[default: out/<scenario name>.xml]."),
     set_: Optional[List[str]] = typer.Option(
@@ -254,7 +255,7 @@ def export_sbml(
 
 @app.command("export-omex")
 def export_omex(
-    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="COMBINE archive to write "
                                                                  "[default: out/<scenario name>.omex]."),
     set_: Optional[List[str]] = typer.Option(
@@ -275,7 +276,7 @@ def export_omex(
 
 @app.command()
 def sweep(
-    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
     vary: Optional[List[str]] = typer.Option(
         None, "--vary", help="NAME=LO:HI[:N]: a model parameter, subject.<field> or e.g. exercise.0.duration_min, "
                              "with N grid points. Repeatable."
@@ -312,7 +313,7 @@ def sweep(
 
 @app.command()
 def sensitivity(
-    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
     metric: str = typer.Option(..., "--metric", help="METRIC.COLUMN, e.g. peak.plasma_il6_pg_ml, "
                                                      "min.muscle_glycogen_mmol_kg_dw or suppression.tnf_alpha_pg_ml."),
     method: str = typer.Option("local", "--method", help="local, morris or sobol."),

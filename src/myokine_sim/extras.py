@@ -25,7 +25,7 @@ class MissingExtraError(MyokineError):
 
 
 def install_hint(extra: str) -> str:
-    """How to install ``extra``: myokine_sim is not on PyPI, so from the project folder (a clone), as the README says."""
+    """How to install ``extra``: myokine_sim is not on PyPI, so from the project folder (a clone), as in the README."""
     return f"the myokine_sim[{extra}] extra: in the project folder run pip install '.[{extra}]'"
 
 

@@ -18,7 +18,6 @@ DEFAULT_FIT_DIRECTORY = Path("out") / "fit"
 def check_fit_output(out: Path | None, write_default: bool) -> Path:
     """The folder ``myokine fit`` writes, checked before the (long) fit; with ``write_default`` also the shipped set."""
     from myokine_sim.calibration.fit import default_parameter_set_path
-    from myokine_sim.errors import InputError
     from myokine_sim.io import check_output_path
     from myokine_sim.paths import models_are_packaged
 
@@ -51,8 +50,6 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
     from myokine_sim.sweeps.progress import ProgressBar, stderr_is_terminal
 
     if max_evaluations < 1:
-        from myokine_sim.errors import InputError
-
         raise InputError("--max-evaluations", None, f"must be at least 1, got {max_evaluations}")
     directory = check_fit_output(out, write_default)
     if stderr_is_terminal():  # a bar with an ETA (at most max_evaluations); logs and pipes get the plain lines
@@ -89,7 +86,8 @@ class ValidateOutcome:
     failing: list[str]
 
 
-def validate_command(out: Path, report: Path | None, parameter_set: str, output_format: str = "table") -> ValidateOutcome:
+def validate_command(out: Path, report: Path | None, parameter_set: str,
+                     output_format: str = "table") -> ValidateOutcome:
     """Check every target; write validation.json and the figures (and the report if asked)."""
     from myokine_sim.calibration.report import report_markdown
     from myokine_sim.calibration.validate import study_figures, summary_line, table_rows, validate

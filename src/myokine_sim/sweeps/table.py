@@ -62,8 +62,8 @@ class SweepTable:
         extras = "".join(f", {label}: {len(part)} columns" for label, part in
                          (("trajectories", self.trajectories), ("bands", self.bands)) if part)
         scenario = f" {self.metadata['scenario']!r}" if "scenario" in self.metadata else ""
-        return (f"<SweepTable{scenario}: {len(self)} members ({ok} ok) over {span}; inputs: {', '.join(inputs) or 'none'}; "
-                f"{len(metrics)} metrics: {shown}{more}{extras}>")
+        return (f"<SweepTable{scenario}: {len(self)} members ({ok} ok) over {span}; "
+                f"inputs: {', '.join(inputs) or 'none'}; {len(metrics)} metrics: {shown}{more}{extras}>")
 
     @property
     def ok(self) -> np.ndarray:

@@ -298,3 +298,17 @@ def test_sensitivity_help_states_the_screening_rule():
 
     text = " ".join(runner.invoke(app, ["sensitivity", "--help"], terminal_width=200).output.split())
     assert f"|d ln metric / d ln p| >= {SCREEN_THRESHOLD:g}" in text and f"at most the {SCREEN_LIMIT} largest" in text
+
+
+@pytest.mark.parametrize("method, samples", [("sobol", "8"), ("morris", "1")])
+def test_too_few_samples_stop_before_the_screen_runs(tmp_path, monkeypatch, method, samples):
+    from myokine_sim.sensitivity import screen
+
+    def no_screen(*args):
+        raise AssertionError("the screen ran before the options were checked")
+
+    monkeypatch.setattr(screen, "screened_parameters", no_screen)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["sensitivity", "rest", "--metric", "peak.plasma_il6_pg_ml", "--method", method,
+                                 "--samples", samples, "--out", str(out)])
+    assert result.exit_code == 2 and result.output.startswith("error: --samples: ") and not out.exists()

@@ -41,6 +41,7 @@ def run_command(scenario: str, metric: str, method: str, params: list[str], samp
         else:
             screening = None
             if names is None:  # every parameter would spread the samples too thin: screen first
+                check_global_options(method, samples)  # bad input stops before the screen's runs
                 names, screening = screened_parameters(scenario, metric)
             analysis = morris if method == "morris" else sobol
             result = analysis(scenario, metric, names, seed=seed, workers=workers, scheduler=scheduler, **options)
@@ -76,3 +77,14 @@ def default_output(scenario: str, method: str, metric: str) -> Path:
 
     parse_metric(metric, build_model())  # a bad metric is reported as such, not as a bad folder name
     return check_output_path(default_directory(load_scenario(scenario), f"-{method}-{metric}"), "--out", folder=True)
+
+
+def check_global_options(method: str, samples: int | None) -> None:
+    """What Morris or Sobol' would refuse at once: a missing SALib, too few samples."""
+    from myokine_sim.sensitivity.design import salib
+    from myokine_sim.sensitivity.morris import check_trajectories
+    from myokine_sim.sensitivity.sobol import check_samples
+
+    salib("sample.morris" if method == "morris" else "sample.sobol", method)
+    if samples is not None:
+        (check_trajectories if method == "morris" else check_samples)(samples)

@@ -47,9 +47,7 @@ def sobol(
 ) -> SensitivityResult:
     """First-order and total Sobol' indices of ``metric`` over ``params`` (each value / ``factor`` to
     * ``factor``) or an explicit SALib ``problem``, from ``samples`` base samples; reproducible by ``seed``."""
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < MIN_SAMPLES:
-        raise InputError("samples", str(samples), f"Sobol' indices need at least {MIN_SAMPLES} base samples; "
-                                                  "a power of 2 such as 256 or 1024 is recommended")
+    check_samples(samples)
     sample = salib("sample.sobol", "sobol")
     analyze = salib("analyze.sobol", "sobol")
 
@@ -86,3 +84,10 @@ def sobol(
         result.notes.append("warning: the intervals of most leading ST indices are as wide as the indices: "
                             "more --samples or fewer --params")
     return result
+
+
+def check_samples(samples) -> None:
+    """Raise ``InputError`` unless ``samples`` is a whole number of at least ``MIN_SAMPLES``."""
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < MIN_SAMPLES:
+        raise InputError("samples", str(samples), f"Sobol' indices need at least {MIN_SAMPLES} base samples; "
+                                                  "a power of 2 such as 256 or 1024 is recommended")

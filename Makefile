@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?= marathon
 
-.PHONY: run test venv bench docs-sensitivity crossvalidate refit clean
+.PHONY: run test venv bench docs-sensitivity crossvalidate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,5 +44,6 @@ clean:
 
 # Maintainers: refit the shipped default parameter set (long). Writes out/fit/ and models/parameters/default.toml;
 # then regenerate docs/validation.md with `myokine validate --report docs/validation.md`.
+.PHONY: refit
 refit: $(VENV)/.installed
 	$(BIN)/myokine fit --write-default --out out/fit

@@ -56,3 +56,9 @@ crossvalidate: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) out build dist site .pytest_cache
+
+# Maintainers: refit the shipped default parameter set (long). Writes out/fit/ and models/parameters/default.toml;
+# then regenerate docs/validation.md with `myokine validate --report docs/validation.md`.
+.PHONY: refit
+refit: $(VENV)/.installed
+	$(BIN)/myokine fit --write-default --out out/fit

@@ -180,13 +180,67 @@ def test_shipped_default_parameter_set_is_a_fit_with_provenance(model):
     assert {"numpy", "scipy"} <= set(provenance["versions"])
 
 
-def test_fit_command_writes_a_loadable_parameter_set(tmp_path):
-    out = tmp_path / "fitted.toml"
+def test_fit_command_writes_a_loadable_parameter_set_into_its_folder(tmp_path):
+    shipped = shipped_parameter_sets()["default"].read_bytes()
+    out = tmp_path / "fit"
     result = runner.invoke(app, ["fit", "--out", str(out), "--max-evaluations", "1"])
     assert result.exit_code == 0, result.output
-    assert f"wrote {out}" in result.output and "singular values" in result.output
-    values = load_parameter_set(str(out), build_model())
+    assert sorted(p.name for p in out.iterdir()) == ["fitted.toml", "manifest.json", "report.txt"]
+    assert f"wrote {out}/" in result.output and "singular values" in result.output
+    assert f"--parameter-set {out / 'fitted.toml'}" in result.output  # says how to use the result
+    values = load_parameter_set(str(out / "fitted.toml"), build_model())
     assert set(values) == set(FITTED_PARAMETERS)
+    assert "--parameter-set" in (out / "fitted.toml").read_text().splitlines()[0]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "fit" and set(manifest["files"]) == {"fitted.toml", "report.txt"}
+    assert shipped_parameter_sets()["default"].read_bytes() == shipped  # the tracked set is left alone
+
+    run = runner.invoke(app, ["run", "rest", "--out", str(tmp_path / "run"), "--parameter-set",
+                              str(out / "fitted.toml")])
+    assert run.exit_code == 0, run.output
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["scenario"]["simulation"]["parameter_set"] == str(out / "fitted.toml")
+
+
+def test_fit_writes_under_out_by_default_and_refuses_a_toml_out(tmp_path, monkeypatch):
+    from myokine_sim.calibration.command import check_fit_output
+
+    monkeypatch.chdir(tmp_path)
+    assert check_fit_output(None, False) == Path("out") / "fit"
+    result = runner.invoke(app, ["fit", "--out", "fitted.toml", "--max-evaluations", "1"])
+    assert result.exit_code == 2 and "--out: fitted.toml: is a folder" in result.output
+    assert not (tmp_path / "fitted.toml").exists()
+
+
+def test_write_default_is_refused_in_an_installed_package(monkeypatch):
+    from myokine_sim.calibration import command
+
+    monkeypatch.setattr("myokine_sim.paths.models_are_packaged", lambda: True)
+    result = runner.invoke(app, ["fit", "--write-default", "--max-evaluations", "1"])
+    assert result.exit_code == 2 and "--write-default" in result.output and "source checkout" in result.output
+    assert command.DEFAULT_FIT_DIRECTORY == Path("out") / "fit"
+
+
+def test_fitted_parameter_set_toml_round_trips_through_tomllib():
+    from types import SimpleNamespace
+
+    from myokine_sim.calibration.fit import FITTED_SET_HEADER, parameter_set_toml
+
+    fake = SimpleNamespace(
+        names=("a.b", "c.d"), values=np.array([1.5, 2.0]), status="done", cost=np.float64(0.25), evaluations=3,
+        jacobians=np.int64(2), runtime_s=1.23, targets=[SimpleNamespace(id="C01", fit_weight=1.0)],
+        residuals=np.array([0.5]), start_values=np.array([1.0, 2.0]),
+        settings=SimpleNamespace(as_dict=lambda: {"max_evaluations": 1}),
+        uncertainty={"residual_variance": 0.1, "degrees_of_freedom": -1, "se_log": {"a.b": 0.2, "c.d": float("nan")},
+                     "at_bound": [], "singular_values": [1.0], "high_correlations": [("a.b", "c.d", 0.99)],
+                     "unidentified": ["c.d"], "informed_by": {"a.b": ["C01"], "c.d": []}},
+    )
+    text = parameter_set_toml(fake, FITTED_SET_HEADER.format(path="x/fitted.toml"))
+    document = tomllib.loads(text)
+    assert document["values"] == {"a.b": 1.5, "c.d": 2.0}
+    assert document["provenance"]["uncertainty"]["high_correlations"] == [["a.b", "c.d", 0.99]]
+    assert math.isnan(document["provenance"]["uncertainty"]["se_log"]["c.d"])
+    assert text.startswith("# Parameter set written by `myokine fit`")
 
 
 def test_fit_rejects_a_bad_evaluation_budget():

@@ -265,3 +265,50 @@ def test_the_teaching_page_shows_its_figures_for_three_metrics():
         assert f"metric `{metric}`" in text
     figures = [line.split("](")[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]
     assert len(figures) == 9 and all((docs / figure).is_file() for figure in figures)
+
+
+# ------------------------------------------------------------------ default parameters and too few samples
+
+
+def test_global_methods_default_to_the_screened_parameters_and_say_so(tmp_path):
+    from myokine_sim.sensitivity.screen import SCREEN_LIMIT, screened_parameters
+
+    out = tmp_path / "sobol"
+    result = runner.invoke(app, ["sensitivity", "marathon", "--metric", "peak.plasma_il6_pg_ml", "--method", "sobol",
+                                 "--samples", "16", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    varied = [row["parameter"] for row in json.loads((out / "sensitivity.json").read_text())["results"]]
+    expected, note = screened_parameters("marathon", "peak.plasma_il6_pg_ml")
+    assert sorted(varied) == sorted(expected) and 1 <= len(varied) <= SCREEN_LIMIT
+    assert "muscle_glycogen.use_rate_mmol_kg_min" in varied  # a parameter the peak is known to follow
+    assert "note: varied" in result.stdout and "screened by local sensitivity" in result.stdout
+    assert f"warning: 16 base samples for {len(varied)} parameters is too few" in result.stderr
+
+
+def test_sobol_warns_when_samples_are_too_few_for_the_parameters():
+    names = [CLEARANCE, "tnf_alpha.elimination_rate_per_min", "plasma_il6.volume_l_per_kg"]
+    few = ms.sensitivity.sobol("rest", "peak.plasma_il6_pg_ml", names, samples=16)
+    assert any(note.startswith("warning: 16 base samples for 3 parameters") for note in few.notes)
+    enough = ms.sensitivity.sobol("rest", "peak.plasma_il6_pg_ml", names, samples=32)
+    assert not any("base samples for" in note for note in enough.notes)
+
+
+def test_sensitivity_help_states_the_screening_rule():
+    from myokine_sim.sensitivity.screen import SCREEN_LIMIT, SCREEN_THRESHOLD
+
+    text = " ".join(runner.invoke(app, ["sensitivity", "--help"], terminal_width=200).output.split())
+    assert f"|d ln metric / d ln p| >= {SCREEN_THRESHOLD:g}" in text and f"at most the {SCREEN_LIMIT} largest" in text
+
+
+@pytest.mark.parametrize("method, samples", [("sobol", "8"), ("morris", "1")])
+def test_too_few_samples_stop_before_the_screen_runs(tmp_path, monkeypatch, method, samples):
+    from myokine_sim.sensitivity import screen
+
+    def no_screen(*args):
+        raise AssertionError("the screen ran before the options were checked")
+
+    monkeypatch.setattr(screen, "screened_parameters", no_screen)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["sensitivity", "rest", "--metric", "peak.plasma_il6_pg_ml", "--method", method,
+                                 "--samples", samples, "--out", str(out)])
+    assert result.exit_code == 2 and result.output.startswith("error: --samples: ") and not out.exists()

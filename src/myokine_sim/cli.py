@@ -11,19 +11,101 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperGroup
+
+try:  # typer 0.2x ships its own copy of click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as click_exceptions
+
+from myokine_sim import __version__
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+
+class OneLineUsageErrors(TyperGroup):
+    """A usage error (``--samples abc``, an unknown option) is one ``error:`` line with exit 2, like bad input."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_exceptions.NoArgsIsHelpError as error:
+            error.show()  # bare ``myokine``: the help text is the answer
+            sys.exit(EXIT_BAD_INPUT)
+        except click_exceptions.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "myokine"
+            try:
+                message = _usage_message(error)
+            except Exception:  # noqa: BLE001 - never a traceback for a usage error
+                message = " ".join(error.format_message().split())
+            typer.echo(f"error: {message} (see `{command} --help`)", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click_exceptions.ClickException as error:
+            typer.echo(f"error: {' '.join(error.format_message().split())}", err=True)
+            sys.exit(error.exit_code)
+        except click_exceptions.Abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(EXIT_FAILURE)
+        # Without standalone mode typer returns the code of an Exit (``--help`` is 0) or the command's None.
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_message(error) -> str:
+    """``--OPTION: problem`` like every other bad input, from click's usage error; one line."""
+    param = getattr(error, "param", None)
+    if param is None:
+        name = None
+    elif param.param_type_name == "option" and param.opts:
+        name = param.opts[0]
+    else:  # an argument: its metavar, as the usage line shows it
+        name = getattr(param, "metavar", None) or str(param.name).upper()
+    if isinstance(error, click_exceptions.MissingParameter) and name:
+        problem = f"required {param.param_type_name}, not given"
+    elif isinstance(error, click_exceptions.BadParameter) and name:
+        problem = error.message
+    elif isinstance(error, click_exceptions.NoSuchOption):
+        name = error.option_name
+        close = f"; did you mean {', '.join(error.possibilities)}?" if error.possibilities else ""
+        problem = f"no such option{close}"
+    elif isinstance(error, click_exceptions.BadOptionUsage):
+        name, problem = error.option_name, error.message.replace(f"Option '{error.option_name}' ", "")
+    else:
+        name, problem = None, error.format_message()
+    problem = " ".join(str(problem).split()).rstrip(".")  # click may wrap a suggestion onto a second line
+    return f"{name}: {problem}" if name else problem
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"myokine_sim {__version__}")
+        raise typer.Exit(0)
+
 
 app = typer.Typer(
     name="myokine",
+    cls=OneLineUsageErrors,
     help="Simulate exercise-induced muscle IL-6 and its effects (time in minutes).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # No Rich markup: help text is printed as written, so [default: ...] and myokine_sim[dask] keep their brackets.
+    rich_markup_mode=None,
 )
 
-EXIT_BAD_INPUT = 2
-# Rich reads [...] as markup: the backslash keeps the extra's name visible in --help.
-FORMAT_HELP = "Table file format: csv, parquet or netcdf (parquet and netcdf need myokine_sim\\[data])."
-EXIT_FAILURE = 1
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="Print the version of myokine_sim and exit."),
+) -> None:
+    """Simulate exercise-induced muscle IL-6 and its effects (time in minutes)."""
+
+
+SCENARIO_HELP = "Shipped scenario name (see `myokine list`) or path to a .toml file."
+FORMAT_HELP = "Table file format: csv, parquet or netcdf (parquet and netcdf need myokine_sim[data])."
 #: Exit codes after Ctrl-C (SIGINT) and SIGTERM, as a shell reports a signal: 128 + its number.
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
@@ -70,7 +152,7 @@ def _guarded(action):
 
 @app.command()
 def run(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder [default: out/<scenario name>/]."),
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
@@ -85,6 +167,9 @@ def run(
         None, "--figure-format", help="Figure file format: png, svg or pdf; repeatable or a comma list "
                                       "(--figure-format png,svg); png when not given."
     ),
+    parameter_set: Optional[str] = typer.Option(
+        None, "--parameter-set", "-p", help="Parameter set name or .toml path (e.g. a `myokine fit` result) "
+                                            "[default: the scenario's simulation.parameter_set, else default]."),
 ) -> None:
     """Simulate SCENARIO; write timeseries.csv (or .parquet, .nc), summary.json, figure.png and manifest.json."""
 
@@ -93,12 +178,14 @@ def run(
         from myokine_sim.figures import parse_figure_formats, parse_panels
         from myokine_sim.formats import check_format
         from myokine_sim.runner import headline, run_scenario
-        from myokine_sim.scenario import load_scenario, resolve_scenario, with_settings
+        from myokine_sim.scenario import load_scenario, resolve_scenario, with_parameter_set, with_settings
 
         check_format(output_format, "--format")  # bad input stops before the figure worker starts
         chosen_panels = parse_panels(panels) if panels is not None else None
         formats = parse_figure_formats(figure_formats or ["png"])
         loaded = load_scenario(scenario)
+        if parameter_set is not None:
+            loaded = with_parameter_set(loaded, parameter_set)
         if set_:
             loaded = with_settings(loaded, set_)
         worker = FigureWorker()  # draws the figure in parallel with the solve
@@ -114,22 +201,17 @@ def run(
     _guarded(action)
 
 
+TABLE_FORMAT_HELP = "table (fitted to the terminal's width), csv or json."
+
+
 @app.command("list")
 def list_() -> None:
     """List the shipped scenarios and parameter sets."""
 
     def action():
-        import tomllib
+        from myokine_sim.listing import list_text
 
-        from myokine_sim.paths import shipped_parameter_sets, shipped_scenarios
-
-        typer.echo("Scenarios:")
-        for name, path in shipped_scenarios().items():
-            description = tomllib.loads(path.read_text(encoding="utf-8")).get("description", "")
-            typer.echo(f"  {name:<36} {description}")
-        typer.echo("Parameter sets:")
-        for name in shipped_parameter_sets():
-            typer.echo(f"  {name}")
+        typer.echo(list_text())
 
     _guarded(action)
 
@@ -137,68 +219,68 @@ def list_() -> None:
 @app.command()
 def params(
     parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set to show."),
+    output_format: str = typer.Option("table", "--format", help=TABLE_FORMAT_HELP),
 ) -> None:
     """Print every model parameter: name, value, unit, bounds and source."""
 
     def action():
-        from myokine_sim.model import build_model
-        from myokine_sim.parameters import load_parameter_set
+        from myokine_sim.listing import params_text
 
-        model = build_model()
-        values = load_parameter_set(parameter_set, model)
-        rows = [("name", "value", "unit", "bounds", "source")]
-        for p in model.parameters:
-            rows.append((p.name, f"{values.get(p.name, p.value):.4g}", p.unit, f"{p.lower:g} - {p.upper:g}", p.source))
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        for row in rows:
-            typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4])
+        typer.echo(params_text(parameter_set, output_format))
 
     _guarded(action)
 
 
-def _export_scenario(scenario: str, out: Path, set_: Optional[List[str]]):
-    """The scenario an export command writes, after checking ``--out`` (a file)."""
+def _export_scenario(scenario: str, out: Optional[Path], set_: Optional[List[str]], suffix: str):
+    """The scenario an export command writes and its file (default ``out/<name><suffix>``), checked first."""
+    from myokine_sim.runner import default_directory
     from myokine_sim.scenario import load_scenario, with_settings
 
-    _check_out(out, folder=False)
+    if out is not None:
+        _check_out(out, folder=False)
     loaded = load_scenario(scenario)
-    return with_settings(loaded, set_) if set_ else loaded
+    if out is None:
+        out = default_directory(loaded, suffix)
+        _check_out(out, folder=False)
+    return (with_settings(loaded, set_) if set_ else loaded), out
 
 
 @app.command("export-sbml")
 def export_sbml(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
-    out: Path = typer.Option(..., "--out", "-o", help="SBML file to write (e.g. model.xml)."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="SBML file to write "
+                                                                 "[default: out/<scenario name>.xml]."),
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
 ) -> None:
-    """Write the model with SCENARIO's schedule as SBML Level 3 Version 2 (needs myokine_sim\\[sbml])."""
+    """Write the model with SCENARIO's schedule as SBML Level 3 Version 2 (needs myokine_sim[sbml])."""
 
     def action():
         from myokine_sim.sbml import write_sbml
 
-        loaded = _export_scenario(scenario, out, set_)
-        typer.echo(f"wrote {write_sbml(loaded, out)} (SBML L3V2, scenario {loaded.name})")
+        loaded, path = _export_scenario(scenario, out, set_, ".xml")
+        typer.echo(f"wrote {write_sbml(loaded, path)} (SBML L3V2, scenario {loaded.name})")
 
     _guarded(action)
 
 
 @app.command("export-omex")
 def export_omex(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
-    out: Path = typer.Option(..., "--out", "-o", help="COMBINE archive to write (e.g. marathon.omex)."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="COMBINE archive to write "
+                                                                 "[default: out/<scenario name>.omex]."),
     set_: Optional[List[str]] = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
 ) -> None:
-    """Write SCENARIO as a COMBINE archive: SBML model, SED-ML time course, manifest (needs myokine_sim\\[sbml])."""
+    """Write SCENARIO as a COMBINE archive: SBML model, SED-ML time course, manifest (needs myokine_sim[sbml])."""
 
     def action():
         from myokine_sim.omex import write_omex
 
-        loaded = _export_scenario(scenario, out, set_)
-        typer.echo(f"wrote {write_omex(loaded, out)} (COMBINE archive: SBML L3V2 + SED-ML L1V3, scenario "
+        loaded, path = _export_scenario(scenario, out, set_, ".omex")
+        typer.echo(f"wrote {write_omex(loaded, path)} (COMBINE archive: SBML L3V2 + SED-ML L1V3, scenario "
                    f"{loaded.name})")
 
     _guarded(action)
@@ -206,7 +288,7 @@ def export_omex(
 
 @app.command()
 def sweep(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
     vary: Optional[List[str]] = typer.Option(
         None, "--vary", help="NAME=LO:HI[:N]: a model parameter, subject.<field> or e.g. exercise.0.duration_min, "
                              "with N grid points. Repeatable."
@@ -221,7 +303,10 @@ def sweep(
     trajectories: bool = typer.Option(False, "--trajectories", help="Also write trajectories.npz."),
     cv: Optional[List[str]] = typer.Option(None, "--cv", help="NAME=CV: a population's coefficient of variation "
                                                               "(0 fixes NAME). Repeatable."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder; rerunning the same sweep resumes it."),
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Output folder; rerunning the same sweep resumes it "
+                                  "[default: out/<scenario name>-sweep-<fingerprint>/, where the fingerprint "
+                                  "names the sweep: the same sweep resumes there, another gets its own folder]."),
     output_format: str = typer.Option("csv", "--format", help=FORMAT_HELP),
     layout: str = typer.Option("wide", "--layout", help="wide: one row per member; long: one row per member and "
                                                         "metric (tidy; csv and parquet)."),
@@ -240,12 +325,14 @@ def sweep(
 
 @app.command()
 def sensitivity(
-    scenario: str = typer.Argument(..., help="Shipped scenario name (see `myokine list`) or path to a .toml file."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
     metric: str = typer.Option(..., "--metric", help="METRIC.COLUMN, e.g. peak.plasma_il6_pg_ml, "
                                                      "min.muscle_glycogen_mmol_kg_dw or suppression.tnf_alpha_pg_ml."),
     method: str = typer.Option("local", "--method", help="local, morris or sobol."),
-    params: Optional[List[str]] = typer.Option(None, "--params", help="A model parameter to vary (repeatable); "
-                                                                      "default: every parameter."),
+    params: Optional[List[str]] = typer.Option(
+        None, "--params", help="A model parameter to vary (repeatable). Default: local, every parameter; morris "
+                               "and sobol, the parameters a local screen finds: |d ln metric / d ln p| >= 0.05 at "
+                               "the scenario's values, at most the 12 largest."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Morris trajectories [10] or Sobol base samples "
                                                                   "[256, a power of 2]."),
     seed: int = typer.Option(0, "--seed", help="Seed of the design and the bootstrap intervals."),
@@ -253,17 +340,19 @@ def sensitivity(
     workers: int = typer.Option(1, "--workers", help="Local worker processes (morris, sobol)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
                                                                       "needs the dask extra (morris, sobol)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Output folder [default: out/<scenario name>-<method>-<metric>/]."),
 ) -> None:
     """Which parameters matter for a metric: write sensitivity.csv, sensitivity.json, manifest.json and a figure."""
 
     def action():
         from myokine_sim.sensitivity.command import run_command
 
-        _check_out(out)
+        if out is not None:
+            _check_out(out)
         for line in run_command(scenario, metric, method, params or [], samples, seed, workers, scheduler, factor,
                                 out):
-            typer.echo(line)
+            typer.echo(line, err=line.startswith("warning:"))  # warnings on stderr, results on stdout
 
     _guarded(action)
 
@@ -271,18 +360,20 @@ def sensitivity(
 @app.command()
 def fit(
     out: Optional[Path] = typer.Option(
-        None, "--out", "-o", help="Parameter set to write [default: models/parameters/default.toml]."
-    ),
+        None, "--out", "-o", help="Folder for fitted.toml (the parameter set), report.txt and manifest.json "
+                                  "[default: out/fit/]. Use the result with --parameter-set OUT/fitted.toml "
+                                  "on run and validate."),
     max_evaluations: int = typer.Option(100, "--max-evaluations", help="Maximum number of residual evaluations."),
+    write_default: bool = typer.Option(
+        False, "--write-default", help="Maintainers: also replace the shipped models/parameters/default.toml "
+                                       "(source checkout only)."),
 ) -> None:
     """Fit the model to the calibration targets; write the parameter set with its provenance (progress on stderr)."""
 
     def action():
         from myokine_sim.calibration.command import fit_command
-        from myokine_sim.calibration.fit import default_parameter_set_path
 
-        _check_out(out if out is not None else default_parameter_set_path(), folder=False)
-        for line in fit_command(out, max_evaluations):
+        for line in fit_command(out, max_evaluations, write_default):
             typer.echo(line)
 
     _guarded(action)
@@ -295,6 +386,8 @@ def validate(
         None, "--report", help="Also write a Markdown report here, with figures in figures/validation/ beside it."
     ),
     parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set name or .toml path."),
+    output_format: str = typer.Option("table", "--format", help=TABLE_FORMAT_HELP + " With csv or json only the "
+                                                                "table goes to stdout; the summary goes to stderr."),
 ) -> None:
     """Check every calibration target; exit 0 only when every scored target passes."""
 
@@ -304,11 +397,12 @@ def validate(
         _check_out(out)
         if report is not None:  # checked now: a bad --report must not leave --out behind after the work
             _check_out(report, "--report", folder=False)
-        return validate_command(out, report, parameter_set)
+        return validate_command(out, report, parameter_set, output_format)
 
     outcome = _guarded(action)
+    typer.echo(outcome.table)
     for line in outcome.lines:
-        typer.echo(line)
+        typer.echo(line, err=output_format != "table")
     if outcome.failing:
         typer.echo("failing targets:", err=True)
         for line in outcome.failing:

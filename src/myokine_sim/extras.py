@@ -25,8 +25,8 @@ class MissingExtraError(MyokineError):
 
 
 def install_hint(extra: str) -> str:
-    # The package is installed from a source checkout, so both spellings are given.
-    return f"pip install 'myokine_sim[{extra}]' (in a source checkout: pip install -e '.[{extra}]')"
+    """How to install ``extra``: myokine_sim is not on PyPI, so from the project folder (a clone), as in the README."""
+    return f"the myokine_sim[{extra}] extra: in the project folder run pip install '.[{extra}]'"
 
 
 def require(module: str, purpose: str):
@@ -36,8 +36,7 @@ def require(module: str, purpose: str):
     except ImportError:
         distribution, extra = OPTIONAL_MODULES[module]
         raise MissingExtraError(
-            f"{purpose} needs {distribution}, which is not installed; install the {extra} extra: "
-            f"{install_hint(extra)}"
+            f"{purpose} needs {distribution}, which is not installed; install {install_hint(extra)}"
         ) from None
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def models_are_packaged() -> bool:
+    """Whether the models come from an installed wheel (inside the package) rather than a source checkout."""
+    return (Path(__file__).resolve().parent / "models").is_dir()
+
+
 def models_dir() -> Path:
-    packaged = Path(__file__).resolve().parent / "models"
-    if packaged.is_dir():
-        return packaged
+    if models_are_packaged():
+        return Path(__file__).resolve().parent / "models"
     return Path(__file__).resolve().parents[2] / "models"
 
 

@@ -28,6 +28,10 @@ CONTRACT_COLUMNS: tuple[str, ...] = (
 
 #: Summary statistics of every column, as in summary.json.
 METRICS: tuple[str, ...] = ("baseline", "peak", "time_of_peak_min", "min", "time_of_min_min", "end", "fold_peak")
+#: The headline peak of plasma IL-6 looks at exercise and this long after each bout (the muscle's response);
+#: later rises (meals, endotoxin, the adipose tail) are not the exercise peak.
+HEADLINE_AFTER_BOUT_MIN = 60.0
+HEADLINE_COLUMNS = ("plasma_il6_pg_ml", "muscle_glycogen_mmol_kg_dw")
 
 
 def column_metrics(time_min: np.ndarray, values: np.ndarray) -> dict[str, float | None]:
@@ -85,12 +89,56 @@ class Result:
         return float(np.interp(time_min, self.time_min, self[name]))
 
     def summary(self) -> dict:
-        """The dictionary written to summary.json."""
+        """The dictionary written to summary.json: per-column ``metrics``, ``units`` and the ``headline``."""
         return {
             "scenario": self.scenario_name,
             "metrics": {name: column_metrics(self.time_min, values) for name, values in self.columns.items()},
             "units": {name: self.units[name] for name in self.column_names},
+            **({"headline": self.headline()} if set(HEADLINE_COLUMNS) <= set(self.columns) else {}),
         }
+
+    def headline(self) -> dict:
+        """What ``myokine run`` prints: the exercise peak of plasma IL-6 and the glycogen nadir.
+
+        The peak is taken during exercise and up to ``HEADLINE_AFTER_BOUT_MIN`` after each bout
+        (over the whole run when there is no exercise); ``window`` says which.
+        """
+        time, il6 = self.time_min, self.columns["plasma_il6_pg_ml"]
+        if self.exercise_periods:
+            inside = np.zeros(time.shape, dtype=bool)
+            for start, end in self.exercise_periods:
+                inside |= (time >= start) & (time <= end + HEADLINE_AFTER_BOUT_MIN)
+            window = f"during exercise and up to {HEADLINE_AFTER_BOUT_MIN:g} min after each bout"
+        else:
+            inside = np.ones(time.shape, dtype=bool)
+            window = "over the whole run: no exercise"
+        peak_index = int(np.argmax(np.where(inside, il6, -np.inf)))
+        baseline = float(il6[0])
+        peak = float(il6[peak_index])
+        glycogen = column_metrics(time, self.columns["muscle_glycogen_mmol_kg_dw"])
+        return {
+            "plasma_il6_pg_ml": {
+                "peak": peak,
+                "time_of_peak_min": float(time[peak_index]),
+                "baseline": baseline,
+                "fold_peak": peak / baseline if baseline > 0.0 else None,
+                "window": window,
+                "window_after_bout_min": HEADLINE_AFTER_BOUT_MIN if self.exercise_periods else None,
+            },
+            "muscle_glycogen_mmol_kg_dw": {
+                "baseline": glycogen["baseline"],
+                "min": glycogen["min"],
+                "time_of_min_min": glycogen["time_of_min_min"],
+            },
+        }
+
+    def __repr__(self) -> str:
+        """Short: scenario, size, time span and a few columns with units (``result.units`` has them all)."""
+        shown = ", ".join(f"{name} [{self.units.get(name, '?')}]" for name in list(self.columns)[:4])
+        more = len(self.columns) - 4
+        return (f"<Result {self.scenario_name!r}: {len(self.time_min)} samples over "
+                f"{_span(self.time_min)}, {len(self.columns)} columns: {shown}"
+                f"{f', ... ({more} more)' if more > 0 else ''}>")
 
     def to_csv_text(self) -> str:
         buffer = io.StringIO()
@@ -132,3 +180,7 @@ def _format(value: float) -> str:
     if not math.isfinite(value):  # never expected: the solver raises first
         raise ValueError("non-finite value in results")
     return f"{value:.8g}"
+
+
+def _span(time_min: np.ndarray) -> str:
+    return f"{time_min[0]:g}-{time_min[-1]:g} min" if len(time_min) else "no time"

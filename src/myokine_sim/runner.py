@@ -81,23 +81,26 @@ def run_scenario(
     return RunOutput(result=result, directory=directory, files=paths)
 
 
-def default_directory(scenario: Scenario) -> Path:
-    """``out/<name>``; the name must be one plain path component (it is validated on load, checked again here)."""
+def default_directory(scenario: Scenario, suffix: str = "") -> Path:
+    """``out/<name><suffix>``; the name must be one plain path component (validated on load, checked again here).
+
+    ``run`` writes ``out/<name>``; ``sweep`` and ``sensitivity`` add a suffix so they never share its folder.
+    """
     name = scenario.name
     if not name or name in (".", "..") or Path(name).name != name or "\0" in name or name.startswith("."):
         raise InputError("scenario", "name", f"{name!r} cannot name an output folder; give --out, or a name of "
                                              "letters, digits, '_', '-' and '.'")
-    return Path("out") / name
+    return Path("out") / f"{name}{suffix}"
 
 
 def headline(result: Result) -> list[str]:
-    """The three-line summary ``myokine run`` prints."""
-    metrics = result.summary()["metrics"]
-    il6 = metrics["plasma_il6_pg_ml"]
-    glycogen = metrics["muscle_glycogen_mmol_kg_dw"]
+    """The three-line summary ``myokine run`` prints (``summary.json``'s ``headline``)."""
+    lines = result.headline()
+    il6, glycogen = lines["plasma_il6_pg_ml"], lines["muscle_glycogen_mmol_kg_dw"]
+    fold = f"{il6['fold_peak']:.1f}x" if il6["fold_peak"] is not None else "n/a"
     return [
-        f"peak plasma IL-6:  {il6['peak']:.1f} pg/mL at {il6['time_of_peak_min']:.0f} min",
-        f"fold change:       {il6['fold_peak']:.1f}x over the resting {il6['baseline']:.2f} pg/mL",
+        f"peak plasma IL-6:  {il6['peak']:.1f} pg/mL at {il6['time_of_peak_min']:.0f} min ({il6['window']})",
+        f"fold change:       {fold} over the resting {il6['baseline']:.2f} pg/mL",
         f"glycogen nadir:    {glycogen['min']:.0f} mmol/kg dw at {glycogen['time_of_min_min']:.0f} min "
         f"(from {glycogen['baseline']:.0f})",
     ]

@@ -481,6 +481,19 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     return scenario_from_dict(document, source)
 
 
+def with_parameter_set(scenario: Scenario, parameter_set: str, source: str = "--parameter-set") -> Scenario:
+    """A copy of ``scenario`` simulated with ``parameter_set`` (a shipped name or a .toml path, e.g. a fit's output)."""
+    from myokine_sim.parameters import load_parameter_set
+
+    try:
+        load_parameter_set(parameter_set)
+    except InputError as error:
+        raise InputError(source, None, str(error)) from None
+    document = scenario.model_dump()
+    document["simulation"]["parameter_set"] = parameter_set
+    return scenario_from_dict(document, source)
+
+
 def with_settings(scenario: Scenario, assignments: list[str], source: str = "--set") -> Scenario:
     """A copy of ``scenario`` with ``dotted.name=value`` assignments applied.
 

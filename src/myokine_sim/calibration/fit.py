@@ -161,6 +161,7 @@ class FitProblem:
     settings: FitSettings
     progress: Callable[[str], None]
     start: dict[str, float] = field(default_factory=dict)
+    evaluated: Callable[[int], None] | None = None  # told the number of residual evaluations so far (a progress bar)
     runs: dict[str, PreparedRun] = field(init=False)
     indices: np.ndarray = field(init=False)
     lower: np.ndarray = field(init=False)
@@ -207,6 +208,8 @@ class FitProblem:
         started = time.perf_counter()
         r = self._simulate(self.values(x)[None, :], self.settings.rtol)[0]
         self.evaluations += 1
+        if self.evaluated is not None:
+            self.evaluated(self.evaluations)
         self.progress(
             f"evaluation {self.evaluations:3d}: cost {0.5 * float(r @ r):10.4f}, "
             f"worst {self.targets[int(np.argmax(np.abs(r)))].id} {float(np.max(np.abs(r))):.2f} "
@@ -260,6 +263,7 @@ def run_fit(
     progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
     targets: list[Target] | None = None,
     start: dict[str, float] | None = None,
+    evaluated: Callable[[int], None] | None = None,
 ) -> FitResult:
     """Fit ``names`` to ``targets`` (default: every target with a positive fit weight).
 
@@ -268,7 +272,7 @@ def run_fit(
     started = time.perf_counter()
     model = build_model()
     targets = fitted_targets(load_targets() if targets is None else targets)
-    problem = FitProblem(model, targets, names, settings, progress, start or {})
+    problem = FitProblem(model, targets, names, settings, progress, start or {}, evaluated)
     progress(f"fitting {len(names)} parameters to {len(targets)} targets in {len(problem.runs)} scenarios")
     solution = least_squares(
         problem.residuals,
@@ -364,74 +368,77 @@ def uncertainty(result: FitResult, lower: np.ndarray, upper: np.ndarray) -> dict
 # ---------------------------------------------------------------------- output
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        return repr(value) if math.isfinite(value) else '"nan"'
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+#: Header of the shipped default set (``--write-default``) and of a fit written to an output folder.
+DEFAULT_SET_HEADER = """\
+# Default parameter set of myokine_sim, written by `myokine fit --write-default` (do not edit by hand:
+# rerun the fit). Parameters not listed take the value declared with the parameter in
+# its compartment module (src/myokine_sim/model/). [provenance] records how the values
+# were obtained; docs/validation.md reports the fit.
+"""
+FITTED_SET_HEADER = """\
+# Parameter set written by `myokine fit`. Use it with `myokine run SCENARIO --parameter-set {path}`
+# (or `myokine validate --parameter-set {path}`). Parameters not listed take the value declared
+# with the parameter in its compartment module. [provenance] records how the values were obtained.
+"""
+
+
+def _plain(value):
+    """``value`` with NumPy scalars and tuples turned into the Python types tomli-w writes."""
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
-def _toml_key(key: str) -> str:
-    return key if key.replace("_", "").isalnum() else _toml_value(key)
-
-
-def parameter_set_toml(result: FitResult) -> str:
-    """The fitted parameter set with its provenance, as TOML."""
+def parameter_set_document(result: FitResult) -> dict:
+    """The fitted parameter set with its provenance: ``[values]`` and ``[provenance]``."""
     u = result.uncertainty
-    lines = [
-        "# Default parameter set of myokine_sim, written by `myokine fit` (do not edit by hand:",
-        "# rerun the fit). Parameters not listed take the value declared with the parameter in",
-        "# its compartment module (src/myokine_sim/model/). [provenance] records how the values",
-        "# were obtained; docs/validation.md reports the fit.",
-        "",
-        "[values]",
-        *(f"{_toml_key(name)} = {_toml_value(float(v))}" for name, v in zip(result.names, result.values)),
-        "",
-        "[provenance]",
-        f"command = {_toml_value('myokine fit')}",
-        f"date_utc = {_toml_value(datetime.now(UTC).isoformat(timespec='seconds'))}",
-        f"status = {_toml_value(result.status)}",
-        f"cost = {_toml_value(result.cost)}",
-        f"evaluations = {result.evaluations}",
-        f"jacobian_evaluations = {result.jacobians}",
-        f"runtime_s = {_toml_value(round(result.runtime_s, 1))}",
-        f"targets = {_toml_value([t.id for t in result.targets])}",
-        f"weights = {_toml_value({t.id: t.fit_weight for t in result.targets})}",
-        f"residuals = {_toml_value({t.id: round(float(r), 4) for t, r in zip(result.targets, result.residuals)})}",
-        f"start_values = {_toml_value(dict(zip(result.names, result.start_values.tolist())))}",
-        f"settings = {_toml_value(result.settings.as_dict())}",
-        f"versions = {_toml_value({k: v or 'not installed' for k, v in package_versions().items()})}",
-        "",
-        "[provenance.uncertainty]",
-        f"residual_variance = {_toml_value(u['residual_variance'])}",
-        f"degrees_of_freedom = {u['degrees_of_freedom']}",
-        f"se_log = {_toml_value({k: round(v, 4) for k, v in u['se_log'].items()})}",
-        f"at_bound = {_toml_value(u['at_bound'])}",
-        f"singular_values = {_toml_value([round(v, 6) for v in u['singular_values']])}",
-        f"high_correlations = {_toml_value([[a, b, round(c, 3)] for a, b, c in u['high_correlations']])}",
-        f"unidentified = {_toml_value(u['unidentified'])}",
-        f"informed_by = {_toml_value(u['informed_by'])}",
-        "",
-    ]
-    return "\n".join(lines)
+    return _plain({
+        "values": {name: float(v) for name, v in zip(result.names, result.values)},
+        "provenance": {
+            "command": "myokine fit",
+            "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "status": result.status,
+            "cost": result.cost,
+            "evaluations": result.evaluations,
+            "jacobian_evaluations": result.jacobians,
+            "runtime_s": round(result.runtime_s, 1),
+            "targets": [t.id for t in result.targets],
+            "weights": {t.id: t.fit_weight for t in result.targets},
+            "residuals": {t.id: round(float(r), 4) for t, r in zip(result.targets, result.residuals)},
+            "start_values": dict(zip(result.names, result.start_values.tolist())),
+            "settings": result.settings.as_dict(),
+            "versions": {k: v or "not installed" for k, v in package_versions().items()},
+            "uncertainty": {
+                "residual_variance": u["residual_variance"],
+                "degrees_of_freedom": u["degrees_of_freedom"],
+                "se_log": {k: round(v, 4) for k, v in u["se_log"].items()},
+                "at_bound": u["at_bound"],
+                "singular_values": [round(v, 6) for v in u["singular_values"]],
+                "high_correlations": [[a, b, round(c, 3)] for a, b, c in u["high_correlations"]],
+                "unidentified": u["unidentified"],
+                "informed_by": u["informed_by"],
+            },
+        },
+    })
+
+
+def parameter_set_toml(result: FitResult, header: str = DEFAULT_SET_HEADER) -> str:
+    """The fitted parameter set with its provenance, as TOML (written by tomli-w) under a comment ``header``."""
+    import tomli_w
+
+    return header + "\n" + tomli_w.dumps(parameter_set_document(result))
 
 
 def default_parameter_set_path() -> Path:
     return parameter_sets_dir() / "default.toml"
 
 
-def write_parameter_set(result: FitResult, path: Path) -> None:
-    write_text_atomic(path, parameter_set_toml(result))
+def write_parameter_set(result: FitResult, path: Path, header: str = DEFAULT_SET_HEADER) -> None:
+    write_text_atomic(path, parameter_set_toml(result, header))
 
 
 def summary_lines(result: FitResult) -> list[str]:

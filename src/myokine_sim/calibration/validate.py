@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,10 +84,16 @@ def simulate_scenario(name: str, parameter_set: str) -> Result:
     return simulate(scenario)
 
 
-def simulate_targets(targets: list[Target], parameter_set: str = "default") -> dict[str, Result]:
-    """One ``Result`` per scenario that the targets read."""
-    names = dict.fromkeys(s for t in targets for s in t.scenarios)
-    return {name: simulate_scenario(name, parameter_set) for name in names}
+def simulate_targets(targets: list[Target], parameter_set: str = "default",
+                     simulated: Callable[[int, int], None] | None = None) -> dict[str, Result]:
+    """One ``Result`` per scenario that the targets read; ``simulated(done, total)`` after each (a progress bar)."""
+    names = list(dict.fromkeys(s for t in targets for s in t.scenarios))
+    results = {}
+    for name in names:
+        results[name] = simulate_scenario(name, parameter_set)
+        if simulated is not None:
+            simulated(len(results), len(names))
+    return results
 
 
 def series_of(results: dict[str, Result]) -> dict[str, Series]:
@@ -97,9 +104,10 @@ def series_of(results: dict[str, Result]) -> dict[str, Series]:
     }
 
 
-def validate(parameter_set: str = "default", targets: list[Target] | None = None) -> Validation:
+def validate(parameter_set: str = "default", targets: list[Target] | None = None,
+             simulated: Callable[[int, int], None] | None = None) -> Validation:
     targets = targets if targets is not None else load_targets()
-    results = simulate_targets([t for t in targets if t.simulable], parameter_set)
+    results = simulate_targets([t for t in targets if t.simulable], parameter_set, simulated)
     series = series_of(results)
     rows = []
     for target in targets:
@@ -161,16 +169,6 @@ def table_rows(validation: Validation) -> list[tuple[str, ...]]:
         agreement = t.agreement(row.simulated) if row.simulated is not None else t.status.split(":")[0]
         rows.append((t.id, t.study, t.quantity, t.published_shown(), simulated, agreement, verdict(row)))
     return rows
-
-
-def text_table(validation: Validation, width: int = 48) -> str:
-    rows = [
-        tuple(cell if len(cell) <= width else cell[: width - 1] + "~" for cell in row) for row in table_rows(validation)
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def summary_line(validation: Validation) -> str:

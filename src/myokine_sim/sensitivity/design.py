@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from myokine_sim.errors import InputError
+from myokine_sim.extras import install_hint
 from myokine_sim.limits import MAX_SWEEP_MEMBERS
 from myokine_sim.model import build_model
 from myokine_sim.scenario import Scenario
@@ -32,7 +33,7 @@ def salib(module: str, method: str):
     try:
         return importlib.import_module(f"SALib.{module}")
     except ImportError:
-        raise InputError("method", method, "needs SALib: pip install 'myokine_sim[sensitivity]'") from None
+        raise InputError("method", method, f"needs SALib; install {install_hint('sensitivity')}") from None
 
 
 def unit_problem(space: Space) -> dict:

@@ -47,10 +47,7 @@ def morris(
 ) -> SensitivityResult:
     """Morris elementary effects of ``metric`` over ``params`` (each value / ``factor`` to * ``factor``)
     or over an explicit SALib ``problem``; the same ``seed`` gives the same trajectories and intervals."""
-    if isinstance(trajectories, bool) or not isinstance(trajectories, (int, np.integer)) \
-            or trajectories < MIN_TRAJECTORIES:
-        raise InputError("samples", str(trajectories), f"Morris needs at least {MIN_TRAJECTORIES} trajectories "
-                                                       "(10 to 50 are usual)")
+    check_trajectories(trajectories)
     sample = salib("sample.morris", "morris")
     analyze = salib("analyze.morris", "morris")
 
@@ -67,3 +64,11 @@ def morris(
     return run_global("morris", scenario, metric, params, problem, factor, seed, int(trajectories), design, analyse,
                       {"levels": LEVELS, "resamples": RESAMPLES, "confidence_level": CONFIDENCE_LEVEL},
                       workers, scheduler, progress)
+
+
+def check_trajectories(trajectories) -> None:
+    """Raise ``InputError`` unless ``trajectories`` is a whole number of at least ``MIN_TRAJECTORIES``."""
+    if isinstance(trajectories, bool) or not isinstance(trajectories, (int, np.integer)) \
+            or trajectories < MIN_TRAJECTORIES:
+        raise InputError("samples", str(trajectories), f"Morris needs at least {MIN_TRAJECTORIES} trajectories "
+                                                       "(10 to 50 are usual)")

@@ -27,6 +27,8 @@ from myokine_sim.sweeps.space import Space
 DEFAULT_SAMPLES = 256
 #: Below this the bootstrap intervals are as wide as the indices themselves.
 MIN_SAMPLES = 16
+#: Fewer base samples than this per varied parameter gives intervals about as wide as the indices.
+SAMPLES_PER_PARAMETER = 10
 RESAMPLES = 1000
 
 
@@ -45,14 +47,17 @@ def sobol(
 ) -> SensitivityResult:
     """First-order and total Sobol' indices of ``metric`` over ``params`` (each value / ``factor`` to
     * ``factor``) or an explicit SALib ``problem``, from ``samples`` base samples; reproducible by ``seed``."""
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < MIN_SAMPLES:
-        raise InputError("samples", str(samples), f"Sobol' indices need at least {MIN_SAMPLES} base samples; "
-                                                  "a power of 2 such as 256 or 1024 is recommended")
+    check_samples(samples)
     sample = salib("sample.sobol", "sobol")
     analyze = salib("analyze.sobol", "sobol")
 
     def design(unit: dict, seed: int) -> tuple[np.ndarray, list[str]]:
         notes = []
+        needed = SAMPLES_PER_PARAMETER * unit["num_vars"]
+        if samples < needed:
+            notes.append(f"warning: {samples} base samples for {unit['num_vars']} parameters is too few (fewer than "
+                         f"{SAMPLES_PER_PARAMETER} per parameter): expect intervals about as wide as the indices; "
+                         f"use at least {1 << (needed - 1).bit_length()} samples or fewer parameters")
         if samples & (samples - 1):
             notes.append(f"{samples} base samples is not a power of 2: the Sobol' sequence loses its balance; "
                          f"{1 << int(samples).bit_length()} or {1 << (int(samples).bit_length() - 1)} is better")
@@ -71,6 +76,18 @@ def sobol(
                  "ST": float(indices["ST"][i]), "ST_conf": float(indices["ST_conf"][i])}
                 for i, name in enumerate(space.names)]
 
-    return run_global("sobol", scenario, metric, params, problem, factor, seed, int(samples), design, analyse,
-                      {"calc_second_order": False, "resamples": RESAMPLES, "confidence_level": CONFIDENCE_LEVEL},
-                      workers, scheduler, progress)
+    result = run_global("sobol", scenario, metric, params, problem, factor, seed, int(samples), design, analyse,
+                        {"calc_second_order": False, "resamples": RESAMPLES, "confidence_level": CONFIDENCE_LEVEL},
+                        workers, scheduler, progress)
+    leading = result.ranked()[:5]
+    if leading and sum(row["ST_conf"] >= abs(row["ST"]) for row in leading) > len(leading) // 2:
+        result.notes.append("warning: the intervals of most leading ST indices are as wide as the indices: "
+                            "more --samples or fewer --params")
+    return result
+
+
+def check_samples(samples) -> None:
+    """Raise ``InputError`` unless ``samples`` is a whole number of at least ``MIN_SAMPLES``."""
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < MIN_SAMPLES:
+        raise InputError("samples", str(samples), f"Sobol' indices need at least {MIN_SAMPLES} base samples; "
+                                                  "a power of 2 such as 256 or 1024 is recommended")

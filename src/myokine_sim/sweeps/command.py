@@ -79,9 +79,9 @@ def sample_count(method: str, samples: int | None, points: list[int | None]) -> 
 
 
 def run_command(scenario: str, vary: list[str], method: str, samples: int | None, seed: int, workers: int,
-                scheduler: str | None, trajectories: bool, cv: list[str], out: Path, output_format: str = "csv",
-                layout: str = "wide") -> list[str]:
-    """Run the sweep into ``out``; returns the lines to print."""
+                scheduler: str | None, trajectories: bool, cv: list[str], out: Path | None,
+                output_format: str = "csv", layout: str = "wide") -> list[str]:
+    """Run the sweep into ``out`` (default: ``out/<scenario name>-sweep-<fingerprint>/``); returns the lines."""
     from myokine_sim.formats import check_format
     from myokine_sim.frames import check_layout
     from myokine_sim.sweeps.run import sweep
@@ -91,6 +91,8 @@ def run_command(scenario: str, vary: list[str], method: str, samples: int | None
     space, points = parse_vary(vary)
     n = sample_count(method, samples, points)
     try:
+        if out is None:
+            out = default_output(scenario, space, n, method, seed, parse_cv(cv) or None, trajectories)
         table = sweep(scenario, space, n, method=method, seed=seed, workers=workers, scheduler=scheduler,
                       trajectories=trajectories, out=out, cv=parse_cv(cv) or None, output_format=output_format,
                       layout=layout)
@@ -109,3 +111,14 @@ def run_command(scenario: str, vary: list[str], method: str, samples: int | None
         lines.append(f"note: {table.metadata['chunks_recomputed']} chunk file(s) did not match the hash in "
                      "chunks/plan.json and were computed again")
     return lines
+
+
+def default_output(scenario: str, space: dict | None, n, method: str, seed: int, cv: dict | None,
+                   trajectories: bool) -> Path:
+    """``out/<scenario name>-sweep-<fingerprint>/``: the same sweep resumes there, a different one gets its own."""
+    from myokine_sim.runner import default_directory
+    from myokine_sim.scenario import load_scenario
+    from myokine_sim.sweeps.plan import plan_sweep
+
+    plan = plan_sweep(scenario, space, n, method, seed, cv, trajectories, None)
+    return default_directory(load_scenario(scenario), f"-sweep-{plan.fingerprint[:8]}")

@@ -27,6 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Self
 
 from myokine_sim.errors import InputError
+from myokine_sim.extras import install_hint
 from myokine_sim.interrupts import raise_if_stopped, stop_signals_blocked
 
 #: How often the parent looks for a stop signal while waiting for chunks, and a worker for its parent (s).
@@ -178,7 +179,7 @@ class DaskEvaluator:
         try:
             from distributed import Client
         except ImportError:
-            raise InputError("scheduler", address, "needs Dask: pip install 'myokine_sim[dask]'") from None
+            raise InputError("scheduler", address, f"needs Dask; install {install_hint('dask')}") from None
         self.address = address
         self._client_class = Client
         self._client = None

@@ -98,7 +98,7 @@ def evaluate_given(
 
     evaluator = make_evaluator(workers, scheduler)
     model.compiled  # generated once here: forked worker processes inherit it
-    callback, bar = resolve_progress(progress)
+    callback, bar = resolve_progress(progress, "design", "runs")  # the runs of a Morris or Sobol' design
     collector = ChunkCollector(plan)
     started = time.monotonic()
     tasks = [(index, plan.values[plan.chunk_slice(index)], plan.chunk_slice(index).start)

@@ -1,9 +1,8 @@
-"""Progress reports of a running sweep, and a small text progress bar for stderr."""
+"""Progress reports of a running sweep, and a Rich progress bar on stderr with an ETA."""
 
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
@@ -24,42 +23,62 @@ class SweepProgress:
 ProgressCallback = Callable[[SweepProgress], None]
 
 
-class ProgressBar:
-    """``sweep [#######.............] 3/10 chunks  3000/10000 members  4 s, ~9 s left``"""
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
-    def __init__(self, stream: TextIO | None = None, width: int = 24):
-        self.stream = stream or sys.stderr
-        self.width = width
-        self.started = time.monotonic()
-        self.shown = False
+
+class ProgressBar:
+    """``sweep ━━━━━━━━━╸━━━━━━ 3000/10000 members 0:00:04 ETA 0:00:09`` (rich.progress) on stderr.
+
+    Call it with a ``SweepProgress`` (sweeps), or use ``start``/``update``/``log`` (fit, validate).
+    """
+
+    def __init__(self, label: str = "sweep", unit: str = "members", stream: TextIO | None = None):
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+
+        self.console = Console(file=stream or sys.stderr, highlight=False)
+        self.progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+                                 TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                                 console=self.console, transient=False)
+        self.task = None
+
+    def start(self, total: int, completed: int = 0) -> None:
+        # Work finished before this run (resumed chunks) is the starting point, so the ETA uses this run's speed.
+        self.progress.start()
+        self.task = self.progress.add_task("", total=total, completed=completed)
+
+    def update(self, completed: int) -> None:
+        self.progress.update(self.task, completed=completed)
+
+    def advance_to(self, done: int, total: int) -> None:
+        """``done`` of ``total`` (starting the bar at the first call)."""
+        if self.task is None:
+            self.start(total)
+        self.update(done)
+
+    def log(self, line: str) -> None:
+        """A line printed above the bar."""
+        self.console.print(line, markup=False, highlight=False)
 
     def __call__(self, progress: SweepProgress) -> None:
-        fraction = progress.members_done / max(progress.members_total, 1)
-        filled = round(fraction * self.width)
-        elapsed = time.monotonic() - self.started
-        # Resumed chunks took no time in this run: estimate from this run's members only.
-        this_run = progress.members_done - progress.members_resumed
-        remaining = progress.members_total - progress.members_done
-        left = f", ~{elapsed / this_run * remaining:.0f} s left" if this_run and remaining else ""
-        self.stream.write(
-            f"\rsweep [{'#' * filled}{'.' * (self.width - filled)}] {progress.chunks_done}/{progress.chunks_total} "
-            f"chunks  {progress.members_done}/{progress.members_total} members  {elapsed:.0f} s{left}   "
-        )
-        self.stream.flush()
-        self.shown = True
+        if self.task is None:
+            self.start(progress.members_total, progress.members_resumed)
+        self.update(progress.members_done)
 
     def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.task is not None:
+            self.progress.stop()
 
 
-def resolve_progress(progress: bool | ProgressCallback | None) -> tuple[ProgressCallback | None, ProgressBar | None]:
+def resolve_progress(progress: bool | ProgressCallback | None, label: str = "sweep",
+                     unit: str = "members") -> tuple[ProgressCallback | None, ProgressBar | None]:
     """The callback to call and the bar to close: a bar when ``progress`` is True, or None and stderr is a terminal."""
     if callable(progress):
         return progress, None
-    show = sys.stderr.isatty() if progress is None else bool(progress)
+    show = stderr_is_terminal() if progress is None else bool(progress)
     if not show:
         return None, None
-    bar = ProgressBar()
+    bar = ProgressBar(label, unit)
     return bar, bar

@@ -51,6 +51,20 @@ class SweepTable:
     def column_names(self) -> list[str]:
         return list(self.columns)
 
+    def __repr__(self) -> str:
+        """Short: members, status, input and metric columns with units; never the arrays."""
+        ok = int(np.count_nonzero(self.ok)) if "status" in self.columns else len(self)
+        inputs = list(self.metadata.get("inputs", []))
+        metrics = [name for name in self.columns if name not in ("member", "status", *inputs)]
+        shown = ", ".join(f"{name} [{self.units.get(name, '?')}]" for name in metrics[:3])
+        more = f", ... ({len(metrics) - 3} more)" if len(metrics) > 3 else ""
+        span = f"{self.time_min[0]:g}-{self.time_min[-1]:g} min" if len(self.time_min) else "no time"
+        extras = "".join(f", {label}: {len(part)} columns" for label, part in
+                         (("trajectories", self.trajectories), ("bands", self.bands)) if part)
+        scenario = f" {self.metadata['scenario']!r}" if "scenario" in self.metadata else ""
+        return (f"<SweepTable{scenario}: {len(self)} members ({ok} ok) over {span}; "
+                f"inputs: {', '.join(inputs) or 'none'}; {len(metrics)} metrics: {shown}{more}{extras}>")
+
     @property
     def ok(self) -> np.ndarray:
         """Mask of the members that completed."""

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 import myokine_sim as ms
 from myokine_sim.cli import app
 from myokine_sim.figure_worker import FigureWorker, render_in_process
-from myokine_sim.figures import PANELS, slide_figure, teaching_figure
+from myokine_sim.figures import PAGE_PANELS, PANELS, slide_figure, teaching_figure
 from myokine_sim.labels import label
 
 #: Scenarios whose full page is checked: carbohydrate drinks, intervals, legends, rhIL-6 with endotoxin.
@@ -152,7 +152,7 @@ def test_the_full_page_has_human_labels_no_overlaps_and_legends_off_the_data(res
 def test_every_panel_has_its_own_axis_with_a_unit_and_linear_axes_start_at_zero(results):
     figure = teaching_figure(results["hiit_10x1min"])
     panels = [ax for ax in figure.axes if ax.lines]
-    assert len(panels) == len(PANELS)
+    assert len(panels) == len(PAGE_PANELS)
     boxes = [tuple(np.round(ax.get_position().bounds, 4)) for ax in figure.axes]
     assert len(set(boxes)) == len(boxes), "a twin axis shares a panel"
     for ax in panels:
@@ -239,6 +239,80 @@ def test_a_slide_is_1600_by_900_with_text_of_14_pt_or_more(results, panels):
     curves = [ax for ax in figure.axes if ax.lines and ax.get_title(loc="left") != "Interventions"]
     assert len(curves) == len([name for name in panels if name != "schedule"])
     assert all(PANELS[name].title in titles for name in panels if name != "schedule")
+
+
+def test_a_run_changed_with_set_says_so_under_its_title():
+    scenario = ms.with_settings(ms.load_scenario("cycling_60min_65pct"), ["subject.training_status = recreational"])
+    modified = ms.simulate(scenario)
+    for figure in (slide_figure(modified, ("il6", "glycogen")), teaching_figure(modified)):
+        texts = [text.get_text() for text in visible_texts(figure)]
+        assert figure.get_suptitle() == ms.load_scenario("cycling_60min_65pct").description
+        assert "Modified with --set subject.training_status=recreational" in texts, texts[:3]
+        assert overlapping_texts(figure) == []
+    plain = slide_figure(ms.simulate("cycling_60min_65pct"), ("il6", "glycogen"))
+    assert not [text for text in visible_texts(plain) if "Modified" in text.get_text()]
+
+
+def test_a_long_list_of_settings_wraps_on_the_page(results):
+    scenario = ms.with_settings(ms.load_scenario("hiit_10x1min"), [
+        "subject.training_status=recreational", "plasma_il6.clearance_per_min=0.5",
+        "subject.muscle_glycogen_mmol_kg_dw=300", "il6_gene.intensity_hill=3"])
+    figure = slide_figure(ms.simulate(scenario), ("schedule", "il6", "gene"))
+    note = next(text.get_text() for text in visible_texts(figure) if text.get_text().startswith("Modified"))
+    assert "\n" in note and note.count("--set") == 4
+    assert overlapping_texts(figure) == []
+
+
+@pytest.fixture(scope="module")
+def week():
+    return ms.simulate("training_7days_moderate_carbohydrate")
+
+
+def _time_axis(figure):
+    """The labelled time axes: their label, tick positions (minutes) and the tick labels drawn."""
+    drawn(figure)
+    axes = [ax for ax in figure.axes if ax.get_xlabel()]
+    shown = []
+    for ax in axes:
+        low, high = ax.get_xlim()
+        ticks = [(tick, label.get_text()) for tick, label in zip(ax.get_xticks(), ax.get_xticklabels())
+                 if low <= tick <= high]
+        shown.append((ax.get_xlabel(), [tick for tick, _ in ticks], [text for _, text in ticks]))
+    return shown
+
+
+def test_a_week_long_run_is_labelled_in_whole_days_with_its_data_in_minutes(week):
+    for figure in (slide_figure(week, ("schedule", "glycogen", "il6")), teaching_figure(week)):
+        for label, ticks, texts in _time_axis(figure):
+            assert label == "Time (days)"
+            assert ticks and all(tick % 1440 == 0 for tick in ticks), ticks
+            assert texts == [f"{tick / 1440:g}" for tick in ticks] and "6" in texts
+        il6 = next(ax for ax in figure.axes if ax.get_title(loc="left") == "Plasma IL-6")
+        assert il6.lines[0].get_xdata().max() == pytest.approx(8700)  # the data stay in minutes
+        assert overlapping_texts(figure) == []
+    for label, ticks, _ in _time_axis(slide_figure(ms.simulate("cycling_60min_65pct"), ("il6",))):
+        assert label == "Time (min)" and max(ticks) > 100
+
+
+def test_meals_have_their_own_row_in_the_interventions_lane(week):
+    figure = slide_figure(week, ("schedule", "glycogen"))
+    lane = next(ax for ax in figure.axes if ax.get_title(loc="left") == "Interventions")
+    assert [tick.get_text() for tick in lane.get_yticklabels()] == ["Meals\n125 g"]
+    assert len(lane.lines[0].get_xdata()) == 18
+    assert overlapping_texts(figure) == []
+
+
+def test_tnf_alpha_after_endotoxin_reads_on_its_own_linear_panel(results):
+    figure = slide_figure(results["endotoxin_il6_infusion"], ("il6", "cytokines", "tnf"))
+    panels = {ax.get_title(loc="left"): ax for ax in figure.axes}
+    tnf = panels["Plasma TNF-α"]
+    assert tnf.get_yscale() == "linear" and tnf.get_ylim()[0] == 0.0
+    values = tnf.lines[0].get_ydata()
+    assert (values.max() - values.min()) / tnf.get_ylim()[1] > 0.02  # the rise shows at its true size
+    assert [line.get_label() for line in panels["Plasma cytokines"].lines] == ["IL-1ra", "IL-10"]
+    alone = slide_figure(results["endotoxin_il6_infusion"], ("cytokines",))
+    assert "TNF-α" in [line.get_label() for line in alone.axes[0].lines]
+    assert overlapping_texts(figure) == [] and legends_covering_data(figure) == []
 
 
 def test_run_writes_a_slide_as_svg_and_pdf(tmp_path):

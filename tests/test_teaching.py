@@ -2,7 +2,8 @@
 
 Each lesson page must have a Predict section, `myokine run` commands whose scenarios
 exist and whose --set names are model parameters or subject fields, figures that
-exist and that a command on the page regenerates (docs/make_lessons.py), an
+exist and that a command on the page regenerates (docs/make_lessons.py) as a slide of
+valid --panels names, an
 explanation citing its sources, and exactly two exercises with collapsed answers.
 ``lesson_problems`` lists what is missing; the last tests feed it broken pages.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from myokine_sim.errors import InputError
+from myokine_sim.figures import parse_panels
 from myokine_sim.model import build_model
 from myokine_sim.scenario import Subject, load_scenario, with_settings
 
@@ -51,18 +53,25 @@ def command_problems(line: str) -> list[str]:
     words = shlex.split(line)
     if words[:2] != ["myokine", "run"] or len(words) < 3:
         return [f"`{line}`: expected `myokine run SCENARIO ...`"]
-    scenario_name, problems, settings, out = words[2], [], [], None
+    scenario_name, problems, settings, out, panels = words[2], [], [], None, None
     rest = words[3:]
     while rest:
         option = rest.pop(0)
-        if option in ("--set", "--out", "-o") and rest:
+        if option in ("--set", "--out", "-o", "--panels") and rest:
             value = rest.pop(0)
             if option == "--set":
                 settings.append(value)
+            elif option == "--panels":
+                panels = value
             else:
                 out = value
         else:
             problems.append(f"`{line}`: unexpected argument {option!r}")
+    if panels is not None:
+        try:
+            parse_panels(panels)
+        except InputError as error:
+            problems.append(f"`{line}`: {error}")
     if not (SCENARIOS / f"{scenario_name}.toml").is_file():
         problems.append(f"`{line}`: no scenario models/scenarios/{scenario_name}.toml")
         return problems
@@ -105,7 +114,10 @@ def lesson_problems(text: str, figures: Path = TEACHING / "figures") -> list[str
     shown = FIGURE.findall(found.get("Look", ""))
     if not shown:
         problems.append("the Look section shows no figure (![...](figures/NAME.png))")
+    slides = {m for line in lines if "--panels" in line for m in re.findall(r"--out out/([A-Za-z0-9_]+)", line)}
     for name in FIGURE.findall(text):
+        if name in outs and name not in slides:
+            problems.append(f"figures/{name}.png is the full page: give its command --panels (a slide)")
         if not (figures / f"{name}.png").is_file():
             problems.append(f"figures/{name}.png does not exist (make lessons)")
         if name not in outs:
@@ -164,12 +176,15 @@ GOOD = (TEACHING / "02_glycogen.md").read_text()
     "change, expected",
     [
         (("## Predict", "## Guess"), "'## Predict'"),
-        (("knee_extension_3h_low_glycogen --out", "knee_extension_3h_no_such --out"), "no scenario"),
+        (("knee_extension_3h_low_glycogen --panels", "knee_extension_3h_no_such --panels"), "no scenario"),
         (("subject.muscle_glycogen_mmol_kg_dw=250", "subject.glycogen=250"), "not a subject field"),
         (("--set subject.muscle_glycogen_mmol_kg_dw=700", "--set il6_gene.no_such=2"), "not a model parameter"),
         (("subject.muscle_glycogen_mmol_kg_dw=700", "subject.muscle_glycogen_mmol_kg_dw=7000"), "subject.muscle"),
         (("(figures/l2_low.png)", "(figures/l2_missing.png)"), "does not exist"),
         (("--out out/l2_low", "--out out/l2_lower"), "made by no command"),
+        (("--panels il6,gene,glycogen --out out/l2_low", "--panels il6,heart --out out/l2_low"), "unknown panel 'heart'"),
+        (("--panels il6,gene,glycogen --out out/l2_low", "--panels , --out out/l2_low"), "give 1 to 6 panels"),
+        (("--panels il6,gene,glycogen --out out/l2_low", "--out out/l2_low"), "give its command --panels"),
         (("### Exercise 2", "### Also"), "exactly two"),
         (('??? question "Answer"\n    Only a little', 'Answer: only a little'), "collapsed answer"),
     ],

@@ -44,7 +44,7 @@ class Panel:
     log: bool = False
 
 
-#: Panels by the name ``--panels`` takes, in the order of the full page (rows of three).
+#: Panels by the name ``--panels`` takes.
 PANELS = {
     "il6": Panel("Plasma IL-6", ("plasma_il6_pg_ml",)),
     "release": Panel("Muscle IL-6 release", ("il6_release_ng_min",)),
@@ -55,10 +55,18 @@ PANELS = {
     "lipolysis": Panel("Lipolysis (glycerol appearance)", ("glycerol_ra_umol_kg_min",)),
     "ffa": Panel("Plasma free fatty acids", ("plasma_ffa_mmol_l",)),
     "fat": Panel("Fat oxidation", ("fat_oxidation_g_min",)),
+    # Slides only: TNF-alpha on its own linear axis, where its change after endotoxin reads at its true size
+    # (on the cytokines panel's log axis, under IL-1ra in the hundreds, it looks flat).
+    "tnf": Panel("Plasma TNF-α", ("tnf_alpha_pg_ml",)),
 }
+#: The nine panels of the full page, in rows of three.
+PAGE_PANELS = ("il6", "release", "gene", "glycogen", "glucose", "cytokines", "lipolysis", "ffa", "fat")
 #: The exercise schedule with its interventions, also a ``--panels`` name.
 SCHEDULE = "schedule"
 PANEL_NAMES = (SCHEDULE, *PANELS)
+#: Runs longer than this have their time axis labelled in days (the data stay in minutes).
+DAYS_AFTER_MIN = 36 * 60.0
+MIN_PER_DAY = 1440.0
 
 #: Short names in the legends of panels with several curves.
 LEGEND_NAMES = {"il6_mrna_fold": "mRNA", "il6_transcription_fold": "transcription", "il1ra_pg_ml": "IL-1ra",
@@ -67,6 +75,7 @@ LEGEND_NAMES = {"il6_mrna_fold": "mRNA", "il6_transcription_fold": "transcriptio
 INTERVENTIONS = {
     "carbohydrate": ("Drinks", {"marker": "v", "markersize": 10, "color": "0.3"}),
     "il6_infusion": ("rhIL-6", {}),
+    "meal": ("Meals", {"marker": "^", "markersize": 9, "color": "0.45"}),
     "endotoxin": ("Endotoxin", {"marker": "*", "markersize": 16, "color": "black"}),
 }
 PAGE_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 12,
@@ -161,10 +170,15 @@ def schedule_text(result: Result) -> str:
     if not runs:
         return "No exercise"
     parts = [(f"{count} × " if count > 1 else "") + f"{duration:g} min at {intensity:.0f}%"
-             + (f", every {spacing:g} min" if count > 1 and spacing else "")
+             + (f", every {_duration(spacing)}" if count > 1 and spacing else "")
              for count, duration, intensity, spacing in runs[:3]]
     more = f", … ({len(bouts)} bouts)" if len(runs) > 3 else ""
     return "Exercise: " + "; ".join(parts) + more
+
+
+def _duration(minutes: float) -> str:
+    """"15 min"; whole hours from two hours up ("3 h", "24 h")."""
+    return f"{minutes / 60:g} h" if minutes >= 120 and minutes % 60 == 0 else f"{minutes:g} min"
 
 
 def _draw_schedule(ax, result: Result) -> None:
@@ -187,6 +201,8 @@ def _draw_interventions(ax, result: Result) -> None:
     events = result.metadata.get("interventions", [])
     kinds = [kind for kind in INTERVENTIONS if any(event["kind"] == kind for event in events)]
     end = float(result.time_min[-1])
+    start = float(result.time_min[0])
+    rows = [INTERVENTIONS[kind][0] for kind in kinds]
     for row, kind in enumerate(kinds):
         name, style = INTERVENTIONS[kind]
         mine = [event for event in events if event["kind"] == kind]
@@ -200,20 +216,23 @@ def _draw_interventions(ax, result: Result) -> None:
         else:
             ax.plot([event["time_min"] for event in mine], [row] * len(mine), linestyle="none", clip_on=False,
                     **style)
-            unit = "g" if kind == "carbohydrate" else "ng/kg"
+            unit = "ng/kg" if kind == "endotoxin" else "g"  # drinks and meals: grams of carbohydrate
             amounts = sorted({event["amount"] for event in mine})
             if len(amounts) > 1:
                 note = f"{amounts[0]:g}-{amounts[-1]:g} {unit}"
             else:
                 note = f"{amounts[0]:g} {unit}" + (" each" if len(mine) > 1 else "")
             at = mine[-1]["time_min"]
-        # The note goes right of the last event, or left of the first when the run ends soon after.
+        # The note goes right of the last event, else left of the first; events from start to end (daily
+        # meals over a week) leave no room, so the note goes under the row's name.
         first = mine[0]["time_min"]
         if at < 0.8 * end:
             ax.annotate(note, (at, row), xytext=(14, 0), textcoords="offset points", va="center", ha="left")
-        else:
+        elif first - start > 0.2 * (end - start):
             ax.annotate(note, (first, row), xytext=(-14, 0), textcoords="offset points", va="center", ha="right")
-    ax.set_yticks(range(len(kinds)), [INTERVENTIONS[kind][0] for kind in kinds])
+        else:
+            rows[row] += "\n" + note.removesuffix(" each")
+    ax.set_yticks(range(len(kinds)), rows)
     ax.set_ylim(-0.6, len(kinds) - 0.4)
     ax.invert_yaxis()
     ax.tick_params(axis="y", length=0, pad=10)  # room for a marker at time zero
@@ -226,25 +245,27 @@ def summary_lines(result: Result) -> list[str]:
     metrics = result.summary()["metrics"]
     il6 = metrics["plasma_il6_pg_ml"]
     glycogen = metrics["muscle_glycogen_mmol_kg_dw"]
+    hours = _in_days(result)
     if glycogen["baseline"] - glycogen["min"] > 0.02 * glycogen["baseline"]:
         glycogen_line = f"Muscle glycogen: {glycogen['baseline']:.0f} → {glycogen['min']:.0f} mmol/kg dw"
     else:
         glycogen_line = f"Muscle glycogen: unchanged, {glycogen['baseline']:.0f} mmol/kg dw"
     return [
-        _peak_line("Plasma IL-6", il6),
+        _peak_line("Plasma IL-6", il6, hours),
         f"  ({_number(il6['baseline'])} → {_number(il6['peak'])} pg/mL)",
-        _peak_line("Muscle IL-6 mRNA", metrics["il6_mrna_fold"]),
+        _peak_line("Muscle IL-6 mRNA", metrics["il6_mrna_fold"], hours),
         glycogen_line,
-        _peak_line("Plasma IL-1ra", metrics["il1ra_pg_ml"]),
+        _peak_line("Plasma IL-1ra", metrics["il1ra_pg_ml"], hours),
     ]
 
 
-def _peak_line(name: str, metric: dict) -> str:
-    """"Plasma IL-6: 61 × rest at 220 min", or "no rise" below 5 %."""
+def _peak_line(name: str, metric: dict, hours: bool = False) -> str:
+    """"Plasma IL-6: 61 × rest at 220 min" (at 121 h in a run of days), or "no rise" below 5 %."""
     fold = metric["peak"] / metric["baseline"]
     if fold < 1.05:
         return f"{name}: no rise"
-    return f"{name}: {_number(fold)} × rest at {metric['time_of_peak_min']:.0f} min"
+    time = metric["time_of_peak_min"]
+    return f"{name}: {_number(fold)} × rest at " + (f"{time / 60:.0f} h" if hours else f"{time:.0f} min")
 
 
 def _number(value: float) -> str:
@@ -257,12 +278,14 @@ def teaching_figure(result: Result, title: str | None = None):
     import matplotlib
     from matplotlib.figure import Figure
 
-    interventions = bool(result.metadata.get("interventions"))
+    interventions = _intervention_rows(result) > 0
     with matplotlib.rc_context(PAGE_RC):
         figure = Figure(figsize=(16, 11), dpi=100)
+        # The title keeps clear of the note at the top right.
+        header_in = _header(figure, result, title, 17, PAGE_RC["font.size"], width_in=16 - 2.6)
         # Relative row heights: schedule, interventions lane (when there are any), three rows of panels.
         heights = [1.15] + ([0.4 + 0.3 * _intervention_rows(result)] if interventions else []) + [1.75] * 3
-        grid = _grid(figure, heights, columns=3, left_in=1.2, right_in=0.3, top_in=0.75, bottom_in=0.65,
+        grid = _grid(figure, heights, columns=3, left_in=1.2, right_in=0.3, top_in=0.3 + header_in, bottom_in=0.65,
                      row_gap_in=0.72, column_gap_in=1.1)
         schedule = figure.add_subplot(grid[0, :2])
         _draw_schedule(schedule, result)
@@ -275,16 +298,14 @@ def teaching_figure(result: Result, title: str | None = None):
             timeline.append(lane)
         first_row = len(heights) - 3
         panels = []
-        for index, panel in enumerate(PANELS.values()):
+        for index, name in enumerate(PAGE_PANELS):
             ax = figure.add_subplot(grid[first_row + index // 3, index % 3], sharex=schedule)
-            _draw_panel(ax, result, panel, 2.4)
+            _draw_panel(ax, result, PANELS[name], 2.4)
             panels.append(ax)
         # The schedule is wider than a panel, so it gets time labels of its own.
         _finish_time_axes(panels, timeline, result, labelled=[*panels[-3:], timeline[-1]])
         for ax in panels[-3:]:
-            ax.set_xlabel("Time (min)")
-        figure.suptitle(title or scenario_label(result.scenario_name), x=0.01, ha="left", fontsize=17,
-                        weight="bold")
+            ax.set_xlabel(_time_label(result))
         figure.text(0.99, 1 - 0.2 / 11, "grey bands: exercise", ha="right", va="top", fontsize=12)
     return figure
 
@@ -296,22 +317,22 @@ def slide_figure(result: Result, panels: tuple[str, ...], title: str | None = No
 
     columns = 1 if len(panels) <= 3 else 2
     rows = math.ceil(len(panels) / columns)
-    height = SLIDE_SIZE_IN[1]
     with matplotlib.rc_context(SLIDE_RC):
         figure = Figure(figsize=SLIDE_SIZE_IN, dpi=100)
+        header_in = _header(figure, result, title, SLIDE_FONT + 4, SLIDE_FONT, width_in=SLIDE_SIZE_IN[0] - 0.3)
         # A schedule with its interventions lane needs a taller row than a panel.
-        lane = bool(result.metadata.get("interventions"))
+        lane = _intervention_rows(result) > 0
         weights = [1.6 if lane and SCHEDULE in panels[row * columns:(row + 1) * columns] else 1.0
                    for row in range(rows)]
         grid = _grid(figure, weights, columns=columns, left_in=1.35,
-                     right_in=0.35, top_in=1.3, bottom_in=0.85, row_gap_in=0.95, column_gap_in=1.3)
+                     right_in=0.35, top_in=0.8 + header_in, bottom_in=0.85, row_gap_in=0.95, column_gap_in=1.3)
         axes = []
         timeline = []
         bottom_row = []
         for index, name in enumerate(panels):
             cell = grid[index // columns, index % columns]
             shared = (axes or timeline or [None])[0]
-            if name == SCHEDULE and result.metadata.get("interventions"):
+            if name == SCHEDULE and lane:
                 # The interventions get their own lane under the bouts, as on the full page.
                 upper, lower = cell.subgridspec(2, 1, height_ratios=[3, 1 + _intervention_rows(result)],
                                                 hspace=0.7)
@@ -326,30 +347,80 @@ def slide_figure(result: Result, panels: tuple[str, ...], title: str | None = No
                     _draw_schedule(ax, result)
                     timeline.append(ax)
                 else:
-                    _draw_panel(ax, result, PANELS[name], 3.2)
+                    panel = PANELS[name]
+                    if name == "cytokines" and "tnf" in panels:  # TNF-alpha has its own panel on this slide
+                        panel = Panel(panel.title, tuple(c for c in panel.columns if c != "tnf_alpha_pg_ml"), panel.log)
+                    _draw_panel(ax, result, panel, 3.2)
                     axes.append(ax)
             if index + columns >= len(panels):  # nothing below it
                 bottom_row.append((timeline if name == SCHEDULE else axes)[-1])
         _finish_time_axes(axes, timeline, result, labelled=bottom_row)
         for ax in bottom_row:
-            ax.set_xlabel("Time (min)")
-        figure.suptitle(title or scenario_label(result.scenario_name), x=0.01, y=1 - 0.15 / height, ha="left", va="top",
-                        fontsize=SLIDE_FONT + 4, weight="bold")
+            ax.set_xlabel(_time_label(result))
     return figure
 
 
+def title_lines(result: Result, title: str | None = None) -> tuple[str, str | None]:
+    """The figure's title, and for a run changed with ``--set`` (``with_settings``) a line saying how.
+
+    The scenario's own description alone would pass a modified run off as the study it names.
+    """
+    settings = result.metadata.get("settings") or []
+    note = "Modified with " + " ".join(f"--set {setting}" for setting in settings) if settings else None
+    return title or scenario_label(result.scenario_name), note
+
+
+def _header(figure, result: Result, title: str | None, title_size: float, note_size: float, width_in: float) -> float:
+    """Draw the bold title and the modification line at the top left, wrapped to ``width_in``; their height in inches."""
+    height = figure.get_figheight()
+    text, note = title_lines(result, title)
+    top_in = 0.15
+    # About 0.6 em per character in bold, 0.55 in regular type.
+    title = textwrap.fill(text, int(width_in * 72 / (0.6 * title_size)))
+    figure.suptitle(title, x=0.01, y=1 - top_in / height, ha="left", va="top", fontsize=title_size, weight="bold")
+    top_in += (title.count("\n") + 1) * 1.25 * title_size / 72
+    if note:
+        note = textwrap.fill(note, int(width_in * 72 / (0.55 * note_size)), break_on_hyphens=False)
+        figure.text(0.01, 1 - (top_in + 0.04) / height, note, ha="left", va="top", fontsize=note_size,
+                    style="italic")
+        top_in += 0.04 + (note.count("\n") + 1) * 1.25 * note_size / 72
+    return top_in
+
+
+def _in_days(result: Result) -> bool:
+    """A run long enough for its time axis to read in days."""
+    return float(result.time_min[-1] - result.time_min[0]) > DAYS_AFTER_MIN
+
+
+def _time_label(result: Result) -> str:
+    return "Time (days)" if _in_days(result) else "Time (min)"
+
+
 def _finish_time_axes(panels, timeline, result: Result, labelled) -> None:
-    """Shared time axis: exercise shaded on the panels (the schedule draws its bouts), time labels where asked."""
+    """Shared time axis: exercise shaded on the panels (the schedule draws its bouts), time labels where asked.
+
+    A run of days keeps its data in minutes but is ticked and labelled at whole days (1440 min).
+    """
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
     for ax in panels:
         _shade_exercise(ax, result)
+    start, end = float(result.time_min[0]), float(result.time_min[-1])
     for ax in (*panels, *timeline):
         ax.grid(True, axis="x", color="0.85", linewidth=0.6)
-        ax.set_xlim(float(result.time_min[0]), float(result.time_min[-1]))
+        ax.set_xlim(start, end)
         ax.tick_params(labelbottom=any(ax is other for other in labelled))
+    if _in_days(result) and (panels or timeline):
+        # The axes share x: one locator serves all. At most about ten labelled days.
+        step = max(1, math.ceil((end - start) / MIN_PER_DAY / 10))
+        ax = (*panels, *timeline)[0]
+        ax.xaxis.set_major_locator(MultipleLocator(step * MIN_PER_DAY))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value / MIN_PER_DAY:g}"))
 
 
 def _intervention_rows(result: Result) -> int:
-    return len({event["kind"] for event in result.metadata.get("interventions", [])})
+    """Rows of the interventions lane: one per kind drawn."""
+    return len({event["kind"] for event in result.metadata.get("interventions", [])} & set(INTERVENTIONS))
 
 
 def _grid(figure, heights_in, columns, left_in, right_in, top_in, bottom_in, row_gap_in, column_gap_in):

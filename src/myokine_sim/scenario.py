@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from myokine_sim.errors import InputError
 from myokine_sim.limits import (
@@ -246,6 +246,13 @@ class Scenario(_Table):
     endotoxin: list[Endotoxin] = Field(default_factory=list, description="Intravenous endotoxin boluses")
     parameters: dict[str, float] = Field(default_factory=dict, description="Model parameter overrides by dotted name")
     simulation: Simulation = Field(default_factory=Simulation, description="End time, sampling and solver settings")
+    # The ``--set`` assignments ``with_settings`` applied: not part of the file, but the figure says the run was modified.
+    _settings: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def applied_settings(self) -> tuple[str, ...]:
+        """The ``NAME=VALUE`` assignments applied by ``with_settings``, in order; empty as loaded from a file."""
+        return self._settings
 
     @field_validator("parameters", mode="before")
     @classmethod
@@ -518,6 +525,10 @@ def with_settings(scenario: Scenario, assignments: list[str], source: str = "--s
         else:
             document["parameters"][name] = value
     try:
-        return scenario_from_dict(document, source)
+        modified = scenario_from_dict(document, source)
     except InputError as error:
         raise InputError(source, error.field, error.problem) from None
+    modified._settings = (*scenario.applied_settings,
+                          *(f"{name.strip()}={text.strip()}" for name, _, text in
+                            (assignment.partition("=") for assignment in assignments)))
+    return modified

@@ -107,6 +107,7 @@ def simulate(
             "rhs_evaluations": solution.n_rhs_evaluations,
             "breakpoints_min": schedule.breakpoints,
             "interventions": _interventions(schedule),
+            "settings": list(scenario.applied_settings),
         },
     )
 

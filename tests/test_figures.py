@@ -132,7 +132,8 @@ def test_the_checks_catch_internal_names_overlaps_and_covered_data(results):
     ax.set_ylabel("plasma_il6_pg_ml (pg/mL)")
     ax.text(0.5, 1.0, "a title over the axes above", transform=ax.transAxes, fontsize=30)
     glycogen = next(ax for ax in figure.axes if ax.get_title(loc="left") == "Muscle glycogen")
-    glycogen.legend(["glycogen"], loc="upper right")  # the curve runs along the top of this panel
+    glycogen.set_ylim(0, float(results["hiit_10x1min"]["muscle_glycogen_mmol_kg_dw"].max()))
+    glycogen.legend(["glycogen"], loc="upper left")  # the curve now starts at the top of this panel
     assert internal_names(figure)
     assert overlapping_texts(figure)
     assert legends_covering_data(figure)
@@ -218,7 +219,11 @@ def test_the_summary_keeps_what_a_student_needs(results):
     summary = next(ax for ax in figure.axes if ax.get_title(loc="left") == "In numbers")
     text = summary.texts[0].get_text()
     assert "TNF" not in text and "-fold" not in text
-    assert "Plasma IL-6: 1.7 × rest at 26 min" in text
+    # The line follows the run: its fold (2 significant figures) and the time of the peak.
+    result = results["hiit_10x1min"]
+    il6 = result["plasma_il6_pg_ml"]
+    peak = int(np.argmax(il6))
+    assert f"Plasma IL-6: {il6[peak] / il6[0]:.2g} × rest at {result.time_min[peak]:.0f} min" in text
 
 
 # ------------------------------------------------------------------ slides
@@ -512,3 +517,15 @@ def test_an_unused_worker_is_reaped():
     worker.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_sobol_whiskers_are_cut_at_zero_and_never_negative():
+    from myokine_sim.sensitivity.plots import _clipped_errors
+
+    values = np.array([-0.05, 0.1, -0.01])
+    rows = [{"conf": 0.02}, {"conf": 0.05}, {"conf": 0.03}]
+    whiskers = _clipped_errors(values, rows, "conf")
+    assert (whiskers >= 0).all()  # an interval wholly below zero (the first) draws nothing
+    np.testing.assert_allclose(whiskers[:, 0], [0.0, 0.0])
+    np.testing.assert_allclose(whiskers[:, 1], [0.05, 0.05])
+    np.testing.assert_allclose(whiskers[:, 2], [0.0, 0.02])

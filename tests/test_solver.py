@@ -107,8 +107,9 @@ def test_each_member_of_a_mixed_batch_gets_single_run_accuracy():
         single = integrate(model, parameters[member:member + 1], schedule, times,
                            SolverSettings(method="RK45")).states[:, 0]
         # Every member takes its own steps (batch_rk45): those of its single run, equal to rounding
-        # (1e-5 of the tolerance is ~1e-11 relative: summation order in the vectorised arithmetic).
-        assert normalised_error(batch[:, member], single, 1e-6, ATOL_FRACTION * scales).max() < 1e-5, member
+        # (1e-4 of the tolerance is ~1e-10 relative: summation order in the vectorised arithmetic, grown
+        # over 360 steps; other steps would differ by a sizeable fraction of the tolerance).
+        assert normalised_error(batch[:, member], single, 1e-6, ATOL_FRACTION * scales).max() < 1e-4, member
         reference = integrate(model, parameters[member:member + 1], schedule, times,
                               SolverSettings(method="RK45", rtol=1e-10, atol_fraction=1e-10)).states[:, 0]
         # Global error of a single RK45 run at rtol 1e-6: a few local tolerances (LSODA's is alike).

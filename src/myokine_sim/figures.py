@@ -121,7 +121,9 @@ def _draw_panel(ax, result: Result, panel: Panel, linewidth: float) -> None:
     if panel.log:
         _log_axis(ax, [result[column] for column in panel.columns])
     else:
-        ax.set_ylim(bottom=0)  # from zero: a 1.2-fold change must look like one
+        # From zero, so a 1.2-fold change looks like one; headroom keeps a flat line off the top spine.
+        highest = max(float(result[column].max()) for column in panel.columns)
+        ax.set_ylim(0, highest * 1.12 if highest > 0 else 1.0)
     if len(panel.columns) > 1:
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(panel.columns), frameon=False,
                   borderaxespad=0.1, borderpad=0.0, handlelength=2.2, columnspacing=1.2)

@@ -172,4 +172,5 @@ def _clipped_errors(values: np.ndarray, rows: list[dict], conf: str) -> np.ndarr
     """Whiskers of the interval [value - conf, value + conf] drawn from the bar's end, cut at zero."""
     half = np.array([row[conf] for row in rows])
     shown = np.maximum(values, 0.0)
-    return np.vstack([np.clip(shown - np.maximum(values - half, 0.0), 0.0, None), values + half - shown])
+    # An interval wholly below zero leaves no whisker: both ends are cut at zero.
+    return np.vstack([np.clip(shown - np.maximum(values - half, 0.0), 0.0, None), np.clip(values + half - shown, 0.0, None)])

@@ -70,6 +70,17 @@ def test_plasma_ffa_dips_at_the_start_of_exercise_and_rebounds_after_it():
     assert result.at("plasma_ffa_mmol_l", 90.0) > rest
 
 
+def test_plasma_ffa_stays_within_what_albumin_carries_in_prolonged_exercise():
+    """A 100-km race ends at 2.44 mmol/L FFA after 10 h (PMID 7026231); FFA rises all through 4 h of cycling
+    (Watt 2002) and rebounds after exercise, yet never to the 4-5 mmol/L the first model reached."""
+    marathon = ms.simulate("marathon")
+    assert marathon["plasma_ffa_mmol_l"].max() < 2.5
+    watt = ms.simulate("cycling_240min_57pct")
+    ffa = watt["plasma_ffa_mmol_l"]
+    assert 1.0 < watt.at("plasma_ffa_mmol_l", 240.0) and ffa.max() < 2.5
+    assert watt.at("plasma_ffa_mmol_l", 240.0) > watt.at("plasma_ffa_mmol_l", 120.0)  # still rising
+
+
 def test_rhil6_at_rest_leaves_glucose_output_alone_but_raises_it_in_exercise():
     infusion = [{"start_min": 0.0, "duration_min": 180.0, "rate_ug_per_h": 18.0}]
     rest = run(180.0, il6_infusion=infusion)

@@ -84,6 +84,7 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "adipose.lipolysis_il6_max",
     "adipose.lipolysis_carbohydrate_suppression",
     "adipose.ffa_uptake_half_mmol_l",
+    "adipose.ffa_reesterification_half_mmol_l",
     "adipose.ffa_uptake_exercise_gain",
     "adipose.fat_fraction_intensity_half_pct",
     "adipose.fat_fraction_intensity_hill",

@@ -59,6 +59,12 @@ PARAMETERS = (
           "Fractional fall of FFA release at high intensity (re-esterification, low adipose blood flow)",
           "Romijn 1993 (FFA Ra lower at 85% than at 65% VO2max despite unchanged lipolysis); Hodgetts 1991 "
           "(adipose blood flow)"),
+    param("adipose.ffa_reesterification_half_mmol_l", 1.8, "mmol/L", (0.8, 5.0),
+          "Plasma FFA at which adipose FFA release is halved by re-esterification, as albumin's FFA binding fills "
+          "(about 3 FFA per albumin at 0.6 mmol/L albumin, beyond which unbound FFA rises steeply)",
+          "Bulow & Madsen 1981 Pflugers Arch 390:169 (FFA output of lipolytically active adipose tissue limited by "
+          "blood flow and the FFA/albumin ratio); Spector 1975 J Lipid Res 16:165 (albumin binding sites for FFA); "
+          "plasma FFA stays below ~2 mmol/L in prolonged exercise (Ahlborg 1974 J Clin Invest 53:1080)"),
     param("adipose.trapping_half_pct", 80.0, "%VO2max", (60.0, 100.0),
           "Intensity at which FFA trapping is half its maximum",
           "Achten 2002 Med Sci Sports Exerc 34:92 (fat oxidation negligible above ~89% VO2max)"),
@@ -150,7 +156,12 @@ def equations(x) -> Equations:
         )
         * (1.0 - p.lipolysis_carbohydrate_suppression * x.var("glucose_availability_fraction"))
     )
-    release_fraction = p.ffa_release_fraction * (
+    # Adipocytes re-esterify more of what they free once albumin's high-affinity FFA sites fill: steep, and
+    # 1 at resting FFA.
+    albumin_room = (1.0 + (p.ffa_baseline_mmol_l / p.ffa_reesterification_half_mmol_l) ** 4) / (
+        1.0 + (maximum(ffa, 0.0) / p.ffa_reesterification_half_mmol_l) ** 4
+    )
+    release_fraction = p.ffa_release_fraction * albumin_room * (
         1.0 - p.high_intensity_trapping * hill(systemic, p.trapping_half_pct, 4.0)
     )
     ffa_ra = FFA_PER_GLYCEROL * release_fraction * glycerol_ra

@@ -35,7 +35,7 @@ PARAMETERS = (
     param("muscle_il6.glycogen_release_hill", 4.0, "1", (1.0, 6.0),
           "Steepness of the post-transcriptional glycogen effect",
           "Model assumption: graded, like the transcriptional sensor"),
-    param("muscle_il6.glucose_blunting", 0.915, "1", (0.0, 1.0),
+    param("muscle_il6.glucose_blunting", 0.914, "1", (0.0, 1.0),
           "Fractional inhibition of IL-6 synthesis at full glucose availability",
           "Febbraio 2003 J Physiol 549:607 (carbohydrate lowered release, not mRNA or glycogen)"),
 )

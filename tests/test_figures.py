@@ -529,3 +529,12 @@ def test_sobol_whiskers_are_cut_at_zero_and_never_negative():
     np.testing.assert_allclose(whiskers[:, 0], [0.0, 0.0])
     np.testing.assert_allclose(whiskers[:, 1], [0.05, 0.05])
     np.testing.assert_allclose(whiskers[:, 2], [0.0, 0.02])
+
+
+def test_the_schedule_axis_names_the_load_of_knee_extension_as_leg_power(results):
+    from myokine_sim.figures import slide_figure
+
+    knee = slide_figure(ms.simulate("knee_extension_one_leg_5h"), ("schedule", "il6"))
+    assert knee.axes[0].get_ylabel() == "% leg peak power"
+    cycling = slide_figure(results["hiit_10x1min"], ("schedule", "il6"))
+    assert cycling.axes[0].get_ylabel() == "%VO2max"

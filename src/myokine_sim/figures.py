@@ -183,6 +183,16 @@ def _duration(minutes: float) -> str:
     return f"{minutes / 60:g} h" if minutes >= 120 and minutes % 60 == 0 else f"{minutes:g} min"
 
 
+def _load_unit(result: Result) -> str:
+    """Knee extension is dosed as a share of the leg's peak power, whole-body exercise as %VO2max."""
+    whole_body = result["whole_leg_exercise"][result["intensity_pct_vo2max"] > 0]
+    if whole_body.size and (whole_body == 0).all():
+        return "% leg peak power"
+    if whole_body.size and (whole_body == 0).any():
+        return "% peak (VO2max or leg power)"
+    return "%VO2max"
+
+
 def _draw_schedule(ax, result: Result) -> None:
     """Each bout its own outlined bar, so intervals and a short warm-up stay visible."""
     bouts = _bouts(result)
@@ -191,7 +201,7 @@ def _draw_schedule(ax, result: Result) -> None:
     ax.set_ylim(0, 100 if not bouts else max(100.0, max(b[2] for b in bouts) * 1.1))
     ax.set_yticks([0, 50, 100])
     ax.set_axisbelow(True)  # grid lines behind the bars
-    ax.set_ylabel("%VO2max")
+    ax.set_ylabel(_load_unit(result))
     # Wrapped to the axes' width (about 0.55 em per character), so it never runs into a neighbour's title.
     width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
     characters = int(width_pt / (0.55 * ax.title.get_fontsize()))

@@ -107,9 +107,18 @@ def test_random_in_bounds_sets_integrate_as_a_batch(name):
     schedule = scenario.schedule()
     times = output_times(schedule, 10.0)
     sets = random_parameter_sets(500, np.random.default_rng(3))
-    solution = integrate(MODEL, sets, schedule, times, SolverSettings(rtol=scenario.simulation.rtol))
+    settings = SolverSettings(rtol=scenario.simulation.rtol)
+    solution = integrate(MODEL, sets, schedule, times, settings)
     assert np.isfinite(solution.states).all()
     assert solution.states.min() >= 0.0
+    # Cytokines and hormones stay at or above their resting values, within the solver's tolerance.
+    for member in range(0, len(sets), 50):
+        parameters = sets[member].tolist()
+        rest = np.array(COMPILED.rest(parameters, COMPILED.constants(parameters)))
+        states = solution.states[:, member, :]  # (state, member, time)
+        tolerance = settings.atol_fraction * SCALES + settings.rtol * np.abs(rest)
+        below = (rest - states.min(axis=1))[AT_REST_FLOOR] / tolerance[AT_REST_FLOOR]
+        assert below.max() < 10.0, member
 
 
 def test_random_in_bounds_sets_integrate_one_by_one():

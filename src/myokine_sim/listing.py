@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from myokine_sim.errors import InputError
 from myokine_sim.tables import check_table_format, render, text_table
 
 
@@ -25,7 +26,10 @@ def params_text(parameter_set: str, output_format: str = "table", width: int | N
 
     check_table_format(output_format)
     model = build_model()
-    values = load_parameter_set(parameter_set, model)
+    try:
+        values = load_parameter_set(parameter_set, model)
+    except InputError as error:
+        raise InputError("--parameter-set", None, str(error)) from None
     header = ("name", "value", "unit", "lower", "upper", "source")
     records = [{"name": p.name, "value": float(values.get(p.name, p.value)), "unit": p.unit, "lower": p.lower,
                 "upper": p.upper, "source": p.source} for p in model.parameters]

@@ -61,7 +61,8 @@ PARAMETERS = (
           "(adipose blood flow)"),
     param("adipose.ffa_reesterification_half_mmol_l", 1.8, "mmol/L", (0.8, 5.0),
           "Plasma FFA at which adipose FFA release is halved by re-esterification, as albumin's FFA binding fills "
-          "(about 3 FFA per albumin at 0.6 mmol/L albumin, beyond which unbound FFA rises steeply)",
+          "(about 3 FFA per albumin at 0.6 mmol/L albumin, beyond which unbound FFA rises steeply; the Hill "
+          "coefficient of 4 is a model assumption)",
           "Bulow & Madsen 1981 Pflugers Arch 390:169 (FFA output of lipolytically active adipose tissue limited by "
           "blood flow and the FFA/albumin ratio); Spector 1975 J Lipid Res 16:165 (albumin binding sites for FFA); "
           "plasma FFA stays below ~2 mmol/L in prolonged exercise (Ahlborg 1974 J Clin Invest 53:1080)"),
@@ -82,7 +83,8 @@ PARAMETERS = (
           "Fractional suppression of lipolysis at full glucose availability",
           "Horowitz 1997 Am J Physiol 273:E768 (pre-exercise glucose: FFA Ra 6.9 -> 3.2 umol/kg/min)"),
     param("adipose.ffa_release_fraction", 0.7, "1", (0.3, 1.0),
-          "Share of hydrolysed fatty acids leaving the adipocyte (the rest is re-esterified)",
+          "Share of hydrolysed fatty acids leaving the adipocyte while plasma albumin has room for them (the rest is "
+          "re-esterified)",
           "Wolfe 1990 Am J Physiol 258:E382 (intracellular recycling ~30% at rest)"),
     param("adipose.ffa_baseline_mmol_l", 0.4, "mmol/L", (0.15, 1.0),
           "Resting plasma FFA", "Post-absorptive rest 0.3-0.6 mmol/L (Romijn 1993)"),
@@ -156,20 +158,20 @@ def equations(x) -> Equations:
         )
         * (1.0 - p.lipolysis_carbohydrate_suppression * x.var("glucose_availability_fraction"))
     )
-    # Adipocytes re-esterify more of what they free once albumin's high-affinity FFA sites fill: steep, and
-    # 1 at resting FFA.
-    albumin_room = (1.0 + (p.ffa_baseline_mmol_l / p.ffa_reesterification_half_mmol_l) ** 4) / (
-        1.0 + (maximum(ffa, 0.0) / p.ffa_reesterification_half_mmol_l) ** 4
-    )
+    # Adipocytes re-esterify more of what they free once albumin's high-affinity FFA sites fill (steep). At most
+    # 1, so release never exceeds ``ffa_release_fraction`` of the freed FFA, whatever the parameters.
+    albumin_room = 1.0 / (1.0 + (maximum(ffa, 0.0) / p.ffa_reesterification_half_mmol_l) ** 4)
+    resting_albumin_room = 1.0 / (1.0 + (p.ffa_baseline_mmol_l / p.ffa_reesterification_half_mmol_l) ** 4)
     release_fraction = p.ffa_release_fraction * albumin_room * (
         1.0 - p.high_intensity_trapping * hill(systemic, p.trapping_half_pct, 4.0)
     )
     ffa_ra = FFA_PER_GLYCEROL * release_fraction * glycerol_ra
-    # Disposal equals the resting Ra at the resting FFA level, whatever the half-saturation.
-    resting_ffa_ra = FFA_PER_GLYCEROL * p.ffa_release_fraction * resting_glycerol_ra
+    # Disposal equals the resting Ra at the resting FFA level, whatever the half-saturations.
+    resting_ffa_ra = FFA_PER_GLYCEROL * p.ffa_release_fraction * resting_albumin_room * resting_glycerol_ra
     ffa_disposal = (
         resting_ffa_ra
-        * hill(ffa, p.ffa_uptake_half_mmol_l, 1.0) / hill(p.ffa_baseline_mmol_l, p.ffa_uptake_half_mmol_l, 1.0)
+        * hill(maximum(ffa, 0.0), p.ffa_uptake_half_mmol_l, 1.0)
+        / hill(p.ffa_baseline_mmol_l, p.ffa_uptake_half_mmol_l, 1.0)
         * (1.0 + p.ffa_uptake_exercise_gain * minimum(systemic, 100.0) / 100.0)
     )
     # umol/kg/min over L/kg gives umol/L/min; /1000 gives mmol/L/min.

@@ -195,14 +195,20 @@ class FitProblem:
         parameters = [self.model.parameter(name) for name in self.names]
         return np.clip(np.exp(x), [p.lower for p in parameters], [p.upper for p in parameters])
 
-    def _simulate(self, fitted: np.ndarray, rtol: float) -> np.ndarray:
-        """Residuals ``(batch, n_targets)`` for rows of fitted values ``(batch, n_fitted)``."""
+    def _simulate(self, fitted: np.ndarray, rtol: float, plain: bool = False) -> np.ndarray:
+        """Residuals ``(batch, n_targets)`` for rows of fitted values ``(batch, n_fitted)``.
+
+        ``plain`` gives the weighted misfit without the pass-boundary step: what the data say, for the
+        uncertainty, where the step's steep flanks would pass for information.
+        """
         settings = SolverSettings(rtol=rtol)
         series = {}
         for name, run in self.runs.items():
             matrix = np.tile(run.base, (fitted.shape[0], 1))
             matrix[:, self.indices] = fitted
             series[name] = simulate_run(self.model, run, matrix, settings)
+        if plain:
+            return np.column_stack([t.fit_weight * t.misfit(t.evaluate(series)) for t in self.targets])
         return np.column_stack([t.residual(t.evaluate(series)) for t in self.targets])
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
@@ -219,6 +225,13 @@ class FitProblem:
         return r
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
+        return self._jacobian(x)[1]
+
+    def plain_misfit_and_jacobian(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The weighted misfit at ``x`` (no pass-boundary step) and its Jacobian, for the uncertainty."""
+        return self._jacobian(x, plain=True)
+
+    def _jacobian(self, x: np.ndarray, plain: bool = False) -> tuple[np.ndarray, np.ndarray]:
         started = time.perf_counter()
         n = len(x)
         # Step towards the interior so every perturbed point stays within the bounds.
@@ -226,11 +239,11 @@ class FitProblem:
         points = np.tile(x, (n + 1, 1))
         points[1:] += np.diag(steps)
         fitted = np.array([self.values(point) for point in points])
-        r = self._simulate(fitted, self.settings.jacobian_rtol)
+        r = self._simulate(fitted, self.settings.jacobian_rtol, plain)
         self.jacobians += 1
         elapsed = time.perf_counter() - started
         self.progress(f"  jacobian {self.jacobians:3d}: {n} columns in one batch ({elapsed:.1f} s)")
-        return ((r[1:] - r[0]) / steps[:, None]).T
+        return r[0], ((r[1:] - r[0]) / steps[:, None]).T
 
 
 @dataclass
@@ -240,6 +253,8 @@ class FitResult:
     x: np.ndarray
     residuals: np.ndarray
     jacobian: np.ndarray
+    misfit: np.ndarray  # the weighted misfit without the pass-boundary step, and its Jacobian
+    misfit_jacobian: np.ndarray
     targets: list[Target]
     status: str
     evaluations: int
@@ -287,12 +302,16 @@ def run_fit(
         gtol=settings.tolerance,
         max_nfev=settings.max_evaluations,
     )
+    # The optimiser's loss carries a step at each pass boundary; the uncertainty uses the plain misfit.
+    misfit, misfit_jacobian = problem.plain_misfit_and_jacobian(solution.x)
     result = FitResult(
         names=names,
         values=problem.values(solution.x),
         x=solution.x,
         residuals=solution.fun,
         jacobian=solution.jac,
+        misfit=misfit,
+        misfit_jacobian=misfit_jacobian,
         targets=targets,
         status=solution.message,
         evaluations=problem.evaluations,
@@ -309,13 +328,13 @@ def run_fit(
 
 
 def uncertainty(result: FitResult, lower: np.ndarray, upper: np.ndarray) -> dict:
-    """Local uncertainty of the log-parameters from the Jacobian at the solution.
+    """Local uncertainty of the log-parameters from the Jacobian of the plain misfit at the solution.
 
-    Covariance = s^2 (J^T J)^+, with s^2 the residual variance (sum of squares
+    Covariance = s^2 (J^T J)^+, with s^2 the misfit variance (sum of squares
     over residual degrees of freedom). Standard errors are of log values, so
     they are relative: SE 0.1 means about +-10%.
     """
-    J, r = result.jacobian, result.residuals
+    J, r = result.misfit_jacobian, result.misfit
     m, n = J.shape
     dof = max(m - n, 1)
     s2 = float(r @ r) / dof

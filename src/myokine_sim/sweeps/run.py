@@ -103,7 +103,8 @@ def sweep(
         # A plan or folder this call created and never wrote a chunk to would only confuse a rerun.
         if saved == 0 and store is not None:
             store.remove_plan()
-        if new_directory and saved == 0:
+        # The same interrupt window: a chunk already on disk keeps the folder (and its plan) for a rerun.
+        if new_directory and saved == 0 and not (store is not None and store.has_chunk_files()):
             shutil.rmtree(directory, ignore_errors=True)
         raise
     finally:

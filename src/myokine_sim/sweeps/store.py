@@ -119,11 +119,14 @@ class SweepStore:
     def remove_plan(self) -> None:
         """Undo ``create`` when no chunk was saved: remove plan.json and the chunks folder if left empty."""
         # An interrupt can land between a chunk's file and its count: a chunk on disk keeps the plan.
-        if self.created and not any(self.chunks_dir.glob("chunk-*.npz")):
+        if self.created and not self.has_chunk_files():
             with contextlib.suppress(FileNotFoundError):
                 self.plan_path.unlink()
             with contextlib.suppress(OSError):
                 self.chunks_dir.rmdir()
+
+    def has_chunk_files(self) -> bool:
+        return any(self.chunks_dir.glob("chunk-*.npz"))
 
     def chunk_path(self, index: int) -> Path:
         return self.chunks_dir / f"chunk-{index:05d}.npz"

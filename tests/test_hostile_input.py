@@ -64,6 +64,14 @@ SHORT = 'name = "short"\n[simulation]\nt_end_min = 30\noutput_step_min = 5\n'
 
 # ------------------------------------------------------------------ items 1-3: tiny and huge times, drinks
 
+def assert_refused_naming(tmp_path, text: str, field: str) -> None:
+    """``myokine run`` on a scenario with ``text`` exits 2 and names the file and ``field``."""
+    path = scenario_file(tmp_path, 'name = "x"\n' + text)
+    result = invoke("run", path, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"{path}: {field}" in result.output
+
+
 @pytest.mark.parametrize("text, field", [
     ('[simulation]\nt_end_min = 1e-200\n', "simulation.t_end_min"),
     ('[[exercise]]\nduration_min = 5e-324\n', "exercise[0].duration_min"),
@@ -77,10 +85,7 @@ SHORT = 'name = "short"\n[simulation]\nt_end_min = 30\noutput_step_min = 5\n'
     ('[[meal]]\ntime_min = 20000\nrepeat = 3\nevery_min = 1440\n', "meal[0]"),
 ])
 def test_out_of_limit_times_are_refused_at_load_naming_the_field(tmp_path, text, field):
-    path = scenario_file(tmp_path, 'name = "x"\n' + text)
-    result = invoke("run", path, "--out", tmp_path / "out")
-    assert result.exit_code == 2
-    assert f"{path}: {field}" in result.output
+    assert_refused_naming(tmp_path, text, field)
     assert not (tmp_path / "out").exists()
 
 
@@ -135,9 +140,7 @@ def test_decimal_schedules_touch_exactly(start, duration, repeat, gap):
     ('[[exercise]]\nrepeat = 2.5\nevery_min = 90\n', "exercise[0].repeat"),
 ])
 def test_loose_types_are_refused(tmp_path, text, field):
-    path = scenario_file(tmp_path, 'name = "x"\n' + text)
-    result = invoke("run", path, "--out", tmp_path / "out")
-    assert result.exit_code == 2 and f"{path}: {field}" in result.output
+    assert_refused_naming(tmp_path, text, field)
 
 
 @pytest.mark.parametrize("content", [b'values = "x"\n', b'[values]\n"a" = \xff\xfe\n', b"\xff\xfe\x00garbage"])

@@ -434,6 +434,22 @@ def crossvalidate(
     _guarded(action)
 
 
+@app.command()
+def explore(
+    port: Optional[int] = typer.Option(None, "--port", min=1, max=65535,
+                                       help="Port on 127.0.0.1 [default: a free port]."),
+    no_browser: bool = typer.Option(False, "--no-browser", help="Only print the address; do not open a browser."),
+) -> None:
+    """Explore scenarios in the browser: move a control, see the curves (needs myokine_sim[explore]). Ctrl-C stops it."""
+
+    def action():
+        from myokine_sim.explore.server import serve
+
+        serve(port, not no_browser, typer.echo)
+
+    _guarded(action)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     try:
         app()

@@ -17,6 +17,8 @@ OPTIONAL_MODULES: dict[str, tuple[str, str]] = {
     "libsbml": ("python-libsbml", "sbml"),
     "libsedml": ("python-libsedml", "sbml"),
     "libcombine": ("python-libcombine", "sbml"),
+    "starlette": ("starlette", "explore"),
+    "uvicorn": ("uvicorn", "explore"),
 }
 
 

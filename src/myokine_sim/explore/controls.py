@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -269,11 +270,21 @@ def scenario_from_request(request: ExploreRequest) -> tuple[Scenario, bool]:
         raise InputError(f"{changed_name}.toml", error.field, error.problem) from None
     if request.preset is None:
         return scenario, True
-    unchanged = scenario_from_dict(base, f"{base_name}.toml")
-    if scenario.model_dump() == unchanged.model_dump():
+    if scenario.model_dump() == _preset_dump(request.preset, _file_stamp(request.preset)):
         return scenario, False
     description = f"{base.get('description') or base_name} (changed in myokine explore)"
     return scenario.model_copy(update={"name": base_name + CHANGED_SUFFIX, "description": description}), True
+
+
+def _file_stamp(name: str) -> tuple[int, int]:
+    status = shipped_scenarios()[name].stat()
+    return status.st_mtime_ns, status.st_size
+
+
+@lru_cache(maxsize=256)
+def _preset_dump(name: str, stamp: tuple[int, int]) -> dict:
+    """The validated preset as a dictionary; cached per file version, since validation reads the parameter set."""
+    return scenario_from_dict(preset_document(name), f"{name}.toml").model_dump()
 
 
 #: Scenario fields (the start of an ``InputError.field``) -> the id of the control group the page shows it beside.

@@ -35,7 +35,7 @@ PANELS = (
     PanelSpec("mrna", "Muscle IL-6 mRNA", ("il6_mrna_fold",)),
     PanelSpec("glycogen", "Muscle glycogen", ("muscle_glycogen_mmol_kg_dw",)),
     PanelSpec("cytokines", "IL-1ra, IL-10 and TNF-α", ("il1ra_pg_ml", "il10_pg_ml", "tnf_alpha_pg_ml"), log=True),
-    PanelSpec("lipolysis", "Lipolysis (glycerol appearance)", ("glycerol_ra_umol_kg_min",)),
+    PanelSpec("lipolysis", "Lipolysis (glycerol Ra)", ("glycerol_ra_umol_kg_min",)),
     PanelSpec("ffa", "Plasma free fatty acids", ("plasma_ffa_mmol_l",)),
     PanelSpec("glucose", "Hepatic glucose output", ("hepatic_glucose_output_mg_kg_min",)),
 )

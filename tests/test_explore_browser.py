@@ -1,0 +1,153 @@
+"""``myokine explore`` end to end in a real browser: Debian's chromium driven by Playwright.
+
+Nothing is downloaded: Playwright drives /usr/bin/chromium (``.ci/run`` installs it with
+apt-get). The screenshot is kept as a test artefact in out/test-artefacts/explore.png.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import myokine_sim as ms
+from myokine_sim.explore.controls import preset_document
+from myokine_sim.scenario import scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTEFACTS = ROOT / "out" / "test-artefacts"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Generous: a busy CI machine; the tests wait for events, they never time anything.
+WAIT_MS = 60_000
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian's chromium is not installed at /usr/bin/chromium "
+                                       "(apt-get install chromium chromium-driver; .ci/run does this)")
+
+
+@pytest.fixture(scope="module")
+def explorer_address():
+    """``myokine explore --no-browser`` as a subprocess; its address. Stopped with Ctrl-C (SIGINT) afterwards."""
+    process = subprocess.Popen([sys.executable, "-m", "myokine_sim.cli", "explore", "--no-browser"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    line = process.stdout.readline()
+    found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    if not found:
+        process.kill()
+        pytest.fail(f"myokine explore printed no address: {line!r} {process.stderr.read()}")
+    yield found.group(0)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(explorer_address):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True,
+            viewport={"width": 1920, "height": 1080}, accept_downloads=True)
+        browser_page = context.new_page()
+        problems = []
+        browser_page.on("pageerror", lambda error: problems.append(str(error)))
+        browser_page.goto(explorer_address)
+        browser_page.wait_for_function("Number(document.body.dataset.revision) >= 1", timeout=WAIT_MS)
+        yield browser_page
+        context.close()
+        assert problems == [], problems  # no script error on the page at any point
+
+
+def revision(page) -> int:
+    return int(page.evaluate("document.body.dataset.revision"))
+
+
+def after_change(page, action) -> None:
+    """Do ``action`` and wait until the page has drawn the answer to it."""
+    before = revision(page)
+    action()
+    page.wait_for_function(f"Number(document.body.dataset.revision) > {before} "
+                           "&& document.body.dataset.state === 'ready'", timeout=WAIT_MS)
+
+
+def plotted_peak(page, column: str, baseline: bool = False) -> float:
+    return page.evaluate("([column, baseline]) => window.explorer.plottedPeak(column, baseline)", [column, baseline])
+
+
+def simulated_peak(preset: str, **changes) -> float:
+    """The peak plasma IL-6 ``ms.simulate`` gives for a preset with its main bout changed."""
+    document = preset_document(preset)
+    if changes:
+        bouts = document["exercise"]
+        main = max(range(len(bouts)), key=lambda i: (bouts[i]["duration_min"] * bouts[i].get("repeat", 1)
+                                                     * bouts[i]["intensity_pct_vo2max"], -i))
+        bouts[main].update(changes)
+    return float(ms.simulate(scenario_from_dict(document))["plasma_il6_pg_ml"].max())
+
+
+def test_moving_intensity_redraws_the_peak_that_simulate_gives(page):
+    default = page.evaluate("document.getElementById('preset').value")
+    assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(simulated_peak(default), rel=1e-6)
+
+    after_change(page, lambda: page.fill("#intensity_pct_vo2max-range", "85"))
+    assert page.input_value("#intensity_pct_vo2max") == "85"
+    expected = simulated_peak(default, intensity_pct_vo2max=85)
+    assert expected > simulated_peak(default) * 1.5  # the change is one the plot must show
+    assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(expected, rel=1e-6)
+    assert f"{expected:.1f} pg/mL" in page.inner_text("#readout-il6")
+
+
+def test_a_preset_a_pinned_baseline_and_a_changed_run_side_by_side(page):
+    after_change(page, lambda: page.select_option("#preset", "hiit_10x1min"))
+    hiit = simulated_peak("hiit_10x1min")
+    assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(hiit, rel=1e-6)
+    assert page.input_value("#repeats") == "10"
+    assert "5 min at 50%" in page.inner_text("#kept")  # the warm-up the controls do not show
+
+    page.click("#pin")
+    assert page.evaluate("window.explorer.hasBaseline()")
+    after_change(page, lambda: page.fill("#intensity_pct_vo2max", "70"))
+    assert plotted_peak(page, "plasma_il6_pg_ml", baseline=True) == pytest.approx(hiit, rel=1e-6)
+    assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(
+        simulated_peak("hiit_10x1min", intensity_pct_vo2max=70), rel=1e-6)
+    assert "baseline" in page.inner_text("#readout-il6")
+
+
+def test_an_invalid_setting_shows_the_cli_message_beside_its_control(page):
+    after_change(page, lambda: page.select_option("#preset", "marathon"))
+    page.fill("#intensity_pct_vo2max", "130")
+    page.wait_for_function("document.body.dataset.state === 'error'", timeout=WAIT_MS)
+    message = page.inner_text("#error-exercise")
+    assert message.startswith("marathon_explored.toml: exercise[0]: 130% VO2max can be sustained for at most")
+    assert page.is_visible("#error-exercise") and "invalid" in page.get_attribute("fieldset[data-group=exercise]",
+                                                                                  "class")
+    assert page.locator(".panel canvas").count() == 8  # the last curves stay on screen
+
+    after_change(page, lambda: page.fill("#intensity_pct_vo2max", "70"))
+    assert page.is_hidden("#error-exercise")
+
+
+def test_the_downloaded_scenario_loads_and_reproduces_the_plotted_run(page, tmp_path):
+    after_change(page, lambda: page.fill("#muscle_glycogen_mmol_kg_dw", "250"))
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.click("[data-download=toml]")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == "marathon_explored.toml"
+    scenario = ms.load_scenario(path)
+    assert scenario.subject.muscle_glycogen_mmol_kg_dw == 250
+    result = ms.simulate(scenario)
+    assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(float(result["plasma_il6_pg_ml"].max()), rel=1e-6)
+    assert plotted_peak(page, "muscle_glycogen_mmol_kg_dw") == pytest.approx(250, rel=1e-6)
+
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "explore.png"), full_page=True)
+    assert (ARTEFACTS / "explore.png").stat().st_size > 10_000
+

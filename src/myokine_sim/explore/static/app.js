@@ -301,7 +301,7 @@ function panelSeries(panel) {
 }
 
 function makePlot(panel, holder) {
-  const width = Math.max(holder.clientWidth, 300);
+  const width = Math.max(holder.clientWidth, 250);
   const options = {
     width, height: panelHeight(),
     legend: { show: false },
@@ -325,12 +325,21 @@ function makePlot(panel, holder) {
 }
 
 // Tall enough to read, short enough that every panel fits on one projected screen when the grid allows.
+const CAPTION_ALLOWANCE_PX = 64;  // a caption of up to two lines and the gap below a row
 function panelHeight() {
   const container = document.getElementById("panels");
   const columns = getComputedStyle(container).gridTemplateColumns.split(" ").length || 1;
   const rows = Math.ceil(state.config.panels.length / columns);
-  const free = window.innerHeight - container.getBoundingClientRect().top - 16;
-  return Math.round(Math.min(380, Math.max(230, free / rows - 44)));
+  const free = window.innerHeight - (container.getBoundingClientRect().top + window.scrollY) - 12;
+  return Math.round(Math.min(380, Math.max(220, free / rows - CAPTION_ALLOWANCE_PX)));
+}
+
+function fitPlots() {
+  const height = panelHeight();
+  for (const { holder, plot } of state.plots.values()) {
+    const width = Math.max(holder.clientWidth, 250);
+    if (plot.width !== width || plot.height !== height) plot.setSize({ width, height });
+  }
 }
 
 function emptyData(panel) {
@@ -353,12 +362,8 @@ function buildPanels() {
     container.append(figure);
     state.plots.set(panel.id, { panel, holder, plot: makePlot(panel, holder), days: false });
   }
-  const resize = new ResizeObserver(() => {
-    for (const { holder, plot } of state.plots.values()) {
-      plot.setSize({ width: Math.max(holder.clientWidth, 300), height: panelHeight() });
-    }
-  });
-  resize.observe(container);
+  new ResizeObserver(fitPlots).observe(container);
+  window.addEventListener("resize", fitPlots);
 }
 
 function legendFor(panel) {
@@ -367,7 +372,7 @@ function legendFor(panel) {
   panel.columns.forEach((column, index) => {
     const style = STYLES[index % STYLES.length];
     legend.insertAdjacentHTML("beforeend",
-      `<span class="entry"><svg width="44" height="12" aria-hidden="true"><line x1="0" y1="6" x2="44" y2="6" ` +
+      `<span class="entry"><svg width="32" height="12" aria-hidden="true"><line x1="0" y1="6" x2="32" y2="6" ` +
       `stroke="${style.stroke}" stroke-width="3" stroke-dasharray="${style.dash.join(" ")}"/></svg>` +
       `${panel.names[index]}</span>`);
   });
@@ -402,6 +407,7 @@ function draw() {
     plot.setData(panelData(panel));
   }
   showReadout();
+  fitPlots();  // the readout above may have changed height
 }
 
 // ------------------------------------------------------------------ the readout

@@ -1,0 +1,121 @@
+"""Latency of ``myokine explore`` (no asserts: a report).
+
+1. API round trip: POST /api/run from a client on this machine to the parsed answer, as the page sends it.
+2. Browser change-to-redraw: from moving the intensity slider to the new curves painted, as the page
+   measures it (``window.explorer.latenciesMs``), in Debian's chromium driven by Playwright.
+
+Both alternate the intensity between two values so that every request is a new simulation; each
+prints the median over the repeats. The aim is under 100 ms for the default preset.
+
+Run: .venv/bin/python benchmarks/explore_latency.py [--repeats N] [--preset NAME]
+(needs myokine_sim[explore]; the browser part needs Playwright and /usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+INTENSITIES = (60, 75)
+
+
+def start_explorer() -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen([sys.executable, "-m", "myokine_sim.cli", "explore", "--no-browser"],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    if not found:
+        process.kill()
+        sys.exit(f"myokine explore printed no address: {line!r}")
+    return process, found.group(0)
+
+
+def api_round_trips(address: str, preset: str, repeats: int) -> list[float]:
+    parts = urlsplit(address)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    connection.request("GET", "/api/config")
+    config = json.loads(connection.getresponse().read())
+    controls = next(p["controls"] for p in config["presets"] if p["name"] == preset)
+    timings = []
+    for index in range(repeats + 1):  # the first request warms the worker up and is not counted
+        body = json.dumps({"preset": preset, "controls": {**controls,
+                                                          "intensity_pct_vo2max": INTENSITIES[index % 2]}})
+        start = time.perf_counter()
+        connection.request("POST", "/api/run", body=body, headers={"Content-Type": "application/json"})
+        answer = connection.getresponse()
+        json.loads(answer.read())
+        if answer.status != 200:
+            sys.exit(f"/api/run answered {answer.status}")
+        if index:
+            timings.append(time.perf_counter() - start)
+    connection.close()
+    return timings
+
+
+def browser_redraws(address: str, preset: str, repeats: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True,
+            viewport={"width": 1920, "height": 1080})
+        page = context.new_page()
+        page.goto(address)
+        page.wait_for_function("Number(document.body.dataset.revision) >= 1", timeout=120_000)
+
+        def redraw_after(action) -> None:
+            before = int(page.evaluate("document.body.dataset.revision"))
+            action()
+            page.wait_for_function(f"Number(document.body.dataset.revision) > {before} "
+                                   "&& document.body.dataset.state === 'ready'", timeout=120_000)
+
+        redraw_after(lambda: page.select_option("#preset", preset))
+        counted = int(page.evaluate("window.explorer.latenciesMs.length"))
+        for index in range(repeats):
+            value = str(INTENSITIES[index % 2])
+            redraw_after(lambda: page.fill("#intensity_pct_vo2max-range", value))
+        latencies = page.evaluate("window.explorer.latenciesMs")[counted:]
+        context.close()
+    return [ms / 1e3 for ms in latencies]
+
+
+def report(name: str, timings: list[float]) -> None:
+    print(f"{name}: median {statistics.median(timings) * 1e3:.1f} ms, min {min(timings) * 1e3:.1f} ms, "
+          f"max {max(timings) * 1e3:.1f} ms over {len(timings)} changes")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--preset", default="cycling_60min_65pct")
+    args = parser.parse_args()
+
+    process, address = start_explorer()
+    try:
+        print(f"myokine explore at {address}, preset {args.preset}, intensity alternating {INTENSITIES} %VO2max")
+        report("API round trip (POST /api/run)", api_round_trips(address, args.preset, args.repeats))
+        if CHROMIUM.exists():
+            report("browser change-to-redraw (slider moved -> curves painted)",
+                   browser_redraws(address, args.preset, args.repeats))
+        else:
+            print("browser change-to-redraw: skipped, /usr/bin/chromium is not installed")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+
+
+if __name__ == "__main__":
+    main()

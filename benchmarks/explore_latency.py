@@ -86,7 +86,7 @@ def browser_redraws(address: str, preset: str, repeats: int) -> list[float]:
         counted = int(page.evaluate("window.explorer.latenciesMs.length"))
         for index in range(repeats):
             value = str(INTENSITIES[index % 2])
-            redraw_after(lambda: page.fill("#intensity_pct_vo2max-range", value))
+            redraw_after(lambda value=value: page.fill("#intensity_pct_vo2max-range", value))
         latencies = page.evaluate("window.explorer.latenciesMs")[counted:]
         context.close()
     return [ms / 1e3 for ms in latencies]

@@ -148,6 +148,7 @@ def test_bad_settings_get_422_with_the_message_myokine_run_gives(client, tmp_pat
     ({"preset": "/work/models/scenarios/marathon.toml"}, "preset", "a shipped scenario name"),
     ({"preset": "marathon", "scenario": {"name": "x"}}, "scenario", "unknown field"),
     ({"preset": "marathon", "controls": {"repeats": 2.5}}, "controls.repeats", "a whole number"),
+    ({"preset": "marathon", "controls": {"duration_min": None}}, "controls.duration_min", "is empty"),
 ])
 def test_malformed_requests_get_422_naming_the_field_and_no_traceback(client, body, field, fragment):
     response = client.post("/api/run", json=body)

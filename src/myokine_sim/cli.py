@@ -440,7 +440,7 @@ def explore(
                                        help="Port on 127.0.0.1 [default: a free port]."),
     no_browser: bool = typer.Option(False, "--no-browser", help="Only print the address; do not open a browser."),
 ) -> None:
-    """Explore scenarios in the browser: move a control, see the curves (needs myokine_sim[explore]). Ctrl-C stops it."""
+    """Explore scenarios in the browser: move a control, see the curves (needs myokine_sim[explore])."""
 
     def action():
         from myokine_sim.explore.server import serve

@@ -152,12 +152,14 @@ def controls_from_document(document: dict) -> Controls:
     if drink is None:
         # Offered drinks span the main exercise block, from its first start to its last end.
         start = values.get("exercise_start_min", 0.0)
-        last_start = start + (values.get("repeats", 1) - 1) * (values.get("rest_min", 0.0) + values.get("duration_min", 60.0))
-        values.update(drinks_from_min=start, drinks_until_min=last_start + values.get("duration_min", 60.0))
+        duration = values.get("duration_min", _default(Exercise, "duration_min"))
+        last_start = start + (values.get("repeats", 1) - 1) * (values.get("rest_min", 0.0) + duration)
+        values.update(drinks_from_min=start, drinks_until_min=last_start + duration)
     else:
         entry = document["carbohydrate"][drink]
-        values.update(drink_g=entry.get("grams", _default(Carbohydrate, "grams")), drink_every_min=entry.get("every_min"),
-                      drinks_from_min=entry.get("start_min", 0.0), drinks_until_min=entry.get("until_min"))
+        values.update(drink_g=entry.get("grams", _default(Carbohydrate, "grams")),
+                      drink_every_min=entry.get("every_min"), drinks_from_min=entry.get("start_min", 0.0),
+                      drinks_until_min=entry.get("until_min"))
     if _first(document, "il6_infusion") is not None:
         entry = document["il6_infusion"][0]
         values.update(infusion_ug_per_h=entry.get("rate_ug_per_h", _default(IL6Infusion, "rate_ug_per_h")),
@@ -243,12 +245,14 @@ def parse_request(body: dict) -> ExploreRequest:
         location = ".".join(str(part) for part in first["loc"]) or "(request)"
         kind = first["type"]
         if kind == "extra_forbidden":
-            allowed = ", ".join(Controls.model_fields if location.startswith("controls.") else ExploreRequest.model_fields)
+            fields = Controls.model_fields if location.startswith("controls.") else ExploreRequest.model_fields
+            allowed = ", ".join(fields)
             problem = f"unknown field; allowed: {allowed}"
         elif kind in ("float_type", "int_type", "string_type", "model_type", "dict_type"):
             expected = {"float_type": "a number", "int_type": "a whole number", "string_type": "a string"}.get(
                 kind, "an object")
-            problem = f"got {first.get('input')!r}; allowed: {expected}"
+            given = "is empty" if first.get("input") is None else f"got {first.get('input')!r}"
+            problem = f"{given}; allowed: {expected}"
         else:
             problem = first["msg"]
         raise InputError("request", location, problem) from None
@@ -374,6 +378,7 @@ def scenario_toml(scenario: Scenario) -> str:
     text = (f"# {scenario.description or scenario.name}\n"
             f"# Saved from myokine explore; run it with: myokine run {scenario.name}.toml\n"
             + tomli_w.dumps(document))
-    if len(text.encode("utf-8")) > MAX_INPUT_FILE_BYTES:  # cannot happen within the limits; never write what fails to load
+    # Cannot happen within the limits; but never offer a file that would fail to load.
+    if len(text.encode("utf-8")) > MAX_INPUT_FILE_BYTES:
         raise InputError(f"{scenario.name}.toml", None, f"more than {MAX_INPUT_FILE_BYTES} bytes")
     return text

@@ -25,8 +25,13 @@ class TimeLimitExceeded(MyokineError):
 
 
 def _handle(task: str, body: dict):
-    from myokine_sim.explore.controls import kept_items, parse_request, preset_document, scenario_from_request
-    from myokine_sim.explore.controls import scenario_toml
+    from myokine_sim.explore.controls import (
+        kept_items,
+        parse_request,
+        preset_document,
+        scenario_from_request,
+        scenario_toml,
+    )
     from myokine_sim.explore.payload import run_json
     from myokine_sim.simulation import simulate
 
@@ -47,7 +52,8 @@ def _handle(task: str, body: dict):
 
 
 def _serve(connection) -> None:  # pragma: no cover - runs in the worker process
-    """The worker's loop: answer (task, body) with ("ok", value), ("input", source, field, problem) or ("error", text)."""
+    """The worker's loop: answer each (task, body) with ("ok", value), ("input", source, field, problem)
+    or ("error", text)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then ends this worker
     from myokine_sim.simulation import simulate
 

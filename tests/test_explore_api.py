@@ -78,6 +78,17 @@ def test_a_run_equals_simulate_of_the_same_scenario_edited_by_hand(client):
     assert answer["units"]["plasma_il6_pg_ml"] == "pg/mL"
 
 
+def test_controls_left_out_keep_the_presets_values(client):
+    response = client.post("/api/run", json={"preset": "marathon"})
+    assert response.status_code == 200, response.text
+    assert response.json()["scenario"]["name"] == "marathon" and response.json()["scenario"]["changed"] is False
+    assert_run_equals(response.json(), ms.simulate("marathon"))
+    changed = client.post("/api/run", json={"preset": "marathon", "controls": {"body_mass_kg": 80.0}}).json()
+    expected = shipped_document("marathon")
+    expected["subject"]["body_mass_kg"] = 80.0
+    assert_run_equals(changed, ms.simulate(scenario_from_dict(expected)))
+
+
 def test_the_controls_keep_what_they_do_not_show(client):
     """HIIT's warm-up stays when the intervals change; the page lists it."""
     controls = preset_controls("hiit_10x1min", intensity_pct_vo2max=110.0, repeats=6, rest_min=2.0)

@@ -237,7 +237,13 @@ def scenario_document(base: dict, controls: Controls) -> dict:
 
 
 def parse_request(body: dict) -> ExploreRequest:
-    """The request's JSON, checked for shape and types; a bad one raises ``InputError`` naming the control."""
+    """The request's JSON, checked for shape and types; a bad one raises ``InputError`` naming the control.
+
+    Controls left out take the preset's values (without a preset, the defaults).
+    """
+    preset, given = body.get("preset", DEFAULT_PRESET), body.get("controls", {})
+    if isinstance(preset, str) and isinstance(given, dict):
+        body = {**body, "controls": {**controls_from_document(preset_document(preset)).model_dump(), **given}}
     try:
         return ExploreRequest.model_validate(body)
     except ValidationError as error:

@@ -165,7 +165,10 @@ function finishRedraw() {
 function showErrors(answer) {
   for (const element of document.querySelectorAll("p.error")) { element.hidden = true; element.textContent = ""; }
   for (const fieldset of document.querySelectorAll("fieldset")) fieldset.classList.remove("invalid");
-  document.getElementById("panels").classList.toggle("stale", Boolean(answer));
+  // After bad input the last valid curves and numbers stay, dimmed: never a blank page.
+  for (const id of ["panels", "readout", "scenario-name"]) {
+    document.getElementById(id).classList.toggle("stale", Boolean(answer));
+  }
   if (!answer) return;
   const group = GROUP_OF_CONTROL[answer.control] || answer.control;
   const beside = group && document.getElementById(`error-${group}`);

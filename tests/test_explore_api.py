@@ -230,6 +230,13 @@ def test_other_commands_do_not_import_the_web_stack():
     assert output.strip() == "[]"
 
 
+def test_explore_help_names_the_extra_and_the_default_port():
+    result = runner.invoke(cli_app, ["explore", "--help"], terminal_width=400)
+    assert result.exit_code == 0
+    shown = " ".join(result.output.split())
+    assert "myokine_sim[explore]" in shown and "[default: a free port]" in shown and "--no-browser" in shown
+
+
 def test_without_the_extra_explore_names_the_install_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # None in sys.modules makes the import fail
     result = runner.invoke(cli_app, ["explore", "--no-browser"])

@@ -99,6 +99,9 @@ function updateDisabled() {
     }
   };
   const resting = value("modality") === "none";
+  // Knee extension is dosed as a share of the leg's peak power, whole-body exercise as %VO2max.
+  const intensityUnit = value("modality").startsWith("knee_extension") ? "% leg peak power" : "%VO2max";
+  document.querySelector("label[for=intensity_pct_vo2max] .unit").textContent = `(${intensityUnit})`;
   off(["intensity_pct_vo2max", "duration_min", "repeats", "rest_min", "exercise_start_min"], resting);
   if (!resting) off(["rest_min"], Number(value("repeats")) <= 1);
   off(["drink_every_min", "drinks_from_min", "drinks_until_min"], !(Number(value("drink_g")) > 0));

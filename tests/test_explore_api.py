@@ -89,6 +89,18 @@ def test_controls_left_out_keep_the_presets_values(client):
     assert_run_equals(changed, ms.simulate(scenario_from_dict(expected)))
 
 
+def test_without_a_preset_the_controls_are_the_whole_scenario(client):
+    controls = {"modality": "running", "intensity_pct_vo2max": 60.0, "duration_min": 45.0, "endotoxin_ng_per_kg": 0.5,
+                "endotoxin_time_min": 120.0}
+    response = client.post("/api/run", json={"preset": None, "controls": controls})
+    assert response.status_code == 200, response.text
+    expected = {"name": "explore", "exercise": [{"duration_min": 45.0, "intensity_pct_vo2max": 60.0,
+                                                 "modality": "running"}],
+                "endotoxin": [{"time_min": 120.0, "dose_ng_per_kg": 0.5}]}
+    assert_run_equals(response.json(), ms.simulate(scenario_from_dict(expected)))
+    assert response.json()["scenario"]["name"] == "explore" and response.json()["scenario"]["kept"] == []
+
+
 def test_the_controls_keep_what_they_do_not_show(client):
     """HIIT's warm-up stays when the intervals change; the page lists it."""
     controls = preset_controls("hiit_10x1min", intensity_pct_vo2max=110.0, repeats=6, rest_min=2.0)

@@ -9,6 +9,7 @@ const STYLES = [
   { stroke: "#b34700", dash: [14, 7] },
   { stroke: "#1f5fa8", dash: [3, 6] },
 ];
+// The pinned baseline: lighter and thinner than the current run, so it also reads in greyscale.
 const BASELINE_STROKE = "#9a9a9a";
 const EXERCISE_SHADE = "rgba(0, 0, 0, 0.10)";
 const DAYS_AFTER_MIN = 36 * 60;
@@ -42,7 +43,7 @@ function buildControls() {
     text.htmlFor = name;
     text.innerHTML = `${label} <span class="unit">(${unit})</span>`;
     const number = document.createElement("input");
-    Object.assign(number, { type: "number", id: name, name, step: holder.dataset.step || "any" });
+    Object.assign(number, { type: "number", id: name, name, step: "any" });  // exact values, not only the slider's steps
     if (holder.dataset.optional) number.placeholder = holder.dataset.optional;
     holder.append(text);
     if (holder.classList.contains("slider")) {
@@ -292,13 +293,13 @@ function panelSeries(panel) {
   panel.columns.forEach((column, index) => {
     series.push({
       label: `${panel.names[index]}, baseline`, stroke: BASELINE_STROKE, dash: STYLES[index % STYLES.length].dash,
-      width: 3, spanGaps: true, points: { show: false }, paths: stepped,
+      width: 2.5, spanGaps: true, points: { show: false }, paths: stepped,
     });
   });
   panel.columns.forEach((column, index) => {
     const style = STYLES[index % STYLES.length];
     series.push({
-      label: panel.names[index], stroke: style.stroke, dash: style.dash, width: 3, spanGaps: true,
+      label: panel.names[index], stroke: style.stroke, dash: style.dash, width: 3.5, spanGaps: true,
       points: { show: false }, paths: stepped,
       fill: panel.id === "schedule" ? "rgba(0, 0, 0, 0.35)" : undefined,
     });

@@ -17,7 +17,9 @@ const DAYS_AFTER_MIN = 36 * 60;
 const GROUP_OF_CONTROL = {
   muscle_glycogen_mmol_kg_dw: "subject", training_status: "subject", body_mass_kg: "subject", t_end_min: "run",
 };
-const INTERVENTION_MARKS = { carbohydrate: "▼ drink", meal: "▲ meal", endotoxin: "✱ endotoxin", il6_infusion: "▬ rhIL-6" };
+const INTERVENTION_MARKS = {
+  carbohydrate: "▼ drink", meal: "▲ meal", endotoxin: "✱ endotoxin", il6_infusion: "▬ rhIL-6",
+};
 
 const state = {
   config: null,
@@ -43,7 +45,8 @@ function buildControls() {
     text.htmlFor = name;
     text.innerHTML = `${label} <span class="unit">(${unit})</span>`;
     const number = document.createElement("input");
-    Object.assign(number, { type: "number", id: name, name, step: "any" });  // exact values, not only the slider's steps
+    // Any value, not only the slider's steps: the scenario's own limits apply.
+    Object.assign(number, { type: "number", id: name, name, step: "any" });
     if (holder.dataset.optional) number.placeholder = holder.dataset.optional;
     holder.append(text);
     if (holder.classList.contains("slider")) {
@@ -193,7 +196,8 @@ async function download(kind, button) {
       showErrors(await response.json().catch(() => ({ error: `the server answered ${response.status}` })));
       return;
     }
-    const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `scenario.${kind}`;
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1] || `scenario.${kind}`;
     const link = document.createElement("a");
     link.href = URL.createObjectURL(await response.blob());
     link.download = name;

@@ -119,6 +119,10 @@ def test_a_preset_a_pinned_baseline_and_a_changed_run_side_by_side(page):
         simulated_peak("hiit_10x1min", intensity_pct_vo2max=70), rel=1e-6)
     assert "baseline" in page.inner_text("#readout-il6")
 
+    page.click("#unpin")
+    assert not page.evaluate("window.explorer.hasBaseline()") and "baseline" not in page.inner_text("#readout-il6")
+    page.click("#pin")  # pinned again for the screenshot
+
 
 def test_an_invalid_setting_shows_the_cli_message_beside_its_control(page):
     after_change(page, lambda: page.select_option("#preset", "marathon"))
@@ -146,6 +150,14 @@ def test_the_downloaded_scenario_loads_and_reproduces_the_plotted_run(page, tmp_
     result = ms.simulate(scenario)
     assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(float(result["plasma_il6_pg_ml"].max()), rel=1e-6)
     assert plotted_peak(page, "muscle_glycogen_mmol_kg_dw") == pytest.approx(250, rel=1e-6)
+
+    for kind, suffix, start in (("csv", "-timeseries.csv", b"time_min,"), ("png", "-figure.png", b"\x89PNG")):
+        with page.expect_download(timeout=WAIT_MS) as download:
+            page.click(f"[data-download={kind}]")
+        assert download.value.suggested_filename == f"marathon_explored{suffix}"
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.read_bytes().startswith(start)
 
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "explore.png"), full_page=True)

@@ -29,12 +29,14 @@ worst member's RMS error, so no member's error hides among the others.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
 import numpy as np
 from scipy.integrate import LSODA, RK23, solve_ivp
 
+from myokine_sim import kernel as compiled_kernel
 from myokine_sim.batch_rk45 import compiled_rhs_for, solve_members
 from myokine_sim.errors import SimulationError
 from myokine_sim.limits import TICKS_PER_MIN, TIME_RESOLUTION_MIN, to_ticks
@@ -121,18 +123,58 @@ def output_times(schedule: Schedule, step_min: float) -> np.ndarray:
     return np.unique(np.concatenate([grid[grid <= schedule.t_end_min], schedule.breakpoints]))
 
 
+#: A batch at least this large is worth compiling the kernel for (a few seconds, once per model and machine).
+KERNEL_COMPILE_MIN_MEMBERS = 256
+#: Kernels: ``numba``, ``numpy`` or ``auto`` (environment ``MYOKINE_KERNEL``), see ``use_kernel``.
+KERNELS = ("auto", "numba", "numpy")
+
+
+def use_kernel(model: Model, method: str, batch: int, kernel: str | None = None) -> bool:
+    """Whether a batch runs in the compiled kernel (``myokine_sim.kernel``) rather than NumPy.
+
+    ``kernel`` (else ``$MYOKINE_KERNEL``, else ``auto``): ``numpy`` never, ``numba`` always (RK45 only),
+    ``auto`` for RK45 batches of two or more members when numba is installed and the kernel is either
+    compiled already (numba's cache on disk) or the batch has ``KERNEL_COMPILE_MIN_MEMBERS`` members.
+    Single runs keep LSODA: importing numba alone costs more than a whole run.
+    """
+    choice = kernel or os.environ.get("MYOKINE_KERNEL", "auto")
+    if choice not in KERNELS:
+        raise ValueError(f"unknown kernel {choice!r}; allowed: {', '.join(KERNELS)}")
+    if choice == "numpy" or resolved_method(method, batch) != "RK45":
+        return False
+    if choice == "numba":
+        if not compiled_kernel.available():
+            raise ValueError("the numba kernel needs numba: pip install 'myokine_sim[fast]'")
+        return True
+    if batch < 2 or not compiled_kernel.available():
+        return False
+    return batch >= KERNEL_COMPILE_MIN_MEMBERS or compiled_kernel.kernel_file(model.compiled.source).ready
+
+
+def kernel_threads() -> int:
+    """Threads the kernel runs members on: ``$MYOKINE_KERNEL_THREADS``, else the CPUs this process may use."""
+    configured = os.environ.get("MYOKINE_KERNEL_THREADS")
+    if configured:
+        return max(1, int(configured))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def integrate(
     model: Model,
     parameters: np.ndarray,
     schedules: Schedule | Sequence[Schedule],
     times: np.ndarray,
     settings: SolverSettings = SolverSettings(),
+    kernel: str | None = None,
 ) -> BatchSolution:
     """Integrate ``parameters`` (shape ``(batch, n_parameters)``) from rest.
 
-    ``schedules`` is one schedule shared by the batch or one per member. The
-    solver stops at the union of their breakpoints. ``times`` are the output
-    samples; they must include 0 and lie within the schedules' end time.
+    ``schedules`` is one schedule shared by the batch or one per member. In
+    NumPy the solver stops at the union of their breakpoints; in the compiled
+    kernel (``use_kernel``) each member stops at its own. ``times`` are the
+    output samples; they must include 0 and lie within the schedules' end
+    time. ``times`` may also be ``(batch, T)``: each member's own sorted
+    samples (compiled kernel only; pad a short row with the end time).
     """
     parameters = np.atleast_2d(np.asarray(parameters, dtype=float))
     batch, n_params = parameters.shape
@@ -149,6 +191,9 @@ def integrate(
         raise ValueError("all schedules of a batch must end at the same time")
 
     method = resolved_method(settings.method, batch)
+    times = np.asarray(times, dtype=float)
+    if use_kernel(model, settings.method, batch, kernel) or times.ndim == 2:
+        return _integrate_compiled(model, parameters, schedule_list, shared, times, settings)
     compiled = model.compiled
     n_states = len(model.states)
     single = batch == 1
@@ -210,6 +255,82 @@ def integrate(
     return BatchSolution(
         time_min=times, states=np.moveaxis(out, 2, 1), n_rhs_evaluations=evaluations, method=method
     )
+
+
+def _member_segments(model: Model, schedule_list: list[Schedule], batch: int):
+    """Each member's breakpoints, segment inputs and bolus jumps, padded to the longest schedule."""
+    by_schedule: dict[int, tuple] = {}
+    for schedule in schedule_list:
+        if id(schedule) in by_schedule:
+            continue
+        points = schedule.breakpoints
+        jumps = np.zeros((len(points) - 1, len(model.states)))
+        for bolus in schedule.boluses:
+            if bolus.time_min in points[:-1]:
+                jumps[points.index(bolus.time_min), model.state_index[BOLUS_STATES[bolus.kind]]] += bolus.amount
+        inputs = np.array([schedule.inputs_at(start) for start in points[:-1]], dtype=float)
+        by_schedule[id(schedule)] = (np.array(points), inputs.reshape(len(points) - 1, len(model.inputs)), jumps)
+    most = max(len(points) - 1 for points, _, _ in by_schedule.values())
+    breakpoints = np.empty((batch, most + 1))
+    n_segments = np.empty(batch, dtype=np.int64)
+    inputs = np.zeros((batch, most, len(model.inputs)))
+    jumps = np.zeros((batch, most, len(model.states)))
+    members = range(batch) if len(schedule_list) == batch else [slice(None)]
+    for member, schedule in zip(members, schedule_list):
+        points, values, bolus_jumps = by_schedule[id(schedule)]
+        count = len(points) - 1
+        breakpoints[member, :count + 1] = points
+        breakpoints[member, count + 1:] = points[-1]
+        n_segments[member] = count
+        inputs[member, :count] = values
+        jumps[member, :count] = bolus_jumps
+    return breakpoints, n_segments, inputs, jumps
+
+
+def _member_matrix(values: list, batch: int) -> np.ndarray:
+    """``(batch, len(values))`` from generated-code results (floats shared by the batch, or arrays)."""
+    matrix = np.empty((batch, len(values)))
+    for column, value in enumerate(values):
+        matrix[:, column] = value
+    return matrix
+
+
+def _integrate_compiled(model, parameters, schedule_list, shared, times, settings) -> BatchSolution:
+    """The whole batch in the compiled kernel: each member through its own breakpoints, in one call."""
+    batch = len(parameters)
+    compiled = model.compiled
+    n_states = len(model.states)
+    columns = member_columns(parameters)
+    constants = compiled.batch_constants(columns)
+    K = _member_matrix(constants, batch)
+    Y0 = _member_matrix(compiled.batch_rest(columns, constants), batch)
+    breakpoints, n_segments, inputs, jumps = _member_segments(model, schedule_list, batch)
+    scales = np.array([s.scale for s in model.states])
+    atol = settings.atol_fraction * scales
+    sample_times = times.reshape(1, -1) if times.ndim == 1 else times
+    out, status, calls = compiled_kernel.run(
+        compiled.source, parameters, K, Y0, breakpoints, n_segments, inputs, jumps, sample_times, settings.rtol,
+        atol, settings.max_step_min, MAX_STEPS_PER_SEGMENT, threads=kernel_threads() if batch > 1 else 1)
+    t_end = schedule_list[0].t_end_min
+    if np.any(status != compiled_kernel.OK):
+        member = int(np.argmax(status != compiled_kernel.OK))
+        reason = compiled_kernel.STATUS_REASONS[int(status[member])]
+        detail = f"{reason} between 0 and {t_end:g} min"
+        raise SimulationError(f"the solver failed between 0 and {t_end:g} min (RK45, compiled): member {member} "
+                              f"{reason}", member=member, detail=detail)
+    states = out.transpose(2, 0, 1)  # (n_states, batch, times): a view of the kernel's member-major layout
+    _check_finite_and_positive(model, states, np.broadcast_to(atol[:, None], (n_states, batch)), settings.rtol,
+                               0.0, t_end)
+    np.maximum(states, 0.0, out=states)
+    bolus_rows = {kind: model.state_index[state] for kind, state in BOLUS_STATES.items()}
+    # Boluses exactly at the end change the samples at the end only (a padded row repeats the end time).
+    at_end = sample_times == t_end
+    for member, schedule in enumerate(schedule_list):
+        for bolus in schedule.final_boluses():
+            target = slice(None) if shared else member
+            ends = at_end[0] if len(at_end) == 1 else at_end[member]
+            states[bolus_rows[bolus.kind], target, ends] += bolus.amount
+    return BatchSolution(time_min=times, states=states, n_rhs_evaluations=int(calls.max()), method="RK45")
 
 
 #: Steps one segment may take before the run counts as failed (a guard against a solver that stops advancing).

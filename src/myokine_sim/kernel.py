@@ -36,6 +36,8 @@ import numpy as np
 OK, STEP_TOO_SMALL, TOO_MANY_STEPS = 0, 1, 2
 STATUS_REASONS = {STEP_TOO_SMALL: "needed a step below the smallest allowed",
                   TOO_MANY_STEPS: "took more steps than allowed in one segment"}
+#: Fewer members than this run on one thread: starting the thread pool costs more than they take.
+PARALLEL_MIN_MEMBERS = 16
 #: File written next to the generated module once its code has been compiled (numba's cache is then warm).
 READY_MARK = "compiled"
 
@@ -377,9 +379,12 @@ def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, r
                  np.ascontiguousarray(jumps, dtype=float), np.ascontiguousarray(times, dtype=float),
                  float(rtol), np.ascontiguousarray(atol, dtype=float), float(max_step), int(max_steps),
                  out, status, calls)
-    if threads > 1:
+    if threads > 1 and members >= PARALLEL_MIN_MEMBERS:
         import numba
 
+        if "NUMBA_THREADING_LAYER" not in os.environ:
+            # GNU OpenMP aborts any child forked after it ran (sweep workers fork); numba's own pool does not.
+            numba.config.THREADING_LAYER = "workqueue"
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
         module.integrate_parallel(*arguments)
     else:

@@ -1,0 +1,172 @@
+"""The compiled kernel (numba, ``myokine_sim[fast]``) against the NumPy and scipy paths.
+
+Every comparison is in tolerance-normalised errors, ``|y - y_ref| / (atol + rtol |y_ref|)``.
+The kernel follows scipy's RK45 step by step, so it must agree with the NumPy batch and with
+scipy's own single runs to rounding; "to rounding" here is 1e-4 of the tolerance.
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import myokine_sim as ms
+from myokine_sim import kernel, solver
+from myokine_sim.parameters import parameter_vector
+from myokine_sim.scenario import load_scenario, scenario_from_dict
+from myokine_sim.simulation import resolve_parameters
+from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_times
+
+from conftest import normalised_error
+
+ROUNDING = 1e-4
+
+
+def _needs_numba():
+    pytest.importorskip("numba")
+
+
+def _population(model, scenario, members, seed=3):
+    base = np.array(parameter_vector(model, resolve_parameters(scenario, model=model)))
+    parameters = np.tile(base, (members, 1))
+    generator = np.random.default_rng(seed)
+    for name in ("plasma_il6.clearance_per_min", "exercise.vo2_rate_per_min",
+                 "muscle_il6.translation_ng_kg_min_per_fold", "muscle_glycogen.use_rate_mmol_kg_min"):
+        parameter = model.parameter(name)
+        column = model.parameter_index[name]
+        factors = np.exp(0.3 * generator.standard_normal(members))
+        parameters[:, column] = np.clip(parameters[:, column] * factors, parameter.lower, parameter.upper)
+    return parameters
+
+
+def _atol(model):
+    return ATOL_FRACTION * np.array([s.scale for s in model.states])
+
+
+@pytest.mark.parametrize("name", ["cycling_60min_65pct", "endotoxin_exercise", "il6_infusion_high"])
+def test_kernel_equals_the_numpy_batch_to_rounding(model, name):
+    _needs_numba()
+    scenario = load_scenario(name)
+    parameters = _population(model, scenario, 12)
+    schedule = scenario.schedule()
+    times = output_times(schedule, 1.0)
+    settings = SolverSettings(method="RK45")
+    compiled = integrate(model, parameters, schedule, times, settings, kernel="numba")
+    numpy = integrate(model, parameters, schedule, times, settings, kernel="numpy")
+    error = normalised_error(compiled.states, numpy.states, settings.rtol, _atol(model)[:, None, None])
+    assert error.max() < ROUNDING
+    assert compiled.method == numpy.method == "RK45"
+
+
+def test_per_member_breakpoints_equal_single_runs_and_appear_in_each_members_output(model):
+    _needs_numba()
+    base = load_scenario("cycling_60min_65pct")
+    documents = []
+    for start, duration, dose in ((0.0, 60.0, None), (12.5, 33.3, 0.06), (30.0, 95.0, None), (5.25, 17.0, 0.2)):
+        document = base.model_dump()
+        document["exercise"][0].update(start_min=start, duration_min=duration)
+        if dose is not None:
+            document["endotoxin"] = [{"time_min": start + duration / 2, "dose_ng_per_kg": dose}]
+        document["simulation"]["t_end_min"] = 360.0
+        documents.append(document)
+    scenarios = [scenario_from_dict(d, "test") for d in documents]
+    schedules = [s.schedule() for s in scenarios]
+    parameters = _population(model, base, len(schedules))
+    own_times = [output_times(s, 1.0) for s in schedules]
+    width = max(len(t) for t in own_times)
+    member_times = np.array([np.pad(t, (0, width - len(t)), mode="edge") for t in own_times])
+    settings = SolverSettings(method="RK45")
+    batch = integrate(model, parameters, schedules, member_times, settings, kernel="numba")
+    atol = _atol(model)[:, None]
+    for member, schedule in enumerate(schedules):
+        assert set(schedule.breakpoints) <= set(batch.time_min[member].tolist())
+        # A batch of one with method RK45 is scipy's own solve_ivp(RK45), segment by segment.
+        single = integrate(model, parameters[member:member + 1], schedule, own_times[member], settings,
+                           kernel="numpy")
+        assert single.method == "RK45"
+        states = batch.states[:, member, :len(own_times[member])]
+        assert normalised_error(states, single.states[:, 0], settings.rtol, atol).max() < ROUNDING, member
+    # The bolus is in the sample at its own time (post-dose), as in a single run.
+    endotoxin = model.state_index["plasma_endotoxin_ng_kg"]
+    when = scenarios[1].endotoxin[0].time_min
+    at = list(batch.time_min[1]).index(when)
+    assert batch.states[endotoxin, 1, at] - batch.states[endotoxin, 1, at - 1] == pytest.approx(0.06, rel=1e-3)
+
+
+def test_kernel_with_shared_times_and_own_breakpoints_stays_within_tolerance_of_a_tight_reference(model):
+    _needs_numba()
+    short = load_scenario("cycling_60min_65pct")
+    document = short.model_dump()
+    document["exercise"][0]["duration_min"] = 45.0
+    schedules = [short.schedule(), scenario_from_dict(document, "test").schedule()]
+    vector = parameter_vector(model, resolve_parameters(short))
+    times = np.union1d(output_times(schedules[0], 1.0), output_times(schedules[1], 1.0))
+    batch = integrate(model, np.array([vector, vector]), schedules, times, SolverSettings(), kernel="numba")
+    for member, schedule in enumerate(schedules):
+        reference = integrate(model, np.array([vector]), schedule, times,
+                              SolverSettings(method="RK45", rtol=1e-10, atol_fraction=1e-10)).states[:, 0]
+        error = normalised_error(batch.states[:, member], reference, 1e-6, _atol(model)[:, None])
+        assert error.max() < 2.0 * np.sqrt(len(model.states))
+
+
+def test_a_failing_member_is_named(model, monkeypatch):
+    _needs_numba()
+    scenario = load_scenario("cycling_60min_65pct")
+    parameters = _population(model, scenario, 5)
+    parameters[3, model.parameter_index["plasma_il6.clearance_per_min"]] = np.nan
+    schedule = scenario.schedule()
+    with pytest.raises(ms.SimulationError) as raised:
+        integrate(model, parameters, schedule, output_times(schedule, 1.0), kernel="numba")
+    assert raised.value.member == 3
+
+
+def test_the_kernel_is_the_models_generated_rhs_and_is_cached_across_processes(model):
+    _needs_numba()
+    scenario = load_scenario("cycling_60min_65pct")
+    schedule = scenario.schedule()
+    integrate(model, _population(model, scenario, 4), schedule, output_times(schedule, 1.0), kernel="numba")
+    where = kernel.kernel_file(model.compiled.source)
+    text = where.path.read_text()
+    assert kernel._function_source(model.compiled.source, "rhs") in text
+    assert where.ready and str(where.path).startswith(os.environ["MYOKINE_CACHE_DIR"])
+    probe = (
+        "import numpy as np, myokine_sim as ms\n"
+        "from myokine_sim import kernel\n"
+        "from myokine_sim.solver import integrate, output_times\n"
+        "model = ms.build_model(); s = ms.load_scenario('cycling_60min_65pct').schedule()\n"
+        "p = np.tile(model.default_values(), (2, 1))\n"
+        "integrate(model, p, s, output_times(s, 1.0), kernel='numba')\n"
+        "m = kernel.load(model.compiled.source)\n"
+        "stats = m.integrate_serial.stats\n"
+        "print(sum(stats.cache_misses.values()), sum(stats.cache_hits.values()))\n"
+    )
+    environment = {**os.environ, "MYOKINE_KERNEL_THREADS": "1"}
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            env=environment).stdout.split()
+    misses, hits = output[-2:]
+    assert int(misses) == 0 and int(hits) >= 1
+
+
+def test_without_numba_batches_use_numpy_and_asking_for_the_kernel_says_what_to_install(model, monkeypatch):
+    monkeypatch.setattr(kernel, "available", lambda: False)
+    assert not solver.use_kernel(model, "auto", 5000)
+    with pytest.raises(ValueError, match="fast"):
+        solver.use_kernel(model, "auto", 10, "numba")
+
+
+def test_single_runs_do_not_import_numba():
+    probe = "import sys, myokine_sim as ms\nms.simulate('cycling_60min_65pct')\nprint('numba' in sys.modules)\n"
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert output.strip().splitlines()[-1] == "False"
+
+
+def test_the_kernel_choice_follows_the_documented_rule(model, monkeypatch):
+    monkeypatch.setattr(kernel, "available", lambda: True)
+    assert not solver.use_kernel(model, "auto", 1)  # single runs: LSODA
+    assert not solver.use_kernel(model, "BDF", 5000)
+    assert solver.use_kernel(model, "auto", solver.KERNEL_COMPILE_MIN_MEMBERS)
+    assert not solver.use_kernel(model, "auto", 5000, "numpy")
+    monkeypatch.setenv("MYOKINE_KERNEL", "numpy")
+    assert not solver.use_kernel(model, "auto", 5000)

@@ -170,3 +170,42 @@ def test_the_kernel_choice_follows_the_documented_rule(model, monkeypatch):
     assert not solver.use_kernel(model, "auto", 5000, "numpy")
     monkeypatch.setenv("MYOKINE_KERNEL", "numpy")
     assert not solver.use_kernel(model, "auto", 5000)
+
+
+def test_a_duration_sweep_in_one_compiled_batch_equals_single_runs(model, monkeypatch):
+    _needs_numba()
+    from myokine_sim.sweeps.evaluate import member_scenario
+
+    space = {"names": ["exercise.0.duration_min", "exercise.0.intensity_pct_vo2max"], "bounds": [[15, 150], [40, 80]]}
+    tables = {}
+    for choice in ("numba", "numpy"):
+        monkeypatch.setenv("MYOKINE_KERNEL", choice)
+        tables[choice] = ms.sweep("cycling_60min_65pct", space, 10, method="lhs", seed=4, trajectories=True,
+                                  progress=False)
+    compiled, numpy = tables["numba"], tables["numpy"]
+    assert compiled.ok.all() and numpy.ok.all()
+    durations = compiled["exercise.0.duration_min"]
+    assert len(set(durations)) == 10  # ten different breakpoints: in NumPy, ten batches of one
+    base = load_scenario("cycling_60min_65pct")
+    vector = np.array([parameter_vector(model, resolve_parameters(base, model=model))])
+    plasma = model.state_index["plasma_il6_pg_ml"]
+    atol = _atol(model)
+    for member, (duration, intensity) in enumerate(zip(durations, compiled["exercise.0.intensity_pct_vo2max"])):
+        scenario = member_scenario(base, [(("exercise", 0, "duration_min"), duration),
+                                          (("exercise", 0, "intensity_pct_vo2max"), intensity)])
+        schedule = scenario.schedule()
+        schedule = type(schedule)(schedule.bouts, schedule.infusions, schedule.boluses, compiled.time_min[-1])
+        times = np.union1d(compiled.time_min, schedule.breakpoints)
+        # A batch of one with method RK45 is scipy's own solve_ivp(RK45): the kernel's steps, to rounding.
+        single = integrate(model, vector, schedule, times, SolverSettings(method="RK45"), kernel="numpy").states[:, 0]
+        peak = single[plasma].max()
+        assert normalised_error(compiled["peak.plasma_il6_pg_ml"][member], peak, 1e-6, atol[plasma]) < 1e-3
+        assert compiled["time_of_peak_min.plasma_il6_pg_ml"][member] == times[np.argmax(single[plasma])]
+        common = np.searchsorted(times, compiled.time_min)
+        trajectory = compiled.trajectories["plasma_il6_pg_ml"][member]
+        assert normalised_error(trajectory, single[plasma, common], 1e-6, atol[plasma]).max() < 1e-3
+    # The NumPy path (batches of one: LSODA) agrees within the tolerance (RMS norm: sqrt(n) for one state).
+    for column in ("peak.plasma_il6_pg_ml", "end.plasma_il6_pg_ml", "min.muscle_glycogen_mmol_kg_dw"):
+        state = model.state_index[column.split(".", 1)[1]]
+        error = normalised_error(compiled[column], numpy[column], 1e-6, atol[state])
+        assert error.max() < 2.0 * np.sqrt(len(model.states)), column

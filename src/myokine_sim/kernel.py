@@ -20,12 +20,9 @@ not need it (``available()`` only looks for the package).
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import importlib.util
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,9 +30,10 @@ from pathlib import Path
 import numpy as np
 
 #: Member status codes written by the kernel.
-OK, STEP_TOO_SMALL, TOO_MANY_STEPS = 0, 1, 2
+OK, STEP_TOO_SMALL, TOO_MANY_STEPS, NON_FINITE, NEGATIVE = 0, 1, 2, 3, 4
 STATUS_REASONS = {STEP_TOO_SMALL: "needed a step below the smallest allowed",
-                  TOO_MANY_STEPS: "took more steps than allowed in one segment"}
+                  TOO_MANY_STEPS: "took more steps than allowed in one segment",
+                  NON_FINITE: "became non-finite", NEGATIVE: "went negative"}
 #: Fewer members than this run on one thread: starting the thread pool costs more than they take.
 PARALLEL_MIN_MEMBERS = 16
 #: File written next to the generated module once its code has been compiled (numba's cache is then warm).
@@ -101,7 +99,7 @@ def _dense(y_old, h, x, stages, Q, n, target):
 
 @njit(**_OPTIONS)
 def integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
-                     out, status, calls):
+                     negative_slack, out, status, calls, bad_state, bad_value):
     n = Y0.shape[1]
     n_times = times.shape[1]
     row = m if times.shape[0] > 1 else m - m  # one integer type either way
@@ -165,13 +163,13 @@ def integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol
                 h_abs = min(max(h_abs, min_step), max_step)
             elif h_abs < min_step:
                 status[m] = {step_too_small}
-                out[m, :, :] = np.nan
+                out[:, :, m] = np.nan
                 calls[m] = count
                 return
             steps += 1
             if steps > max_steps:
                 status[m] = {too_many_steps}
-                out[m, :, :] = np.nan
+                out[:, :, m] = np.nan
                 calls[m] = count
                 return
             t_new = min(t + h_abs, t1)
@@ -223,7 +221,7 @@ def integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol
                                     total += stages[s, i] * PD[s, c]
                                 Q[i, c] = total
                         have_q = True
-                    _dense(y, h, (when - t) / h, stages, Q, n, out[m, next_out])
+                    _dense(y, h, (when - t) / h, stages, Q, n, out[:, next_out, m])
                     next_out += 1
                 if end_step:
                     # The next segment starts from the step's dense value at its end, clipped at zero (as integrate).
@@ -249,28 +247,59 @@ def integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol
                 h_abs = h * (growth if growth > MIN_FACTOR else MIN_FACTOR)
                 retrying = True
     calls[m] = count
+    _check_and_clip(m, out, atol, rtol, negative_slack, status, bad_state, bad_value)
+
+
+@njit(**_OPTIONS)
+def _check_and_clip(m, out, atol, rtol, negative_slack, status, bad_state, bad_value):
+    # As solver._check_finite_and_positive, over the member's whole run; then clipped at zero.
+    n, n_times = out.shape[0], out.shape[1]
+    for i in range(n):
+        for k in range(n_times):
+            if not isfinite(out[i, k, m]):
+                status[m] = {non_finite}
+                bad_state[m] = i
+                bad_value[m] = out[i, k, m]
+                return
+    for i in range(n):
+        magnitude = 0.0
+        for k in range(n_times):
+            magnitude = max(magnitude, abs(out[i, k, m]))
+        floor = -negative_slack * (atol[i] + rtol * magnitude)
+        for k in range(n_times):
+            if out[i, k, m] < floor:
+                status[m] = {negative}
+                bad_state[m] = i
+                bad_value[m] = out[i, k, m]
+                return
+    for i in range(n):
+        for k in range(n_times):
+            if out[i, k, m] < 0.0:
+                out[i, k, m] = 0.0
 
 
 @njit(**_OPTIONS)
 def integrate_serial(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
-                     out, status, calls):
+                     negative_slack, out, status, calls, bad_state, bad_value):
     for m in range(P.shape[0]):
         integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
-                         out, status, calls)
+                         negative_slack, out, status, calls, bad_state, bad_value)
 
 
 @njit(parallel=True, **_OPTIONS)
 def integrate_parallel(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
-                       out, status, calls):
+                       negative_slack, out, status, calls, bad_state, bad_value):
     for member in prange(P.shape[0]):
         m = np.int64(member)  # prange's index may be unsigned
         integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
-                         out, status, calls)
+                         negative_slack, out, status, calls, bad_state, bad_value)
 '''
 
 
 def _function_source(source: str, name: str) -> str:
     """The text of one top-level function of generated source."""
+    import ast
+
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             return ast.get_source_segment(source, node)
@@ -288,6 +317,7 @@ def kernel_source(model_source: str) -> str:
         A=RK45.A.tolist(), B=RK45.B.tolist(), E=RK45.E.tolist(), P=RK45.P.tolist(), n_stages=RK45.n_stages,
         safety=batch_rk45.SAFETY, min_factor=batch_rk45.MIN_FACTOR, max_factor=batch_rk45.MAX_FACTOR,
         error_exponent=batch_rk45.ERROR_EXPONENT, step_too_small=STEP_TOO_SMALL, too_many_steps=TOO_MANY_STEPS,
+        non_finite=NON_FINITE, negative=NEGATIVE,
     )
 
 
@@ -310,6 +340,8 @@ class KernelFile:
 
 @lru_cache(maxsize=8)
 def kernel_file(model_source: str) -> KernelFile:
+    import hashlib
+
     text = kernel_source(model_source)
     try:
         from importlib.metadata import version
@@ -323,6 +355,8 @@ def kernel_file(model_source: str) -> KernelFile:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
     try:
@@ -361,24 +395,39 @@ def mark_ready(model_source: str) -> None:
             pass
 
 
-def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol: float, atol, max_step: float,
-        max_steps: int, threads: int = 1):
-    """Integrate every member; returns ``(out[members, times, states], status, calls)``.
+@dataclass
+class KernelRun:
+    """What the kernel hands back: ``states[n_states, T, members]`` (checked, clipped at zero) and, per member,
+    its status, right-hand-side calls, and the state and value that failed a check."""
 
-    ``times`` is ``(1, T)`` (shared) or ``(members, T)`` (each member's own samples, sorted).
+    states: np.ndarray
+    status: np.ndarray
+    calls: np.ndarray
+    bad_state: np.ndarray
+    bad_value: np.ndarray
+
+
+def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol: float, atol, max_step: float,
+        max_steps: int, negative_slack: float, threads: int = 1) -> KernelRun:
+    """Integrate every member.
+
+    ``times`` is ``(1, T)`` (shared) or ``(members, T)`` (each member's own samples, sorted). States are
+    laid out ``(n_states, T, members)``, as the NumPy path's, so observation reads contiguous rows.
     ``threads > 1`` runs members in parallel (numba's ``prange``).
     """
     module = load(model_source)
     members = P.shape[0]
-    out = np.empty((members, times.shape[1], Y0.shape[1]))
+    out = np.empty((Y0.shape[1], times.shape[1], members))
     status = np.zeros(members, dtype=np.int64)
     calls = np.zeros(members, dtype=np.int64)
+    bad_state = np.zeros(members, dtype=np.int64)
+    bad_value = np.zeros(members)
     arguments = (np.ascontiguousarray(P, dtype=float), np.ascontiguousarray(K, dtype=float),
                  np.ascontiguousarray(Y0, dtype=float), np.ascontiguousarray(breakpoints, dtype=float),
                  np.ascontiguousarray(n_segments, dtype=np.int64), np.ascontiguousarray(U, dtype=float),
                  np.ascontiguousarray(jumps, dtype=float), np.ascontiguousarray(times, dtype=float),
                  float(rtol), np.ascontiguousarray(atol, dtype=float), float(max_step), int(max_steps),
-                 out, status, calls)
+                 float(negative_slack), out, status, calls, bad_state, bad_value)
     if threads > 1 and members >= PARALLEL_MIN_MEMBERS:
         import numba
 
@@ -390,4 +439,4 @@ def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, r
     else:
         module.integrate_serial(*arguments)
     mark_ready(model_source)
-    return out, status, calls
+    return KernelRun(out, status, calls, bad_state, bad_value)

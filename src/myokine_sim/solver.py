@@ -151,6 +151,22 @@ def use_kernel(model: Model, method: str, batch: int, kernel: str | None = None)
     return batch >= KERNEL_COMPILE_MIN_MEMBERS or compiled_kernel.kernel_file(model.compiled.source).ready
 
 
+def prepare_kernel(model: Model, method: str, batch: int) -> None:
+    """Compile (or load) the kernel before worker processes fork, if batches of ``batch`` will use it.
+
+    Forked workers inherit the loaded module; otherwise each would compile it at once on first use.
+    Runs one thread only: a thread pool started before a fork is not the children's to use.
+    """
+    if not use_kernel(model, method, batch):
+        return
+    if compiled_kernel.kernel_file(model.compiled.source).ready:
+        compiled_kernel.load(model.compiled.source)
+        return
+    schedule = Schedule((), (), (), 1.0)
+    members = np.tile(np.asarray(model.default_values(), dtype=float), (2, 1))
+    _integrate_compiled(model, members, [schedule], True, np.array([0.0, 1.0]), SolverSettings(), threads=1)
+
+
 def kernel_threads() -> int:
     """Threads the kernel runs members on: ``$MYOKINE_KERNEL_THREADS``, else the CPUs this process may use."""
     configured = os.environ.get("MYOKINE_KERNEL_THREADS")
@@ -295,7 +311,7 @@ def _member_matrix(values: list, batch: int) -> np.ndarray:
     return matrix
 
 
-def _integrate_compiled(model, parameters, schedule_list, shared, times, settings) -> BatchSolution:
+def _integrate_compiled(model, parameters, schedule_list, shared, times, settings, threads=None) -> BatchSolution:
     """The whole batch in the compiled kernel: each member through its own breakpoints, in one call."""
     batch = len(parameters)
     compiled = model.compiled
@@ -311,7 +327,7 @@ def _integrate_compiled(model, parameters, schedule_list, shared, times, setting
     run = compiled_kernel.run(
         compiled.source, parameters, K, Y0, breakpoints, n_segments, inputs, jumps, sample_times, settings.rtol,
         atol, settings.max_step_min, MAX_STEPS_PER_SEGMENT, NEGATIVE_SLACK,
-        threads=kernel_threads() if batch > 1 else 1)
+        threads=threads or (kernel_threads() if batch > 1 else 1))
     t_end = schedule_list[0].t_end_min
     failed = np.nonzero(run.status != compiled_kernel.OK)[0]
     if failed.size:

@@ -209,3 +209,24 @@ def test_a_duration_sweep_in_one_compiled_batch_equals_single_runs(model, monkey
         state = model.state_index[column.split(".", 1)[1]]
         error = normalised_error(compiled[column], numpy[column], 1e-6, atol[state])
         assert error.max() < 2.0 * np.sqrt(len(model.states)), column
+
+
+def test_compiled_metrics_equal_the_numpy_metrics_of_a_population(monkeypatch):
+    _needs_numba()
+    tables = {}
+    for choice in ("numba", "numpy"):
+        monkeypatch.setenv("MYOKINE_KERNEL", choice)
+        tables[choice] = ms.sweep("cycling_60min_65pct", None, 40, method="population", seed=2, progress=False)
+    compiled, numpy = tables["numba"], tables["numpy"]
+    assert compiled.ok.all() and numpy.ok.all()
+    names = [name for name in numpy.columns if name.split(".", 1)[0] in
+             ("baseline", "peak", "min", "end", "fold_peak")]
+    assert len(names) > 100
+    for name in names:
+        reference = np.asarray(numpy[name], dtype=float)
+        scale = np.max(np.abs(np.nan_to_num(reference))) + 1e-300
+        # The same steps (to 1e-6 of the tolerance) and the same formulas: equal far below the tolerance.
+        np.testing.assert_allclose(compiled[name], reference, rtol=1e-6, atol=1e-9 * scale, err_msg=name)
+    for name in ("time_of_peak_min.plasma_il6_pg_ml", "time_of_min_min.muscle_glycogen_mmol_kg_dw",
+                 "time_of_peak_min.il6_mrna_fold"):
+        np.testing.assert_array_equal(compiled[name], numpy[name], err_msg=name)

@@ -76,6 +76,10 @@ def minimum(a, b):
 {rhs}
 
 
+@njit(**_OPTIONS)
+{observe_into}
+
+
 A = np.array({A!r})
 B = np.array({B!r})
 E = np.array({E!r})
@@ -293,6 +297,61 @@ def integrate_parallel(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol,
         m = np.int64(member)  # prange's index may be unsigned
         integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
                          negative_slack, out, status, calls, bad_state, bad_value)
+
+
+@njit(**_OPTIONS)
+def summarise_member(m, states, P, K, inputs, times, columns, metrics):
+    # results.column_metrics of the chosen columns of [states, inputs, variables], in one pass over time.
+    n_states = states.shape[0]
+    n_inputs = inputs.shape[0]
+    n_times = states.shape[1]
+    values = np.empty(n_states + n_inputs + {n_variables})
+    y = np.empty(n_states)
+    u = np.empty(n_inputs)
+    p = P[m]
+    k = K[m]
+    input_column = m if inputs.shape[2] > 1 else m - m
+    time_row = m if times.shape[0] > 1 else m - m
+    for t in range(n_times):
+        for i in range(n_states):
+            y[i] = states[i, t, m]
+            values[i] = y[i]
+        for i in range(n_inputs):
+            u[i] = inputs[i, t, input_column]
+            values[n_states + i] = u[i]
+        observe_into(y, p, k, u, values[n_states + n_inputs:])
+        when = times[time_row, t]
+        for c in range(columns.shape[0]):
+            v = values[columns[c]]
+            if t == 0:
+                metrics[c, 0, m] = v
+                metrics[c, 1, m] = v
+                metrics[c, 2, m] = when
+                metrics[c, 3, m] = v
+                metrics[c, 4, m] = when
+            else:
+                if v > metrics[c, 1, m]:  # the earliest extreme wins ties, as numpy's argmax
+                    metrics[c, 1, m] = v
+                    metrics[c, 2, m] = when
+                if v < metrics[c, 3, m]:
+                    metrics[c, 3, m] = v
+                    metrics[c, 4, m] = when
+            metrics[c, 5, m] = v
+    for c in range(columns.shape[0]):
+        baseline = metrics[c, 0, m]
+        metrics[c, 6, m] = metrics[c, 1, m] / baseline if baseline > 0.0 else np.nan
+
+
+@njit(**_OPTIONS)
+def summarise_serial(states, P, K, inputs, times, columns, metrics):
+    for m in range(states.shape[2]):
+        summarise_member(m, states, P, K, inputs, times, columns, metrics)
+
+
+@njit(parallel=True, **_OPTIONS)
+def summarise_parallel(states, P, K, inputs, times, columns, metrics):
+    for member in prange(states.shape[2]):
+        summarise_member(np.int64(member), states, P, K, inputs, times, columns, metrics)
 '''
 
 
@@ -306,14 +365,29 @@ def _function_source(source: str, name: str) -> str:
     raise ValueError(f"no function {name!r} in the generated source")
 
 
+def _observe_into(model_source: str) -> tuple[str, int]:
+    """``observe`` rewritten to fill an array (compiled code returns no lists), and the number of variables."""
+    import ast
+
+    text = _function_source(model_source, "observe")
+    header, _, body = text.partition("\n")
+    lines = body.splitlines()
+    returned = ast.parse(lines[-1].strip()).body[0].value
+    names = [element.id for element in returned.elts]
+    filled = [f"    out[{i}] = {name}" for i, name in enumerate(names)]
+    source = "\n".join(["def observe_into(y, P, K, U, out):", *lines[:-1], *filled, "    return out"])
+    return source, len(names)
+
+
 def kernel_source(model_source: str) -> str:
     """The kernel module's text for a model's generated source (``Model.compiled.source``)."""
     from scipy.integrate import RK45
 
     from myokine_sim import batch_rk45
 
+    observe_into, n_variables = _observe_into(model_source)
     return _TEMPLATE.format(
-        rhs=_function_source(model_source, "rhs"),
+        rhs=_function_source(model_source, "rhs"), observe_into=observe_into, n_variables=n_variables,
         A=RK45.A.tolist(), B=RK45.B.tolist(), E=RK45.E.tolist(), P=RK45.P.tolist(), n_stages=RK45.n_stages,
         safety=batch_rk45.SAFETY, min_factor=batch_rk45.MIN_FACTOR, max_factor=batch_rk45.MAX_FACTOR,
         error_exponent=batch_rk45.ERROR_EXPONENT, step_too_small=STEP_TOO_SMALL, too_many_steps=TOO_MANY_STEPS,
@@ -440,3 +514,27 @@ def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, r
         module.integrate_serial(*arguments)
     mark_ready(model_source)
     return KernelRun(out, status, calls, bad_state, bad_value)
+
+
+def summarise(model_source: str, states, P, K, inputs, times, columns, threads: int = 1) -> np.ndarray:
+    """``(len(columns), len(METRICS), members)``: ``results.column_metrics`` of every member at once.
+
+    ``states`` is ``(n_states, T, members)``, ``inputs`` ``(n_inputs, T, 1 or members)``, ``times``
+    ``(1 or members, T)``; ``columns`` index ``[states, inputs, variables]`` (``observe`` order).
+    """
+    module = load(model_source)
+    members = states.shape[2]
+    metrics = np.empty((len(columns), 7, members))
+    arguments = (np.ascontiguousarray(states, dtype=float), np.ascontiguousarray(P, dtype=float),
+                 np.ascontiguousarray(K, dtype=float), np.ascontiguousarray(inputs, dtype=float),
+                 np.ascontiguousarray(times, dtype=float), np.ascontiguousarray(columns, dtype=np.int64), metrics)
+    if threads > 1 and members >= PARALLEL_MIN_MEMBERS:
+        import numba
+
+        if "NUMBA_THREADING_LAYER" not in os.environ:
+            numba.config.THREADING_LAYER = "workqueue"
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        module.summarise_parallel(*arguments)
+    else:
+        module.summarise_serial(*arguments)
+    return metrics

@@ -108,7 +108,7 @@ def evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first_
                 states = states[:, :, good]
             inputs = _inputs(model, shared, None if shared else [group_schedules[p] for p in good], times)
             summaries = _summarise(context, model, parameters[rows], states, inputs, times, trajectories, rows,
-                                   band_counts)
+                                   band_counts, compiled=use_kernel(model, context.settings.method, len(rows)))
             for column, summary in summaries.items():
                 for metric, value in summary.items():
                     metrics[f"{metric}.{column}"][rows] = value
@@ -151,13 +151,9 @@ def _evaluate_own_breakpoints(context: SweepContext, model: Model, parameters: n
     states, member_times = states[:, :, good], member_times[good].T  # (n_states, T, members), (T, members)
     good_schedules = [group_schedules[p] for p in good]
     inputs = _member_inputs(model, good_schedules, member_times)
-    summaries: dict[str, dict[str, np.ndarray]] = {}
-    for start in range(0, len(member_times), OBSERVE_BLOCK):
-        block = slice(start, start + OBSERVE_BLOCK)
-        columns = observe_batch(model, parameters[rows], states[:, block], [row[block] for row in inputs])
-        for column in context.columns:
-            summaries[column] = merge_metrics(summaries.get(column),
-                                              batch_metrics(member_times[block], columns[column]))
+    summaries = _summarise(replace(context, trajectory_columns=(), band_columns=()), model, parameters[rows], states,
+                           inputs, member_times, trajectories, rows, band_counts,
+                           compiled=use_kernel(model, context.settings.method, len(rows)))
     for column, summary in summaries.items():
         for metric, value in summary.items():
             metrics[f"{metric}.{column}"][rows] = value
@@ -179,20 +175,41 @@ def _member_inputs(model: Model, schedules: list[Schedule], member_times: np.nda
 
 
 def _summarise(context: SweepContext, model: Model, parameters: np.ndarray, states: np.ndarray, inputs: list,
-               times: np.ndarray, trajectories: dict, rows: np.ndarray, band_counts: dict) -> dict[str, dict]:
+               times: np.ndarray, trajectories: dict, rows: np.ndarray, band_counts: dict,
+               compiled: bool = False) -> dict[str, dict]:
     """Metrics of every column for a batch; fills its rows of ``trajectories`` and adds to ``band_counts``.
 
     The algebraic variables are observed OBSERVE_BLOCK samples at a time and the
     metrics merged across blocks, so their memory does not grow with the run's length.
+    ``compiled``: the metrics in the compiled kernel, one pass per member (no observed arrays at all).
+    ``times`` is ``(samples,)``, or ``(samples, members)`` when each member has its own samples.
     """
-    # The common samples are a subset of this batch's (which add its breakpoints).
-    common = np.searchsorted(times, context.times)
     summaries: dict[str, dict[str, np.ndarray]] = {}
+    metric_columns = context.columns
+    if compiled and metric_columns:
+        summaries = compiled_metrics(model, metric_columns, parameters, states, inputs, times)
+        metric_columns = ()
+    if not (metric_columns or context.trajectory_columns or context.band_columns):
+        return summaries
+    # States and inputs are read as they are: observing the algebraic variables only when one is needed.
+    plain = {name: i for i, name in enumerate(model.state_names)}
+    needs_observe = any(name not in plain and name not in model.input_names
+                        for name in (*metric_columns, *context.trajectory_columns, *context.band_columns))
+    sampled = bool(context.trajectory_columns or context.band_columns)
+    # The common samples are a subset of this batch's (which add its breakpoints).
+    common = np.searchsorted(times, context.times) if sampled else None
     for start in range(0, len(times), OBSERVE_BLOCK):
         block = slice(start, start + OBSERVE_BLOCK)
-        columns = observe_batch(model, parameters, states[:, block], [row[block] for row in inputs])
-        for column in context.columns:
+        if needs_observe:
+            columns = observe_batch(model, parameters, states[:, block], [row[block] for row in inputs])
+        else:
+            shape = states[:, block].shape[1:]
+            columns = {name: states[i, block] for name, i in plain.items()}
+            columns.update({name: np.broadcast_to(row[block], shape) for name, row in zip(model.input_names, inputs)})
+        for column in metric_columns:
             summaries[column] = merge_metrics(summaries.get(column), batch_metrics(times[block], columns[column]))
+        if not sampled:
+            continue
         wanted = (common >= start) & (common < start + OBSERVE_BLOCK)
         local = common[wanted] - start
         for name in context.trajectory_columns:
@@ -200,6 +217,30 @@ def _summarise(context: SweepContext, model: Model, parameters: np.ndarray, stat
         for name in context.band_columns:
             band_counts[name][wanted] += bands.histogram(columns[name][local])
     return summaries
+
+
+def compiled_metrics(model: Model, names: tuple[str, ...], parameters: np.ndarray, states: np.ndarray, inputs: list,
+                     times: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """``batch_metrics`` of the columns ``names`` for every member, in the compiled kernel.
+
+    ``states`` is ``(n_states, samples, members)``; ``inputs`` rows are ``(samples, 1 or members)``;
+    ``times`` is ``(samples,)`` or ``(samples, members)``.
+    """
+    from myokine_sim import kernel
+    from myokine_sim.solver import kernel_threads
+
+    compiled = model.compiled
+    positions = {name: i for i, name in enumerate((*model.state_names, *model.input_names, *model.variables))}
+    columns = np.array([positions[name] for name in names], dtype=np.int64)
+    member_parameters = member_columns(parameters)
+    constants = compiled.batch_constants(member_parameters)
+    K = np.empty((len(parameters), len(constants)))
+    for column, value in enumerate(constants):
+        K[:, column] = value
+    sample_times = times.reshape(1, -1) if times.ndim == 1 else times.T
+    values = kernel.summarise(compiled.source, states, parameters, K, np.stack(inputs), sample_times, columns,
+                              threads=kernel_threads())
+    return {name: dict(zip(METRICS, values[c])) for c, name in enumerate(names)}
 
 
 def _member_schedules(context: SweepContext, values: np.ndarray, status: np.ndarray) -> list[Schedule | None]:

@@ -164,7 +164,11 @@ def test_single_runs_do_not_import_numba():
 
 def test_the_kernel_choice_follows_the_documented_rule(model, monkeypatch):
     monkeypatch.setattr(kernel, "available", lambda: True)
-    assert not solver.use_kernel(model, "auto", 1)  # single runs: LSODA
+    monkeypatch.setattr(kernel.KernelFile, "ready", property(lambda self: True))
+    assert not solver.use_kernel(model, "auto", 1, t_end_min=600.0)  # short single runs: LSODA
+    assert not solver.use_kernel(model, "RK45", 1, t_end_min=10080.0)  # an explicit method: scipy's own
+    assert solver.use_kernel(model, "auto", 1, t_end_min=solver.KERNEL_SINGLE_RUN_MIN_MIN)  # long, compiled
+    assert solver.use_kernel(model, "auto", 2)  # a batch, compiled already
     assert not solver.use_kernel(model, "BDF", 5000)
     assert solver.use_kernel(model, "auto", solver.KERNEL_COMPILE_MIN_MEMBERS)
     assert not solver.use_kernel(model, "auto", 5000, "numpy")
@@ -230,3 +234,23 @@ def test_compiled_metrics_equal_the_numpy_metrics_of_a_population(monkeypatch):
     for name in ("time_of_peak_min.plasma_il6_pg_ml", "time_of_min_min.muscle_glycogen_mmol_kg_dw",
                  "time_of_peak_min.il6_mrna_fold"):
         np.testing.assert_array_equal(compiled[name], numpy[name], err_msg=name)
+
+
+def test_a_long_single_run_uses_the_compiled_kernel_once_it_is_cached_and_agrees_with_lsoda(model):
+    _needs_numba()
+    scenario = load_scenario("training_7days_high_carbohydrate")
+    schedule = scenario.schedule()
+    times = output_times(schedule, scenario.simulation.output_step_min)
+    vector = np.array([parameter_vector(model, resolve_parameters(scenario, model=model))])
+    integrate(model, np.tile(vector, (2, 1)), load_scenario("rest").schedule(), np.array([0.0, 1.0]),
+              kernel="numba")  # compiled and cached
+    assert schedule.t_end_min >= solver.KERNEL_SINGLE_RUN_MIN_MIN
+    compiled = integrate(model, vector, schedule, times)
+    lsoda = integrate(model, vector, schedule, times, kernel="numpy")
+    assert (compiled.method, lsoda.method) == ("RK45", "LSODA")
+    reference = integrate(model, vector, schedule, times, SolverSettings(method="LSODA", rtol=1e-10,
+                                                                         atol_fraction=1e-10)).states
+    atol = _atol(model)[:, None, None]
+    # Both within a few tolerances of the reference (global error over 7 days; RMS norm, see test_analytic).
+    for solution in (compiled, lsoda):
+        assert normalised_error(solution.states, reference, 1e-6, atol).max() < 4.0 * np.sqrt(len(model.states))

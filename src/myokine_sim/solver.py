@@ -129,24 +129,36 @@ KERNEL_COMPILE_MIN_MEMBERS = 256
 KERNELS = ("auto", "numba", "numpy")
 
 
-def use_kernel(model: Model, method: str, batch: int, kernel: str | None = None) -> bool:
-    """Whether a batch runs in the compiled kernel (``myokine_sim.kernel``) rather than NumPy.
+#: A single run at least this long (min) uses the kernel when it is compiled already: LSODA's time
+#: (~40 us per simulated minute) then exceeds importing numba and loading the kernel (~0.25 s).
+KERNEL_SINGLE_RUN_MIN_MIN = 4320.0
 
-    ``kernel`` (else ``$MYOKINE_KERNEL``, else ``auto``): ``numpy`` never, ``numba`` always (RK45 only),
-    ``auto`` for RK45 batches of two or more members when numba is installed and the kernel is either
-    compiled already (numba's cache on disk) or the batch has ``KERNEL_COMPILE_MIN_MEMBERS`` members.
-    Single runs keep LSODA: importing numba alone costs more than a whole run.
+
+def use_kernel(model: Model, method: str, batch: int, kernel: str | None = None,
+               t_end_min: float | None = None) -> bool:
+    """Whether a run uses the compiled kernel (``myokine_sim.kernel``, RK45) rather than NumPy or scipy.
+
+    ``kernel`` (else ``$MYOKINE_KERNEL``, else ``auto``): ``numpy`` never, ``numba`` always (RK45 and
+    ``auto`` only), ``auto`` when numba is installed and
+    - a batch (two or more members, ``auto`` or ``RK45``): the kernel is compiled already (numba's cache
+      on disk) or the batch has ``KERNEL_COMPILE_MIN_MEMBERS`` members (worth compiling);
+    - a single run (``auto`` only: an explicit method keeps scipy): the kernel is compiled already and
+      the run lasts ``KERNEL_SINGLE_RUN_MIN_MIN``. Shorter runs keep LSODA: importing numba alone
+      costs more than they take.
     """
     choice = kernel or os.environ.get("MYOKINE_KERNEL", "auto")
     if choice not in KERNELS:
         raise ValueError(f"unknown kernel {choice!r}; allowed: {', '.join(KERNELS)}")
-    if choice == "numpy" or resolved_method(method, batch) != "RK45":
+    if choice == "numpy" or method not in ("auto", "RK45"):
         return False
     if choice == "numba":
         if not compiled_kernel.available():
             raise ValueError("the numba kernel needs numba: pip install 'myokine_sim[fast]'")
         return True
-    if batch < 2 or not compiled_kernel.available():
+    if batch < 2:
+        long_run = method == "auto" and t_end_min is not None and t_end_min >= KERNEL_SINGLE_RUN_MIN_MIN
+        return long_run and compiled_kernel.available() and compiled_kernel.kernel_file(model.compiled.source).ready
+    if not compiled_kernel.available():
         return False
     return batch >= KERNEL_COMPILE_MIN_MEMBERS or compiled_kernel.kernel_file(model.compiled.source).ready
 
@@ -208,7 +220,7 @@ def integrate(
 
     method = resolved_method(settings.method, batch)
     times = np.asarray(times, dtype=float)
-    if use_kernel(model, settings.method, batch, kernel) or times.ndim == 2:
+    if use_kernel(model, settings.method, batch, kernel, t_end) or times.ndim == 2:
         return _integrate_compiled(model, parameters, schedule_list, shared, times, settings)
     compiled = model.compiled
     n_states = len(model.states)

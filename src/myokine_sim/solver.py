@@ -356,7 +356,7 @@ def _integrate_compiled(model, parameters, schedule_list, shared, times, setting
             detail = f"{reason} between 0 and {t_end:g} min"
             message = f"the solver failed between 0 and {t_end:g} min (RK45, compiled): member {member} {reason}"
         raise SimulationError(message, member=member, detail=detail)
-    states = np.moveaxis(run.states, 2, 1)  # (n_states, batch, times), as the NumPy path returns it
+    states = run.states.transpose(2, 0, 1)  # (n_states, batch, times), as the NumPy path returns it: a view
     bolus_rows = {kind: model.state_index[state] for kind, state in BOLUS_STATES.items()}
     # Boluses exactly at the end change the samples at the end only (a padded row repeats the end time).
     at_end = sample_times == t_end

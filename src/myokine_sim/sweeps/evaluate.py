@@ -238,7 +238,9 @@ def compiled_metrics(model: Model, names: tuple[str, ...], parameters: np.ndarra
     for column, value in enumerate(constants):
         K[:, column] = value
     sample_times = times.reshape(1, -1) if times.ndim == 1 else times.T
-    values = kernel.summarise(compiled.source, states, parameters, K, np.stack(inputs), sample_times, columns,
+    # Member by member, as the kernel writes them: a view of the kernel's own output, no copy.
+    by_member = states.transpose(2, 1, 0)
+    values = kernel.summarise(compiled.source, by_member, parameters, K, np.stack(inputs), sample_times, columns,
                               threads=kernel_threads())
     return {name: dict(zip(METRICS, values[c])) for c, name in enumerate(names)}
 

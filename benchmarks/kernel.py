@@ -24,6 +24,7 @@ import time
 
 import numpy as np
 
+from myokine_sim import kernel
 from myokine_sim.model import build_model
 from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import load_scenario
@@ -98,6 +99,24 @@ def main() -> None:
         print(f"  {label}: {median:6.3f} s = {median / MEMBERS * 1e6:5.0f} us/member; NumPy / this "
               f"{numpy_time / median:5.2f}x; RHS calls (most per member) {solution.n_rhs_evaluations}; "
               f"max normalised difference to NumPy {error:.1e}")
+    # The compiled loop alone (no parameter constants, resting states, segments or result views around it).
+    os.environ["MYOKINE_KERNEL_THREADS"] = "1"
+    spent = []
+    real_run = kernel.run
+
+    def timed_run(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return real_run(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    kernel.run = timed_run
+    whole, _ = median_of(lambda: integrate(model, members, schedule, times, settings, kernel="numba"), options.repeats)
+    kernel.run = real_run
+    loop = statistics.median(spent)
+    print(f"  the compiled per-member loop alone: {loop / MEMBERS * 1e6:5.0f} us/member; integrate() around it "
+          f"{whole / MEMBERS * 1e6:5.0f} us/member ({whole / loop:.2f}x the loop)")
     one = results["compiled kernel, 1 thread "][0]
     two = results["compiled kernel, 2 threads"][0]
     print(f"  2 threads / 1 thread speed-up: {one / two:.2f}x")

@@ -76,7 +76,7 @@ def main() -> None:
         os.environ["MYOKINE_KERNEL_THREADS"] = "1"
         integrate(model, members[:2], schedule, times, kernel="numba")
         batch, _ = median_time(lambda: integrate(model, members, schedule, times, kernel="numba"), options.repeats)
-        single, _ = median_time(lambda: integrate(model, vector, schedule, times), options.repeats)
+        single, _ = median_time(lambda: integrate(model, vector, schedule, times, kernel="numpy"), options.repeats)
         print(f"  64 members, compiled kernel (RK45) on 1 thread: {batch / 64 * 1e3:.1f} ms/member; single LSODA runs "
               f"{single * 1e3:.1f} ms/member; ratio {single / (batch / 64):.1f}x")
 

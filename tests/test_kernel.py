@@ -254,3 +254,24 @@ def test_a_long_single_run_uses_the_compiled_kernel_once_it_is_cached_and_agrees
     # Both within a few tolerances of the reference (global error over 7 days; RMS norm, see test_analytic).
     for solution in (compiled, lsoda):
         assert normalised_error(solution.states, reference, 1e-6, atol).max() < 4.0 * np.sqrt(len(model.states))
+
+
+def test_a_failing_member_of_an_own_breakpoint_batch_is_isolated_and_the_others_complete(model):
+    _needs_numba()
+    from myokine_sim.sweeps.evaluate import _integrate_resilient, member_sample_times
+
+    base = load_scenario("cycling_60min_65pct")
+    schedules = []
+    for duration in (20.0, 35.5, 50.0, 61.25, 90.0):
+        document = base.model_dump()
+        document["exercise"][0]["duration_min"] = duration
+        schedules.append(scenario_from_dict(document, "test").schedule())
+    parameters = _population(model, base, len(schedules))
+    parameters[2, model.parameter_index["plasma_il6.clearance_per_min"]] = np.nan
+    times = member_sample_times(output_times(schedules[0], 1.0), schedules)
+    states, failures = _integrate_resilient(model, parameters, schedules, times, SolverSettings(method="RK45"))
+    assert list(failures) == [2]
+    assert np.isnan(states[:, :, 2]).all() and np.isfinite(np.delete(states, 2, axis=2)).all()
+    for member in (0, 4):
+        alone = integrate(model, parameters[member:member + 1], schedules[member], times[member], kernel="numba")
+        np.testing.assert_allclose(states[:, :, member], alone.states[:, 0], rtol=1e-12, atol=1e-300)

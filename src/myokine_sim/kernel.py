@@ -451,7 +451,14 @@ def load(model_source: str):
     text = kernel_source(model_source)
     # Rewritten only when missing or different: numba's cache index is keyed by the file's time stamp.
     if not where.path.exists() or where.path.read_text() != text:
-        _write_atomically(where.path, text)
+        try:
+            _write_atomically(where.path, text)
+        except OSError:
+            # An unwritable cache folder: this process compiles from a private folder instead.
+            import tempfile
+
+            where = KernelFile(Path(tempfile.mkdtemp(prefix="myokine_sim-kernel-")), where.module_name)
+            _write_atomically(where.path, text)
     if where.module_name in sys.modules:
         return sys.modules[where.module_name]
     spec = importlib.util.spec_from_file_location(where.module_name, where.path)

@@ -165,9 +165,9 @@ def test_single_runs_do_not_import_numba():
 def test_the_kernel_choice_follows_the_documented_rule(model, monkeypatch):
     monkeypatch.setattr(kernel, "available", lambda: True)
     monkeypatch.setattr(kernel.KernelFile, "ready", property(lambda self: True))
-    assert not solver.use_kernel(model, "auto", 1, t_end_min=600.0)  # short single runs: LSODA
-    assert not solver.use_kernel(model, "RK45", 1, t_end_min=10080.0)  # an explicit method: scipy's own
-    assert solver.use_kernel(model, "auto", 1, t_end_min=solver.KERNEL_SINGLE_RUN_MIN_MIN)  # long, compiled
+    assert not solver.use_kernel(model, "auto", 1)  # single runs: LSODA, even compiled already
+    assert not solver.use_kernel(model, "RK45", 1)  # an explicit method on one run: scipy's own
+    assert solver.use_kernel(model, "auto", 1, "numba")  # unless asked for
     assert solver.use_kernel(model, "auto", 2)  # a batch, compiled already
     assert not solver.use_kernel(model, "BDF", 5000)
     assert solver.use_kernel(model, "auto", solver.KERNEL_COMPILE_MIN_MEMBERS)
@@ -236,17 +236,14 @@ def test_compiled_metrics_equal_the_numpy_metrics_of_a_population(monkeypatch):
         np.testing.assert_array_equal(compiled[name], numpy[name], err_msg=name)
 
 
-def test_a_long_single_run_uses_the_compiled_kernel_once_it_is_cached_and_agrees_with_lsoda(model):
+def test_a_seven_day_run_in_the_kernel_agrees_with_lsoda_and_single_runs_keep_lsoda(model):
     _needs_numba()
     scenario = load_scenario("training_7days_high_carbohydrate")
     schedule = scenario.schedule()
     times = output_times(schedule, scenario.simulation.output_step_min)
     vector = np.array([parameter_vector(model, resolve_parameters(scenario, model=model))])
-    integrate(model, np.tile(vector, (2, 1)), load_scenario("rest").schedule(), np.array([0.0, 1.0]),
-              kernel="numba")  # compiled and cached
-    assert schedule.t_end_min >= solver.KERNEL_SINGLE_RUN_MIN_MIN
-    compiled = integrate(model, vector, schedule, times)
-    lsoda = integrate(model, vector, schedule, times, kernel="numpy")
+    compiled = integrate(model, vector, schedule, times, kernel="numba")
+    lsoda = integrate(model, vector, schedule, times)
     assert (compiled.method, lsoda.method) == ("RK45", "LSODA")
     reference = integrate(model, vector, schedule, times, SolverSettings(method="LSODA", rtol=1e-10,
                                                                          atol_fraction=1e-10)).states
@@ -275,3 +272,39 @@ def test_a_failing_member_of_an_own_breakpoint_batch_is_isolated_and_the_others_
     for member in (0, 4):
         alone = integrate(model, parameters[member:member + 1], schedules[member], times[member], kernel="numba")
         np.testing.assert_allclose(states[:, :, member], alone.states[:, 0], rtol=1e-12, atol=1e-300)
+
+
+def test_a_kernel_that_does_not_compile_leaves_batches_and_sweeps_on_the_numpy_path(model, monkeypatch):
+    _needs_numba()
+    from numba.core.errors import TypingError
+
+    class Uncompilable:
+        @staticmethod
+        def integrate_serial(*arguments):
+            raise TypingError("a rate law calls a function numba lacks")
+
+        integrate_parallel = summarise_serial = summarise_parallel = integrate_serial
+
+    monkeypatch.setattr(kernel, "load", lambda source: Uncompilable)
+    monkeypatch.setattr(kernel, "_broken", set())
+    monkeypatch.delenv("MYOKINE_KERNEL", raising=False)
+    scenario = load_scenario("cycling_60min_65pct")
+    schedule = scenario.schedule()
+    times = output_times(schedule, 1.0)
+    parameters = _population(model, scenario, solver.KERNEL_COMPILE_MIN_MEMBERS)
+    with pytest.warns(RuntimeWarning, match="NumPy path"):
+        solution = integrate(model, parameters, schedule, times)
+    assert kernel.broken(model.compiled.source) and not solver.use_kernel(model, "auto", 5000)
+    np.testing.assert_array_equal(solution.states, integrate(model, parameters, schedule, times,
+                                                             kernel="numpy").states)
+    with pytest.raises(kernel.KernelUnavailable):
+        integrate(model, parameters[:3], schedule, times, kernel="numba")
+    monkeypatch.setattr(kernel, "_broken", set())  # a sweep meets the failure inside a chunk
+    space = {"names": ["exercise.0.duration_min"], "bounds": [[15, 150]]}
+    table = ms.sweep("cycling_60min_65pct", space, 6, method="lhs", seed=1, progress=False)
+    assert table.ok.all()
+
+
+def test_the_kernel_imports_the_math_functions_the_generated_code_calls():
+    names = kernel._math_names("def rhs(y, P, K, U, out):\n    out[0] = tanh(y[0]) + maximum(y[1], 0.0)\n")
+    assert "tanh" in names.split(", ") and "maximum" not in names

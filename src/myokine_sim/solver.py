@@ -30,6 +30,7 @@ worst member's RMS error, so no member's error hides among the others.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
@@ -129,22 +130,15 @@ KERNEL_COMPILE_MIN_MEMBERS = 256
 KERNELS = ("auto", "numba", "numpy")
 
 
-#: A single run at least this long (min) uses the kernel when it is compiled already: LSODA's time
-#: (~40 us per simulated minute) then exceeds importing numba and loading the kernel (~0.25 s).
-KERNEL_SINGLE_RUN_MIN_MIN = 4320.0
-
-
-def use_kernel(model: Model, method: str, batch: int, kernel: str | None = None,
-               t_end_min: float | None = None) -> bool:
+def use_kernel(model: Model, method: str, batch: int, kernel: str | None = None) -> bool:
     """Whether a run uses the compiled kernel (``myokine_sim.kernel``, RK45) rather than NumPy or scipy.
 
     ``kernel`` (else ``$MYOKINE_KERNEL``, else ``auto``): ``numpy`` never, ``numba`` always (RK45 and
     ``auto`` only), ``auto`` when numba is installed and
     - a batch (two or more members, ``auto`` or ``RK45``): the kernel is compiled already (numba's cache
       on disk) or the batch has ``KERNEL_COMPILE_MIN_MEMBERS`` members (worth compiling);
-    - a single run (``auto`` only: an explicit method keeps scipy): the kernel is compiled already and
-      the run lasts ``KERNEL_SINGLE_RUN_MIN_MIN``. Shorter runs keep LSODA: importing numba alone
-      costs more than they take.
+    Single runs keep LSODA: importing numba (0.25-0.4 s) costs more than a run of up to a week takes
+    (``benchmarks/long_run.py``), and LSODA, stiff-aware, keeps a resting run flatter than RK45 does.
     """
     choice = kernel or os.environ.get("MYOKINE_KERNEL", "auto")
     if choice not in KERNELS:
@@ -155,9 +149,10 @@ def use_kernel(model: Model, method: str, batch: int, kernel: str | None = None,
         if not compiled_kernel.available():
             raise ValueError("the numba kernel needs numba: pip install 'myokine_sim[fast]'")
         return True
+    if compiled_kernel.broken(model.compiled.source):
+        return False
     if batch < 2:
-        long_run = method == "auto" and t_end_min is not None and t_end_min >= KERNEL_SINGLE_RUN_MIN_MIN
-        return long_run and compiled_kernel.available() and compiled_kernel.kernel_file(model.compiled.source).ready
+        return False
     if not compiled_kernel.available():
         return False
     return batch >= KERNEL_COMPILE_MIN_MEMBERS or compiled_kernel.kernel_file(model.compiled.source).ready
@@ -220,8 +215,14 @@ def integrate(
 
     method = resolved_method(settings.method, batch)
     times = np.asarray(times, dtype=float)
-    if use_kernel(model, settings.method, batch, kernel, t_end) or times.ndim == 2:
-        return _integrate_compiled(model, parameters, schedule_list, shared, times, settings)
+    if use_kernel(model, settings.method, batch, kernel) or times.ndim == 2:
+        try:
+            return _integrate_compiled(model, parameters, schedule_list, shared, times, settings)
+        except compiled_kernel.KernelUnavailable as error:
+            if (kernel or os.environ.get("MYOKINE_KERNEL")) == "numba" or times.ndim == 2:
+                raise
+            # The NumPy path runs whatever the generated code runs: the same results, only slower.
+            warnings.warn(f"{error}; using the NumPy path", RuntimeWarning, stacklevel=2)
     compiled = model.compiled
     n_states = len(model.states)
     single = batch == 1

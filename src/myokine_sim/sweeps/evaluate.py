@@ -64,6 +64,16 @@ def evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first_
     ``first_member`` is the sweep's number of the chunk's first member: failure
     reasons name members by that number.
     """
+    from myokine_sim.kernel import KernelUnavailable
+
+    try:
+        return _evaluate_chunk(context, index, values, first_member)
+    except KernelUnavailable:
+        # The model's kernel does not compile: it is now marked so, and the chunk runs on the NumPy path.
+        return _evaluate_chunk(context, index, values, first_member)
+
+
+def _evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first_member: int) -> ChunkResult:
     model = build_model()
     count = len(values)
     status = np.full(count, OK, dtype=object)

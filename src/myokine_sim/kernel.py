@@ -240,7 +240,12 @@ def integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol
                                     total += stages[s, i] * PD[s, c]
                                 Q[i, c] = total
                         have_q = True
-                    _dense(y, h, (when - t) / h, stages, Q, n, out[m, next_out])
+                    x = (when - t) / h
+                    for i in range(n):  # Horner, as batch_rk45: y + h x (Q0 + Q1 x + Q2 x^2 + Q3 x^3)
+                        poly = Q[i, 3] * x + Q[i, 2]
+                        poly = poly * x + Q[i, 1]
+                        poly = poly * x + Q[i, 0]
+                        out[m, next_out, i] = y[i] + h * x * poly
                     next_out += 1
                 if end_step:
                     # The next segment starts from the step's dense value at its end, clipped at zero (as integrate).

@@ -308,3 +308,30 @@ def test_a_kernel_that_does_not_compile_leaves_batches_and_sweeps_on_the_numpy_p
 def test_the_kernel_imports_the_math_functions_the_generated_code_calls():
     names = kernel._math_names("def rhs(y, P, K, U, out):\n    out[0] = tanh(y[0]) + maximum(y[1], 0.0)\n")
     assert "tanh" in names.split(", ") and "maximum" not in names
+
+
+def test_integrating_and_summarising_in_one_pass_equals_integrate_then_metrics_and_isolates_failures(model):
+    _needs_numba()
+    from myokine_sim.simulation import schedule_inputs
+    from myokine_sim.sweeps.evaluate import compiled_metrics
+
+    scenario = load_scenario("endotoxin_exercise")
+    schedule = scenario.schedule()
+    times = output_times(schedule, 1.0)
+    parameters = _population(model, scenario, 6)
+    parameters[3, model.parameter_index["plasma_il6.clearance_per_min"]] = np.nan
+    inputs = schedule_inputs(model, schedule, times)[:, :, None]
+    columns = ("plasma_il6_pg_ml", "muscle_glycogen_mmol_kg_dw", "il6_release_ng_min", "intensity_pct_vo2max")
+    fused = solver.integrate_summaries(model, parameters, schedule, times, SolverSettings(), columns, inputs,
+                                       ("plasma_il6_pg_ml",))
+    assert list(fused.failures) == [3] and "between 0 and" in fused.failures[3]
+    good = [0, 1, 2, 4, 5]
+    solution = integrate(model, parameters[good], schedule, times, kernel="numba")
+    states = np.moveaxis(solution.states, 1, 2)
+    separate = compiled_metrics(model, columns, parameters[good], states, list(inputs), times)
+    for column in columns:
+        for metric, values in separate[column].items():
+            np.testing.assert_array_equal(fused.metrics[column][metric][good], values, err_msg=f"{metric}.{column}")
+        assert np.isnan(fused.metrics[column]["peak"][3])
+    plasma = model.state_index["plasma_il6_pg_ml"]
+    np.testing.assert_array_equal(fused.kept["plasma_il6_pg_ml"][:, good], states[plasma])

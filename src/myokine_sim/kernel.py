@@ -117,8 +117,9 @@ def _dense(y_old, h, x, stages, Q, n, target):
 
 
 @njit(**_OPTIONS)
-def integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
+def integrate_member(m, slot, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
                      negative_slack, out, status, calls, bad_state, bad_value):
+    # Member m's samples go to out[slot]: its row of the batch's array, or a buffer reused member after member.
     n = Y0.shape[1]
     n_times = times.shape[1]
     row = m if times.shape[0] > 1 else m - m  # one integer type either way
@@ -182,13 +183,13 @@ def integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol
                 h_abs = min(max(h_abs, min_step), max_step)
             elif h_abs < min_step:
                 status[m] = {step_too_small}
-                out[m, :, :] = np.nan
+                out[slot, :, :] = np.nan
                 calls[m] = count
                 return
             steps += 1
             if steps > max_steps:
                 status[m] = {too_many_steps}
-                out[m, :, :] = np.nan
+                out[slot, :, :] = np.nan
                 calls[m] = count
                 return
             t_new = min(t + h_abs, t1)
@@ -245,7 +246,7 @@ def integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol
                         poly = Q[i, 3] * x + Q[i, 2]
                         poly = poly * x + Q[i, 1]
                         poly = poly * x + Q[i, 0]
-                        out[m, next_out, i] = y[i] + h * x * poly
+                        out[slot, next_out, i] = y[i] + h * x * poly
                     next_out += 1
                 if end_step:
                     # The next segment starts from the step's dense value at its end, clipped at zero (as integrate).
@@ -271,13 +272,12 @@ def integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol
                 h_abs = h * (growth if growth > MIN_FACTOR else MIN_FACTOR)
                 retrying = True
     calls[m] = count
-    _check_and_clip(m, out, atol, rtol, negative_slack, status, bad_state, bad_value)
+    _check_and_clip(m, out[slot], atol, rtol, negative_slack, status, bad_state, bad_value)
 
 
 @njit(**_OPTIONS)
-def _check_and_clip(m, out, atol, rtol, negative_slack, status, bad_state, bad_value):
+def _check_and_clip(m, run, atol, rtol, negative_slack, status, bad_state, bad_value):
     # As solver._check_finite_and_positive, over the member's whole run; then clipped at zero.
-    run = out[m]
     n_times, n = run.shape[0], run.shape[1]
     for i in range(n):
         for k in range(n_times):
@@ -307,7 +307,7 @@ def _check_and_clip(m, out, atol, rtol, negative_slack, status, bad_state, bad_v
 def integrate_serial(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
                      negative_slack, out, status, calls, bad_state, bad_value):
     for m in range(P.shape[0]):
-        integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
+        integrate_member(m, m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
                          negative_slack, out, status, calls, bad_state, bad_value)
 
 
@@ -316,12 +316,12 @@ def integrate_parallel(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol,
                        negative_slack, out, status, calls, bad_state, bad_value):
     for member in prange(P.shape[0]):
         m = np.int64(member)  # prange's index may be unsigned
-        integrate_member(m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
+        integrate_member(m, m, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
                          negative_slack, out, status, calls, bad_state, bad_value)
 
 
 @njit(**_OPTIONS)
-def summarise_member(m, states, P, K, inputs, times, columns, metrics):
+def summarise_member(m, slot, states, P, K, inputs, times, columns, metrics):
     # results.column_metrics of the chosen columns of [states, inputs, variables], in one pass over time.
     n_states = states.shape[2]
     n_inputs = inputs.shape[0]
@@ -335,7 +335,7 @@ def summarise_member(m, states, P, K, inputs, times, columns, metrics):
     time_row = m if times.shape[0] > 1 else m - m
     for t in range(n_times):
         for i in range(n_states):
-            y[i] = states[m, t, i]
+            y[i] = states[slot, t, i]
             values[i] = y[i]
         for i in range(n_inputs):
             u[i] = inputs[i, t, input_column]
@@ -366,13 +366,54 @@ def summarise_member(m, states, P, K, inputs, times, columns, metrics):
 @njit(**_OPTIONS)
 def summarise_serial(states, P, K, inputs, times, columns, metrics):
     for m in range(states.shape[0]):
-        summarise_member(m, states, P, K, inputs, times, columns, metrics)
+        summarise_member(m, m, states, P, K, inputs, times, columns, metrics)
 
 
 @njit(parallel=True, **_OPTIONS)
 def summarise_parallel(states, P, K, inputs, times, columns, metrics):
     for member in prange(states.shape[0]):
-        summarise_member(np.int64(member), states, P, K, inputs, times, columns, metrics)
+        m = np.int64(member)
+        summarise_member(m, m, states, P, K, inputs, times, columns, metrics)
+
+
+@njit(**_OPTIONS)
+def integrate_summarise_member(m, buffer, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step,
+                               max_steps, negative_slack, status, calls, bad_state, bad_value, observed_inputs,
+                               columns, metrics, kept_states, kept):
+    # One member's samples live in a small buffer only: its metrics and the kept states are all that leave it.
+    integrate_member(m, 0, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
+                     negative_slack, buffer, status, calls, bad_state, bad_value)
+    if status[m] != 0:
+        metrics[:, :, m] = np.nan
+        kept[m, :, :] = np.nan
+        return
+    summarise_member(m, 0, buffer, P, K, observed_inputs, times, columns, metrics)
+    for t in range(buffer.shape[1]):
+        for j in range(kept_states.shape[0]):
+            kept[m, t, j] = buffer[0, t, kept_states[j]]
+
+
+@njit(**_OPTIONS)
+def integrate_summarise_serial(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
+                               negative_slack, status, calls, bad_state, bad_value, observed_inputs, columns,
+                               metrics, kept_states, kept):
+    buffer = np.empty((1, times.shape[1], Y0.shape[1]))
+    for m in range(P.shape[0]):
+        integrate_summarise_member(m, buffer, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol,
+                                   max_step, max_steps, negative_slack, status, calls, bad_state, bad_value,
+                                   observed_inputs, columns, metrics, kept_states, kept)
+
+
+@njit(parallel=True, **_OPTIONS)
+def integrate_summarise_parallel(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step,
+                                 max_steps, negative_slack, status, calls, bad_state, bad_value, observed_inputs,
+                                 columns, metrics, kept_states, kept):
+    for member in prange(P.shape[0]):
+        m = np.int64(member)
+        buffer = np.empty((1, times.shape[1], Y0.shape[1]))
+        integrate_summarise_member(m, buffer, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol,
+                                   max_step, max_steps, negative_slack, status, calls, bad_state, bad_value,
+                                   observed_inputs, columns, metrics, kept_states, kept)
 '''
 
 
@@ -600,3 +641,44 @@ def _compiled_call(model_source: str, function, arguments) -> None:
     except NumbaError as error:
         _broken.add(model_source)
         raise KernelUnavailable(f"the compiled kernel of this model failed to compile: {error}") from None
+
+
+@dataclass
+class SummaryRun:
+    """Metrics ``(columns, len(METRICS), members)``, kept states ``(members, T, kept)`` and per-member status."""
+
+    metrics: np.ndarray
+    kept: np.ndarray
+    status: np.ndarray
+    calls: np.ndarray
+    bad_state: np.ndarray
+    bad_value: np.ndarray
+
+
+def run_summaries(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol: float, atol,
+                  max_step: float, max_steps: int, negative_slack: float, observed_inputs, columns, kept_states,
+                  threads: int = 1) -> SummaryRun:
+    """Integrate and summarise every member without keeping its trajectory (only ``kept_states`` of it)."""
+    module = _load_or_mark(model_source)
+    members = P.shape[0]
+    metrics = np.empty((len(columns), 7, members))
+    kept = np.empty((members, times.shape[1], len(kept_states)))
+    status = np.zeros(members, dtype=np.int64)
+    calls = np.zeros(members, dtype=np.int64)
+    bad_state = np.zeros(members, dtype=np.int64)
+    bad_value = np.zeros(members)
+    arguments = (np.ascontiguousarray(P, dtype=float), np.ascontiguousarray(K, dtype=float),
+                 np.ascontiguousarray(Y0, dtype=float), np.ascontiguousarray(breakpoints, dtype=float),
+                 np.ascontiguousarray(n_segments, dtype=np.int64), np.ascontiguousarray(U, dtype=float),
+                 np.ascontiguousarray(jumps, dtype=float), np.ascontiguousarray(times, dtype=float),
+                 float(rtol), np.ascontiguousarray(atol, dtype=float), float(max_step), int(max_steps),
+                 float(negative_slack), status, calls, bad_state, bad_value,
+                 np.ascontiguousarray(observed_inputs, dtype=float), np.ascontiguousarray(columns, dtype=np.int64),
+                 metrics, np.ascontiguousarray(kept_states, dtype=np.int64), kept)
+    if threads > 1 and members >= PARALLEL_MIN_MEMBERS:
+        _use_threads(threads)
+        _compiled_call(model_source, module.integrate_summarise_parallel, arguments)
+    else:
+        _compiled_call(model_source, module.integrate_summarise_serial, arguments)
+    mark_ready(model_source)
+    return SummaryRun(metrics, kept, status, calls, bad_state, bad_value)

@@ -324,16 +324,90 @@ def _member_matrix(values: list, batch: int) -> np.ndarray:
     return matrix
 
 
+def _kernel_arguments(model, parameters, schedule_list):
+    """Constants, resting states and each member's segments, as the kernel takes them."""
+    batch = len(parameters)
+    compiled = model.compiled
+    columns = member_columns(parameters)
+    constants = compiled.batch_constants(columns)
+    K = _member_matrix(constants, batch)
+    Y0 = _member_matrix(compiled.batch_rest(columns, constants), batch)
+    return (K, Y0, *_member_segments(model, schedule_list, batch))
+
+
+def _kernel_failure(model, status, bad_state, bad_value, t_end) -> SimulationError:
+    """The error naming the first member the kernel could not integrate (or whose run failed its checks)."""
+    member = int(np.argmax(status != compiled_kernel.OK))
+    code = int(status[member])
+    reason = compiled_kernel.STATUS_REASONS[code]
+    if code in (compiled_kernel.NON_FINITE, compiled_kernel.NEGATIVE):
+        state = model.state_names[int(bad_state[member])]
+        value = f" ({bad_value[member]:.3g})" if code == compiled_kernel.NEGATIVE else ""
+        detail = f"state {state} {reason}{value} between 0 and {t_end:g} min"
+        message = f"state {state} of member {member} {reason}{value} between 0 and {t_end:g} min"
+    else:
+        detail = f"{reason} between 0 and {t_end:g} min"
+        message = f"the solver failed between 0 and {t_end:g} min (RK45, compiled): member {member} {reason}"
+    return SimulationError(message, member=member, detail=detail)
+
+
+@dataclass
+class BatchSummaries:
+    """Metrics of a batch integrated and summarised in the compiled kernel, without its trajectories.
+
+    ``metrics[column][metric]`` is ``(members,)``; ``kept[name]`` is ``(T, members)`` for the kept states;
+    ``failures`` maps a failed member to its reason (its metrics are NaN).
+    """
+
+    metrics: dict[str, dict[str, np.ndarray]]
+    kept: dict[str, np.ndarray]
+    failures: dict[int, str]
+
+
+def integrate_summaries(model: Model, parameters: np.ndarray, schedules: Schedule | Sequence[Schedule],
+                        times: np.ndarray, settings: SolverSettings, columns: Sequence[str], inputs: np.ndarray,
+                        kept_states: Sequence[str] = ()) -> BatchSummaries:
+    """Integrate a batch in the compiled kernel and return ``results.column_metrics`` of ``columns`` per member.
+
+    Each member's samples live only in a per-member buffer: no ``(members, T, n_states)`` array. ``inputs``
+    is ``(n_inputs, T, 1 or members)`` at ``times`` (shared ``(T,)``); ``kept_states`` are returned whole.
+    Members that fail are reported in ``failures``, the others complete. Schedules with a bolus exactly at the
+    end (which changes only the last sample) are not supported here: use ``integrate``.
+    """
+    from myokine_sim.results import METRICS
+
+    parameters = np.atleast_2d(np.asarray(parameters, dtype=float))
+    batch = len(parameters)
+    schedule_list = [schedules] if isinstance(schedules, Schedule) else list(schedules)
+    if any(schedule.final_boluses() for schedule in schedule_list):
+        raise ValueError("a bolus at the end time changes the last sample only: use integrate()")
+    K, Y0, breakpoints, n_segments, segment_inputs, jumps = _kernel_arguments(model, parameters, schedule_list)
+    atol = settings.atol_fraction * np.array([s.scale for s in model.states])
+    positions = {name: i for i, name in enumerate((*model.state_names, *model.input_names, *model.variables))}
+    column_index = np.array([positions[name] for name in columns], dtype=np.int64)
+    kept_index = np.array([model.state_index[name] for name in kept_states], dtype=np.int64)
+    threads = kernel_threads() if batch > 1 else 1
+    run = compiled_kernel.run_summaries(
+        model.compiled.source, parameters, K, Y0, breakpoints, n_segments, segment_inputs, jumps,
+        np.asarray(times, dtype=float).reshape(1, -1), settings.rtol, atol, settings.max_step_min,
+        MAX_STEPS_PER_SEGMENT, NEGATIVE_SLACK, inputs, column_index, kept_index, threads=threads)
+    failures = {}
+    t_end = schedule_list[0].t_end_min
+    for member in np.nonzero(run.status != compiled_kernel.OK)[0]:
+        single = np.zeros_like(run.status)
+        single[member] = run.status[member]
+        failures[int(member)] = _kernel_failure(model, single, run.bad_state, run.bad_value, t_end).detail
+    metrics = {name: dict(zip(METRICS, run.metrics[c])) for c, name in enumerate(columns)}
+    kept = {name: run.kept[:, :, j].T for j, name in enumerate(kept_states)}
+    return BatchSummaries(metrics, kept, failures)
+
+
 def _integrate_compiled(model, parameters, schedule_list, shared, times, settings, threads=None) -> BatchSolution:
     """The whole batch in the compiled kernel: each member through its own breakpoints, in one call."""
     batch = len(parameters)
     compiled = model.compiled
     n_states = len(model.states)
-    columns = member_columns(parameters)
-    constants = compiled.batch_constants(columns)
-    K = _member_matrix(constants, batch)
-    Y0 = _member_matrix(compiled.batch_rest(columns, constants), batch)
-    breakpoints, n_segments, inputs, jumps = _member_segments(model, schedule_list, batch)
+    K, Y0, breakpoints, n_segments, inputs, jumps = _kernel_arguments(model, parameters, schedule_list)
     scales = np.array([s.scale for s in model.states])
     atol = settings.atol_fraction * scales
     sample_times = times.reshape(1, -1) if times.ndim == 1 else times
@@ -342,21 +416,9 @@ def _integrate_compiled(model, parameters, schedule_list, shared, times, setting
         atol, settings.max_step_min, MAX_STEPS_PER_SEGMENT, NEGATIVE_SLACK,
         threads=threads or (kernel_threads() if batch > 1 else 1))
     t_end = schedule_list[0].t_end_min
-    failed = np.nonzero(run.status != compiled_kernel.OK)[0]
-    if failed.size:
+    if np.any(run.status != compiled_kernel.OK):
         # The kernel checks each member's whole run (finite; no undershoot beyond NEGATIVE_SLACK tolerances).
-        member = int(failed[0])
-        code = int(run.status[member])
-        reason = compiled_kernel.STATUS_REASONS[code]
-        if code in (compiled_kernel.NON_FINITE, compiled_kernel.NEGATIVE):
-            state = model.state_names[int(run.bad_state[member])]
-            value = f" ({run.bad_value[member]:.3g})" if code == compiled_kernel.NEGATIVE else ""
-            detail = f"state {state} {reason}{value} between 0 and {t_end:g} min"
-            message = f"state {state} of member {member} {reason}{value} between 0 and {t_end:g} min"
-        else:
-            detail = f"{reason} between 0 and {t_end:g} min"
-            message = f"the solver failed between 0 and {t_end:g} min (RK45, compiled): member {member} {reason}"
-        raise SimulationError(message, member=member, detail=detail)
+        raise _kernel_failure(model, run.status, run.bad_state, run.bad_value, t_end)
     states = run.states.transpose(2, 0, 1)  # (n_states, batch, times), as the NumPy path returns it: a view
     bolus_rows = {kind: model.state_index[state] for kind, state in BOLUS_STATES.items()}
     # Boluses exactly at the end change the samples at the end only (a padded row repeats the end time).

@@ -20,7 +20,7 @@ from myokine_sim.results import METRICS
 from myokine_sim.scenario import Scenario, check_size
 from myokine_sim.schedule import Schedule, ScheduleError
 from myokine_sim.simulation import observe_columns, schedule_inputs
-from myokine_sim.solver import SolverSettings, integrate, member_columns, use_kernel
+from myokine_sim.solver import SolverSettings, integrate, integrate_summaries, member_columns, use_kernel
 from myokine_sim.sweeps import bands
 from myokine_sim.sweeps.space import Space
 
@@ -106,6 +106,10 @@ def _evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first
             group_schedules = shared or [schedules[m] for m in members]
             breakpoints = (shared or group_schedules[0]).breakpoints
             times = np.union1d(context.times, breakpoints)
+            if use_kernel(model, context.settings.method, len(members)) and _fusable(context, model, group_schedules):
+                _evaluate_in_kernel(context, model, parameters, members, shared, group_schedules, times, status,
+                                    first_member, metrics, trajectories, band_counts)
+                continue
             states, failures = _integrate_resilient(model, parameters[members], group_schedules, times,
                                                     context.settings)
             for position, reason in failures.items():
@@ -123,6 +127,37 @@ def _evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first
                 for metric, value in summary.items():
                     metrics[f"{metric}.{column}"][rows] = value
     return ChunkResult(index, status.astype(str), metrics, trajectories, band_counts)
+
+
+def _fusable(context: SweepContext, model: Model, schedules) -> bool:
+    """Whether the kernel can summarise while it integrates: trajectories and bands of states only, no end bolus."""
+    wanted = (*context.trajectory_columns, *context.band_columns)
+    listed = [schedules] if isinstance(schedules, Schedule) else schedules
+    return all(name in model.state_index for name in wanted) and not any(s.final_boluses() for s in listed)
+
+
+def _evaluate_in_kernel(context: SweepContext, model: Model, parameters: np.ndarray, members: np.ndarray,
+                        shared: Schedule | None, schedules, times: np.ndarray, status: np.ndarray, first_member: int,
+                        metrics: dict, trajectories: dict, band_counts: dict) -> None:
+    """A batch integrated and summarised member by member in the compiled kernel (no trajectories array)."""
+    inputs = np.stack(_inputs(model, shared, None if shared else schedules, times))
+    kept_names = tuple(dict.fromkeys((*context.trajectory_columns, *context.band_columns)))
+    summaries = integrate_summaries(model, parameters[members], schedules, times, context.settings, context.columns,
+                                    inputs, kept_names)
+    for position, reason in summaries.failures.items():
+        status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
+    good = np.array([p for p in range(len(members)) if p not in summaries.failures], dtype=np.intp)
+    if good.size == 0:
+        return
+    rows = members[good]
+    for column, summary in summaries.metrics.items():
+        for metric, value in summary.items():
+            metrics[f"{metric}.{column}"][rows] = value[good]
+    common = np.searchsorted(times, context.times)
+    for name in context.trajectory_columns:
+        trajectories[name][rows] = summaries.kept[name][common][:, good].T
+    for name in context.band_columns:
+        band_counts[name] += bands.histogram(summaries.kept[name][common][:, good])
 
 
 def member_sample_times(common: np.ndarray, schedules: list[Schedule]) -> np.ndarray:

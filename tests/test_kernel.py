@@ -284,6 +284,7 @@ def test_a_kernel_that_does_not_compile_leaves_batches_and_sweeps_on_the_numpy_p
             raise TypingError("a rate law calls a function numba lacks")
 
         integrate_parallel = summarise_serial = summarise_parallel = integrate_serial
+        integrate_summarise_serial = integrate_summarise_parallel = integrate_serial
 
     monkeypatch.setattr(kernel, "load", lambda source: Uncompilable)
     monkeypatch.setattr(kernel, "_broken", set())
@@ -335,3 +336,15 @@ def test_integrating_and_summarising_in_one_pass_equals_integrate_then_metrics_a
         assert np.isnan(fused.metrics[column]["peak"][3])
     plasma = model.state_index["plasma_il6_pg_ml"]
     np.testing.assert_array_equal(fused.kept["plasma_il6_pg_ml"][:, good], states[plasma])
+
+
+def test_a_metrics_only_duration_sweep_in_one_kernel_pass_equals_the_same_sweep_with_trajectories(monkeypatch):
+    _needs_numba()
+    monkeypatch.setenv("MYOKINE_KERNEL", "numba")
+    space = {"names": ["exercise.0.duration_min", "exercise.0.start_min"], "bounds": [[15, 150], [0, 60]]}
+    fused = ms.sweep("cycling_60min_65pct", space, 8, method="lhs", seed=5, progress=False)
+    stored = ms.sweep("cycling_60min_65pct", space, 8, method="lhs", seed=5, trajectories=True, progress=False)
+    assert fused.ok.all() and len(set(fused["exercise.0.start_min"])) == 8
+    for name in fused.columns:
+        if name != "status":
+            np.testing.assert_array_equal(fused[name], stored[name], err_msg=name)

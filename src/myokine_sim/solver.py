@@ -369,8 +369,9 @@ def integrate_summaries(model: Model, parameters: np.ndarray, schedules: Schedul
                         kept_states: Sequence[str] = ()) -> BatchSummaries:
     """Integrate a batch in the compiled kernel and return ``results.column_metrics`` of ``columns`` per member.
 
-    Each member's samples live only in a per-member buffer: no ``(members, T, n_states)`` array. ``inputs``
-    is ``(n_inputs, T, 1 or members)`` at ``times`` (shared ``(T,)``); ``kept_states`` are returned whole.
+    Each member's samples live only in a per-member buffer: no ``(members, T, n_states)`` array. ``times``
+    are shared ``(T,)`` or each member's own ``(members, T)`` (as ``integrate``); ``inputs`` is
+    ``(n_inputs, T, 1 or members)`` at those times; ``kept_states`` are returned whole, ``(T, members)``.
     Members that fail are reported in ``failures``, the others complete. Schedules with a bolus exactly at the
     end (which changes only the last sample) are not supported here: use ``integrate``.
     """
@@ -389,7 +390,7 @@ def integrate_summaries(model: Model, parameters: np.ndarray, schedules: Schedul
     threads = kernel_threads() if batch > 1 else 1
     run = compiled_kernel.run_summaries(
         model.compiled.source, parameters, K, Y0, breakpoints, n_segments, segment_inputs, jumps,
-        np.asarray(times, dtype=float).reshape(1, -1), settings.rtol, atol, settings.max_step_min,
+        np.atleast_2d(np.asarray(times, dtype=float)), settings.rtol, atol, settings.max_step_min,
         MAX_STEPS_PER_SEGMENT, NEGATIVE_SLACK, inputs, column_index, kept_index, threads=threads)
     failures = {}
     t_end = schedule_list[0].t_end_min

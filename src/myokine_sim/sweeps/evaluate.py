@@ -185,6 +185,18 @@ def _evaluate_own_breakpoints(context: SweepContext, model: Model, parameters: n
     """
     group_schedules = [schedules[m] for m in members]
     member_times = member_sample_times(context.times, group_schedules)
+    if not (context.trajectory_columns or context.band_columns) and _fusable(context, model, group_schedules):
+        # Metrics only: integrated and summarised in one kernel pass, no trajectories array.
+        inputs = np.stack(_member_inputs(model, group_schedules, member_times.T))
+        summaries = integrate_summaries(model, parameters[members], group_schedules, member_times,
+                                        context.settings, context.columns, inputs)
+        for position, reason in summaries.failures.items():
+            status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
+        good = np.array([p for p in range(len(members)) if p not in summaries.failures], dtype=np.intp)
+        for column, summary in summaries.metrics.items():
+            for metric, value in summary.items():
+                metrics[f"{metric}.{column}"][members[good]] = value[good]
+        return
     states, failures = _integrate_resilient(model, parameters[members], group_schedules, member_times,
                                             context.settings)
     for position, reason in failures.items():

@@ -5,7 +5,9 @@ The generated module holds the model's right-hand side (the ``rhs`` function of
 5(4) integrator with the coefficients and step-size rules of
 ``scipy.integrate.RK45``, as ``batch_rk45`` follows them, in one compiled loop
 over members. Each member walks its own breakpoints: its own segments, inputs
-and boluses, so members with different schedules run as one batch.
+and boluses, so members with different schedules run as one batch. Sweeps
+also get ``results.column_metrics`` of every member from the same pass
+(``run_summaries``), from the generated ``observe`` rewritten to fill an array.
 
 numba caches compiled code only for functions defined in files, so the
 generated text is written to ``<cache>/kernels/<hash>/`` (hash of the text and

@@ -348,3 +348,16 @@ def test_a_metrics_only_duration_sweep_in_one_kernel_pass_equals_the_same_sweep_
     for name in fused.columns:
         if name != "status":
             np.testing.assert_array_equal(fused[name], stored[name], err_msg=name)
+
+
+def test_population_bands_from_the_one_pass_kernel_equal_the_numpy_bands(monkeypatch):
+    _needs_numba()
+    tables = {}
+    for choice in ("numba", "numpy"):
+        monkeypatch.setenv("MYOKINE_KERNEL", choice)
+        tables[choice] = ms.sweep("cycling_60min_65pct", None, 60, method="population", seed=3, progress=False)
+    compiled, numpy = tables["numba"], tables["numpy"]
+    assert set(compiled.bands) == set(numpy.bands) and compiled.bands
+    for name, quantiles in numpy.bands.items():
+        for level, values in quantiles.items():
+            np.testing.assert_allclose(compiled.bands[name][level], values, rtol=1e-6, err_msg=f"{name} {level}")

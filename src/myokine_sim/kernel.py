@@ -112,10 +112,21 @@ ERROR_EXPONENT = {error_exponent!r}
 def _dense(y_old, h, x, stages, Q, n, target):
     # Horner, as batch_rk45: y_old + h x (Q0 + Q1 x + Q2 x^2 + Q3 x^3)
     for i in range(n):
-        poly = Q[i, 3] * x + Q[i, 2]
-        poly = poly * x + Q[i, 1]
-        poly = poly * x + Q[i, 0]
+        poly = Q[3, i] * x + Q[2, i]
+        poly = poly * x + Q[1, i]
+        poly = poly * x + Q[0, i]
         target[i] = y_old[i] + h * x * poly
+
+
+@njit(**_OPTIONS)
+def _dense_coefficients(stages, Q, n):
+    # Q[c] = sum over stages of K_s P[s, c], the state index innermost (contiguous), stages in order.
+    for c in range(4):
+        for i in range(n):
+            Q[c, i] = stages[0, i] * PD[0, c]
+        for s in range(1, N_STAGES + 1):
+            for i in range(n):
+                Q[c, i] += stages[s, i] * PD[s, c]
 
 
 @njit(**_OPTIONS)
@@ -131,8 +142,9 @@ def integrate_member(m, slot, P, K, Y0, breakpoints, n_segments, U, jumps, times
     f = np.empty(n)
     y_new = np.empty(n)
     stage_y = np.empty(n)
+    total_y = np.empty(n)
     stages = np.empty((N_STAGES + 1, n))
-    Q = np.empty((n, 4))
+    Q = np.empty((4, n))
     count = 0
     next_out = 0
     for segment in range(n_segments[m]):
@@ -198,27 +210,34 @@ def integrate_member(m, slot, P, K, Y0, breakpoints, n_segments, U, jumps, times
             h = t_new - t
             for i in range(n):
                 stages[0, i] = f[i]
+            # Stage sums with the state index innermost (contiguous, vectorised), in the same order per state.
             for s in range(1, N_STAGES):
                 for i in range(n):
-                    total = 0.0
-                    for j in range(s):
-                        total += A[s, j] * stages[j, i]
-                    stage_y[i] = total * h + y[i]
+                    total_y[i] = A[s, 0] * stages[0, i]
+                for j in range(1, s):
+                    for i in range(n):
+                        total_y[i] += A[s, j] * stages[j, i]
+                for i in range(n):
+                    stage_y[i] = total_y[i] * h + y[i]
                 rhs(stage_y, p, k, u, stages[s])
             for i in range(n):
-                total = 0.0
-                for j in range(N_STAGES):
-                    total += B[j] * stages[j, i]
-                y_new[i] = total * h + y[i]
+                total_y[i] = B[0] * stages[0, i]
+            for j in range(1, N_STAGES):
+                for i in range(n):
+                    total_y[i] += B[j] * stages[j, i]
+            for i in range(n):
+                y_new[i] = total_y[i] * h + y[i]
             rhs(y_new, p, k, u, stages[N_STAGES])
             count += N_STAGES
+            for i in range(n):
+                total_y[i] = E[0] * stages[0, i]
+            for j in range(1, N_STAGES + 1):
+                for i in range(n):
+                    total_y[i] += E[j] * stages[j, i]
             error = 0.0
             for i in range(n):
-                total = 0.0
-                for j in range(N_STAGES + 1):
-                    total += E[j] * stages[j, i]
                 scale = atol[i] + max(abs(y[i]), abs(y_new[i])) * rtol
-                error += (total * h / scale) ** 2
+                error += (total_y[i] * h / scale) ** 2
             error = sqrt(error / n)
             if error < 1.0:
                 if error == 0.0:
@@ -236,29 +255,19 @@ def integrate_member(m, slot, P, K, Y0, breakpoints, n_segments, U, jumps, times
                     if when > t_new or (when == t_new and end_step and not last):
                         break
                     if not have_q:
-                        for i in range(n):
-                            for c in range(4):
-                                total = 0.0
-                                for s in range(N_STAGES + 1):
-                                    total += stages[s, i] * PD[s, c]
-                                Q[i, c] = total
+                        _dense_coefficients(stages, Q, n)
                         have_q = True
                     x = (when - t) / h
                     for i in range(n):  # Horner, as batch_rk45: y + h x (Q0 + Q1 x + Q2 x^2 + Q3 x^3)
-                        poly = Q[i, 3] * x + Q[i, 2]
-                        poly = poly * x + Q[i, 1]
-                        poly = poly * x + Q[i, 0]
+                        poly = Q[3, i] * x + Q[2, i]
+                        poly = poly * x + Q[1, i]
+                        poly = poly * x + Q[0, i]
                         out[slot, next_out, i] = y[i] + h * x * poly
                     next_out += 1
                 if end_step:
                     # The next segment starts from the step's dense value at its end, clipped at zero (as integrate).
                     if not have_q:
-                        for i in range(n):
-                            for c in range(4):
-                                total = 0.0
-                                for s in range(N_STAGES + 1):
-                                    total += stages[s, i] * PD[s, c]
-                                Q[i, c] = total
+                        _dense_coefficients(stages, Q, n)
                     _dense(y, h, 1.0, stages, Q, n, stage_y)
                     for i in range(n):
                         y[i] = stage_y[i] if stage_y[i] > 0.0 else 0.0

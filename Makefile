@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?= marathon
 
-.PHONY: run test venv bench docs lessons docs-sensitivity crossvalidate clean
+.PHONY: run test test-without-fast venv bench docs lessons docs-sensitivity crossvalidate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+# The tests as without the fast extra (numba hidden): kernel tests skip, batches run on the NumPy path.
+test-without-fast: $(VENV)/.installed-test
+	$(BIN)/python -c "import sys; sys.modules['numba'] = None; import pytest; sys.exit(pytest.main(['-q']))"
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/simulate.py

@@ -11,7 +11,9 @@ typical scale (myokine_sim's ``SolverSettings()`` defaults):
     member's parameters as initial values, ``resetAll()`` (which re-evaluates
     the initial assignments, so the resting state follows the parameters, and
     returns the inputs to their time-0 values), simulate;
-(b) ``solver.integrate`` on the same members as one batch (and in chunks).
+(b) ``solver.integrate`` on the same members as one batch (and in chunks):
+    the compiled kernel (``myokine_sim[fast]``) on 2 threads and on 1, and
+    the NumPy path.
 
 With roadrunner's default absolute tolerance (1e-12 for every state) about 1%
 of the members stop with CV_TOO_MUCH_ACC late in recovery, when the oxygen-uptake
@@ -26,6 +28,7 @@ Run: .venv/bin/python benchmarks/vs_roadrunner.py  (needs myokine_sim[sbml])
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from functools import partial
@@ -33,6 +36,7 @@ from functools import partial
 import numpy as np
 import roadrunner
 
+from myokine_sim import kernel
 from myokine_sim.model import build_model
 from myokine_sim.parameters import parameter_vector
 from myokine_sim.sbml import export_sbml, sbml_id
@@ -45,7 +49,6 @@ MEMBERS = 1_000
 CV = 0.20
 SEED = 20240601
 REPEATS = 3
-CHUNK_SIZES = (1_000, 250)
 RTOL = 1e-6
 PERTURBED = (
     "plasma_il6.clearance_per_min",
@@ -87,11 +90,21 @@ def run_roadrunner(runner, members: np.ndarray, columns: list[int], ids: list[st
     return peaks
 
 
-def run_batched(model, members: np.ndarray, schedule, times, chunk: int) -> np.ndarray:
+#: (label, kernel, kernel threads, chunk size): the compiled kernel where numba is installed, and NumPy.
+VARIANTS = (
+    ("compiled kernel, 2 threads", "numba", 2, 1_000),
+    ("compiled kernel, 1 thread ", "numba", 1, 1_000),
+    ("NumPy batch, chunks of 1000", "numpy", 1, 1_000),
+    ("NumPy batch, chunks of 250 ", "numpy", 1, 250),
+)
+
+
+def run_batched(model, members: np.ndarray, schedule, times, chunk: int, kernel: str = "numpy") -> np.ndarray:
     plasma = model.state_index["plasma_il6_pg_ml"]
     peaks = []
     for start in range(0, len(members), chunk):
-        solution = integrate(model, members[start:start + chunk], schedule, times, SolverSettings(rtol=RTOL))
+        solution = integrate(model, members[start:start + chunk], schedule, times, SolverSettings(rtol=RTOL),
+                             kernel=kernel)
         peaks.append(solution.states[plasma].max(axis=1))
     return np.concatenate(peaks)
 
@@ -129,15 +142,22 @@ def main() -> None:
     print(f"  libRoadRunner, one member at a time : median {rr_median:7.3f} s  "
           f"({MEMBERS / rr_median:8.0f} members/s)  failed members: {failed}")
 
-    for chunk in CHUNK_SIZES:
+    if kernel.available():
+        # Compiled once per model and machine (numba's cache on disk): a one-off, not throughput.
+        run_batched(model, members[:2], schedule, times, 2, "numba")
+    for label, choice, threads, chunk in VARIANTS:
+        if choice == "numba" and not kernel.available():
+            print(f"  {label}: skipped (needs numba: myokine_sim[fast])")
+            continue
+        os.environ["MYOKINE_KERNEL_THREADS"] = str(threads)
         batch_times, batch_peaks = [], None
         for _ in range(REPEATS):
-            elapsed, batch_peaks = timed(partial(run_batched, model, members, schedule, times, chunk))
+            elapsed, batch_peaks = timed(partial(run_batched, model, members, schedule, times, chunk, choice))
             batch_times.append(elapsed)
         median = statistics.median(batch_times)
         difference = np.nanmax(np.abs(batch_peaks - rr_peaks) / rr_peaks)
-        print(f"  myokine_sim integrate, chunks of {chunk:<4}: median {median:7.3f} s  "
-              f"({MEMBERS / median:8.0f} members/s)  throughput ratio vs roadrunner {rr_median / median:5.2f}x  "
+        print(f"  {label}: median {median:7.3f} s ({median / MEMBERS * 1e6:6.0f} us/member, "
+              f"{MEMBERS / median:7.0f} members/s)  ratio vs roadrunner {rr_median / median:5.2f}x  "
               f"(max relative difference in peak plasma IL-6 {difference:.1e})")
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 DATA = Path(__file__).parent / "data"
+# The compiled kernel (myokine_sim[fast]) caches its generated module inside the project, not in the user's cache.
+os.environ.setdefault("MYOKINE_CACHE_DIR", str(Path(__file__).parent.parent / ".pytest_cache" / "myokine_sim"))
 
 
 @pytest.fixture(scope="session")

@@ -217,6 +217,9 @@ def test_a_failing_member_is_marked_and_the_others_complete(monkeypatch):
         return real_integrate(model, parameters, schedules, times, settings)
 
     monkeypatch.setattr(evaluate, "integrate", integrate)
+    # The NumPy path, whose batches are bisected to find a failing member (the compiled kernel reports each
+    # member's failure itself: tests/test_kernel.py).
+    monkeypatch.setenv("MYOKINE_KERNEL", "numpy")
     space = {"names": ["plasma_il6.clearance_per_min"], "bounds": [[0.2, 0.8]]}
     table = ms.sweep(SCENARIO, space, 5, progress=False)
     assert list(table["status"]) == ["ok", "ok", "failed: member 2: forced failure for the test", "ok", "ok"]

@@ -29,12 +29,15 @@ worst member's RMS error, so no member's error hides among the others.
 
 from __future__ import annotations
 
+import os
+import warnings
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
 import numpy as np
 from scipy.integrate import LSODA, RK23, solve_ivp
 
+from myokine_sim import kernel as compiled_kernel
 from myokine_sim.batch_rk45 import compiled_rhs_for, solve_members
 from myokine_sim.errors import SimulationError
 from myokine_sim.limits import TICKS_PER_MIN, TIME_RESOLUTION_MIN, to_ticks
@@ -121,18 +124,80 @@ def output_times(schedule: Schedule, step_min: float) -> np.ndarray:
     return np.unique(np.concatenate([grid[grid <= schedule.t_end_min], schedule.breakpoints]))
 
 
+#: A batch at least this large is worth compiling the kernel for (a few seconds, once per model and machine).
+KERNEL_COMPILE_MIN_MEMBERS = 256
+#: Kernels: ``numba``, ``numpy`` or ``auto`` (environment ``MYOKINE_KERNEL``), see ``use_kernel``.
+KERNELS = ("auto", "numba", "numpy")
+
+
+def use_kernel(model: Model, method: str, batch: int, kernel: str | None = None) -> bool:
+    """Whether a run uses the compiled kernel (``myokine_sim.kernel``, RK45) rather than NumPy or scipy.
+
+    ``kernel`` (else ``$MYOKINE_KERNEL``, else ``auto``): ``numpy`` never, ``numba`` always (RK45 and
+    ``auto`` only), ``auto`` when numba is installed and
+    - a batch (two or more members, ``auto`` or ``RK45``): the kernel is compiled already (numba's cache
+      on disk) or the batch has ``KERNEL_COMPILE_MIN_MEMBERS`` members (worth compiling);
+    Single runs keep LSODA: importing numba (0.25-0.4 s) costs more than a run of up to a week takes
+    (``benchmarks/long_run.py``), and LSODA, stiff-aware, keeps a resting run flatter than RK45 does.
+    """
+    choice = kernel or os.environ.get("MYOKINE_KERNEL", "auto")
+    if choice not in KERNELS:
+        raise ValueError(f"unknown kernel {choice!r}; allowed: {', '.join(KERNELS)}")
+    if choice == "numpy" or method not in ("auto", "RK45"):
+        return False
+    if choice == "numba":
+        if not compiled_kernel.available():
+            raise ValueError("the numba kernel needs numba: pip install 'myokine_sim[fast]'")
+        return True
+    if compiled_kernel.broken(model.compiled.source):
+        return False
+    if batch < 2:
+        return False
+    if not compiled_kernel.available():
+        return False
+    return batch >= KERNEL_COMPILE_MIN_MEMBERS or compiled_kernel.kernel_file(model.compiled.source).ready
+
+
+def prepare_kernel(model: Model, method: str, batch: int) -> None:
+    """Compile (or load) the kernel before worker processes fork, if batches of ``batch`` will use it.
+
+    Forked workers inherit the loaded module; otherwise each would compile it at once on first use.
+    Runs one thread only: a thread pool started before a fork is not the children's to use.
+    """
+    if not use_kernel(model, method, batch):
+        return
+    if compiled_kernel.kernel_file(model.compiled.source).ready:
+        compiled_kernel.load(model.compiled.source)
+        return
+    schedule = Schedule((), (), (), 1.0)
+    members = np.tile(np.asarray(model.default_values(), dtype=float), (2, 1))
+    _integrate_compiled(model, members, [schedule], True, np.array([0.0, 1.0]), SolverSettings(), threads=1)
+
+
+def kernel_threads() -> int:
+    """Threads the kernel runs members on: ``$MYOKINE_KERNEL_THREADS``, else the CPUs this process may use."""
+    configured = os.environ.get("MYOKINE_KERNEL_THREADS")
+    if configured:
+        return max(1, int(configured))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def integrate(
     model: Model,
     parameters: np.ndarray,
     schedules: Schedule | Sequence[Schedule],
     times: np.ndarray,
     settings: SolverSettings = SolverSettings(),
+    kernel: str | None = None,
 ) -> BatchSolution:
     """Integrate ``parameters`` (shape ``(batch, n_parameters)``) from rest.
 
-    ``schedules`` is one schedule shared by the batch or one per member. The
-    solver stops at the union of their breakpoints. ``times`` are the output
-    samples; they must include 0 and lie within the schedules' end time.
+    ``schedules`` is one schedule shared by the batch or one per member. In
+    NumPy the solver stops at the union of their breakpoints; in the compiled
+    kernel (``use_kernel``) each member stops at its own. ``times`` are the
+    output samples; they must include 0 and lie within the schedules' end
+    time. ``times`` may also be ``(batch, T)``: each member's own sorted
+    samples (compiled kernel only; pad a short row with the end time).
     """
     parameters = np.atleast_2d(np.asarray(parameters, dtype=float))
     batch, n_params = parameters.shape
@@ -149,6 +214,15 @@ def integrate(
         raise ValueError("all schedules of a batch must end at the same time")
 
     method = resolved_method(settings.method, batch)
+    times = np.asarray(times, dtype=float)
+    if use_kernel(model, settings.method, batch, kernel) or times.ndim == 2:
+        try:
+            return _integrate_compiled(model, parameters, schedule_list, shared, times, settings)
+        except compiled_kernel.KernelUnavailable as error:
+            if (kernel or os.environ.get("MYOKINE_KERNEL")) == "numba" or times.ndim == 2:
+                raise
+            # The NumPy path runs whatever the generated code runs: the same results, only slower.
+            warnings.warn(f"{error}; using the NumPy path", RuntimeWarning, stacklevel=2)
     compiled = model.compiled
     n_states = len(model.states)
     single = batch == 1
@@ -210,6 +284,152 @@ def integrate(
     return BatchSolution(
         time_min=times, states=np.moveaxis(out, 2, 1), n_rhs_evaluations=evaluations, method=method
     )
+
+
+def _member_segments(model: Model, schedule_list: list[Schedule], batch: int):
+    """Each member's breakpoints, segment inputs and bolus jumps, padded to the longest schedule."""
+    by_schedule: dict[int, tuple] = {}
+    for schedule in schedule_list:
+        if id(schedule) in by_schedule:
+            continue
+        points = schedule.breakpoints
+        jumps = np.zeros((len(points) - 1, len(model.states)))
+        for bolus in schedule.boluses:
+            if bolus.time_min in points[:-1]:
+                jumps[points.index(bolus.time_min), model.state_index[BOLUS_STATES[bolus.kind]]] += bolus.amount
+        inputs = np.array([schedule.inputs_at(start) for start in points[:-1]], dtype=float)
+        by_schedule[id(schedule)] = (np.array(points), inputs.reshape(len(points) - 1, len(model.inputs)), jumps)
+    most = max(len(points) - 1 for points, _, _ in by_schedule.values())
+    breakpoints = np.empty((batch, most + 1))
+    n_segments = np.empty(batch, dtype=np.int64)
+    inputs = np.zeros((batch, most, len(model.inputs)))
+    jumps = np.zeros((batch, most, len(model.states)))
+    members = range(batch) if len(schedule_list) == batch else [slice(None)]
+    for member, schedule in zip(members, schedule_list):
+        points, values, bolus_jumps = by_schedule[id(schedule)]
+        count = len(points) - 1
+        breakpoints[member, :count + 1] = points
+        breakpoints[member, count + 1:] = points[-1]
+        n_segments[member] = count
+        inputs[member, :count] = values
+        jumps[member, :count] = bolus_jumps
+    return breakpoints, n_segments, inputs, jumps
+
+
+def _member_matrix(values: list, batch: int) -> np.ndarray:
+    """``(batch, len(values))`` from generated-code results (floats shared by the batch, or arrays)."""
+    matrix = np.empty((batch, len(values)))
+    for column, value in enumerate(values):
+        matrix[:, column] = value
+    return matrix
+
+
+def _kernel_arguments(model, parameters, schedule_list):
+    """Constants, resting states and each member's segments, as the kernel takes them."""
+    batch = len(parameters)
+    compiled = model.compiled
+    columns = member_columns(parameters)
+    constants = compiled.batch_constants(columns)
+    K = _member_matrix(constants, batch)
+    Y0 = _member_matrix(compiled.batch_rest(columns, constants), batch)
+    return (K, Y0, *_member_segments(model, schedule_list, batch))
+
+
+def _kernel_failure(model, status, bad_state, bad_value, t_end) -> SimulationError:
+    """The error naming the first member the kernel could not integrate (or whose run failed its checks)."""
+    member = int(np.argmax(status != compiled_kernel.OK))
+    code = int(status[member])
+    reason = compiled_kernel.STATUS_REASONS[code]
+    if code in (compiled_kernel.NON_FINITE, compiled_kernel.NEGATIVE):
+        state = model.state_names[int(bad_state[member])]
+        value = f" ({bad_value[member]:.3g})" if code == compiled_kernel.NEGATIVE else ""
+        detail = f"state {state} {reason}{value} between 0 and {t_end:g} min"
+        message = f"state {state} of member {member} {reason}{value} between 0 and {t_end:g} min"
+    else:
+        detail = f"{reason} between 0 and {t_end:g} min"
+        message = f"the solver failed between 0 and {t_end:g} min (RK45, compiled): member {member} {reason}"
+    return SimulationError(message, member=member, detail=detail)
+
+
+@dataclass
+class BatchSummaries:
+    """Metrics of a batch integrated and summarised in the compiled kernel, without its trajectories.
+
+    ``metrics[column][metric]`` is ``(members,)``; ``kept[name]`` is ``(T, members)`` for the kept states;
+    ``failures`` maps a failed member to its reason (its metrics are NaN).
+    """
+
+    metrics: dict[str, dict[str, np.ndarray]]
+    kept: dict[str, np.ndarray]
+    failures: dict[int, str]
+
+
+def integrate_summaries(model: Model, parameters: np.ndarray, schedules: Schedule | Sequence[Schedule],
+                        times: np.ndarray, settings: SolverSettings, columns: Sequence[str], inputs: np.ndarray,
+                        kept_states: Sequence[str] = ()) -> BatchSummaries:
+    """Integrate a batch in the compiled kernel and return ``results.column_metrics`` of ``columns`` per member.
+
+    Each member's samples live only in a per-member buffer: no ``(members, T, n_states)`` array. ``times``
+    are shared ``(T,)`` or each member's own ``(members, T)`` (as ``integrate``); ``inputs`` is
+    ``(n_inputs, T, 1 or members)`` at those times; ``kept_states`` are returned whole, ``(T, members)``.
+    Members that fail are reported in ``failures``, the others complete. Schedules with a bolus exactly at the
+    end (which changes only the last sample) are not supported here: use ``integrate``.
+    """
+    from myokine_sim.results import METRICS
+
+    parameters = np.atleast_2d(np.asarray(parameters, dtype=float))
+    batch = len(parameters)
+    schedule_list = [schedules] if isinstance(schedules, Schedule) else list(schedules)
+    if any(schedule.final_boluses() for schedule in schedule_list):
+        raise ValueError("a bolus at the end time changes the last sample only: use integrate()")
+    K, Y0, breakpoints, n_segments, segment_inputs, jumps = _kernel_arguments(model, parameters, schedule_list)
+    atol = settings.atol_fraction * np.array([s.scale for s in model.states])
+    positions = {name: i for i, name in enumerate((*model.state_names, *model.input_names, *model.variables))}
+    column_index = np.array([positions[name] for name in columns], dtype=np.int64)
+    kept_index = np.array([model.state_index[name] for name in kept_states], dtype=np.int64)
+    threads = kernel_threads() if batch > 1 else 1
+    run = compiled_kernel.run_summaries(
+        model.compiled.source, parameters, K, Y0, breakpoints, n_segments, segment_inputs, jumps,
+        np.atleast_2d(np.asarray(times, dtype=float)), settings.rtol, atol, settings.max_step_min,
+        MAX_STEPS_PER_SEGMENT, NEGATIVE_SLACK, inputs, column_index, kept_index, threads=threads)
+    failures = {}
+    t_end = schedule_list[0].t_end_min
+    for member in np.nonzero(run.status != compiled_kernel.OK)[0]:
+        single = np.zeros_like(run.status)
+        single[member] = run.status[member]
+        failures[int(member)] = _kernel_failure(model, single, run.bad_state, run.bad_value, t_end).detail
+    metrics = {name: dict(zip(METRICS, run.metrics[c])) for c, name in enumerate(columns)}
+    kept = {name: run.kept[:, :, j].T for j, name in enumerate(kept_states)}
+    return BatchSummaries(metrics, kept, failures)
+
+
+def _integrate_compiled(model, parameters, schedule_list, shared, times, settings, threads=None) -> BatchSolution:
+    """The whole batch in the compiled kernel: each member through its own breakpoints, in one call."""
+    batch = len(parameters)
+    compiled = model.compiled
+    n_states = len(model.states)
+    K, Y0, breakpoints, n_segments, inputs, jumps = _kernel_arguments(model, parameters, schedule_list)
+    scales = np.array([s.scale for s in model.states])
+    atol = settings.atol_fraction * scales
+    sample_times = times.reshape(1, -1) if times.ndim == 1 else times
+    run = compiled_kernel.run(
+        compiled.source, parameters, K, Y0, breakpoints, n_segments, inputs, jumps, sample_times, settings.rtol,
+        atol, settings.max_step_min, MAX_STEPS_PER_SEGMENT, NEGATIVE_SLACK,
+        threads=threads or (kernel_threads() if batch > 1 else 1))
+    t_end = schedule_list[0].t_end_min
+    if np.any(run.status != compiled_kernel.OK):
+        # The kernel checks each member's whole run (finite; no undershoot beyond NEGATIVE_SLACK tolerances).
+        raise _kernel_failure(model, run.status, run.bad_state, run.bad_value, t_end)
+    states = run.states.transpose(2, 0, 1)  # (n_states, batch, times), as the NumPy path returns it: a view
+    bolus_rows = {kind: model.state_index[state] for kind, state in BOLUS_STATES.items()}
+    # Boluses exactly at the end change the samples at the end only (a padded row repeats the end time).
+    at_end = sample_times == t_end
+    for member, schedule in enumerate(schedule_list):
+        for bolus in schedule.final_boluses():
+            target = slice(None) if shared else member
+            ends = at_end[0] if len(at_end) == 1 else at_end[member]
+            states[bolus_rows[bolus.kind], target, ends] += bolus.amount
+    return BatchSolution(time_min=times, states=states, n_rhs_evaluations=int(run.calls.max()), method="RK45")
 
 
 #: Steps one segment may take before the run counts as failed (a guard against a solver that stops advancing).

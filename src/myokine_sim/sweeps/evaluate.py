@@ -9,7 +9,7 @@ bisecting its batch and is marked with the reason; the others complete.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from pydantic import ValidationError
@@ -20,7 +20,7 @@ from myokine_sim.results import METRICS
 from myokine_sim.scenario import Scenario, check_size
 from myokine_sim.schedule import Schedule, ScheduleError
 from myokine_sim.simulation import observe_columns, schedule_inputs
-from myokine_sim.solver import SolverSettings, integrate, member_columns
+from myokine_sim.solver import SolverSettings, integrate, integrate_summaries, member_columns, use_kernel
 from myokine_sim.sweeps import bands
 from myokine_sim.sweeps.space import Space
 
@@ -64,6 +64,16 @@ def evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first_
     ``first_member`` is the sweep's number of the chunk's first member: failure
     reasons name members by that number.
     """
+    from myokine_sim.kernel import KernelUnavailable
+
+    try:
+        return _evaluate_chunk(context, index, values, first_member)
+    except KernelUnavailable:
+        # The model's kernel does not compile: it is now marked so, and the chunk runs on the NumPy path.
+        return _evaluate_chunk(context, index, values, first_member)
+
+
+def _evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first_member: int) -> ChunkResult:
     model = build_model()
     count = len(values)
     status = np.full(count, OK, dtype=object)
@@ -79,13 +89,27 @@ def evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first_
     band_counts = {name: np.zeros((n_samples, len(bands.EDGES) - 1), dtype=bands.count_dtype(count))
                    for name in context.band_columns}
 
+    groups = _groups(schedules, status)
+    valid = sum(len(members) for members in groups)
+    if len(groups) > 1 and use_kernel(model, context.settings.method, valid):
+        # The compiled kernel stops each member at its own breakpoints: one batch, each member with its own samples.
+        groups = [np.sort(np.concatenate(groups))]
     # Failing members only produce NaN and a status; numpy's warnings about them would be noise.
     with np.errstate(all="ignore"):
-        for members in _groups(schedules, status):
+        for members in groups:
             shared = schedules[members[0]] if all(schedules[m] is schedules[members[0]] for m in members) else None
+            own_breakpoints = len({tuple(schedules[m].breakpoints) for m in members}) > 1
+            if own_breakpoints:
+                _evaluate_own_breakpoints(context, model, parameters, schedules, members, status, first_member,
+                                          metrics, trajectories, band_counts)
+                continue
             group_schedules = shared or [schedules[m] for m in members]
             breakpoints = (shared or group_schedules[0]).breakpoints
             times = np.union1d(context.times, breakpoints)
+            if use_kernel(model, context.settings.method, len(members)) and _fusable(context, model, group_schedules):
+                _evaluate_in_kernel(context, model, parameters, members, shared, group_schedules, times, status,
+                                    first_member, metrics, trajectories, band_counts)
+                continue
             states, failures = _integrate_resilient(model, parameters[members], group_schedules, times,
                                                     context.settings)
             for position, reason in failures.items():
@@ -98,28 +122,151 @@ def evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first_
                 states = states[:, :, good]
             inputs = _inputs(model, shared, None if shared else [group_schedules[p] for p in good], times)
             summaries = _summarise(context, model, parameters[rows], states, inputs, times, trajectories, rows,
-                                   band_counts)
+                                   band_counts, compiled=use_kernel(model, context.settings.method, len(rows)))
             for column, summary in summaries.items():
                 for metric, value in summary.items():
                     metrics[f"{metric}.{column}"][rows] = value
     return ChunkResult(index, status.astype(str), metrics, trajectories, band_counts)
 
 
+def _fusable(context: SweepContext, model: Model, schedules) -> bool:
+    """Whether the kernel can summarise while it integrates: trajectories and bands of states only, no end bolus."""
+    wanted = (*context.trajectory_columns, *context.band_columns)
+    listed = [schedules] if isinstance(schedules, Schedule) else schedules
+    return all(name in model.state_index for name in wanted) and not any(s.final_boluses() for s in listed)
+
+
+def _evaluate_in_kernel(context: SweepContext, model: Model, parameters: np.ndarray, members: np.ndarray,
+                        shared: Schedule | None, schedules, times: np.ndarray, status: np.ndarray, first_member: int,
+                        metrics: dict, trajectories: dict, band_counts: dict) -> None:
+    """A batch integrated and summarised member by member in the compiled kernel (no trajectories array)."""
+    inputs = np.stack(_inputs(model, shared, None if shared else schedules, times))
+    kept_names = tuple(dict.fromkeys((*context.trajectory_columns, *context.band_columns)))
+    summaries = integrate_summaries(model, parameters[members], schedules, times, context.settings, context.columns,
+                                    inputs, kept_names)
+    for position, reason in summaries.failures.items():
+        status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
+    good = np.array([p for p in range(len(members)) if p not in summaries.failures], dtype=np.intp)
+    if good.size == 0:
+        return
+    rows = members[good]
+    for column, summary in summaries.metrics.items():
+        for metric, value in summary.items():
+            metrics[f"{metric}.{column}"][rows] = value[good]
+    common = np.searchsorted(times, context.times)
+    for name in context.trajectory_columns:
+        trajectories[name][rows] = summaries.kept[name][common][:, good].T
+    for name in context.band_columns:
+        band_counts[name] += bands.histogram(summaries.kept[name][common][:, good])
+
+
+def member_sample_times(common: np.ndarray, schedules: list[Schedule]) -> np.ndarray:
+    """``(members, T)``: the common samples with each member's own breakpoints, padded with the end time."""
+    own: dict[int, np.ndarray] = {}
+    for schedule in schedules:
+        if id(schedule) not in own:
+            own[id(schedule)] = np.union1d(common, schedule.breakpoints)
+    width = max(len(times) for times in own.values())
+    rows = np.empty((len(schedules), width))
+    for member, schedule in enumerate(schedules):
+        times = own[id(schedule)]
+        rows[member, :len(times)] = times
+        rows[member, len(times):] = times[-1]  # repeated end samples change no metric
+    return rows
+
+
+def _evaluate_own_breakpoints(context: SweepContext, model: Model, parameters: np.ndarray, schedules: list,
+                              members: np.ndarray, status: np.ndarray, first_member: int, metrics: dict,
+                              trajectories: dict, band_counts: dict) -> None:
+    """Members with different breakpoints as one batch, each sampled at the common times and its own breakpoints.
+
+    Metrics use each member's own samples, exactly the samples a batch of its own would have; trajectories
+    and bands are read at the common samples.
+    """
+    group_schedules = [schedules[m] for m in members]
+    member_times = member_sample_times(context.times, group_schedules)
+    if not (context.trajectory_columns or context.band_columns) and _fusable(context, model, group_schedules):
+        # Metrics only: integrated and summarised in one kernel pass, no trajectories array.
+        inputs = np.stack(_member_inputs(model, group_schedules, member_times.T))
+        summaries = integrate_summaries(model, parameters[members], group_schedules, member_times,
+                                        context.settings, context.columns, inputs)
+        for position, reason in summaries.failures.items():
+            status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
+        good = np.array([p for p in range(len(members)) if p not in summaries.failures], dtype=np.intp)
+        for column, summary in summaries.metrics.items():
+            for metric, value in summary.items():
+                metrics[f"{metric}.{column}"][members[good]] = value[good]
+        return
+    states, failures = _integrate_resilient(model, parameters[members], group_schedules, member_times,
+                                            context.settings)
+    for position, reason in failures.items():
+        status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
+    good = np.array([p for p in range(len(members)) if p not in failures], dtype=np.intp)
+    if good.size == 0:
+        return
+    rows = members[good]
+    states, member_times = states[:, :, good], member_times[good].T  # (n_states, T, members), (T, members)
+    good_schedules = [group_schedules[p] for p in good]
+    inputs = _member_inputs(model, good_schedules, member_times)
+    summaries = _summarise(replace(context, trajectory_columns=(), band_columns=()), model, parameters[rows], states,
+                           inputs, member_times, trajectories, rows, band_counts,
+                           compiled=use_kernel(model, context.settings.method, len(rows)))
+    for column, summary in summaries.items():
+        for metric, value in summary.items():
+            metrics[f"{metric}.{column}"][rows] = value
+    if context.trajectory_columns or context.band_columns:
+        columns_index = np.arange(len(rows))
+        common = np.stack([np.searchsorted(member_times[:, m], context.times) for m in columns_index], axis=1)
+        common_states = states[:, common, columns_index]
+        common_inputs = [row[common, columns_index] for row in inputs]
+        _summarise(replace(context, columns=()), model, parameters[rows], common_states, common_inputs,
+                   context.times, trajectories, rows, band_counts)
+
+
+def _member_inputs(model: Model, schedules: list[Schedule], member_times: np.ndarray) -> list:
+    """Input rows ``(T, members)`` at each member's own samples (``member_times`` is ``(T, members)``)."""
+    stacked = np.empty((len(model.inputs),) + member_times.shape)
+    for member, schedule in enumerate(schedules):
+        stacked[:, :, member] = schedule_inputs(model, schedule, member_times[:, member])
+    return list(stacked)
+
+
 def _summarise(context: SweepContext, model: Model, parameters: np.ndarray, states: np.ndarray, inputs: list,
-               times: np.ndarray, trajectories: dict, rows: np.ndarray, band_counts: dict) -> dict[str, dict]:
+               times: np.ndarray, trajectories: dict, rows: np.ndarray, band_counts: dict,
+               compiled: bool = False) -> dict[str, dict]:
     """Metrics of every column for a batch; fills its rows of ``trajectories`` and adds to ``band_counts``.
 
     The algebraic variables are observed OBSERVE_BLOCK samples at a time and the
     metrics merged across blocks, so their memory does not grow with the run's length.
+    ``compiled``: the metrics in the compiled kernel, one pass per member (no observed arrays at all).
+    ``times`` is ``(samples,)``, or ``(samples, members)`` when each member has its own samples.
     """
-    # The common samples are a subset of this batch's (which add its breakpoints).
-    common = np.searchsorted(times, context.times)
     summaries: dict[str, dict[str, np.ndarray]] = {}
+    metric_columns = context.columns
+    if compiled and metric_columns:
+        summaries = compiled_metrics(model, metric_columns, parameters, states, inputs, times)
+        metric_columns = ()
+    if not (metric_columns or context.trajectory_columns or context.band_columns):
+        return summaries
+    # States and inputs are read as they are: observing the algebraic variables only when one is needed.
+    plain = {name: i for i, name in enumerate(model.state_names)}
+    needs_observe = any(name not in plain and name not in model.input_names
+                        for name in (*metric_columns, *context.trajectory_columns, *context.band_columns))
+    sampled = bool(context.trajectory_columns or context.band_columns)
+    # The common samples are a subset of this batch's (which add its breakpoints).
+    common = np.searchsorted(times, context.times) if sampled else None
     for start in range(0, len(times), OBSERVE_BLOCK):
         block = slice(start, start + OBSERVE_BLOCK)
-        columns = observe_batch(model, parameters, states[:, block], [row[block] for row in inputs])
-        for column in context.columns:
+        if needs_observe:
+            columns = observe_batch(model, parameters, states[:, block], [row[block] for row in inputs])
+        else:
+            shape = states[:, block].shape[1:]
+            columns = {name: states[i, block] for name, i in plain.items()}
+            columns.update({name: np.broadcast_to(row[block], shape) for name, row in zip(model.input_names, inputs)})
+        for column in metric_columns:
             summaries[column] = merge_metrics(summaries.get(column), batch_metrics(times[block], columns[column]))
+        if not sampled:
+            continue
         wanted = (common >= start) & (common < start + OBSERVE_BLOCK)
         local = common[wanted] - start
         for name in context.trajectory_columns:
@@ -127,6 +274,32 @@ def _summarise(context: SweepContext, model: Model, parameters: np.ndarray, stat
         for name in context.band_columns:
             band_counts[name][wanted] += bands.histogram(columns[name][local])
     return summaries
+
+
+def compiled_metrics(model: Model, names: tuple[str, ...], parameters: np.ndarray, states: np.ndarray, inputs: list,
+                     times: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """``batch_metrics`` of the columns ``names`` for every member, in the compiled kernel.
+
+    ``states`` is ``(n_states, samples, members)``; ``inputs`` rows are ``(samples, 1 or members)``;
+    ``times`` is ``(samples,)`` or ``(samples, members)``.
+    """
+    from myokine_sim import kernel
+    from myokine_sim.solver import kernel_threads
+
+    compiled = model.compiled
+    positions = {name: i for i, name in enumerate((*model.state_names, *model.input_names, *model.variables))}
+    columns = np.array([positions[name] for name in names], dtype=np.int64)
+    member_parameters = member_columns(parameters)
+    constants = compiled.batch_constants(member_parameters)
+    K = np.empty((len(parameters), len(constants)))
+    for column, value in enumerate(constants):
+        K[:, column] = value
+    sample_times = times.reshape(1, -1) if times.ndim == 1 else times.T
+    # Member by member, as the kernel writes them: a view of the kernel's own output, no copy.
+    by_member = states.transpose(2, 1, 0)
+    values = kernel.summarise(compiled.source, by_member, parameters, K, np.stack(inputs), sample_times, columns,
+                              threads=kernel_threads())
+    return {name: dict(zip(METRICS, values[c])) for c, name in enumerate(names)}
 
 
 def _member_schedules(context: SweepContext, values: np.ndarray, status: np.ndarray) -> list[Schedule | None]:
@@ -199,13 +372,16 @@ def _integrate_resilient(model: Model, parameters: np.ndarray, schedules, times:
     except SimulationError as error:
         count = len(parameters)
         if count == 1:  # the reason without the batch position, which means nothing to the caller
-            return np.full((len(model.states), len(times), 1), np.nan), {0: error.detail}
+            return np.full((len(model.states), times.shape[-1], 1), np.nan), {0: error.detail}
         half = count // 2
         split = isinstance(schedules, list)
+        own_times = times.ndim == 2  # (members, T): each member's own samples
         left, left_failures = _integrate_resilient(
-            model, parameters[:half], schedules[:half] if split else schedules, times, settings)
+            model, parameters[:half], schedules[:half] if split else schedules, times[:half] if own_times else times,
+            settings)
         right, right_failures = _integrate_resilient(
-            model, parameters[half:], schedules[half:] if split else schedules, times, settings)
+            model, parameters[half:], schedules[half:] if split else schedules, times[half:] if own_times else times,
+            settings)
         failures = {**left_failures, **{half + p: reason for p, reason in right_failures.items()}}
         return np.concatenate([left, right], axis=2), failures
 
@@ -257,6 +433,8 @@ def merge_metrics(earlier: dict[str, np.ndarray] | None, later: dict[str, np.nda
 def batch_metrics(time_min: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
     """``results.column_metrics`` of every member at once; ``values`` is ``(samples, members)``.
 
+    ``time_min`` is ``(samples,)``, or ``(samples, members)`` when each member has its own samples.
+
     ``fold_peak`` is NaN where the baseline is not positive (``None`` in a single run).
     """
     members = values.shape[1]
@@ -267,12 +445,13 @@ def batch_metrics(time_min: np.ndarray, values: np.ndarray) -> dict[str, np.ndar
     peak = values[peak_index, columns]
     fold = np.full(members, np.nan)
     np.divide(peak, baseline, out=fold, where=baseline > 0.0)
+    own_times = time_min.ndim == 2  # (samples, members): each member's own sample times
     return {
         "baseline": baseline.copy(),
         "peak": peak,
-        "time_of_peak_min": time_min[peak_index],
+        "time_of_peak_min": time_min[peak_index, columns] if own_times else time_min[peak_index],
         "min": values[min_index, columns],
-        "time_of_min_min": time_min[min_index],
+        "time_of_min_min": time_min[min_index, columns] if own_times else time_min[min_index],
         "end": values[-1].copy(),
         "fold_peak": fold,
     }

@@ -117,6 +117,8 @@ def _start_worker(shared: Any, parent: int | None = None) -> None:
     if parent is not None:
         _die_with_parent(parent)
     _keep_freed_memory()
+    # Parallelism is across the workers: each runs the compiled kernel on one thread.
+    os.environ["MYOKINE_KERNEL_THREADS"] = "1"
     _worker_shared = shared
 
 

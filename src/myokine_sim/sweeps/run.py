@@ -14,6 +14,7 @@ from myokine_sim.io import check_output_path, manifest, write_bytes_atomic, writ
 from myokine_sim.model import build_model
 from myokine_sim.results import METRICS
 from myokine_sim.scenario import Scenario
+from myokine_sim.solver import prepare_kernel
 from myokine_sim.sweeps import bands
 from myokine_sim.sweeps.evaluate import ChunkResult, evaluate_chunk
 from myokine_sim.sweeps.evaluators import make_evaluator
@@ -67,7 +68,10 @@ def sweep(
     check_layout(layout)
     plan = plan_sweep(scenario, space, n, method, seed, cv, trajectories, chunk_size)
     evaluator = make_evaluator(workers, scheduler)
-    build_model().compiled  # generated once here: forked worker processes inherit it
+    model = build_model()
+    model.compiled  # generated once here: forked worker processes inherit it
+    if workers > 1 and scheduler is None:
+        prepare_kernel(model, plan.context.settings.method, plan.chunk_size)  # compiled here, not in every worker
     directory = Path(out) if out is not None else None
     if directory is not None:
         check_output_path(directory, "out", folder=True)  # before any work: a bad folder fails at once

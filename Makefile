@@ -34,8 +34,9 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 # The tests as without the fast extra (numba hidden): kernel tests skip, batches run on the NumPy path.
+# The suite (or the files in PYTEST_ARGS) with numba hidden: the NumPy path must stand on its own.
 test-without-fast: $(VENV)/.installed-test
-	$(BIN)/python -c "import sys; sys.modules['numba'] = None; import pytest; sys.exit(pytest.main(['-q']))"
+	$(BIN)/python -c "import sys; sys.modules['numba'] = None; import pytest; sys.exit(pytest.main(['-q', *sys.argv[1:]]))" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/simulate.py

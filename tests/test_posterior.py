@@ -108,3 +108,49 @@ def test_a_sample_whose_provenance_belongs_to_another_run_is_refused(tmp_path):
     with pytest.raises(InputError, match="sample_sha256"):
         load_posterior(tmp_path)
     json.loads(shipped.with_suffix(".json").read_text())
+
+
+def _outcome():
+    """A small made-up analysis result, to exercise the files, report and figures without sampling."""
+    from myokine_sim.calibration.posterior import PosteriorOutcome, PosteriorSettings
+
+    rng = np.random.default_rng(3)
+    sampled = FITTED_PARAMETERS[:3]
+    fixed = FITTED_PARAMETERS[3:6]
+    from myokine_sim.model import build_model
+
+    model = build_model()
+    mode = np.log([model.parameter(n).value for n in sampled])
+    covariance = np.array([[0.01, 0.008, 0], [0.008, 0.01, 0], [0, 0, 0.04]])
+    draws = draw_truncated_normal(mode, covariance, 1000, mode - 1, mode + 1, seed=1)
+    diagnostics = chain_diagnostics(rng.standard_normal((60, 8, 2)), np.full(8, 20.0), 0.3)
+    slices = {n: {"log_factor": [-1.386, 0.0, 1.386], "delta_log_likelihood": [-5.0, 0.0, -0.5]} for n in fixed}
+    return PosteriorOutcome(
+        sampled=sampled, fixed=fixed, mode=mode, covariance=covariance, draws=draws,
+        values={n: model.parameter(n).value for n in sampled + fixed},
+        information={n: 100.0 for n in sampled + fixed}, slices=slices,
+        check={"parameters": list(sampled[:2]), "targets": ["C01"], "diagnostics": diagnostics,
+               "emcee_quantiles": {n: [1, 2, 3] for n in sampled[:2]},
+               "laplace_quantiles": {n: [1, 2, 3] for n in sampled[:2]}, "runtime_s": 60.0},
+        check_chain=np.zeros((1, 1, 1)), noise={}, targets=["C01"], log_likelihood_at_fit=-10.0,
+        log_likelihood_at_mode=-9.0, settings=PosteriorSettings(draws=1000), timings_s={"total": 120.0})
+
+
+def test_written_sample_and_provenance_load_back_and_the_report_names_every_parameter(tmp_path):
+    from myokine_sim.calibration.posterior_files import provenance_document, sample_bytes
+    from myokine_sim.calibration.posterior_report import pairs_figure, report_markdown, slices_figure
+
+    outcome = _outcome()
+    sample = sample_bytes(outcome.sampled, outcome.draws, outcome.values)
+    provenance = provenance_document(outcome, "default", hashlib.sha256(sample).hexdigest())
+    (tmp_path / "posterior.npz").write_bytes(sample)
+    (tmp_path / "posterior.json").write_text(json.dumps(provenance))
+    loaded = load_posterior(tmp_path)
+    assert loaded.names == outcome.sampled
+    np.testing.assert_allclose(loaded.draws, np.exp(outcome.draws))
+    assert provenance["correlation"][0][1] == pytest.approx(0.8)
+    text = report_markdown(provenance, {}, "figures/posterior")
+    assert all(f"`{name}`" in text for name in outcome.sampled + outcome.fixed)
+    assert "figures/posterior/pairs.png" in text and "90% interval" in text
+    for png in (pairs_figure(provenance, loaded.draws), slices_figure(provenance)):
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -420,8 +420,10 @@ def posterior(
         None, "--out", "-o", help="Folder for posterior.npz (draws), posterior.json (provenance), report.md, "
                                   "figures/ and manifest.json; rerunning resumes the emcee check [default: "
                                   "out/posterior/]."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Also write the Markdown section here, with "
-                                                                 "figures in figures/posterior/ beside it."),
+    report: Optional[Path] = typer.Option(
+        None, "--report", help="Also write the Markdown section here, its figures in figures/posterior/ beside it "
+                               "(a file in a generated/ folder: beside the page including it, e.g. "
+                               "docs/generated/posterior.inc and docs/figures/posterior/)."),
     update_default: bool = typer.Option(False, "--update-default", help="Maintainers: also replace the shipped "
                                         "models/posterior/default.npz and .json (source checkout only)."),
     parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set name or .toml path."),

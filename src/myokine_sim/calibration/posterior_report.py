@@ -117,10 +117,13 @@ def pairs_figure(provenance: dict, draws: np.ndarray) -> bytes:
 
     names = provenance["sampled"]
     pairs = correlated_pairs(provenance)
-    columns = 3
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    columns = min(3, len(pairs))
     rows = math.ceil(len(pairs) / columns)
     plt.rcParams.update({"font.size": 14})
-    figure, axes = plt.subplots(rows, columns, figsize=(16, 5.2 * rows), squeeze=False)
+    figure, axes = plt.subplots(rows, columns, figsize=(max(16 / 3 * columns, 9), 5.2 * rows + 0.6), squeeze=False)
+    plain = FuncFormatter(lambda value, _position: f"{value:.3g}")
     shown = draws[: min(len(draws), 1500)]
     for ax, (i, j, rho) in zip(axes.flat, pairs):
         ax.scatter(shown[:, i], shown[:, j], s=6, color="0.25", alpha=0.35, edgecolors="none")
@@ -128,13 +131,16 @@ def pairs_figure(provenance: dict, draws: np.ndarray) -> bytes:
                 markersize=18, markeredgewidth=2.5, linestyle="none", label="mode")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        for axis in (ax.xaxis, ax.yaxis):  # plain numbers, not 7x10^1
+            axis.set_major_formatter(plain)
+            axis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(_short(names[i]), fontsize=14)
         ax.set_ylabel(_short(names[j]), fontsize=14)
         ax.set_title(f"correlation {rho:+.2f}", fontsize=15)
         ax.tick_params(labelsize=13)
     for ax in list(axes.flat)[len(pairs):]:
         ax.axis("off")
-    figure.suptitle("Posterior draws of the most correlated parameter pairs (log axes, + the mode)", fontsize=17)
+    figure.suptitle("Posterior draws of the most correlated parameter pairs\n(log axes; + the mode)", fontsize=17)
     figure.tight_layout()
     png = figure_png(figure)
     plt.close(figure)
@@ -160,12 +166,16 @@ def slices_figure(provenance: dict) -> bytes:
         ax.plot(np.exp(s["log_factor"]), s["delta_log_likelihood"], linestyle=styles[k % 4],
                 marker=markers[k % 6], color=str(0.1 + 0.5 * (k % 3) / 2), linewidth=2, markersize=7,
                 label=_short(name))
+    from matplotlib.ticker import NullLocator
+
     ax.set_xscale("log")
+    ax.set_xticks([0.25, 0.5, 1.0, 2.0, 4.0], ["÷4", "÷2", "1", "x2", "x4"])
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xlabel("parameter / fitted value (log axis)", fontsize=15)
     ax.set_ylabel("Δ log-likelihood (vs the mode)", fontsize=15)
     ax.axhline(-2.0, color="0.5", linewidth=1, linestyle=":")
     ax.set_ylim(max(ax.get_ylim()[0], -60), 2)
-    ax.legend(fontsize=12, ncol=2, loc="lower center")
+    ax.legend(fontsize=13, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_title("Likelihood slices of the best-informed fixed parameters (others held)", fontsize=17)
     ax.tick_params(labelsize=13)
     figure.tight_layout()

@@ -92,3 +92,19 @@ def test_run_uncertainty_with_another_parameter_set_is_refused(tmp_path):
                                  str(out)])
     assert result.exit_code == 2 and "default parameter set" in result.output
     assert not out.exists()
+
+
+def test_a_posterior_population_draws_its_members_from_the_shipped_sample():
+    import myokine_sim as ms
+    from myokine_sim.calibration.posterior_files import load_posterior
+
+    sample = load_posterior()
+    table = ms.sweep(SCENARIO, None, 12, method="posterior", seed=4, progress=False)
+    frame_names = [name for name in sample.names if name in table.columns]
+    assert frame_names == list(sample.names)  # the scenario sets none of them
+    drawn = np.column_stack([table.columns[name] for name in sample.names])
+    np.testing.assert_allclose(drawn, sample.rows(12, 4))
+    assert table.metadata["members_ok"] == 12
+    with pytest.raises(Exception, match="give no names"):
+        ms.sweep(SCENARIO, {"names": ["plasma_il6.clearance_per_min"], "bounds": [[0.1, 1]]}, 4, method="posterior",
+                 progress=False)

@@ -303,7 +303,8 @@ def sweep(
         None, "--vary", help="NAME=LO:HI[:N]: a model parameter, subject.<field> or e.g. exercise.0.duration_min, "
                              "with N grid points. Repeatable."
     ),
-    method: str = typer.Option("grid", "--method", help="grid, lhs, sobol or population."),
+    method: str = typer.Option("grid", "--method", help="grid, lhs, sobol, population or posterior (members drawn "
+                                                        "from the shipped posterior sample)."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Members (lhs, sobol, population) or grid "
                                                                   "points per name without :N."),
     seed: int = typer.Option(0, "--seed", help="Seed of the sampler: the same seed gives the same members."),

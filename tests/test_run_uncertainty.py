@@ -108,3 +108,18 @@ def test_a_posterior_population_draws_its_members_from_the_shipped_sample():
     with pytest.raises(Exception, match="give no names"):
         ms.sweep(SCENARIO, {"names": ["plasma_il6.clearance_per_min"], "bounds": [[0.1, 1]]}, 4, method="posterior",
                  progress=False)
+
+
+def test_validation_figures_carry_a_posterior_predictive_band_and_error_bars():
+    from myokine_sim.calibration.targets import load_targets
+    from myokine_sim.calibration.validate import study_figures, validate
+
+    targets = [t for t in load_targets() if t.study == "Ostrowski 1998b"]
+    validation = validate("default", targets, uncertainty=8)
+    marathon = validation.results["marathon"]
+    for column in ("plasma_il6_pg_ml", "il1ra_pg_ml"):
+        assert np.all(marathon[f"{column}_p05"] <= marathon[f"{column}_p95"])
+    plain = validate("default", targets)
+    assert [row.simulated for row in validation.rows] == [row.simulated for row in plain.rows]  # bands add only
+    figures = study_figures(validation)
+    assert list(figures) == ["ostrowski_1998b.png"] and len(figures["ostrowski_1998b.png"]) > 20_000

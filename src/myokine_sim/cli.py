@@ -458,6 +458,9 @@ def validate(
     parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set name or .toml path."),
     output_format: str = typer.Option("table", "--format", help=TABLE_FORMAT_HELP + " With csv or json only the "
                                                                 "table goes to stdout; the summary goes to stderr."),
+    uncertainty: int = typer.Option(0, "--uncertainty", help="Also draw each study figure's 90% posterior "
+                                                             "predictive band from N posterior draws."),
+    seed: int = typer.Option(0, "--seed", help="Which posterior draws --uncertainty takes."),
 ) -> None:
     """Check every calibration target; exit 0 only when every scored target passes."""
 
@@ -467,7 +470,7 @@ def validate(
         _check_out(out)
         if report is not None:  # checked now: a bad --report must not leave --out behind after the work
             _check_out(report, "--report", folder=False)
-        return validate_command(out, report, parameter_set, output_format)
+        return validate_command(out, report, parameter_set, output_format, uncertainty, seed)
 
     outcome = _guarded(action)
     typer.echo(outcome.table)

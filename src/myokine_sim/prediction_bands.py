@@ -58,8 +58,9 @@ def posterior_matrix(scenario: Scenario, n: int, seed: int, posterior=None) -> t
     return matrix, info
 
 
-def with_bands(result: Result, scenario: Scenario, n: int, seed: int = 0, posterior=None) -> Result:
-    """``result`` with band columns and ``metadata['uncertainty']`` (headline intervals)."""
+def with_bands(result: Result, scenario: Scenario, n: int, seed: int = 0, posterior=None,
+               columns: tuple[str, ...] = CONTRACT_COLUMNS[1:]) -> Result:
+    """``result`` with band columns of ``columns`` and ``metadata['uncertainty']`` (headline intervals)."""
     from myokine_sim.calibration.runs import observe_batch
     from myokine_sim.model import build_model
     from myokine_sim.simulation import schedule_inputs
@@ -73,7 +74,7 @@ def with_bands(result: Result, scenario: Scenario, n: int, seed: int = 0, poster
     observed = observe_batch(model, matrix, solution.states, schedule_inputs(model, schedule, times))
     columns = dict(result.columns)
     units = dict(result.units)
-    for column in CONTRACT_COLUMNS[1:]:
+    for column in dict.fromkeys((*CONTRACT_COLUMNS[1:], *columns)):
         quantiles = np.quantile(observed[column], list(BAND_SUFFIXES.values()), axis=0)
         for name, values in zip(band_columns_of(column), quantiles):
             columns[name] = values

@@ -89,7 +89,7 @@ class ValidateOutcome:
 
 
 def validate_command(out: Path, report: Path | None, parameter_set: str,
-                     output_format: str = "table") -> ValidateOutcome:
+                     output_format: str = "table", uncertainty: int = 0, seed: int = 0) -> ValidateOutcome:
     """Check every target; write validation.json and the figures (and the report if asked)."""
     from myokine_sim.calibration.report import report_markdown
     from myokine_sim.calibration.validate import study_figures, summary_line, table_rows, validate
@@ -98,6 +98,13 @@ def validate_command(out: Path, report: Path | None, parameter_set: str,
     from myokine_sim.tables import check_table_format, render
 
     check_table_format(output_format)
+    if uncertainty:
+        from myokine_sim.prediction_bands import check_draws
+
+        check_draws(uncertainty)
+        if parameter_set != "default":
+            raise InputError("--uncertainty", None, "the shipped posterior belongs to the default parameter set; "
+                                                    f"--parameter-set is {parameter_set!r}")
     try:
         resolve_parameter_set(parameter_set)  # a bad name is an input error before any work
     except InputError as error:
@@ -105,11 +112,11 @@ def validate_command(out: Path, report: Path | None, parameter_set: str,
     if stderr_is_terminal():
         bar = ProgressBar("validate", "scenarios")
         try:
-            validation = validate(parameter_set, simulated=bar.advance_to)
+            validation = validate(parameter_set, simulated=bar.advance_to, uncertainty=uncertainty, seed=seed)
         finally:
             bar.close()
     else:  # a log or a pipe: no bar
-        validation = validate(parameter_set)
+        validation = validate(parameter_set, uncertainty=uncertainty, seed=seed)
     figures = study_figures(validation)
     out = Path(out)
     with output_directory(out):

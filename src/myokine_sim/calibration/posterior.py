@@ -310,8 +310,10 @@ def run_posterior(problem_all: PosteriorProblem, settings: PosteriorSettings, lo
 
     checkpoint = None
     if checkpoint_path is not None:
+        # Steps and draws are left out: a longer run of the same chain resumes it.
+        same_chain = {k: v for k, v in settings.as_dict().items() if k not in ("steps", "draws", "pilot_steps")}
         checkpoint = EnsembleCheckpoint(checkpoint_path, fingerprint(
-            check_names, mode[block].round(8).tolist(), settings.as_dict(), sorted(values.items())))
+            check_names, mode[block].round(8).tolist(), same_chain, sorted(values.items())))
     chain, _log_prob, accepted = run_ensemble(
         check_problem.log_posterior, start, settings.steps, settings.seed, checkpoint,
         stepped=(lambda done: stepped(done, settings.steps)) if stepped else None,

@@ -154,3 +154,17 @@ def test_written_sample_and_provenance_load_back_and_the_report_names_every_para
     assert "figures/posterior/pairs.png" in text and "90% interval" in text
     for png in (pairs_figure(provenance, loaded.draws), slices_figure(provenance)):
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(("args", "option"), [(["--walkers", "4"], "--walkers"), (["--steps", "3"], "--steps"),
+                                              (["--draws", "10"], "--draws"),
+                                              (["--parameter-set", "no_such_set"], "--parameter-set")])
+def test_posterior_refuses_bad_settings_before_any_work(tmp_path, args, option):
+    from typer.testing import CliRunner
+
+    from myokine_sim.cli import app
+
+    out = tmp_path / "posterior"
+    result = CliRunner().invoke(app, ["posterior", "--out", str(out), *args])
+    assert result.exit_code == 2 and result.output.startswith(f"error: {option}"), result.output
+    assert not out.exists()

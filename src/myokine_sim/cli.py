@@ -404,7 +404,8 @@ def fit(
             for option, given in (("--fit-parameter", fit_parameter), ("--posterior", posterior)):
                 if given:
                     raise InputError(option, None, "only with --data (a measurement table)")
-            return fit_command(out, max_evaluations, update_default or write_default)
+            return fit_command(out, max_evaluations, update_default or write_default,
+                               "--write-default" if write_default and not update_default else "--update-default")
         if update_default or write_default:
             raise InputError("--update-default", None, "refits the shipped set to the calibration targets; it does "
                                                        "not take --data (your fit goes to --out)")

@@ -17,7 +17,7 @@ FIT_MANIFEST_FILE = "manifest.json"
 DEFAULT_FIT_DIRECTORY = Path("out") / "fit"
 
 
-def check_fit_output(out: Path | None, write_default: bool) -> Path:
+def check_fit_output(out: Path | None, write_default: bool, option: str = "--update-default") -> Path:
     """The folder ``myokine fit`` writes, checked before the (long) fit; with ``write_default`` also the shipped set."""
     from myokine_sim.calibration.fit import default_parameter_set_path
     from myokine_sim.io import check_output_path
@@ -30,13 +30,14 @@ def check_fit_output(out: Path | None, write_default: bool) -> Path:
     check_output_path(directory, "--out", folder=True)
     if write_default:
         if models_are_packaged():  # an installed package: the shipped set is not ours to edit
-            raise InputError("--write-default", None, "only in a source checkout (the shipped parameter sets of an "
-                                                      "installed package are read-only); use --out")
-        check_output_path(default_parameter_set_path(), "--write-default", folder=False)
+            raise InputError(option, None, "only in a source checkout (the shipped parameter sets of an "
+                                           "installed package are read-only); use --out")
+        check_output_path(default_parameter_set_path(), option, folder=False)
     return directory
 
 
-def fit_command(out: Path | None, max_evaluations: int, write_default: bool = False) -> list[str]:
+def fit_command(out: Path | None, max_evaluations: int, write_default: bool = False,
+                option: str = "--update-default") -> list[str]:
     """Fit, write the parameter set, its report and manifest into ``out``, and return the summary lines."""
     from myokine_sim.calibration.fit import (
         DEFAULT_SET_HEADER,
@@ -53,7 +54,7 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
 
     if max_evaluations < 1:
         raise InputError("--max-evaluations", None, f"must be at least 1, got {max_evaluations}")
-    directory = check_fit_output(out, write_default)
+    directory = check_fit_output(out, write_default, option)
     if stderr_is_terminal():  # a bar with an ETA (at most max_evaluations); logs and pipes get the plain lines
         bar = ProgressBar("fit", "evaluations")
         bar.start(max_evaluations)

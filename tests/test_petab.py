@@ -23,8 +23,8 @@ def _table(tmp_path: Path, text: str, name: str = "data.tsv") -> Path:
 def test_a_good_table_is_read_with_its_scenarios_and_noise(tmp_path):
     scenario = _table(tmp_path, 'name = "mine"\n[[exercise]]\nstart_min = 0\nduration_min = 30\n'
                                 "intensity_pct_vo2max = 60\n", "mine.toml")
-    table = read_measurements(_table(tmp_path, HEADER + GOOD + f"muscle_glycogen_mmol_kg_dw\t{scenario.name}\t30\t400\t\n"
-                                     + "\n"))
+    text = HEADER + GOOD + f"muscle_glycogen_mmol_kg_dw\t{scenario.name}\t30\t400\t\n\n"
+    table = read_measurements(_table(tmp_path, text))
     assert [m.observable for m in table.measurements] == ["plasma_il6_pg_ml", "muscle_glycogen_mmol_kg_dw"]
     assert table.measurements[0].sigma == 1.5 and table.measurements[1].sigma is None
     assert table.conditions["mine.toml"].name == "mine"
@@ -34,7 +34,7 @@ def test_a_good_table_is_read_with_its_scenarios_and_noise(tmp_path):
 @pytest.mark.parametrize(
     ("text", "field", "words"),
     [
-        ("observableId\tsimulationConditionId\ttime\n" + "plasma_il6_pg_ml\tmarathon\t0\n", "line 1, column measurement",
+        ("observableId\tsimulationConditionId\ttime\nplasma_il6_pg_ml\tmarathon\t0\n", "line 1, column measurement",
          "required: observableId, simulationConditionId, time, measurement"),
         (HEADER + "plasma_il6\tmarathon\t60\t8\t1\n", "line 2, column observableId", "did you mean 'plasma_il6_pg_ml'"),
         (HEADER + "plasma_il6_pg_ml\tno_such_scenario\t60\t8\t1\n", "line 2, column simulationConditionId",

@@ -237,3 +237,90 @@ def posterior_command(out: Path | None, report: Path | None, update_default: boo
         write_json_atomic(shipped.with_suffix(".json"), provenance)
         lines.append(f"wrote {shipped} and {shipped.with_suffix('.json').name} (the shipped posterior sample)")
     return lines
+
+
+# ---------------------------------------------------------------------- fit --data
+
+DATA_FIT_FILES = ("fitted.toml", "residuals.tsv", "figure.png", "report.txt", "manifest.json")
+
+
+def data_fit_command(data: Path, names: list[str], out: Path | None, max_evaluations: int, posterior: bool,
+                     steps: int, walkers: int, seed: int, parameter_set: str = "default") -> list[str]:
+    """Fit ``names`` to a measurement table; write the parameter set, residuals, figure, report and manifest.
+
+    Every input is checked before the fit and nothing is written until it has finished.
+    """
+    import hashlib
+    import io
+
+    import tomli_w
+
+    from myokine_sim.calibration.datafit import (DEFAULT_DATA_PARAMETERS, DataProblem, fit_data, fit_figure,
+                                                 residuals_tsv, summary_lines)
+    from myokine_sim.calibration.petab import read_measurements
+    from myokine_sim.io import check_output_path, manifest
+    from myokine_sim.model import build_model
+    from myokine_sim.sweeps.progress import ProgressBar, stderr_is_terminal
+
+    directory = Path(out) if out is not None else DEFAULT_FIT_DIRECTORY
+    check_output_path(directory, "--out", folder=True)
+    if max_evaluations < 1:
+        raise InputError("--max-evaluations", None, f"must be at least 1, got {max_evaluations}")
+    if posterior and steps < 10:
+        raise InputError("--steps", None, f"must be at least 10, got {steps}")
+    chosen = tuple(dict.fromkeys(names)) or DEFAULT_DATA_PARAMETERS
+    table = read_measurements(data)
+    model = build_model()
+    problem = DataProblem(table, chosen, parameter_set, model)
+    bar = ProgressBar("fit --posterior", "emcee steps") if posterior and stderr_is_terminal() else None
+    log = bar.log if bar is not None else (lambda line: print(line, file=__import__("sys").stderr, flush=True))
+    try:
+        result = fit_data(problem, max_evaluations, posterior, walkers, steps, seed, log,
+                          stepped=(lambda done, total: bar.advance_to(done, total)) if bar else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    lines = summary_lines(result, model)
+    document = {
+        "values": {n: float(v) for n, v in zip(result.names, result.values)},
+        "provenance": {
+            "command": "myokine fit --data", "data": str(data),
+            "data_sha256": hashlib.sha256(Path(data).read_bytes()).hexdigest(),
+            "parameter_set": parameter_set, "status": result.status, "cost": result.cost,
+            "evaluations": result.evaluations, "runtime_s": round(result.runtime_s, 1),
+            "start_values": {n: float(v) for n, v in zip(result.names, result.start)},
+            "interval_90": {n: v for n, v in result.intervals.items()},
+            "interval_method": "emcee posterior quantiles" if result.posterior else "Laplace at the fit",
+            **({"emcee": {k: v for k, v in result.posterior["diagnostics"].items()
+                          if k != "acceptance_fraction_per_walker"}} if result.posterior else {}),
+        },
+    }
+    if parameter_set != "default":  # the fitted set carries the set it started from, so it runs alone
+        from myokine_sim.parameters import load_parameter_set
+
+        document["values"] = {**load_parameter_set(parameter_set, model), **document["values"]}
+    header = (f"# Parameter set written by `myokine fit --data {data}`. Use it with `myokine run SCENARIO "
+              f"--parameter-set {directory / 'fitted.toml'}`.\n\n")
+    files = {
+        "fitted.toml": (header + tomli_w.dumps(document)).encode(),
+        "residuals.tsv": residuals_tsv(problem, result, model.units).encode(),
+        "figure.png": fit_figure(problem, result),
+        "report.txt": ("\n".join(lines) + "\n").encode(),
+    }
+    if result.posterior:
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, names=np.array(result.names), draws=result.posterior["draws"])
+        files["posterior.npz"] = buffer.getvalue()
+    with output_directory(directory):
+        for name, content in files.items():
+            write_bytes_atomic(directory / name, content)
+        write_json_atomic(directory / "manifest.json", manifest(
+            kind="fit-data", scenario={c: s.name for c, s in table.conditions.items()},
+            parameters={n: float(v) for n, v in zip(result.names, result.values)}, units=model.units, solver={},
+            seed=seed if posterior else None,
+            extra={"fit": {"data": str(data), "parameters": list(chosen), "max_evaluations": max_evaluations,
+                           "posterior": posterior, "steps": steps, "walkers": walkers}},
+            files=[directory / name for name in files]))
+    lines += ["", f"wrote {directory}/ ({', '.join([*files, 'manifest.json'])})",
+              f"use it with: myokine run SCENARIO --parameter-set {directory / 'fitted.toml'}"]
+    return lines

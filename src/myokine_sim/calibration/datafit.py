@@ -238,7 +238,8 @@ def residuals_tsv(problem: DataProblem, result: DataFitResult, units: dict[str, 
 
 
 def fit_figure(problem: DataProblem, result: DataFitResult) -> bytes:
-    """Measured points (with their sd as error bars) against the fitted curve, one panel per observable and condition."""
+    """Measured points (sd as error bars) against the curves before and after the fit, a panel per observable and
+    condition."""
     import matplotlib
 
     matplotlib.use("Agg")

@@ -60,8 +60,8 @@ def _sigma(target: Target, spec: Mapping, floor_cv: float, where: str) -> tuple[
     rule, tol = target.rule, target.limit
     if "tolerance_units" in spec:
         if rule not in _ONE_SIDED:
-            raise InputError(str(uncertainty_path()), where, f"tolerance_units is for one-sided rules "
-                                                             f"({', '.join(sorted(_ONE_SIDED))}); {target.id} is {rule}")
+            raise InputError(str(uncertainty_path()), where, f"tolerance_units is for one-sided rules ("
+                                                             f"{', '.join(sorted(_ONE_SIDED))}); {target.id} is {rule}")
         return float(spec["tolerance_units"]), f"{float(spec['tolerance_units']):g} tolerance units"
     if rule in _ONE_SIDED:
         raise InputError(str(uncertainty_path()), where, f"{target.id} is one-sided ({rule}): give tolerance_units")

@@ -85,7 +85,8 @@ def screen(names: tuple[str, ...], jacobian: np.ndarray, x: np.ndarray, lower: n
             covariance = np.linalg.inv(block.T @ block)
         except np.linalg.LinAlgError:
             continue
-        if np.all(np.sqrt(np.maximum(np.diag(covariance), 0.0)) < IDENTIFIED_SD_LOG) and np.all(np.diag(covariance) > 0):
+        variances = np.diag(covariance)
+        if np.all(variances > 0) and np.all(np.sqrt(variances) < IDENTIFIED_SD_LOG):
             taken = trial
     return taken
 
@@ -178,7 +179,8 @@ class EnsembleCheckpoint:
 
 def run_ensemble(log_posterior: Callable[[np.ndarray], np.ndarray], start: np.ndarray, steps: int, seed: int,
                  checkpoint: EnsembleCheckpoint | None = None, stepped: Callable[[int], None] | None = None,
-                 pilot_steps: int = 0, pilot: Callable[[np.ndarray], None] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 pilot_steps: int = 0, pilot: Callable[[np.ndarray], None] | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """emcee's ensemble sampler (stretch move, vectorized): ``steps`` steps from ``start`` ``(walkers, dim)``.
 
     Resumes from ``checkpoint`` when it holds steps of the same problem. Returns the chain
@@ -242,7 +244,8 @@ def fingerprint(*parts) -> str:
 
 
 def run_posterior(problem_all: PosteriorProblem, settings: PosteriorSettings, log: Callable[[str], None],
-                  checkpoint_path: Path | None = None, stepped: Callable[[int, int], None] | None = None) -> PosteriorOutcome:
+                  checkpoint_path: Path | None = None,
+                  stepped: Callable[[int, int], None] | None = None) -> PosteriorOutcome:
     """Screen, find the mode, approximate, slice the fixed parameters and check with emcee (module docstring)."""
     from scipy.optimize import least_squares
 

@@ -53,7 +53,8 @@ def report_markdown(provenance: dict, units: dict[str, str], figure_dir: str) ->
         "",
         f"emcee's ensemble sampler (stretch move) on the {len(check['parameters'])} best-informed sampled "
         f"parameters, the others held at the mode, restricted to the {len(check['targets'])} targets they move: "
-        f"{d['walkers']} walkers, {d['steps']} steps ({d['burn_in_steps']} burn-in), {check['runtime_s'] / 60:.0f} min. "
+        f"{d['walkers']} walkers, {d['steps']} steps ({d['burn_in_steps']} burn-in), "
+        f"{check['runtime_s'] / 60:.0f} min. "
         f"Mean acceptance fraction {d['acceptance_fraction']:.2f}. "
         + ("The chain is longer than 50 autocorrelation times." if d["chain_over_50_tau"] else
            "The chain is shorter than 50 autocorrelation times, emcee's rule for a reliable estimate: read the "

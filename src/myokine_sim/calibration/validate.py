@@ -314,7 +314,8 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
 
 
 #: What each kind of marker means, in the order the title lists them.
-MARKER_KINDS = {"value": ", published values (circles; bars: one measurement SD)", "at_least": ", lower bounds (triangles)",
+MARKER_KINDS = {"value": ", published values (circles; bars: one measurement SD)",
+                "at_least": ", lower bounds (triangles)",
                 "window": ", window means (bars)", "time": ", published times of peak (dotted lines)"}
 FIGURE_WIDTH_IN = 11.0
 #: Characters of the title per line at 14 pt across the figure.

@@ -54,7 +54,7 @@ docs-sensitivity: $(VENV)/.installed-test
 crossvalidate: $(VENV)/.installed
 	$(BIN)/myokine crossvalidate --out out/crossvalidation.json
 
-# The posterior of the fitted parameters from the current default set (about 30-45 min on 2 cores): writes
+# The posterior of the fitted parameters from the current default set (56 min on a busy 2-core machine): writes
 # out/posterior/, the shipped sample models/posterior/default.npz and .json, docs/generated/posterior.inc (included
 # by docs/validation.md) and docs/figures/posterior/. Rerun after every refit; an interrupted run resumes.
 posterior: $(VENV)/.installed

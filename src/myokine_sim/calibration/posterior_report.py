@@ -118,7 +118,7 @@ def pairs_figure(provenance: dict, draws: np.ndarray) -> bytes:
 
     names = provenance["sampled"]
     pairs = correlated_pairs(provenance)
-    from matplotlib.ticker import FuncFormatter, NullFormatter
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
     columns = min(3, len(pairs))
     rows = math.ceil(len(pairs) / columns)
@@ -132,8 +132,11 @@ def pairs_figure(provenance: dict, draws: np.ndarray) -> bytes:
                 markersize=18, markeredgewidth=2.5, linestyle="none", label="mode")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        for axis in (ax.xaxis, ax.yaxis):  # plain numbers, not 7x10^1
+        for axis, values in ((ax.xaxis, shown[:, i]), (ax.yaxis, shown[:, j])):  # plain numbers, not 7x10^1
+            low, high = np.quantile(values, [0.02, 0.98])
+            axis.set_major_locator(FixedLocator([float(f"{v:.2g}") for v in np.geomspace(low, high, 4)]))
             axis.set_major_formatter(plain)
+            axis.set_minor_locator(NullLocator())
             axis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(_short(names[i]), fontsize=14)
         ax.set_ylabel(_short(names[j]), fontsize=14)

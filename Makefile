@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?= marathon
 
-.PHONY: run test test-without-fast venv bench docs lessons docs-sensitivity crossvalidate clean
+.PHONY: run test test-without-fast venv bench docs lessons docs-sensitivity crossvalidate posterior clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,11 +59,18 @@ docs-sensitivity: $(VENV)/.installed-test
 crossvalidate: $(VENV)/.installed
 	$(BIN)/myokine crossvalidate --out out/crossvalidation.json
 
+# The posterior of the fitted parameters from the current default set (56 min on a busy 2-core machine): writes
+# out/posterior/, the shipped sample models/posterior/default.npz and .json, docs/generated/posterior.inc (included
+# by docs/validation.md) and docs/figures/posterior/. Rerun after every refit; an interrupted run resumes.
+posterior: $(VENV)/.installed
+	$(BIN)/myokine posterior --out out/posterior --update-default --report docs/generated/posterior.inc
+
 clean:
 	rm -rf $(VENV) out build dist site .pytest_cache
 
 # Maintainers: refit the shipped default parameter set (long). Writes out/fit/ and models/parameters/default.toml;
-# then regenerate docs/validation.md with `myokine validate --report docs/validation.md`.
+# then regenerate docs/validation.md with `myokine validate --report docs/validation.md` and the posterior with
+# `make posterior`.
 .PHONY: refit
 refit: $(VENV)/.installed
-	$(BIN)/myokine fit --write-default --out out/fit
+	$(BIN)/myokine fit --update-default --out out/fit

@@ -170,6 +170,10 @@ def run(
     parameter_set: Optional[str] = typer.Option(
         None, "--parameter-set", "-p", help="Parameter set name or .toml path (e.g. a `myokine fit` result) "
                                             "[default: the scenario's simulation.parameter_set, else default]."),
+    uncertainty: int = typer.Option(0, "--uncertainty", help="Also simulate N draws of the shipped posterior as "
+                                    "one batch: columns <column>_p05, _p50, _p95, intervals in summary.json and "
+                                    "a 90% band in the figure (default parameter set only)."),
+    seed: int = typer.Option(0, "--seed", help="Which posterior draws --uncertainty takes."),
 ) -> None:
     """Simulate SCENARIO; write timeseries.csv (or .parquet, .nc), summary.json, figure.png and manifest.json."""
 
@@ -177,10 +181,15 @@ def run(
         from myokine_sim.figure_worker import FigureWorker
         from myokine_sim.figures import parse_figure_formats, parse_panels
         from myokine_sim.formats import check_format
-        from myokine_sim.runner import headline, run_scenario
+        from myokine_sim.prediction_bands import headline_with_intervals
+        from myokine_sim.runner import run_scenario
         from myokine_sim.scenario import load_scenario, resolve_scenario, with_parameter_set, with_settings
 
         check_format(output_format, "--format")  # bad input stops before the figure worker starts
+        if uncertainty:
+            from myokine_sim.prediction_bands import check_draws
+
+            check_draws(uncertainty)
         chosen_panels = parse_panels(panels) if panels is not None else None
         formats = parse_figure_formats(figure_formats or ["png"])
         loaded = load_scenario(scenario)
@@ -191,11 +200,12 @@ def run(
         worker = FigureWorker()  # draws the figure in parallel with the solve
         try:
             output = run_scenario(loaded, out, source=str(resolve_scenario(scenario)), render_figures=worker.render,
-                                  output_format=output_format, panels=chosen_panels, figure_formats=formats)
+                                  output_format=output_format, panels=chosen_panels, figure_formats=formats,
+                                  uncertainty=uncertainty, seed=seed)
         finally:
             worker.close()
         typer.echo(f"wrote {output.directory}/ ({', '.join(p.name for p in output.files)})")
-        for line in headline(output.result):
+        for line in headline_with_intervals(output.result):
             typer.echo(line)
 
     _guarded(action)
@@ -293,7 +303,8 @@ def sweep(
         None, "--vary", help="NAME=LO:HI[:N]: a model parameter, subject.<field> or e.g. exercise.0.duration_min, "
                              "with N grid points. Repeatable."
     ),
-    method: str = typer.Option("grid", "--method", help="grid, lhs, sobol or population."),
+    method: str = typer.Option("grid", "--method", help="grid, lhs, sobol, population or posterior (members drawn "
+                                                        "from the shipped posterior sample)."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Members (lhs, sobol, population) or grid "
                                                                   "points per name without :N."),
     seed: int = typer.Option(0, "--seed", help="Seed of the sampler: the same seed gives the same members."),
@@ -361,19 +372,79 @@ def sensitivity(
 def fit(
     out: Optional[Path] = typer.Option(
         None, "--out", "-o", help="Folder for fitted.toml (the parameter set), report.txt and manifest.json "
-                                  "[default: out/fit/]. Use the result with --parameter-set OUT/fitted.toml "
-                                  "on run and validate."),
+                                  "(with --data also residuals.tsv and figure.png) [default: out/fit/]. Use the "
+                                  "result with --parameter-set OUT/fitted.toml on run and validate."),
     max_evaluations: int = typer.Option(100, "--max-evaluations", help="Maximum number of residual evaluations."),
-    write_default: bool = typer.Option(
-        False, "--write-default", help="Maintainers: also replace the shipped models/parameters/default.toml "
-                                       "(source checkout only)."),
+    data: Optional[Path] = typer.Option(
+        None, "--data", help="Fit to your own measurements: a PEtab-style table (tab-separated; columns "
+                             "observableId, simulationConditionId, time, measurement, optional noiseParameters)."),
+    fit_parameter: Optional[List[str]] = typer.Option(
+        None, "--fit-parameter", help="With --data: a parameter to fit (repeatable) [default: "
+                                      "muscle_il6.translation_ng_kg_min_per_fold, plasma_il6.clearance_per_min, "
+                                      "muscle_glycogen.use_rate_mmol_kg_min]."),
+    posterior: bool = typer.Option(False, "--posterior", help="With --data: sample the posterior (emcee) "
+                                                              "instead of a point fit with Laplace intervals."),
+    steps: int = typer.Option(300, "--steps", help="With --posterior: emcee steps."),
+    walkers: int = typer.Option(16, "--walkers", help="With --posterior: emcee walkers."),
+    seed: int = typer.Option(0, "--seed", help="With --posterior: seed of the sampler."),
+    parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="With --data: the parameter set "
+                                                                               "the fit starts from."),
+    update_default: bool = typer.Option(
+        False, "--update-default", help="Maintainers: refit to the calibration targets and also replace the shipped "
+                                        "models/parameters/default.toml (source checkout only)."),
+    write_default: bool = typer.Option(False, "--write-default", hidden=True, help="Old name of --update-default."),
 ) -> None:
-    """Fit the model to the calibration targets; write the parameter set with its provenance (progress on stderr)."""
+    """Fit the model to the calibration targets, or (--data) chosen parameters to your own measurements."""
 
     def action():
-        from myokine_sim.calibration.command import fit_command
+        from myokine_sim.calibration.command import data_fit_command, fit_command
+        from myokine_sim.errors import InputError
 
-        for line in fit_command(out, max_evaluations, write_default):
+        if data is None:
+            for option, given in (("--fit-parameter", fit_parameter), ("--posterior", posterior)):
+                if given:
+                    raise InputError(option, None, "only with --data (a measurement table)")
+            return fit_command(out, max_evaluations, update_default or write_default,
+                               "--write-default" if write_default and not update_default else "--update-default")
+        if update_default or write_default:
+            raise InputError("--update-default", None, "refits the shipped set to the calibration targets; it does "
+                                                       "not take --data (your fit goes to --out)")
+        return data_fit_command(data, fit_parameter or [], out, max_evaluations, posterior, steps, walkers, seed,
+                                parameter_set)
+
+    for line in _guarded(action):
+        typer.echo(line)
+
+
+@app.command()
+def posterior(
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", help="Folder for posterior.npz (draws), posterior.json (provenance), report.md, "
+                                  "figures/ and manifest.json; rerunning resumes the emcee check [default: "
+                                  "out/posterior/]."),
+    report: Optional[Path] = typer.Option(
+        None, "--report", help="Also write the Markdown section here, its figures in figures/posterior/ beside it "
+                               "(a file in a generated/ folder: beside the page including it, e.g. "
+                               "docs/generated/posterior.inc and docs/figures/posterior/)."),
+    update_default: bool = typer.Option(False, "--update-default", help="Maintainers: also replace the shipped "
+                                        "models/posterior/default.npz and .json (source checkout only)."),
+    parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set name or .toml path."),
+    draws: int = typer.Option(4000, "--draws", help="Draws of the shipped sample."),
+    walkers: int = typer.Option(24, "--walkers", help="emcee walkers of the check."),
+    steps: int = typer.Option(100, "--steps", help="emcee steps of the check (two solver batches each)."),
+    check_size: int = typer.Option(4, "--check-size", help="Parameters in the emcee check."),
+    max_sampled: int = typer.Option(15, "--max-sampled", help="At most this many identified parameters sampled."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the draws and of the sampler."),
+) -> None:
+    """Posterior of the fitted parameters: Laplace at the mode over the identified ones, checked with emcee."""
+
+    def action():
+        from myokine_sim.calibration.command import posterior_command
+        from myokine_sim.calibration.posterior import PosteriorSettings
+
+        settings = PosteriorSettings(max_sampled=max_sampled, draws=draws, check_size=check_size, walkers=walkers,
+                                     steps=steps, seed=seed)
+        for line in posterior_command(out, report, update_default, settings, parameter_set):
             typer.echo(line)
 
     _guarded(action)
@@ -388,6 +459,9 @@ def validate(
     parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set name or .toml path."),
     output_format: str = typer.Option("table", "--format", help=TABLE_FORMAT_HELP + " With csv or json only the "
                                                                 "table goes to stdout; the summary goes to stderr."),
+    uncertainty: int = typer.Option(0, "--uncertainty", help="Also draw each study figure's 90% posterior "
+                                                             "predictive band from N posterior draws."),
+    seed: int = typer.Option(0, "--seed", help="Which posterior draws --uncertainty takes."),
 ) -> None:
     """Check every calibration target; exit 0 only when every scored target passes."""
 
@@ -397,7 +471,7 @@ def validate(
         _check_out(out)
         if report is not None:  # checked now: a bad --report must not leave --out behind after the work
             _check_out(report, "--report", folder=False)
-        return validate_command(out, report, parameter_set, output_format)
+        return validate_command(out, report, parameter_set, output_format, uncertainty, seed)
 
     outcome = _guarded(action)
     typer.echo(outcome.table)

@@ -27,6 +27,9 @@ STYLES = (
     {"color": "0.2", "linestyle": "-."},
 )
 SHADE = "0.88"
+#: The 90% prediction band (``run --uncertainty``): translucent in the curve's grey, hatched per curve.
+BAND_ALPHA = 0.3
+BAND_HATCHES = (None, "//", "..", "\\\\")
 #: Figure file formats ``myokine run --figure-format`` may write.
 FIGURE_FORMATS = ("png", "svg", "pdf")
 #: Slide figures: 1600 x 900 pixels, so 14 pt and more reads from the back of a lecture hall.
@@ -112,6 +115,13 @@ def _style(index: int, linewidth: float) -> dict:
 def _draw_panel(ax, result: Result, panel: Panel, linewidth: float) -> None:
     """Curves of one unit on their own axis, a legend above the axis when there are several."""
     for index, column in enumerate(panel.columns):
+        low, middle, high = (f"{column}_{suffix}" for suffix in ("p05", "p50", "p95"))
+        if low in result and high in result:  # a run with --uncertainty: the median and a 90% band
+            style = _style(index, linewidth)
+            ax.fill_between(result.time_min, result[low], result[high], color=style["color"], alpha=BAND_ALPHA,
+                            linewidth=0, hatch=BAND_HATCHES[index % len(BAND_HATCHES)])
+            ax.plot(result.time_min, result[middle], label=LEGEND_NAMES.get(column, column_name(column)), **style)
+            continue
         ax.plot(result.time_min, result[column], label=LEGEND_NAMES.get(column, column_name(column)),
                 **_style(index, linewidth))
     # With several curves the legend takes the line above the axes and the title the one above it.
@@ -119,14 +129,34 @@ def _draw_panel(ax, result: Result, panel: Panel, linewidth: float) -> None:
     ax.set_title(panel.title, loc="left", pad=legend_pad)
     ax.set_ylabel(unit_text(result.units[panel.columns[0]]))
     if panel.log:
-        _log_axis(ax, [result[column] for column in panel.columns])
+        _log_axis(ax, [result[name] for column in panel.columns for name in (column, *_band(result, column))])
     else:
         # From zero, so a 1.2-fold change looks like one; headroom keeps a flat line off the top spine.
-        highest = max(float(result[column].max()) for column in panel.columns)
+        highest = max(float(result[_upper(result, column)].max()) for column in panel.columns)
         ax.set_ylim(0, highest * 1.12 if highest > 0 else 1.0)
     if len(panel.columns) > 1:
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(panel.columns), frameon=False,
                   borderaxespad=0.1, borderpad=0.0, handlelength=2.2, columnspacing=1.2)
+
+
+def _band(result: Result, column: str) -> tuple[str, ...]:
+    """The band columns of ``column`` in ``result`` (none without --uncertainty)."""
+    names = (f"{column}_p05", f"{column}_p95")
+    return names if all(name in result for name in names) else ()
+
+
+def _upper(result: Result, column: str) -> str:
+    band = _band(result, column)
+    return band[1] if band else column
+
+
+def band_note(result: Result) -> str:
+    """The figure's note on the exercise shading, and on the band when there is one."""
+    u = result.metadata.get("uncertainty")
+    if not u:
+        return "grey bands: exercise"
+    # Short lines: the note shares the top row with the title, which keeps 2.6 in clear for it.
+    return f"light grey: exercise; dark: 90% band\nof {u['draws']} posterior draws, line: median"
 
 
 def _log_axis(ax, series) -> None:
@@ -318,7 +348,7 @@ def teaching_figure(result: Result, title: str | None = None):
         _finish_time_axes(panels, timeline, result, labelled=[*panels[-3:], timeline[-1]])
         for ax in panels[-3:]:
             ax.set_xlabel(_time_label(result))
-        figure.text(0.99, 1 - 0.2 / 11, "grey bands: exercise", ha="right", va="top", fontsize=12)
+        figure.text(0.99, 1 - 0.2 / 11, band_note(result), ha="right", va="top", fontsize=12)
     return figure
 
 

@@ -34,6 +34,7 @@ class RunOutput:
 def run_scenario(
     scenario: Scenario, out_dir: Path | None = None, source: str | None = None, render_figures=None,
     output_format: str = "csv", panels: tuple[str, ...] | None = None, figure_formats: tuple[str, ...] = ("png",),
+    uncertainty: int = 0, seed: int = 0,
 ) -> RunOutput:
     """Simulate ``scenario`` and write the timeseries, summary.json, the figure and manifest.json.
 
@@ -45,6 +46,8 @@ def run_scenario(
     The figure is the full page, or a slide of ``panels`` (``figures.PANEL_NAMES``), written as
     figure.png, .svg and/or .pdf (``figure_formats``).
     ``render_figures(result, panels, formats, title)`` draws it as {format: bytes} (default: in this process).
+    ``uncertainty`` > 0 also simulates that many draws of the shipped posterior (``seed`` picks them) as one
+    batch: band columns ``<column>_p05/_p50/_p95``, intervals in summary.json, a shaded band in the figure.
     """
     from myokine_sim.figure_worker import render_in_process
     from myokine_sim.formats import check_format, encode_result
@@ -56,8 +59,14 @@ def run_scenario(
     # The folder is checked and staged before the solve: a bad --out fails at once, not after the work.
     with staged_directory(directory, "--out") as staging:
         result = simulate(scenario)
+        if uncertainty:
+            from myokine_sim.prediction_bands import with_bands
+
+            result = with_bands(result, scenario, uncertainty, seed)
         timeseries = encode_result(result, output_format)
         summary = result.summary()
+        if uncertainty:
+            summary["uncertainty"] = result.metadata["uncertainty"]
         figures = (render_figures or render_in_process)(result, panels, figure_formats,
                                                         scenario.description or None)
         staged = [staging / name for name in output_files(output_format, figure_formats)]
@@ -73,8 +82,11 @@ def run_scenario(
             solver={**result.metadata["solver"], "method_used": result.metadata["solver_method"],
                     "rhs_evaluations": result.metadata["rhs_evaluations"]},
             extra={"breakpoints_min": result.metadata["breakpoints_min"], "output_format": output_format,
-                   "figure": {"panels": list(panels) if panels else "full page", "formats": list(figure_formats)}},
+                   "figure": {"panels": list(panels) if panels else "full page", "formats": list(figure_formats)},
+                   **({"uncertainty": {k: v for k, v in result.metadata["uncertainty"].items() if k != "headline"}}
+                      if uncertainty else {})},
             files=staged[:-1],
+            seed=seed if uncertainty else None,
         )
         write_json_atomic(staged[-1], document)
     paths = [directory / name for name in output_files(output_format, figure_formats)]

@@ -147,12 +147,27 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
     )
     lines += ["## Discussion", "", DISCUSSION.format_map(numbers)]
     lines += crossvalidation_section()
+    lines += posterior_section()
     return "\n".join(lines).rstrip() + "\n"
 
 
 def crossvalidation_path() -> Path:
     """Where ``make crossvalidate`` keeps its results for this report."""
     return Path(__file__).resolve().parents[3] / "docs" / "crossvalidation.json"
+
+
+def posterior_section_path() -> Path:
+    """The generated posterior section (``make posterior``) that this report includes."""
+    return Path(__file__).resolve().parents[3] / "docs" / "generated" / "posterior.inc"
+
+
+def posterior_section() -> list[str]:
+    """An include of the posterior section, kept as its own generated file so both regenerate independently."""
+    if not posterior_section_path().is_file():
+        return []
+    return ["", "<!-- posterior: begin; the included section is written by `make posterior` -->",
+            "## Posterior of the parameters", "", '--8<-- "docs/generated/posterior.inc"',
+            "<!-- posterior: end -->"]
 
 
 def crossvalidation_section() -> list[str]:

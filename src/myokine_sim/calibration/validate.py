@@ -8,6 +8,7 @@ and one figure per study with the published values drawn over the curves.
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from collections.abc import Callable
@@ -105,9 +106,12 @@ def series_of(results: dict[str, Result]) -> dict[str, Series]:
 
 
 def validate(parameter_set: str = "default", targets: list[Target] | None = None,
-             simulated: Callable[[int, int], None] | None = None) -> Validation:
+             simulated: Callable[[int, int], None] | None = None, uncertainty: int = 0, seed: int = 0) -> Validation:
+    """Every target on ``parameter_set``; ``uncertainty`` > 0 adds posterior predictive bands of that many draws."""
     targets = targets if targets is not None else load_targets()
     results = simulate_targets([t for t in targets if t.simulable], parameter_set, simulated)
+    if uncertainty:
+        results = predictive_bands(targets, results, uncertainty, seed)
     series = series_of(results)
     rows = []
     for target in targets:
@@ -117,6 +121,19 @@ def validate(parameter_set: str = "default", targets: list[Target] | None = None
         simulated = float(target.evaluate(series)[0])
         rows.append(Row(target, simulated, target.passes(simulated)))
     return Validation(rows, results, parameter_set)
+
+
+def predictive_bands(targets: list[Target], results: dict[str, Result], n: int, seed: int) -> dict[str, Result]:
+    """Each scenario's result with 5/50/95% bands of ``n`` posterior draws (one batch per scenario)."""
+    from myokine_sim.prediction_bands import with_bands
+
+    read: dict[str, set[str]] = {}
+    for target in targets:
+        if target.simulable:
+            for leaf in leaves(target.observable):
+                read.setdefault(leaf.scenario, set()).add(leaf.column)
+    return {name: with_bands(result, load_scenario(name), n, seed, columns=tuple(sorted(read.get(name, ()))))
+            for name, result in results.items()}
 
 
 def matched_infusion_rate(target: Target, parameter_set: str = "default") -> tuple[str, float, float]:
@@ -246,6 +263,8 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
              for row in rows]
     notes_in = (sum(note.count("\n") + 1 for note in notes) * NOTE_FONT * 1.25 + 10) / 72
     drawn: set[str] = set()
+    banded = False
+    noise = _noise()
     rc = {"font.size": 13, "axes.titlesize": 13, "axes.labelsize": 13, "legend.fontsize": 12,
           "xtick.labelsize": 12, "ytick.labelsize": 12, "axes.spines.top": False, "axes.spines.right": False}
     with matplotlib.rc_context(rc):
@@ -257,6 +276,10 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
         for ax, (column, scenarios) in zip(axes, panels.items()):
             for name in scenarios:
                 result = results[name]
+                if f"{column}_p05" in result:  # posterior predictive 90% band (validate --uncertainty)
+                    ax.fill_between(result.time_min, result[f"{column}_p05"], result[f"{column}_p95"],
+                                    color=styles[name]["color"], alpha=0.22, linewidth=0)
+                    banded = True
                 ax.plot(result.time_min, result[column], linewidth=2.2,
                         label=textwrap.fill(scenario_label(name), LEGEND_CHARACTERS), **styles[name])
             handles, names = ax.get_legend_handles_labels()
@@ -271,7 +294,8 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
             for row in simulable:
                 for scenario, marker_column, where, value, kind in _markers(row.target, results):
                     if marker_column == column:
-                        drawn.add(_draw_marker(ax, row.target.id, where, value, kind))
+                        drawn.add(_draw_marker(ax, row.target.id, where, value, kind,
+                                               _error_bar(row.target, value, noise.get(row.target.id))))
             ax.set_title(column_label(column, units.get(column, "")), loc="left")
             ax.set_xlabel("Time (min)")
             ax.set_ylim(bottom=0)
@@ -280,18 +304,22 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
             # Beside the panel, where it can cover no curve and no marker.
             ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
                       borderaxespad=0.0, labelspacing=0.8)
-        figure.suptitle(f"{study}: simulation (lines)" + "".join(MARKER_KINDS[kind] for kind in MARKER_KINDS
-                                                                   if kind in drawn)
-                        + ("" if drawn else "; the published results are listed below"), fontsize=14)
+        title = (f"{study}: simulation (lines" + ("; shaded: 90% posterior predictive band" if banded else "")
+                 + ")" + "".join(MARKER_KINDS[kind] for kind in MARKER_KINDS if kind in drawn)
+                 + ("" if drawn else "; the published results are listed below"))
+        figure.suptitle(textwrap.fill(title, TITLE_CHARACTERS), fontsize=14)
         figure.text(0.01, 0.005, "\n".join(notes), fontsize=NOTE_FONT, va="bottom", ha="left", linespacing=1.25)
         figure.get_layout_engine().set(rect=(0, notes_in / height, 1, 1 - notes_in / height))
     return figure
 
 
 #: What each kind of marker means, in the order the title lists them.
-MARKER_KINDS = {"value": ", published values (circles)", "at_least": ", lower bounds (triangles)",
+MARKER_KINDS = {"value": ", published values (circles; bars: one measurement SD)",
+                "at_least": ", lower bounds (triangles)",
                 "window": ", window means (bars)", "time": ", published times of peak (dotted lines)"}
 FIGURE_WIDTH_IN = 11.0
+#: Characters of the title per line at 14 pt across the figure.
+TITLE_CHARACTERS = int((FIGURE_WIDTH_IN - 0.4) * 72 / (0.55 * 14))
 #: Characters per line of a legend entry beside a panel.
 LEGEND_CHARACTERS = 34
 NOTE_FONT = 11
@@ -299,8 +327,32 @@ NOTE_FONT = 11
 NOTE_CHARACTERS = int((FIGURE_WIDTH_IN - 0.3) * 72 / (0.55 * NOTE_FONT))
 
 
-def _draw_marker(ax, target_id: str, where, value: float, kind: str) -> str:
-    """One published value on a panel; returns its ``MARKER_KINDS`` key."""
+def _noise() -> dict:
+    """Each target's measurement uncertainty (``models/targets/uncertainty.toml``), or none if it cannot be read."""
+    from myokine_sim.calibration.likelihood import load_noise
+    from myokine_sim.errors import InputError
+
+    try:
+        return load_noise(load_targets())
+    except InputError:
+        return {}
+
+
+def _error_bar(target: Target, value: float, noise) -> tuple[float, float] | None:
+    """(below, above) one measurement SD around a marker at ``value``, on the target's own scale."""
+    if noise is None or target.rule not in ("factor", "within_fraction", "percent_change"):
+        return None
+    if target.rule == "within_fraction":
+        sd = noise.sigma * target.limit * value
+        return sd, sd
+    if target.rule == "percent_change":
+        return None  # the spread is of the change, not of the value drawn
+    factor = math.exp(noise.sigma * math.log(target.limit))
+    return value - value / factor, value * factor - value
+
+
+def _draw_marker(ax, target_id: str, where, value: float, kind: str, error=None) -> str:
+    """One published value on a panel (with a one-SD error bar when ``error`` is given); returns its kind."""
     if kind == "time":
         ax.axvline(where, color="black", linestyle=(0, (1, 2)), linewidth=1.5)
         ax.annotate(f"{target_id} published peak", (where, 0.95), xycoords=("data", "axes fraction"),
@@ -311,6 +363,9 @@ def _draw_marker(ax, target_id: str, where, value: float, kind: str) -> str:
         ax.annotate(target_id, (where[1], value), xytext=(4, 0), textcoords="offset points", ha="left",
                     va="center", fontsize=11)
         return "window"
+    if error is not None and not isinstance(where, tuple):
+        ax.errorbar([where], [value], yerr=[[error[0]], [error[1]]], color="black", linewidth=1.6, capsize=5,
+                    zorder=4)
     ax.plot([where], [value], marker="^" if kind == "at_least" else "o", markersize=10, color="white",
             markeredgecolor="black", markeredgewidth=2.0, linestyle="none", zorder=5)
     ax.annotate(target_id, (where, value), textcoords="offset points", xytext=(7, 5), fontsize=11)

@@ -26,7 +26,7 @@ from myokine_sim.simulation import column_order, resolve_parameters
 from myokine_sim.solver import SolverSettings, output_times
 from myokine_sim.sweeps import bands
 from myokine_sim.sweeps.evaluate import SweepContext, member_scenario
-from myokine_sim.sweeps.sampling import METHODS, grid, lhs, population, sobol
+from myokine_sim.sweeps.sampling import METHODS, grid, lhs, population, posterior, sobol
 from myokine_sim.sweeps.space import (
     Space,
     Variable,
@@ -116,6 +116,12 @@ def plan_sweep(
         design = {"names": parsed.names, "bounds": [[_json_number(v.lower), _json_number(v.upper)]
                                                      for v in parsed.variables],
                   "medians": medians.tolist(), "cvs": cvs.tolist()}
+    elif method == "posterior":
+        parsed, sample = _posterior_space(scenario, model, space, cv)
+        samples = _count(n, "samples")
+        _check_members(samples, "samples")
+        values = posterior.sample(parsed.names, samples, seed, sample)
+        design = {**parsed.as_problem(), "posterior_sha256": sample.provenance.get("sample_sha256")}
     else:
         if cv:
             raise InputError("cv", next(iter(cv)), "coefficients of variation apply to method 'population' only")
@@ -144,7 +150,7 @@ def plan_sweep(
         settings=SolverSettings(rtol=scenario.simulation.rtol),
         columns=columns,
         trajectory_columns=_trajectory_columns(trajectories, columns),
-        band_columns=bands.BAND_COLUMNS if method == "population" else (),
+        band_columns=bands.BAND_COLUMNS if method in ("population", "posterior") else (),
     )
     kept = len(values) * len(context.times) * len(context.trajectory_columns)
     if kept > MAX_TRAJECTORY_VALUES:
@@ -231,6 +237,25 @@ def with_common_end(scenario: Scenario, space: Space, values: np.ndarray) -> Sce
             continue  # an invalid member is reported by its chunk
     simulation = scenario.simulation.model_copy(update={"t_end_min": max(ends)})
     return scenario.model_copy(update={"simulation": simulation})
+
+
+def _posterior_space(scenario: Scenario, model: Model, space: dict | None, cv: dict | None):
+    """The sampled parameters of the shipped posterior that the scenario does not set itself, and the sample."""
+    from myokine_sim.calibration.posterior_files import load_posterior
+
+    if cv:
+        raise InputError("cv", next(iter(cv)), "coefficients of variation apply to method 'population' only")
+    if space is not None:
+        raise InputError("space", None, "method 'posterior' draws its members from the posterior sample; give no "
+                                        "names to vary")
+    if scenario.simulation.parameter_set != "default":
+        raise InputError("method", "posterior", "the shipped posterior belongs to the default parameter set; this "
+                                                f"scenario uses {scenario.simulation.parameter_set!r}")
+    sample = load_posterior()
+    own = set(scenario.parameter_overrides())
+    names = [name for name in sample.names if name not in own]
+    bounds = [[model.parameter(name).lower, model.parameter(name).upper] for name in names]
+    return parse_space({"names": names, "bounds": bounds}, scenario, model), sample
 
 
 def _population_space(scenario: Scenario, model: Model, space: dict | None, cv: dict[str, float] | None,

@@ -168,3 +168,15 @@ def test_posterior_refuses_bad_settings_before_any_work(tmp_path, args, option):
     result = CliRunner().invoke(app, ["posterior", "--out", str(out), *args])
     assert result.exit_code == 2 and result.output.startswith(f"error: {option}"), result.output
     assert not out.exists()
+
+
+def test_autocorrelation_time_ignores_a_walker_that_never_moved():
+    """A walker rejecting every proposal has zero variance; emcee's normalised autocorrelation would divide by it."""
+    from myokine_sim.calibration.posterior import integrated_time
+
+    rng = np.random.default_rng(3)
+    chain = rng.normal(size=(200, 8, 2))
+    chain[:, 0, :] = 0.25  # stuck walker
+    tau = integrated_time(chain)
+    assert np.all(np.isfinite(tau)) and np.all(tau < 3.0)
+    assert np.isnan(integrated_time(np.zeros((50, 4, 1))))[0]

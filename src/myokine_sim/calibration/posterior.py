@@ -120,14 +120,27 @@ def quantile_table(names, log_draws: np.ndarray) -> dict[str, list[float]]:
 # ---------------------------------------------------------------------- ensemble sampler
 
 
-def chain_diagnostics(chain: np.ndarray, accepted: np.ndarray, burn_fraction: float) -> dict:
-    """Autocorrelation time, effective sample size and acceptance of an emcee chain ``(steps, walkers, dim)``."""
+def integrated_time(chain: np.ndarray) -> np.ndarray:
+    """emcee's integrated autocorrelation time per parameter, over the walkers that moved in ``chain``.
+
+    A walker that rejected every proposal has zero variance, and emcee's normalised autocorrelation divides by it.
+    """
     import emcee
 
+    tau = np.full(chain.shape[2], np.nan)
+    for d in range(chain.shape[2]):
+        moving = np.ptp(chain[:, :, d], axis=0) > 0
+        if moving.any():
+            tau[d] = emcee.autocorr.integrated_time(chain[:, moving, d:d + 1], quiet=True, tol=0)[0]
+    return tau
+
+
+def chain_diagnostics(chain: np.ndarray, accepted: np.ndarray, burn_fraction: float) -> dict:
+    """Autocorrelation time, effective sample size and acceptance of an emcee chain ``(steps, walkers, dim)``."""
     steps, walkers, _dim = chain.shape
     burn = int(burn_fraction * steps)
     kept = chain[burn:]
-    tau = emcee.autocorr.integrated_time(kept, quiet=True, tol=0)
+    tau = integrated_time(kept)
     ess = kept.shape[0] * walkers / tau
     return {
         "steps": int(steps), "walkers": int(walkers), "burn_in_steps": burn,
@@ -303,12 +316,15 @@ def run_posterior(problem_all: PosteriorProblem, settings: PosteriorSettings, lo
     check_started = time.perf_counter()
 
     def pilot(chain: np.ndarray) -> None:
-        import emcee
-
-        tau = emcee.autocorr.integrated_time(chain, quiet=True, tol=0)
+        tau = integrated_time(chain)
         per_step = (time.perf_counter() - check_started) / len(chain)
-        log(f"pilot after {len(chain)} steps: autocorrelation time about {np.max(tau):.0f} steps "
-            f"({per_step:.0f} s a step): 50 tau would take {50 * np.max(tau) * per_step / 60:.0f} min; "
+        if np.isnan(tau).all():
+            log(f"pilot after {len(chain)} steps: no walker has moved yet ({per_step:.0f} s a step); "
+                f"running {settings.steps} steps")
+            return
+        slowest = float(np.nanmax(tau))
+        log(f"pilot after {len(chain)} steps: autocorrelation time about {slowest:.0f} steps "
+            f"({per_step:.0f} s a step): 50 tau would take {50 * slowest * per_step / 60:.0f} min; "
             f"running {settings.steps} steps")
 
     checkpoint = None

@@ -52,9 +52,9 @@ class PosteriorSettings:
     max_sampled: int = 15
     draws: int = 4000
     mode_evaluations: int = 6
-    check_size: int = 4
+    check_size: int = 8
     walkers: int = 24
-    steps: int = 100
+    steps: int = 3000
     pilot_steps: int = 20
     burn_fraction: float = 0.3
     seed: int = 0

@@ -431,8 +431,8 @@ def posterior(
     parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set name or .toml path."),
     draws: int = typer.Option(4000, "--draws", help="Draws of the shipped sample."),
     walkers: int = typer.Option(24, "--walkers", help="emcee walkers of the check."),
-    steps: int = typer.Option(3000, "--steps", help="emcee steps of the check (two solver batches each)."),
-    check_size: int = typer.Option(8, "--check-size", help="Parameters in the emcee check."),
+    steps: int = typer.Option(600, "--steps", help="emcee steps of the check (two solver batches each)."),
+    check_size: int = typer.Option(4, "--check-size", help="Parameters in the emcee check."),
     max_sampled: int = typer.Option(15, "--max-sampled", help="At most this many identified parameters sampled."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draws and of the sampler."),
 ) -> None:

@@ -52,9 +52,9 @@ class PosteriorSettings:
     max_sampled: int = 15
     draws: int = 4000
     mode_evaluations: int = 6
-    check_size: int = 8
+    check_size: int = 4
     walkers: int = 24
-    steps: int = 3000
+    steps: int = 600
     pilot_steps: int = 20
     burn_fraction: float = 0.3
     seed: int = 0

@@ -7,7 +7,10 @@
 Both alternate the intensity between two values so that every request is a new simulation; each
 prints the median over the repeats. The aim is under 100 ms for the default preset.
 
-Run: .venv/bin/python benchmarks/explore_latency.py [--repeats N] [--preset NAME]
+``--band`` measures the same with the page's 90% prediction band switched on (``uncertainty`` of
+``BAND_DRAWS`` posterior draws simulated as one batch on every change).
+
+Run: .venv/bin/python benchmarks/explore_latency.py [--repeats N] [--preset NAME] [--band]
 (needs myokine_sim[explore]; the browser part needs Playwright and /usr/bin/chromium).
 """
 
@@ -43,7 +46,7 @@ def start_explorer() -> tuple[subprocess.Popen, str]:
     return process, found.group(0)
 
 
-def api_round_trips(address: str, preset: str, repeats: int) -> list[float]:
+def api_round_trips(address: str, preset: str, repeats: int, draws: int = 0) -> list[float]:
     parts = urlsplit(address)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
     connection.request("GET", "/api/config")
@@ -51,13 +54,13 @@ def api_round_trips(address: str, preset: str, repeats: int) -> list[float]:
     controls = next(p["controls"] for p in config["presets"] if p["name"] == preset)
     timings = []
     for index in range(repeats + 1):  # the first request warms the worker up and is not counted
-        body = json.dumps({"preset": preset, "controls": {**controls,
-                                                          "intensity_pct_vo2max": INTENSITIES[index % 2]}})
+        body = json.dumps({"preset": preset, "uncertainty": draws,
+                           "controls": {**controls, "intensity_pct_vo2max": INTENSITIES[index % 2]}})
         start = time.perf_counter()
         connection.request("POST", "/api/run", body=body, headers={"Content-Type": "application/json"})
         answer = connection.getresponse()
-        json.loads(answer.read())
-        if answer.status != 200:
+        document = json.loads(answer.read())
+        if answer.status != 200 or (draws and "bands" not in document):
             sys.exit(f"/api/run answered {answer.status}")
         if index:
             timings.append(time.perf_counter() - start)
@@ -65,7 +68,7 @@ def api_round_trips(address: str, preset: str, repeats: int) -> list[float]:
     return timings
 
 
-def browser_redraws(address: str, preset: str, repeats: int) -> list[float]:
+def browser_redraws(address: str, preset: str, repeats: int, band: bool = False) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
@@ -83,6 +86,8 @@ def browser_redraws(address: str, preset: str, repeats: int) -> list[float]:
                                    "&& document.body.dataset.state === 'ready'", timeout=120_000)
 
         redraw_after(lambda: page.select_option("#preset", preset))
+        if band:
+            redraw_after(lambda: page.check("#band"))
         counted = int(page.evaluate("window.explorer.latenciesMs.length"))
         for index in range(repeats):
             value = str(INTENSITIES[index % 2])
@@ -101,15 +106,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--preset", default="cycling_60min_65pct")
+    parser.add_argument("--band", action="store_true", help="with the 90%% prediction band switched on")
     args = parser.parse_args()
+    from myokine_sim.explore.controls import BAND_DRAWS
+
+    draws = BAND_DRAWS if args.band else 0
 
     process, address = start_explorer()
     try:
-        print(f"myokine explore at {address}, preset {args.preset}, intensity alternating {INTENSITIES} %VO2max")
-        report("API round trip (POST /api/run)", api_round_trips(address, args.preset, args.repeats))
+        print(f"myokine explore at {address}, preset {args.preset}, intensity alternating {INTENSITIES} %VO2max"
+              + (f", band of {draws} posterior draws" if draws else ""))
+        report("API round trip (POST /api/run)", api_round_trips(address, args.preset, args.repeats, draws))
         if CHROMIUM.exists():
             report("browser change-to-redraw (slider moved -> curves painted)",
-                   browser_redraws(address, args.preset, args.repeats))
+                   browser_redraws(address, args.preset, args.repeats, bool(draws)))
         else:
             print("browser change-to-redraw: skipped, /usr/bin/chromium is not installed")
     finally:

@@ -20,6 +20,8 @@ import myokine_sim as ms
 from myokine_sim.cli import app as cli_app
 from myokine_sim.explore.app import MAX_REQUEST_BYTES, create_app
 from myokine_sim.explore.controls import (
+    BAND_DRAWS,
+    BAND_SEED,
     ExploreRequest,
     controls_from_document,
     preset_document,
@@ -29,7 +31,9 @@ from myokine_sim.explore.controls import (
 )
 from myokine_sim.explore.payload import PLOTTED_COLUMNS
 from myokine_sim.paths import shipped_scenarios
+from myokine_sim.runner import run_scenario
 from myokine_sim.scenario import scenario_from_dict
+from myokine_sim.simulation import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -177,6 +181,45 @@ def test_malformed_requests_get_422_naming_the_field_and_no_traceback(client, bo
     response = client.post("/api/run", json=body)
     assert response.status_code == 422, response.text
     assert response.json()["field"] == field and fragment in response.json()["problem"]
+    assert "Traceback" not in response.text
+
+
+# ------------------------------------------------------------------ the prediction band
+
+
+def test_a_band_equals_the_band_columns_of_myokine_run_uncertainty(client, tmp_path):
+    """``uncertainty: N`` gives the p05/p95 columns ``run --uncertainty N`` writes (same draws, same seed)."""
+    controls = preset_controls("marathon", intensity_pct_vo2max=70.0)
+    response = client.post("/api/run", json={"preset": "marathon", "controls": controls, "uncertainty": BAND_DRAWS})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    scenario, _ = scenario_from_request(ExploreRequest(preset="marathon", controls=controls))
+    output = run_scenario(scenario, tmp_path / "out", render_figures=lambda *args: {"png": b""},
+                          uncertainty=BAND_DRAWS, seed=BAND_SEED)
+    banded = output.result
+    assert_run_equals(answer, simulate(scenario))  # the lines stay the point run
+    assert set(answer["bands"]) == set(PLOTTED_COLUMNS) - {"intensity_pct_vo2max"}
+    for column, (low, high) in answer["bands"].items():
+        np.testing.assert_allclose(low, banded[f"{column}_p05"], rtol=1e-6, atol=1e-12, err_msg=column)
+        np.testing.assert_allclose(high, banded[f"{column}_p95"], rtol=1e-6, atol=1e-12, err_msg=column)
+    uncertainty = banded.metadata["uncertainty"]
+    assert answer["uncertainty"] == {"draws": BAND_DRAWS, "seed": BAND_SEED,
+                                     "peak_il6_pg_ml": uncertainty["headline"]["plasma_il6_pg_ml"]["peak"]}
+    low, high = answer["bands"]["plasma_il6_pg_ml"]
+    assert max(np.subtract(high, low)) > 0  # a band with a width
+
+    plain = client.post("/api/run", json={"preset": "marathon", "controls": controls}).json()
+    assert "bands" not in plain and "uncertainty" not in plain  # off by default
+    assert client.get("/api/config").json()["band_draws"] == BAND_DRAWS
+
+
+@pytest.mark.parametrize("draws", [5, 201, -1, 2.5, "50", True, None])
+def test_a_band_of_a_bad_number_of_draws_gets_422(client, draws):
+    response = client.post("/api/run", json={"preset": "marathon", "uncertainty": draws})
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert answer["field"] == "uncertainty" and answer["control"] == "band"
+    assert "allowed: 0 (no band) or 10 to 200" in answer["problem"] or "allowed: a whole number" in answer["problem"]
     assert "Traceback" not in response.text
 
 

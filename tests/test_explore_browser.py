@@ -163,3 +163,37 @@ def test_the_downloaded_scenario_loads_and_reproduces_the_plotted_run(page, tmp_
     page.screenshot(path=str(ARTEFACTS / "explore.png"), full_page=True)
     assert (ARTEFACTS / "explore.png").stat().st_size > 10_000
 
+
+
+def test_the_band_switch_draws_the_90_percent_band_of_run_uncertainty(page):
+    from myokine_sim.explore.controls import BAND_DRAWS, BAND_SEED
+    from myokine_sim.prediction_bands import with_bands
+
+    if page.evaluate("window.explorer.hasBaseline()"):
+        page.click("#unpin")
+    after_change(page, lambda: page.select_option("#preset", "marathon"))
+    assert not page.is_checked("#band") and page.get_attribute("figure[data-panel=il6]", "data-band") == "none"
+    assert page.evaluate("window.explorer.plottedBand('plasma_il6_pg_ml')") is None
+    assert f"90% band (posterior, {BAND_DRAWS} draws)" in page.inner_text("fieldset[data-group=band]")
+
+    after_change(page, lambda: page.check("#band"))
+    scenario = ms.load_scenario("marathon")
+    banded = with_bands(ms.simulate(scenario), scenario, BAND_DRAWS, BAND_SEED)
+    low, high = page.evaluate("window.explorer.plottedBand('plasma_il6_pg_ml')")
+    assert low == pytest.approx(list(banded["plasma_il6_pg_ml_p05"]), rel=1e-6)
+    assert high == pytest.approx(list(banded["plasma_il6_pg_ml_p95"]), rel=1e-6)
+    assert page.get_attribute("figure[data-panel=il6]", "data-band") == "shown"
+    assert page.get_attribute("figure[data-panel=schedule]", "data-band") == "none"  # an input: no band
+    assert page.evaluate("window.explorer.seriesCount('cytokines')") == 1 + 4 * 3  # baseline, 2 edges, line
+    peak = banded.metadata["uncertainty"]["headline"]["plasma_il6_pg_ml"]["peak"]
+    assert (f"90% band {peak[0]:.1f}–{peak[2]:.1f} pg/mL ({BAND_DRAWS} posterior draws)"
+            in page.inner_text("#readout-il6"))
+    assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(float(ms.simulate(scenario)["plasma_il6_pg_ml"]
+                                                                         .max()), rel=1e-6)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "explore-band.png"), full_page=True)
+    assert (ARTEFACTS / "explore-band.png").stat().st_size > 10_000
+
+    after_change(page, lambda: page.uncheck("#band"))  # off again: a plain run
+    assert page.get_attribute("figure[data-panel=il6]", "data-band") == "none"
+    assert "90% band" not in page.inner_text("#readout-il6")

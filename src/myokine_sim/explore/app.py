@@ -4,8 +4,9 @@ Routes:
 
 * ``GET /``: the page; ``/static/...``: its script, styles and the vendored uPlot.
 * ``GET /api/config``: the panels with axis labels, and every preset with its control values.
-* ``POST /api/run``: ``{"preset": NAME | null, "controls": {...}}`` -> the plotted columns, exercise
-  periods, interventions and the headline (``payload.run_json``).
+* ``POST /api/run``: ``{"preset": NAME | null, "controls": {...}, "uncertainty": N}`` -> the plotted
+  columns, exercise periods, interventions and the headline (``payload.run_json``); ``uncertainty`` (0, the
+  default, or 10-200) adds the 90% prediction band of N posterior draws, as ``myokine run --uncertainty N``.
 * ``POST /api/download/toml|csv|png``: the same request -> the scenario file, the timeseries, the figure.
 
 Bad input is 422 with the message ``myokine run`` gives for the same scenario file
@@ -32,6 +33,7 @@ from starlette.staticfiles import StaticFiles
 
 from myokine_sim.errors import InputError, MyokineError
 from myokine_sim.explore.controls import (
+    BAND_DRAWS,
     DEFAULT_PRESET,
     Controls,
     control_for_field,
@@ -66,7 +68,7 @@ def _config() -> dict:
         presets.append({"name": name, "description": document.get("description", ""),
                         "controls": controls_from_document(document).model_dump()})
     return {**page_config(), "presets": presets, "default_preset": DEFAULT_PRESET,
-            "default_controls": Controls().model_dump()}
+            "default_controls": Controls().model_dump(), "band_draws": BAND_DRAWS}
 
 
 async def _request_json(request: Request) -> dict:

@@ -31,6 +31,12 @@ from myokine_sim.scenario import (
     scenario_from_dict,
 )
 
+#: Draws of the page's prediction band switch; a request may ask for 0 (off) or BAND_MIN_DRAWS to BAND_MAX_DRAWS.
+BAND_DRAWS = 50
+BAND_MIN_DRAWS = 10
+BAND_MAX_DRAWS = 200
+#: Seed of the band's draws: the default of ``myokine run --seed``, so the page shows what ``run --uncertainty N`` gives.
+BAND_SEED = 0
 #: The preset the page opens with.
 DEFAULT_PRESET = "cycling_60min_65pct"
 #: Name of a scenario built without a preset, and the suffix of a changed preset's name.
@@ -76,12 +82,13 @@ class Controls(BaseModel):
 
 
 class ExploreRequest(BaseModel):
-    """One request of the page: a preset name (or none) and the controls."""
+    """One request of the page: a preset name (or none), the controls, and the posterior draws of a band (0: none)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
     preset: str | None = DEFAULT_PRESET
     controls: Controls = Controls()
+    uncertainty: int = 0
 
 
 # ---------------------------------------------------------------- presets
@@ -239,13 +246,14 @@ def scenario_document(base: dict, controls: Controls) -> dict:
 def parse_request(body: dict) -> ExploreRequest:
     """The request's JSON, checked for shape and types; a bad one raises ``InputError`` naming the control.
 
-    Controls left out take the preset's values (without a preset, the defaults).
+    Controls left out take the preset's values (without a preset, the defaults). ``uncertainty`` is 0 (no
+    band) or ``BAND_MIN_DRAWS`` to ``BAND_MAX_DRAWS``.
     """
     preset, given = body.get("preset", DEFAULT_PRESET), body.get("controls", {})
     if isinstance(preset, str) and isinstance(given, dict):
         body = {**body, "controls": {**controls_from_document(preset_document(preset)).model_dump(), **given}}
     try:
-        return ExploreRequest.model_validate(body)
+        request = ExploreRequest.model_validate(body)
     except ValidationError as error:
         first = error.errors()[0]
         location = ".".join(str(part) for part in first["loc"]) or "(request)"
@@ -262,6 +270,11 @@ def parse_request(body: dict) -> ExploreRequest:
         else:
             problem = first["msg"]
         raise InputError("request", location, problem) from None
+    draws = request.uncertainty
+    if draws != 0 and not BAND_MIN_DRAWS <= draws <= BAND_MAX_DRAWS:
+        raise InputError("request", "uncertainty", f"got {draws}; allowed: 0 (no band) or {BAND_MIN_DRAWS} to "
+                                                   f"{BAND_MAX_DRAWS} posterior draws")
+    return request
 
 
 def scenario_from_request(request: ExploreRequest) -> tuple[Scenario, bool]:
@@ -317,8 +330,8 @@ def control_for_field(field: str | None) -> str | None:
         if name in ("modality", "intensity_pct_vo2max", "exercise_start_min", "duration_min", "repeats", "rest_min"):
             return "exercise"
         return name
-    if field == "preset":
-        return "preset"
+    if field in ("preset", "uncertainty"):
+        return {"preset": "preset", "uncertainty": "band"}[field]
     for prefix, group in FIELD_CONTROLS.items():
         if field == prefix or field.startswith((prefix + ".", prefix + "[")):
             return group

@@ -2,8 +2,9 @@
 
 A run's JSON carries only the columns the panels plot, each value with 7
 significant digits (the page plots them; the CSV download has them all).
-A later prediction band would add ``bands: {column: [lower, upper]}`` beside
-``series``; the page draws panels from ``series`` by column name.
+A run with a prediction band (``uncertainty`` > 0) adds ``bands: {column: [p05, p95]}`` beside
+``series`` for every plotted column with band columns, and ``uncertainty`` (the draws, the seed and
+the 5/50/95% of the peak plasma IL-6); the page draws panels from ``series`` by column name.
 """
 
 from __future__ import annotations
@@ -72,6 +73,18 @@ def run_json(result: Result, scenario, changed: bool, kept: list[str]) -> bytes:
         "load_unit": _load_unit(result) if result.exercise_periods else "%VO2max",
         "units": {column: result.units[column] for column in PLOTTED_COLUMNS},
     }
+    uncertainty = result.metadata.get("uncertainty")
+    if uncertainty:
+        document["uncertainty"] = {"draws": uncertainty["draws"], "seed": uncertainty["seed"],
+                                   "peak_il6_pg_ml": uncertainty["headline"]["plasma_il6_pg_ml"]["peak"]}
     head = json.dumps(document, allow_nan=False)[:-1]
     series = ",".join(f'"{column}":{_numbers(result[column])}' for column in PLOTTED_COLUMNS)
-    return f'{head},"time_min":{_numbers(result.time_min)},"series":{{{series}}}}}'.encode()
+    tail = ""
+    if uncertainty:
+        # Not the schedule: it is an input, the same in every draw.
+        banded = [column for panel in PANELS if panel.id != "schedule" for column in panel.columns
+                  if f"{column}_p05" in result.columns]
+        bands = ",".join(f'"{column}":[{_numbers(result[column + "_p05"])},{_numbers(result[column + "_p95"])}]'
+                         for column in banded)
+        tail = f',"bands":{{{bands}}}'
+    return f'{head},"time_min":{_numbers(result.time_min)},"series":{{{series}}}{tail}}}'.encode()

@@ -26,6 +26,7 @@ class TimeLimitExceeded(MyokineError):
 
 def _handle(task: str, body: dict):
     from myokine_sim.explore.controls import (
+        BAND_SEED,
         kept_items,
         parse_request,
         preset_document,
@@ -40,6 +41,11 @@ def _handle(task: str, body: dict):
     if task == "toml":
         return f"{scenario.name}.toml", scenario_toml(scenario).encode("utf-8")
     result = simulate(scenario)
+    if task == "run" and request.uncertainty:
+        from myokine_sim.prediction_bands import with_bands
+
+        # The code path of ``myokine run --uncertainty N`` with its default seed.
+        result = with_bands(result, scenario, request.uncertainty, BAND_SEED)
     if task == "run":
         return run_json(result, scenario, changed, kept_items(preset_document(request.preset)))
     if task == "csv":

@@ -12,6 +12,9 @@ const STYLES = [
 // The pinned baseline: lighter and thinner than the current run, so it also reads in greyscale.
 const BASELINE_STROKE = "#9a9a9a";
 const EXERCISE_SHADE = "rgba(0, 0, 0, 0.10)";
+// The 90% prediction band: a light fill behind the current run's line, with thin edges (reads in greyscale).
+const BAND_FILL = "rgba(31, 95, 168, 0.20)";
+const BAND_EDGE = "rgba(31, 95, 168, 0.55)";
 const DAYS_AFTER_MIN = 36 * 60;
 // Error groups of the page, by the control the API names.
 const GROUP_OF_CONTROL = {
@@ -121,8 +124,12 @@ function changed() {
 
 // ------------------------------------------------------------------ the API
 
+function bandDraws() {
+  return $("#band").checked ? state.config.band_draws : 0;
+}
+
 function requestBody() {
-  return JSON.stringify({ preset: state.preset, controls: readControls() });
+  return JSON.stringify({ preset: state.preset, controls: readControls(), uncertainty: bandDraws() });
 }
 
 // One request at a time; changes made meanwhile are sent together when it answers (latest wins).
@@ -266,6 +273,33 @@ function drawInterventions(u) {
   ctx.restore();
 }
 
+// The fill between a band's edges, drawn once its upper edge is drawn: under the current run's line.
+function drawBand(u, seriesIndex) {
+  const columns = (u.series.length - 1) / 4;
+  const offset = seriesIndex - 1 - columns;  // 0, 1 (low, high) of the first column, 2, 3 of the second...
+  if (offset < 0 || offset >= 2 * columns || offset % 2 === 0) return;
+  const [x, lower, high] = [u.data[0], u.data[seriesIndex - 1], u.data[seriesIndex]];
+  const points = [];
+  for (let i = 0; i < x.length; i += 1) {
+    if (lower[i] !== null && lower[i] !== undefined && high[i] !== null && high[i] !== undefined) points.push(i);
+  }
+  if (points.length < 2) return;
+  const floor = u.scales.y.min;
+  const y = (v) => u.valToPos(Math.max(v, floor), "y", true);
+  const { ctx, bbox } = u;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+  ctx.clip();
+  ctx.beginPath();
+  points.forEach((i, k) => (k ? ctx.lineTo : ctx.moveTo).call(ctx, u.valToPos(x[i], "x", true), y(lower[i])));
+  for (let k = points.length - 1; k >= 0; k -= 1) ctx.lineTo(u.valToPos(x[points[k]], "x", true), y(high[points[k]]));
+  ctx.closePath();
+  ctx.fillStyle = BAND_FILL;
+  ctx.fill();
+  ctx.restore();
+}
+
 // Bouts are read against 0-100 % of maximum, whatever their height.
 function scheduleRange(u, low, high) {
   return [0, Math.max(100, (high ?? 0) * 1.1)];
@@ -290,7 +324,9 @@ function logRange(u, low, high) {
   return [10 ** bottom, 10 ** Math.max(top, bottom + 1)];
 }
 
-// Series of a panel: x, then the pinned baseline's curves (drawn first, underneath), then the current run's.
+// Series of a panel: x, then the pinned baseline's curves (drawn first, underneath), then the band's lower
+// and upper edge of each curve (empty without a band; the fill between them is drawn by drawBand), then the
+// current run's curves on top.
 function panelSeries(panel) {
   const series = [{}];
   const stepped = panel.id === "schedule" ? uPlot.paths.stepped({ align: 1 }) : undefined;
@@ -299,6 +335,12 @@ function panelSeries(panel) {
       label: `${panel.names[index]}, baseline`, stroke: BASELINE_STROKE, dash: STYLES[index % STYLES.length].dash,
       width: 2.5, spanGaps: true, points: { show: false }, paths: stepped,
     });
+  });
+  panel.columns.forEach((column, index) => {
+    for (const edge of ["5%", "95%"]) {
+      series.push({ label: `${panel.names[index]}, ${edge} of the draws`, stroke: BAND_EDGE, width: 1,
+                    spanGaps: true, points: { show: false } });
+    }
   });
   panel.columns.forEach((column, index) => {
     const style = STYLES[index % STYLES.length];
@@ -330,7 +372,8 @@ function makePlot(panel, holder) {
       },
     ],
     series: panelSeries(panel),
-    hooks: { drawClear: [shadeExercise], draw: panel.id === "schedule" ? [drawInterventions] : [] },
+    hooks: { drawClear: [shadeExercise], drawSeries: [drawBand],
+             draw: panel.id === "schedule" ? [drawInterventions] : [] },
   };
   return new uPlot(options, emptyData(panel), holder);
 }
@@ -354,7 +397,9 @@ function fitPlots() {
 }
 
 function emptyData(panel) {
-  return [[0, 1], ...panel.columns.map(() => [null, null]), ...panel.columns.map(() => [null, null])];
+  const empty = () => [null, null];
+  return [[0, 1], ...panel.columns.map(empty), ...panel.columns.flatMap(() => [empty(), empty()]),
+          ...panel.columns.map(empty)];
 }
 
 function buildPanels() {
@@ -392,9 +437,11 @@ function legendFor(panel) {
 
 function panelData(panel) {
   const run = state.current;
-  const current = [run.time_min, ...panel.columns.map((c) => run.series[c])];
+  const none = () => run.time_min.map(() => null);
+  const bands = panel.columns.flatMap((c) => (run.bands && run.bands[c] ? run.bands[c] : [none(), none()]));
+  const current = [run.time_min, ...bands, ...panel.columns.map((c) => run.series[c])];
   const base = state.baseline;
-  if (!base) return [run.time_min, ...panel.columns.map(() => run.time_min.map(() => null)), ...current.slice(1)];
+  if (!base) return [run.time_min, ...panel.columns.map(none), ...current.slice(1)];
   const pinned = [base.time_min, ...panel.columns.map((c) => base.series[c])];
   return uPlot.join([pinned, current]);  // one time axis for both, gaps where only one has a sample
 }
@@ -416,6 +463,8 @@ function draw() {
         kinds.map((kind) => INTERVENTION_MARKS[kind]).filter(Boolean).join("   ");
     }
     plot.setData(panelData(panel));
+    plot.root.closest("figure").dataset.band =
+      run.bands && panel.columns.some((c) => run.bands[c]) ? "shown" : "none";
   }
   showReadout();
   fitPlots();  // the readout above may have changed height
@@ -443,9 +492,12 @@ function showReadout() {
   const now = headlineText(run);
   const base = state.baseline && headlineText(state.baseline);
   const compare = (text) => (base ? ` <span class="was">baseline ${text}</span>` : "");
+  const u = run.uncertainty;
+  const interval = u ? ` <span class="band">90% band ${fixed(u.peak_il6_pg_ml[0], 1)}–` +
+    `${fixed(u.peak_il6_pg_ml[2], 1)} pg/mL (${u.draws} posterior draws)</span>` : "";
   $("#readout").innerHTML =
     `<div class="figure" id="readout-il6">Peak plasma IL-6 <b>${now.il6}</b> (<b>${now.fold}</b> rest) ` +
-    `at <b>${now.il6Time}</b>${compare(base ? `${base.il6} (${base.fold}) at ${base.il6Time}` : "")}</div>` +
+    `at <b>${now.il6Time}</b>${interval}${compare(base ? `${base.il6} (${base.fold}) at ${base.il6Time}` : "")}</div>` +
     `<div class="figure" id="readout-glycogen">Glycogen nadir <b>${now.glycogen}</b> at <b>${now.glycogenTime}</b> ` +
     `(from ${now.glycogenFrom})${compare(base ? `${base.glycogen} at ${base.glycogenTime}` : "")}</div>`;
   const scenario = run.scenario;
@@ -454,6 +506,7 @@ function showReadout() {
   kept.hidden = scenario.kept.length === 0;
   kept.querySelector("ul").innerHTML = scenario.kept.map((item) => `<li>${escapeHtml(item)}</li>`).join("");
   $("#key").textContent = "Shaded: exercise." +
+    (u ? `  Light band: 90% of ${u.draws} posterior draws.` : "") +
     (state.baseline ? `  Grey: pinned baseline (${state.baseline.scenario.name}).` : "");
 }
 
@@ -490,11 +543,24 @@ window.explorer = {
     for (const { panel, plot } of state.plots.values()) {
       const index = panel.columns.indexOf(column);
       if (index < 0) continue;
-      const values = plot.data[1 + index + (baseline ? 0 : panel.columns.length)];
+      const values = plot.data[1 + index + (baseline ? 0 : 3 * panel.columns.length)];
       return Math.max(...values.filter((v) => v !== null && v !== undefined));
     }
     throw new Error(`no panel plots ${column}`);
   },
+  // The plotted band of a column as [lower, upper] arrays over the run's times (null without a band).
+  plottedBand(column) {
+    for (const { panel, plot } of state.plots.values()) {
+      const index = panel.columns.indexOf(column);
+      if (index < 0) continue;
+      const [x, low, high] = [plot.data[0], plot.data[1 + panel.columns.length + 2 * index],
+                              plot.data[2 + panel.columns.length + 2 * index]];
+      const kept = x.map((_, i) => i).filter((i) => low[i] !== null && low[i] !== undefined);
+      return kept.length ? [kept.map((i) => low[i]), kept.map((i) => high[i])] : null;
+    }
+    throw new Error(`no panel plots ${column}`);
+  },
+  seriesCount: (panelId) => state.plots.get(panelId).plot.series.length,
   latenciesMs: state.latenciesMs,
   hasBaseline: () => state.baseline !== null,
 };
@@ -515,6 +581,8 @@ async function start() {
   select.value = state.config.default_preset;
   select.addEventListener("change", () => choosePreset(select.value));
   buildPanels();
+  $("#band-draws").textContent = String(state.config.band_draws);
+  $("#band").addEventListener("change", changed);
   $("#pin").addEventListener("click", pin);
   $("#unpin").addEventListener("click", unpin);
   for (const button of document.querySelectorAll("[data-download]")) {

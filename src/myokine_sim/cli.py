@@ -296,6 +296,26 @@ def export_omex(
     _guarded(action)
 
 
+@app.command("export-petab")
+def export_petab(
+    directory: Path = typer.Argument(..., metavar="DIR", help="New or empty folder to write the PEtab problem to."),
+    parameter_set: str = typer.Option("default", "--parameter-set", "-p",
+                                      help="Parameter set giving the nominal values (name or .toml path)."),
+) -> None:
+    """Write the calibration problem as PEtab v1: SBML model, conditions, observables, measurements, parameters
+    (needs myokine_sim[sbml]). Targets PEtab v1 cannot state are listed in DIR/README.md."""
+
+    def action():
+        from myokine_sim.petab_export import PROBLEM_FILE, write_problem
+
+        problem = write_problem(directory, parameter_set)
+        typer.echo(f"wrote {directory / PROBLEM_FILE} (PEtab v1)")
+        for line in problem.summary_lines():
+            typer.echo(line)
+
+    _guarded(action)
+
+
 @app.command()
 def sweep(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),

@@ -231,9 +231,54 @@ def build_document(scenario: Scenario, parameters: dict[str, float] | None = Non
     _check(target.setTimeUnits(unit_id(TIME_UNIT)), "time units")
     _add_parameters(target, model, values, ids)
     _add_states(libsbml, target, model, values, ids)
-    _add_inputs(target, model, schedule, ids)
+    _add_inputs(target, model, schedule.inputs_at(0.0), ids)
     _add_variables(libsbml, target, model, ids)
     _add_events(libsbml, target, model, schedule, ids)
+    _declare_number_units(libsbml, target, model, ids)
+    return document
+
+
+def build_gated_document(
+    model_id: str, description: str, schedules: dict[str, Schedule], values: dict[str, float],
+    gate_notes: dict[str, str],
+):
+    """One SBML model holding several schedules, each switched on by its own indicator parameter.
+
+    ``schedules`` maps an indicator id (a constant dimensionless parameter, 0 in the model) to a schedule;
+    that schedule's events fire only while its indicator is 1, so setting one indicator to 1 (a
+    PEtab condition) runs that schedule. Inputs start at the first schedule's values at time 0;
+    every schedule sets its own time-0 inputs by a gated event at time 0. ``values`` are the
+    parameter values; states start at the resting steady state of whatever parameters apply.
+    """
+    libsbml = _libsbml()
+    model = build_model()
+    ids = sbml_ids(model)
+    for gate in schedules:
+        if not _SID.fullmatch(gate) or gate in ids.values() or gate == TIME_ID:
+            raise ValueError(f"indicator id {gate!r} is not a free SBML id")
+    document = libsbml.SBMLDocument(SBML_LEVEL, SBML_VERSION)
+    target = document.createModel()
+    _check(target.setId(model_id), "model id")
+    target.setName(description)
+    target.setNotes(_notes(
+        description,
+        "Time is in minutes. SBML ids are the model's names with '.' replaced by '__'; "
+        "the name attribute keeps the original name. Parameters named condition_* switch on one "
+        "scenario's schedule each (1 on, 0 off).",
+    ))
+    _add_units(libsbml, target, model)
+    _check(target.setTimeUnits(unit_id(TIME_UNIT)), "time units")
+    _add_parameters(target, model, values, ids)
+    _add_states(libsbml, target, model, values, ids)
+    base = next(iter(schedules.values())).inputs_at(0.0)
+    _add_inputs(target, model, base, ids)
+    _add_variables(libsbml, target, model, ids)
+    for gate, schedule in schedules.items():
+        indicator = _parameter(target, gate, gate, "1", constant=True)
+        indicator.setValue(0.0)
+        indicator.setNotes(_notes(gate_notes.get(gate, ""), "Indicator: 1 runs this schedule, 0 leaves it off."))
+        _annotate(indicator, gate, "indicator", "1")
+        _add_events(libsbml, target, model, schedule, ids, gate=gate, base=base)
     _declare_number_units(libsbml, target, model, ids)
     return document
 
@@ -255,12 +300,15 @@ def consistency_problems(document) -> tuple[list[str], list[str]]:
 
 def export_sbml(scenario: Scenario, parameters: dict[str, float] | None = None) -> str:
     """SBML text of the model with ``scenario``'s schedule; raises if libsbml finds errors."""
-    libsbml = _libsbml()
-    document = build_document(scenario, parameters)
+    return checked_text(build_document(scenario, parameters))
+
+
+def checked_text(document) -> str:
+    """SBML text of ``document``; raises if libsbml's consistency check finds errors."""
     errors, _ = consistency_problems(document)
     if errors:
         raise MyokineError("the SBML export failed libsbml's consistency check:\n  " + "\n  ".join(errors))
-    return libsbml.writeSBMLToString(document)
+    return _libsbml().writeSBMLToString(document)
 
 
 def write_sbml(scenario: Scenario, path: Path, parameters: dict[str, float] | None = None) -> Path:
@@ -352,8 +400,8 @@ def _add_states(libsbml, target, model: Model, values: dict[str, float], ids: di
         _check(rule.setMath(_math(libsbml, model.derivatives[state.name], ids)), sid)
 
 
-def _add_inputs(target, model: Model, schedule: Schedule, ids: dict[str, str]) -> None:
-    for quantity, initial in zip(model.inputs, schedule.inputs_at(0.0)):
+def _add_inputs(target, model: Model, initial_values, ids: dict[str, str]) -> None:
+    for quantity, initial in zip(model.inputs, initial_values):
         element = _parameter(target, ids[quantity.name], quantity.name, quantity.unit, constant=False)
         element.setValue(initial)
         element.setSBOTerm(SBO_PARAMETER)
@@ -433,9 +481,15 @@ def _declare_number_units(libsbml, target, model: Model, ids: dict[str, str]) ->
     declare_rule_units(libsbml, target, registry, units, dimension(TIME_UNIT))
 
 
-def _add_events(libsbml, target, model: Model, schedule: Schedule, ids: dict[str, str]) -> None:
-    """One event per breakpoint where an input changes or a bolus acts."""
-    previous = schedule.inputs_at(0.0)
+def _add_events(libsbml, target, model: Model, schedule: Schedule, ids: dict[str, str],
+                gate: str | None = None, base: tuple[float, ...] | None = None) -> None:
+    """One event per breakpoint where an input changes or a bolus acts.
+
+    With ``gate`` every trigger also needs that indicator parameter at 1, and inputs are compared
+    with ``base`` (the model's initial inputs) at time 0, so the schedule's own start values are set
+    by an event at time 0.
+    """
+    previous = schedule.inputs_at(0.0) if base is None else base
     for time in schedule.breakpoints:
         current = schedule.inputs_at(time)
         changed = [
@@ -454,6 +508,8 @@ def _add_events(libsbml, target, model: Model, schedule: Schedule, ids: dict[str
         trigger.setInitialValue(False)
         trigger.setPersistent(True)
         trigger_math = _number_units(_parse(libsbml, f"time >= {float(time)!r}"), unit_id(TIME_UNIT))
+        if gate is not None:
+            trigger_math = _gated(libsbml, trigger_math, gate)
         _check(trigger.setMath(trigger_math), "event trigger")
         for name, value in changed:
             _event_assignment(libsbml, event, ids[name], repr(float(value)), model.units[name])
@@ -461,6 +517,14 @@ def _add_events(libsbml, target, model: Model, schedule: Schedule, ids: dict[str
             state = BOLUS_STATES[bolus.kind]
             dosed = ids[state]
             _event_assignment(libsbml, event, dosed, f"{dosed} + {float(bolus.amount)!r}", model.units[state])
+
+
+def _gated(libsbml, time_condition, gate: str):
+    """``time_condition && gate > 0.5``; the indicator's number is dimensionless, the time's in minutes."""
+    both = libsbml.ASTNode(libsbml.AST_LOGICAL_AND)
+    _check(both.addChild(time_condition), "event trigger")
+    _check(both.addChild(_number_units(_parse(libsbml, f"{gate} > 0.5"), "dimensionless")), "event trigger")
+    return both
 
 
 def _event_assignment(libsbml, event, variable: str, formula: str, unit: str) -> None:

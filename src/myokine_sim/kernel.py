@@ -583,6 +583,17 @@ class KernelRun:
     bad_value: np.ndarray
 
 
+
+def _run_arguments(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
+                   negative_slack) -> tuple:
+    """The leading arguments every compiled loop takes, as the contiguous arrays and scalars numba expects."""
+    return (np.ascontiguousarray(P, dtype=float), np.ascontiguousarray(K, dtype=float),
+            np.ascontiguousarray(Y0, dtype=float), np.ascontiguousarray(breakpoints, dtype=float),
+            np.ascontiguousarray(n_segments, dtype=np.int64), np.ascontiguousarray(U, dtype=float),
+            np.ascontiguousarray(jumps, dtype=float), np.ascontiguousarray(times, dtype=float),
+            float(rtol), np.ascontiguousarray(atol, dtype=float), float(max_step), int(max_steps),
+            float(negative_slack))
+
 def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol: float, atol, max_step: float,
         max_steps: int, negative_slack: float, threads: int = 1) -> KernelRun:
     """Integrate every member.
@@ -599,12 +610,8 @@ def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, r
     calls = np.zeros(members, dtype=np.int64)
     bad_state = np.zeros(members, dtype=np.int64)
     bad_value = np.zeros(members)
-    arguments = (np.ascontiguousarray(P, dtype=float), np.ascontiguousarray(K, dtype=float),
-                 np.ascontiguousarray(Y0, dtype=float), np.ascontiguousarray(breakpoints, dtype=float),
-                 np.ascontiguousarray(n_segments, dtype=np.int64), np.ascontiguousarray(U, dtype=float),
-                 np.ascontiguousarray(jumps, dtype=float), np.ascontiguousarray(times, dtype=float),
-                 float(rtol), np.ascontiguousarray(atol, dtype=float), float(max_step), int(max_steps),
-                 float(negative_slack), out, status, calls, bad_state, bad_value)
+    arguments = (*_run_arguments(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step,
+                                 max_steps, negative_slack), out, status, calls, bad_state, bad_value)
     if threads > 1 and members >= PARALLEL_MIN_MEMBERS:
         _use_threads(threads)
         _compiled_call(model_source, module.integrate_parallel, arguments)
@@ -678,12 +685,8 @@ def run_summaries(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps
     calls = np.zeros(members, dtype=np.int64)
     bad_state = np.zeros(members, dtype=np.int64)
     bad_value = np.zeros(members)
-    arguments = (np.ascontiguousarray(P, dtype=float), np.ascontiguousarray(K, dtype=float),
-                 np.ascontiguousarray(Y0, dtype=float), np.ascontiguousarray(breakpoints, dtype=float),
-                 np.ascontiguousarray(n_segments, dtype=np.int64), np.ascontiguousarray(U, dtype=float),
-                 np.ascontiguousarray(jumps, dtype=float), np.ascontiguousarray(times, dtype=float),
-                 float(rtol), np.ascontiguousarray(atol, dtype=float), float(max_step), int(max_steps),
-                 float(negative_slack), status, calls, bad_state, bad_value,
+    arguments = (*_run_arguments(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step,
+                                 max_steps, negative_slack), status, calls, bad_state, bad_value,
                  np.ascontiguousarray(observed_inputs, dtype=float), np.ascontiguousarray(columns, dtype=np.int64),
                  metrics, np.ascontiguousarray(kept_states, dtype=np.int64), kept)
     if threads > 1 and members >= PARALLEL_MIN_MEMBERS:

@@ -583,7 +583,6 @@ class KernelRun:
     bad_value: np.ndarray
 
 
-
 def _run_arguments(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step, max_steps,
                    negative_slack) -> tuple:
     """The leading arguments every compiled loop takes, as the contiguous arrays and scalars numba expects."""

@@ -77,3 +77,13 @@ def test_unknown_fit_parameter_and_update_default_with_data_are_refused(tmp_path
     result = runner.invoke(app, ["fit", "--posterior"])
     assert result.exit_code == 2 and "only with --data" in result.output
     assert not out.exists()
+
+
+def test_an_observable_measured_as_zero_throughout_needs_its_sd_given(tmp_path):
+    """The default SD scales with the measured values, so all-zero rows have none: exit 2, not a failed fit."""
+    path = _table(tmp_path, HEADER + "plasma_il6_pg_ml\tmarathon\t210\t0\t\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["fit", "--data", str(path), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "line 2, column measurement" in result.output and "noiseParameters" in result.output
+    assert "Traceback" not in result.output and not out.exists()

@@ -92,6 +92,12 @@ class DataProblem:
         self.sigma = np.array([
             m.sigma if m.sigma is not None else DEFAULT_CV * max(abs(m.value), FLOOR_FRACTION * largest[m.observable])
             for m in self.table.measurements])
+        for m, sd in zip(self.table.measurements, self.sigma):
+            if sd <= 0.0:
+                # A default SD scales with the values, so an observable measured as 0 throughout has none.
+                raise InputError(str(self.table.path), f"line {m.line}, column measurement",
+                                 f"every measurement of {m.observable} is 0, so no default SD can be scaled "
+                                 "from it; allowed: give noiseParameters (an SD > 0) for these rows")
         self.measured = measured
         self.batches = 0
 

@@ -17,20 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
+from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 SCENARIO = "cycling_60min_65pct"
 SPACE = {"names": ["exercise.0.duration_min", "exercise.0.intensity_pct_vo2max"], "bounds": [[15, 150], [40, 80]]}
 
-
-def median_time(action, repeats: int):
-    timings, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings), value
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_
 
 sys.path.insert(0, os.path.dirname(__file__))
 from vs_roadrunner import MEMBERS, SCENARIO, population  # noqa: E402
+from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 COLD_PROBE = """
 import time, numpy as np
@@ -46,14 +47,6 @@ integrate(model, np.tile(model.default_values(), (2, 1)), s, output_times(s, 1.0
 print(time.perf_counter() - start)
 """
 
-
-def median_of(action, repeats: int) -> tuple[float, object]:
-    timings, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings), value
 
 
 def fresh_process_seconds(cache: str | None, repeats: int) -> float:
@@ -86,7 +79,7 @@ def main() -> None:
                                    ("compiled kernel, 2 threads", "numba", 2),
                                    ("NumPy batch (batch_rk45)  ", "numpy", 1)):
         os.environ["MYOKINE_KERNEL_THREADS"] = str(threads)
-        median, solution = median_of(lambda: integrate(model, members, schedule, times, settings, kernel=choice),
+        median, solution = median_time(lambda: integrate(model, members, schedule, times, settings, kernel=choice),
                                      options.repeats)
         results[label] = (median, solution)
     numpy_time, numpy_solution = results["NumPy batch (batch_rk45)  "]
@@ -112,7 +105,8 @@ def main() -> None:
             spent.append(time.perf_counter() - start)
 
     kernel.run = timed_run
-    whole, _ = median_of(lambda: integrate(model, members, schedule, times, settings, kernel="numba"), options.repeats)
+    whole, _ = median_time(lambda: integrate(model, members, schedule, times, settings, kernel="numba"),
+                           options.repeats)
     kernel.run = real_run
     loop = statistics.median(spent)
     print(f"  the compiled per-member loop alone: {loop / MEMBERS * 1e6:5.0f} us/member; integrate() around it "

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 
 import numpy as np
 
@@ -24,17 +22,10 @@ from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import load_scenario
 from myokine_sim.simulation import resolve_parameters
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_times
+from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 SCENARIO = "training_7days_high_carbohydrate"
 
-
-def median_time(action, repeats: int):
-    timings, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings), value
 
 
 def main() -> None:

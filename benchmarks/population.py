@@ -18,20 +18,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
+from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 SCENARIO = "cycling_60min_65pct"
 
-
-def median_time(action, repeats: int) -> float:
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def _noop(_: int) -> int:
@@ -79,7 +71,7 @@ def main() -> None:
             continue
         saved = {name: os.environ.get(name) for name in ("MYOKINE_KERNEL", "MYOKINE_KERNEL_THREADS")}
         os.environ.update(environment)
-        rows.append((label, median_time(lambda: sweep(workers), options.repeats)))
+        rows.append((label, median_time(lambda: sweep(workers), options.repeats)[0]))
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)

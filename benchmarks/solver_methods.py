@@ -10,8 +10,6 @@ Run: .venv/bin/python benchmarks/solver_methods.py
 
 from __future__ import annotations
 
-import statistics
-import time
 
 import numpy as np
 
@@ -20,15 +18,8 @@ from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import load_scenario
 from myokine_sim.simulation import resolve_parameters
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_times
+from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
 
-
-def median_time(function, repeats=5):
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = function()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings), value
 
 
 def main() -> None:

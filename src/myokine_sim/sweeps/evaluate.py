@@ -110,11 +110,8 @@ def _evaluate_chunk(context: SweepContext, index: int, values: np.ndarray, first
                 _evaluate_in_kernel(context, model, parameters, members, shared, group_schedules, times, status,
                                     first_member, metrics, trajectories, band_counts)
                 continue
-            states, failures = _integrate_resilient(model, parameters[members], group_schedules, times,
-                                                    context.settings)
-            for position, reason in failures.items():
-                status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
-            good = np.array([p for p in range(len(members)) if p not in failures], dtype=np.intp)
+            states, good = _integrate_marking_failures(model, parameters, members, group_schedules, times,
+                                                       context.settings, status, first_member)
             if good.size == 0:
                 continue
             rows = members[good]
@@ -197,11 +194,8 @@ def _evaluate_own_breakpoints(context: SweepContext, model: Model, parameters: n
             for metric, value in summary.items():
                 metrics[f"{metric}.{column}"][members[good]] = value[good]
         return
-    states, failures = _integrate_resilient(model, parameters[members], group_schedules, member_times,
-                                            context.settings)
-    for position, reason in failures.items():
-        status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
-    good = np.array([p for p in range(len(members)) if p not in failures], dtype=np.intp)
+    states, good = _integrate_marking_failures(model, parameters, members, group_schedules, member_times,
+                                               context.settings, status, first_member)
     if good.size == 0:
         return
     rows = members[good]
@@ -357,6 +351,15 @@ def _groups(schedules: list[Schedule | None], status: np.ndarray) -> list[np.nda
         if schedule is not None and status[member] == OK:
             groups.setdefault(tuple(schedule.breakpoints), []).append(member)
     return [np.array(members, dtype=np.intp) for members in groups.values()]
+
+
+def _integrate_marking_failures(model: Model, parameters: np.ndarray, members: np.ndarray, schedules,
+                                times: np.ndarray, settings, status, first_member: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integrate a group of members, mark each failed one in ``status``; the states and the positions that ran."""
+    states, failures = _integrate_resilient(model, parameters[members], schedules, times, settings)
+    for position, reason in failures.items():
+        status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
+    return states, np.array([p for p in range(len(members)) if p not in failures], dtype=np.intp)
 
 
 def _integrate_resilient(model: Model, parameters: np.ndarray, schedules, times: np.ndarray,

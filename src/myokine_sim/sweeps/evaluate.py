@@ -141,9 +141,7 @@ def _evaluate_in_kernel(context: SweepContext, model: Model, parameters: np.ndar
     kept_names = tuple(dict.fromkeys((*context.trajectory_columns, *context.band_columns)))
     summaries = integrate_summaries(model, parameters[members], schedules, times, context.settings, context.columns,
                                     inputs, kept_names)
-    for position, reason in summaries.failures.items():
-        status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
-    good = np.array([p for p in range(len(members)) if p not in summaries.failures], dtype=np.intp)
+    good = _mark_failures(status, members, summaries.failures, first_member)
     if good.size == 0:
         return
     rows = members[good]
@@ -187,9 +185,7 @@ def _evaluate_own_breakpoints(context: SweepContext, model: Model, parameters: n
         inputs = np.stack(_member_inputs(model, group_schedules, member_times.T))
         summaries = integrate_summaries(model, parameters[members], group_schedules, member_times,
                                         context.settings, context.columns, inputs)
-        for position, reason in summaries.failures.items():
-            status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
-        good = np.array([p for p in range(len(members)) if p not in summaries.failures], dtype=np.intp)
+        good = _mark_failures(status, members, summaries.failures, first_member)
         for column, summary in summaries.metrics.items():
             for metric, value in summary.items():
                 metrics[f"{metric}.{column}"][members[good]] = value[good]
@@ -357,9 +353,14 @@ def _integrate_marking_failures(model: Model, parameters: np.ndarray, members: n
                                 times: np.ndarray, settings, status, first_member: int) -> tuple[np.ndarray, np.ndarray]:
     """Integrate a group of members, mark each failed one in ``status``; the states and the positions that ran."""
     states, failures = _integrate_resilient(model, parameters[members], schedules, times, settings)
+    return states, _mark_failures(status, members, failures, first_member)
+
+
+def _mark_failures(status, members: np.ndarray, failures: dict, first_member: int) -> np.ndarray:
+    """Write each failed member's reason into ``status``; the positions in ``members`` that ran."""
     for position, reason in failures.items():
         status[members[position]] = f"failed: member {first_member + members[position]}: {reason}"
-    return states, np.array([p for p in range(len(members)) if p not in failures], dtype=np.intp)
+    return np.array([p for p in range(len(members)) if p not in failures], dtype=np.intp)
 
 
 def _integrate_resilient(model: Model, parameters: np.ndarray, schedules, times: np.ndarray,

@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
+
+from timing import median_time  # benchmarks/timing.py, beside this script
 
 SCENARIO = "cycling_60min_65pct"
 SPACE = {"names": ["exercise.0.duration_min", "exercise.0.intensity_pct_vo2max"], "bounds": [[15, 150], [40, 80]]}
-
 
 
 def main() -> None:

@@ -48,7 +48,6 @@ print(time.perf_counter() - start)
 """
 
 
-
 def fresh_process_seconds(cache: str | None, repeats: int) -> float:
     environment = {**os.environ, "MYOKINE_KERNEL_THREADS": "1"}
     if cache is not None:

@@ -22,10 +22,9 @@ from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import load_scenario
 from myokine_sim.simulation import resolve_parameters
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_times
-from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
+from timing import median_time  # benchmarks/timing.py, beside this script
 
 SCENARIO = "training_7days_high_carbohydrate"
-
 
 
 def main() -> None:

@@ -20,10 +20,10 @@ import argparse
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
+
+from timing import median_time  # benchmarks/timing.py, beside this script
 
 SCENARIO = "cycling_60min_65pct"
-
 
 
 def _noop(_: int) -> int:

@@ -10,7 +10,6 @@ Run: .venv/bin/python benchmarks/solver_methods.py
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from myokine_sim.model import build_model
@@ -18,8 +17,7 @@ from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import load_scenario
 from myokine_sim.simulation import resolve_parameters
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_times
-from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
-
+from timing import median_time  # benchmarks/timing.py, beside this script
 
 
 def main() -> None:

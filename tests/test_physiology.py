@@ -35,8 +35,6 @@ def test_plasma_il6_grows_with_intensity():
     assert peaks[0] * 1.1 < peaks[1] and peaks[1] * 1.1 < peaks[2]
 
 
-@pytest.mark.xfail(strict=True, reason="cycling gives 1.3x, not 1.5x, the rise of two-legged knee extension: the "
-                   "fitted local load of knee extension (exercise.knee_extension_local_factor) offsets the mass")
 def test_plasma_il6_grows_with_active_muscle_mass_at_equal_intensity():
     modes = ("knee_extension_one_leg", "knee_extension_two_leg", "cycling")
     rises = [peak(run([bout(180.0, 50.0, mode)])) - 1.0 for mode in modes]

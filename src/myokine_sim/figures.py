@@ -165,8 +165,9 @@ def _log_axis(ax, series) -> None:
 
     low = min(float(values[values > 0].min()) for values in series)
     high = max(float(values.max()) for values in series)
-    # A curve that dips a few percent below a decade (rest = 1) does not open a decade of empty axis.
-    bottom, top = math.floor(math.log10(low * 1.05)), math.ceil(math.log10(high / 1.05))
+    # A curve that dips a few percent below a decade (rest = 1) does not open a decade of empty axis; the top
+    # always clears the highest point, so a peak is never cut off (nor drawn under the legend above the axes).
+    bottom, top = math.floor(math.log10(low * 1.05)), math.ceil(math.log10(high))
     ax.set_yscale("log")
     ax.set_ylim(10.0 ** bottom, 10.0 ** max(top, bottom + 1))
     ax.yaxis.set_major_locator(LogLocator(base=10.0))

@@ -134,7 +134,7 @@ def scenario_markdown() -> str:
         "- **Training status.** `untrained`, `recreational` and `trained` set the parameter",
         "  `subject.training_level` to " + ", ".join(f"{v:g}" for v in spec.TRAINING_LEVELS.values())
         + ": trained muscle uses less glycogen, resynthesises it faster and makes less IL-6 at the same",
-        "  relative intensity (`myokine params` lists the sources).",
+        "  relative intensity, and its IL-6 gene responds less to low glycogen (`myokine params` lists the sources).",
         "- **Meals** add their carbohydrate to a slow gut compartment (a mixed meal appears over 3-5 h);",
         "  **drinks** (`[[carbohydrate]]`) to a fast one. Multi-day runs use `repeat` and `every_min = 1440`.",
         "",

@@ -58,6 +58,7 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "il6_gene.intensity_half_pct",
     "il6_gene.intensity_hill",
     "il6_gene.glycogen_sensor_gain",
+    "il6_gene.trained_sensor_reduction",
     "il6_gene.glycogen_sensor_half_mmol_kg",
     "il6_gene.mrna_decay_per_min",
     "il6_gene.mrna_stabilisation",

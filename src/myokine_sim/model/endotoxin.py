@@ -1,15 +1,19 @@
 """Endotoxin (LPS) in plasma, the monocyte activation it causes, and the IL-6 of the innate response.
 
 Endotoxin comes from an intravenous bolus or, during long hard exercise, from
-the gut: splanchnic hypoperfusion injures the barrier over hours, and the injury
-outlasts the exercise. Monocytes respond through a two-stage
-signalling chain, so TNF-alpha peaks 1-2 h after a bolus; the same activated
+the gut: splanchnic hypoperfusion injures the barrier over hours, and the barrier
+heals within about an hour once blood flow returns. Monocytes respond through a
+two-stage signalling chain, so TNF-alpha peaks 1-2 h after a bolus; the same activated
 cells make IL-6 with slower synthesis kinetics, so plasma IL-6 peaks 2-3 h after it.
 The response rises more than linearly with dose and saturates near 4 ng/kg.
 """
 
 from myokine_sim.expr import hill
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+
+#: Hypoperfusion (fraction of its maximum) below which the gut barrier is taken to heal rather than be injured:
+#: splanchnic flow falls in proportion to intensity (Rowell 1964), so this is light exercise or rest.
+HEALING_HYPOPERFUSION = 0.05
 
 STATES = (
     Quantity("plasma_endotoxin_ng_kg", "ng/kg", "Circulating endotoxin per kg body mass", scale=0.001),
@@ -28,38 +32,42 @@ OUTPUTS = (
 )
 
 PARAMETERS = (
-    param("endotoxin.clearance_per_min", 0.0198, "1/min", (0.005, 0.5),
+    param("endotoxin.clearance_per_min", 0.0155, "1/min", (0.005, 0.5),
           "Plasma endotoxin clearance rate",
           "Endotoxin leaves plasma within about an hour; TNF-alpha appears 30 min and peaks 90 min after a bolus "
           "(Michie 1988 N Engl J Med 318:1481; Suffredini 1995)"),
-    param("endotoxin.potency_half_ng_kg", 0.793, "ng/kg", (0.2, 20.0),
+    param("endotoxin.potency_half_ng_kg", 0.791, "ng/kg", (0.2, 20.0),
           "Endotoxin giving half the maximal monocyte activation",
           "Dose-response 0.06-4 ng/kg: TNF-alpha ~25-fold at 0.6 (Mehta 2012), 150-900 pg/mL at 2 ng/kg "
           "(van der Poll 1996; Copeland 2005), 240 pg/mL at 4 ng/kg (Michie 1988)"),
-    param("endotoxin.potency_hill", 3.0, "1", (1.0, 3.0),
+    param("endotoxin.potency_hill", 2.92, "1", (1.0, 3.0),
           "Steepness of monocyte activation with endotoxin (more than linear at low dose)",
           "TNF-alpha ~25-fold at 0.6 ng/kg (Mehta 2012) against 100-600-fold at 2 ng/kg (Barber 1993; Copeland 2005); "
           "0.06 ng/kg gives a small rise (Starkie 2003 FASEB J 17:884)"),
-    param("endotoxin.signalling_rate_per_min", 0.0342, "1/min", (0.005, 0.2),
+    param("endotoxin.signalling_rate_per_min", 0.0355, "1/min", (0.005, 0.2),
           "Rate constant of each stage of monocyte activation",
           "TNF-alpha peaks 90 min, IL-6 180 min after 4 ng/kg (Suffredini; Michie 1988)"),
-    param("endotoxin.il6_lag_rate_per_min", 0.00428, "1/min", (0.002, 0.1),
+    param("endotoxin.il6_lag_rate_per_min", 0.00415, "1/min", (0.002, 0.1),
           "Rate constant of IL-6 synthesis following monocyte activation (slower than TNF-alpha's)",
           "In endotoxin-stimulated human blood TNF-alpha mRNA and protein come first and IL-6 hours later (DeForge & "
           "Remick 1991 Biochem Biophys Res Commun 174:18); in vivo TNF-alpha peaks 1.5 h, IL-6 3 h after 4 ng/kg "
           "(Suffredini 1995)"),
-    param("endotoxin.il6_max_ng_min", 89600.0, "ng/min", (100.0, 500000.0),
+    param("endotoxin.il6_max_ng_min", 57200.0, "ng/min", (100.0, 500000.0),
           "IL-6 release of the innate response at full monocyte activation, before the brakes",
           "~1,000 pg/mL IL-6 2 h after 2 ng/kg (Copeland 2005 Clin Diagn Lab Immunol 12:60); hydrocortisone blunts "
           "both TNF-alpha and IL-6 after endotoxin (Barber 1993 J Immunol 150:1999)"),
-    param("endotoxin.gut_leak_max_ng_kg_min", 0.112, "ng/kg/min", (1e-4, 0.2),
+    param("endotoxin.gut_leak_max_ng_kg_min", 0.0962, "ng/kg/min", (1e-4, 0.2),
           "Endotoxin entering plasma from the gut at very high whole-body intensity",
           "Endotoxaemia after long hard endurance exercise (Brock-Utne 1988 S Afr Med J 73:533; Jeukendrup 2000 "
           "Clin Sci 98:47); TNF-alpha 2.3-fold after a marathon (Ostrowski 1999 J Physiol 515:287)"),
-    param("endotoxin.gut_injury_rate_per_min", 0.00165, "1/min", (0.001, 0.05),
-          "Rate constant of gut barrier injury and of its repair",
-          "Intestinal injury markers rise over hours of exercise and persist 1-2 h after it (van Wijck 2011 PLoS One "
-          "6:e22366); TNF-alpha peaks in the first hour after a marathon (Ostrowski 1999 J Physiol 515:287)"),
+    param("endotoxin.gut_injury_rate_per_min", 0.00155, "1/min", (0.001, 0.05),
+          "Rate constant of gut barrier injury while splanchnic blood flow is cut",
+          "Intestinal injury markers rise over hours of exercise (van Wijck 2011 PLoS One 6:e22366); TNF-alpha peaks "
+          "in the first hour after a marathon (Ostrowski 1999 J Physiol 515:287)"),
+    param("endotoxin.gut_repair_rate_per_min", 0.012, "1/min", (0.005, 0.05),
+          "Rate constant of gut barrier repair once splanchnic blood flow returns",
+          "Splanchnic perfusion recovers and the rise of small-intestinal permeability and of I-FABP is transient: the "
+          "injury halves within about an hour of stopping (van Wijck 2011 PLoS One 6:e22366)"),
     param("endotoxin.gut_leak_half_pct", 75.0, "%VO2max", (50.0, 100.0),
           "Whole-body intensity at which the gut leak is half its maximum (splanchnic blood flow falls with intensity)",
           "Rowell 1964 (splanchnic blood flow falls in proportion to %VO2max); van Wijck 2011 PLoS One 6:e22366"),
@@ -74,6 +82,10 @@ def equations(x) -> Equations:
     il6_synthesis = x.state("monocyte_il6_synthesis_rel")
     injury = x.state("gut_barrier_injury_rel")
     hypoperfusion = hill(x.var("systemic_intensity_pct_vo2max"), p.gut_leak_half_pct, 6.0)
+    # Injury moves at the slow injury rate while the gut is hypoperfused and at the fast repair rate once its blood
+    # flow is back; the switch follows the (smooth) hypoperfusion, so the right-hand side has no kink.
+    hypoperfused = hill(hypoperfusion, HEALING_HYPOPERFUSION, 2.0)
+    injury_rate = p.gut_repair_rate_per_min + (p.gut_injury_rate_per_min - p.gut_repair_rate_per_min) * hypoperfused
     # The leak grows with the square of the accumulated injury: negligible in short bouts, large after hours.
     leak = p.gut_leak_max_ng_kg_min * injury * injury
     # |E|^n written as (E^2)^(n/2): smooth through zero (n > 1) without clipping, which stiff solvers dislike.
@@ -82,7 +94,7 @@ def equations(x) -> Equations:
     return Equations(
         derivatives={
             "plasma_endotoxin_ng_kg": leak - p.clearance_per_min * endotoxin,
-            "gut_barrier_injury_rel": p.gut_injury_rate_per_min * (hypoperfusion - injury),
+            "gut_barrier_injury_rel": injury_rate * (hypoperfusion - injury),
             "monocyte_signal_rel": p.signalling_rate_per_min * (stimulus - signal),
             "monocyte_activation_rel": p.signalling_rate_per_min * (signal - activation),
             # Cortisol, adrenaline, IL-10 and IL-6 brake monocyte IL-6 as they brake TNF-alpha (Barber 1993).

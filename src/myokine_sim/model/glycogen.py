@@ -35,53 +35,53 @@ REFERENCE_INTENSITY_PCT = 65.0
 PHOSPHORYLASE_HALF_GLYCOGEN_MMOL_KG = 10.0
 
 PARAMETERS = (
-    param("muscle_glycogen.use_rate_mmol_kg_min", 2.42, "mmol/kg dw/min", (0.5, 20.0),
+    param("muscle_glycogen.use_rate_mmol_kg_min", 3.35, "mmol/kg dw/min", (0.5, 20.0),
           "Glycogen use of endurance-trained muscle at 65% VO2max and 400 mmol/kg dw",
           "Watt 2002 J Physiol 541:969 (trained: 468->217 in 120 min at 57%); Spencer 1992 Am J Physiol 262:C975 "
           "(725->353 in 37 min at 75%)"),
-    param("muscle_glycogen.use_intensity_half_pct", 57.2, "%VO2max", (40.0, 150.0),
+    param("muscle_glycogen.use_intensity_half_pct", 53.1, "%VO2max", (40.0, 150.0),
           "Intensity at which glycogenolysis is half its maximum (glycogenolysis rises steeply with intensity)",
           "Romijn 1993 Am J Physiol 265:E380 (no glycogen oxidation at 25%, most carbohydrate at 85% VO2max); "
           "van Loon 2001 J Physiol 536:295"),
-    param("muscle_glycogen.use_intensity_hill", 5.77, "1", (1.5, 6.0),
+    param("muscle_glycogen.use_intensity_hill", 5.44, "1", (1.5, 6.0),
           "Steepness of glycogenolysis with intensity",
           "Gollnick 1974 J Physiol 241:45 (little glycogen use at ~30% VO2max, rapid depletion above 60%)"),
-    param("muscle_glycogen.use_glycogen_exponent", 1.64, "1", (0.3, 3.0),
+    param("muscle_glycogen.use_glycogen_exponent", 1.34, "1", (0.3, 3.0),
           "Order of glycogen use in the glycogen level: use slows as glycogen falls",
           "Watt 2002 (use in the second 2 h a third of the first); Spencer 1992 (high vs low start)"),
-    param("muscle_glycogen.untrained_use_gain", 1.72, "1", (0.0, 2.0),
+    param("muscle_glycogen.untrained_use_gain", 1.06, "1", (0.0, 2.0),
           "Extra relative glycogen use of untrained muscle at the same relative intensity",
           "Hurley 1986 J Appl Physiol 60:562 (12 wk of training cut glycogen use by ~40% at the same workload); "
           "recreationally active subjects deplete faster than the trained men of Watt 2002"),
-    param("muscle_glycogen.knee_extension_use_factor", 0.38, "1", (0.2, 1.0),
+    param("muscle_glycogen.knee_extension_use_factor", 0.459, "1", (0.2, 1.0),
           "Glycogen use in knee extension relative to cycling or running at the same relative intensity",
           "Model assumption: small-muscle exercise raises adrenaline, a driver of glycogenolysis, less than "
           "whole-body exercise; inferred through the IL-6 glycogen sensor (Keller 2001; Steensberg 2000, 2001)"),
-    param("muscle_glycogen.resynthesis_rate_per_min", 0.00127, "1/min", (1e-4, 1e-2),
+    param("muscle_glycogen.resynthesis_rate_per_min", 0.00121, "1/min", (1e-4, 1e-2),
           "Fractional resynthesis of the glycogen deficit without carbohydrate, right after contraction",
           "Maehlum 1978 Scand J Clin Lab Invest 38:557 (fasting: 21.6->28.8 mmol/kg ww in 4 h, then no rise)"),
-    param("muscle_glycogen.contraction_uptake_decay_per_min", 0.0108, "1/min", (0.002, 0.05),
+    param("muscle_glycogen.contraction_uptake_decay_per_min", 0.0178, "1/min", (0.002, 0.05),
           "Decay rate of contraction-induced (insulin-independent) glucose uptake after exercise",
           "The insulin-independent phase of resynthesis lasts 30-60 min to a few hours (Ivy & Kuo 1998 Acta Physiol "
           "Scand 162:295; Maehlum 1978: no rise after 4 h of fasting)"),
-    param("muscle_glycogen.storage_share_max", 0.509, "1", (0.1, 0.6),
+    param("muscle_glycogen.storage_share_max", 0.591, "1", (0.1, 0.6),
           "Share of the ingested glucose the liver does not store that the exercised (leg) muscle of a trained "
           "subject stores, synthase fully active (the rest goes to other muscle, brain and oxidation)",
           "DeFronzo 1981 Diabetes 30:1000 (all skeletal muscle takes ~80% of an insulin-stimulated glucose load, "
           "oxidation included; the legs hold about half the muscle); Wallis 2008 Med Sci Sports Exerc 40:1789 "
           "(44 mmol/kg dw/h with 90 g/h)"),
-    param("muscle_glycogen.untrained_storage_relative", 0.406, "1", (0.2, 1.0),
+    param("muscle_glycogen.untrained_storage_relative", 0.417, "1", (0.2, 1.0),
           "Glucose storage of untrained muscle relative to trained muscle (less GLUT4 and synthase)",
           "Greiwe 1999 J Appl Physiol 87:222 (10.5 vs 4.5 mmol/kg ww/h trained vs untrained, same feeding)"),
-    param("muscle_glycogen.insulin_sensitivity_decay_per_min", 0.00285, "1/min", (3e-4, 0.02),
+    param("muscle_glycogen.insulin_sensitivity_decay_per_min", 0.00201, "1/min", (3e-4, 0.02),
           "Decay rate of the exercise-raised insulin action on muscle glucose storage",
           "Richter 1989 Am J Physiol 256:E1 and Cartee 1989 Am J Physiol 256:E494 (insulin-stimulated glucose "
           "transport stays raised for hours after exercise, up to 1-2 days)"),
-    param("muscle_glycogen.rested_storage_relative", 0.269, "1", (0.05, 1.0),
+    param("muscle_glycogen.rested_storage_relative", 0.0631, "1", (0.05, 1.0),
           "Glucose storage share of muscle long after exercise, relative to right after it (the contraction-enhanced "
           "insulin action wanes)",
           "Richter 1989 Am J Physiol 256:E1 (insulin action on muscle glucose uptake raised after exercise)"),
-    param("muscle_glycogen.synthase_glycogen_exponent", 7.19, "1", (1.0, 8.0),
+    param("muscle_glycogen.synthase_glycogen_exponent", 8.0, "1", (1.0, 8.0),
           "Steepness of glycogen synthase inhibition by glycogen: resynthesis stays fast until the store is nearly full",
           "Danforth 1965 J Biol Chem 240:588 (synthase activity inversely related to glycogen); Jensen 2006 Am J "
           "Physiol 291:E1034 (glycogen content regulates synthase activation)"),

@@ -15,17 +15,17 @@ OUTPUTS = (Quantity("tnf_suppression_fraction", "1", "Fractional suppression of 
 PARAMETERS = (
     param("tnf_alpha.baseline_pg_ml", 1.5, "pg/mL", (0.3, 6.0),
           "Resting plasma TNF-alpha", "Unchanged by moderate exercise (Ostrowski 1998 J Physiol 513:889)"),
-    param("tnf_alpha.elimination_rate_per_min", 0.0304, "1/min", (0.01, 0.2),
+    param("tnf_alpha.elimination_rate_per_min", 0.0297, "1/min", (0.01, 0.2),
           "Plasma TNF-alpha elimination rate",
           "Plasma half-life of injected TNF-alpha ~15-20 min; TNF back to baseline 4-6 h after endotoxin (Copeland 2005)"),
-    param("tnf_alpha.monocyte_fold", 2280.0, "fold", (10.0, 5000.0),
+    param("tnf_alpha.monocyte_fold", 1380.0, "fold", (10.0, 5000.0),
           "TNF-alpha production over rest at full monocyte activation, unsuppressed",
           "~150-900 pg/mL TNF-alpha after 2 ng/kg endotoxin (van der Poll 1996 J Clin Invest 97:713; Copeland 2005)"),
-    param("tnf_alpha.cortisol_inhibition_nmol_l", 171.0, "nmol/L", (30.0, 3000.0),
+    param("tnf_alpha.cortisol_inhibition_nmol_l", 410.0, "nmol/L", (30.0, 3000.0),
           "Cortisol rise above rest halving monocyte TNF-alpha output",
           "Hydrocortisone before endotoxin diminished peak TNF-alpha (Barber 1993 J Immunol 150:1999); IL-6 raises "
           "cortisol (Steensberg 2003)"),
-    param("tnf_alpha.adrenaline_inhibition_drive", 0.537, "1", (0.05, 5.0),
+    param("tnf_alpha.adrenaline_inhibition_drive", 0.0879, "1", (0.05, 5.0),
           "Sympatho-adrenal drive halving monocyte TNF-alpha output",
           "Adrenaline infused before endotoxin inhibited TNF-alpha appearance (van der Poll 1996 J Clin Invest 97:713); "
           "exercise abolished the TNF-alpha response to endotoxin (Starkie 2003 FASEB J 17:884)"),

@@ -43,8 +43,7 @@ def test_gut_barrier_heals_at_its_repair_rate_once_hard_running_stops():
     """The exercise gut injury is transient (van Wijck 2011): at rest it decays at the repair rate, not at the slow
     rate at which it built up, so no gut endotoxin, and no late immune IL-6, outlasts the run by hours."""
     result = run(480.0, exercise=bout(180.0, 80.0, "running"))
-    model = ms.build_model()
-    repair = dict(zip(model.parameter_names, model.default_values()))["endotoxin.gut_repair_rate_per_min"]
+    repair = ms.build_model().parameter("endotoxin.gut_repair_rate_per_min").value
     injury = "gut_barrier_injury_rel"
     # Reduced case: with the run over (hypoperfusion ~0) the injury decays exponentially at the repair rate.
     expected = result.at(injury, 240.0) * np.exp(-repair * 120.0)

@@ -5,6 +5,8 @@ whose IL-6 rose again after exercise, whose glycogen use fell with intensity, or
 whose resting state drifted would fail it.
 """
 
+import functools
+
 import numpy as np
 import pytest
 from scipy.integrate import trapezoid
@@ -101,9 +103,11 @@ def test_resting_runs_stay_flat_over_days(days, body_mass, vo2max, fat_mass, sta
         assert np.abs(column - column[0]).max() <= 1e-6 * abs(column[0]) + 1e-8, name
 
 
+@functools.cache
 def daily_training(carbohydrate_g_per_kg_day: float) -> ms.Result:
-    """Five days of 1 h at 65% VO2max each morning, the day's carbohydrate in three meals (default 75 kg subject)."""
-    meal_g = carbohydrate_g_per_kg_day * 75.0 / 3.0
+    """Five days of 1 h at 65% VO2max each morning, the day's carbohydrate in three meals (default subject)."""
+    body_mass = ms.build_model().parameter("subject.body_mass_kg").value
+    meal_g = carbohydrate_g_per_kg_day * body_mass / 3.0
     return run({
         "exercise": [{"start_min": 60.0, "duration_min": 60.0, "intensity_pct_vo2max": 65.0, "repeat": 5,
                       "every_min": 1440.0}],

@@ -63,13 +63,15 @@ def equations(x) -> Equations:
     transcription = x.state("il6_transcription_fold")
     mrna = x.state("il6_mrna_fold")
 
+    training = x.param("subject.training_level")
+
     contraction = hill(x.var("muscle_intensity_pct"), p.intensity_half_pct, p.intensity_hill)
     # Training damps the muscle's energy-sensing response to low glycogen (AMPK; McConell 2005).
-    sensor_gain = p.glycogen_sensor_gain * (1.0 - p.trained_sensor_reduction * x.param("subject.training_level"))
+    sensor_gain = p.glycogen_sensor_gain * (1.0 - p.trained_sensor_reduction * training)
     glycogen_sensor = 1.0 + sensor_gain * (
         1.0 - hill(maximum(glycogen, 0.0), p.glycogen_sensor_half_mmol_kg, p.glycogen_sensor_hill)
     )
-    trained = 1.0 - p.trained_reduction * x.param("subject.training_level")
+    trained = 1.0 - p.trained_reduction * training
     target = 1.0 + p.max_transcription_fold * trained * x.var("contraction_signal_fraction") * glycogen_sensor
     decay = p.mrna_decay_per_min * (1.0 - p.mrna_stabilisation * x.var("contraction_signal_fraction"))
     return Equations(

@@ -34,7 +34,7 @@ roadrunner = pytest.importorskip("roadrunner", reason="needs the [sbml] extra (l
 RTOL = 1e-4
 ATOL_FRACTION = 1e-4
 MAX_NORMALISED_ERROR = 5.0
-#: Scenarios CVODE can run (see CVODE_FAILURES in test_sbml.py): doses at 0 and later, an infusion, endotoxin.
+#: A sample of scenarios to run: doses at 0 and later, an infusion, endotoxin.
 EXECUTED_SCENARIOS = ("marathon", "cycling_120min_glucose", "il6_infusion_low", "endotoxin_rest")
 #: Columns the archive's run is compared on.
 COMPARED_COLUMNS = ("plasma_il6_pg_ml", "muscle_glycogen_mmol_kg_dw")

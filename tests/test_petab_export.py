@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import normalised_error
+from conftest import configure_cvode, normalised_error
 from typer.testing import CliRunner
 
 from myokine_sim import petab_export
@@ -142,9 +142,7 @@ def _run_condition(roadrunner, xml: str, condition: dict, times: np.ndarray, col
         assert element is not None, key
         element.setValue(float(value))
     runner = roadrunner.RoadRunner(libsbml.writeSBMLToString(document))
-    runner.integrator.relative_tolerance = 1e-10
-    runner.integrator.absolute_tolerance = 1e-14
-    runner.integrator.maximum_num_steps = 1_000_000
+    configure_cvode(runner, REFERENCE_SETTINGS.atol_fraction)
     runner.resetAll()
     return np.asarray(runner.simulate(times=times, selections=columns))
 

@@ -10,7 +10,8 @@ with RTOL = 1e-4 and a per-column ``atol = ATOL_FRACTION * max|y_myokine|``
 to the column's own peak judges each column against its magnitude, so a column
 that decays to ~0 after exercise is not held to a relative error on round-off.
 Both simulators run far tighter than that criterion: myokine_sim at rtol 1e-9
-(atol 1e-9 x each state's scale), libRoadRunner (CVODE) at rtol 1e-10, atol 1e-14.
+(atol 1e-9 x each state's scale), libRoadRunner (CVODE) at rtol 1e-10 (atol 1e-10 x
+each state's scale).
 
 Breakpoints: myokine_sim reports the right-continuous (post-event) value at a
 breakpoint, and libRoadRunner reports an output time that coincides with an
@@ -25,7 +26,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import normalised_error
+from conftest import configure_cvode, normalised_error
 from typer.testing import CliRunner
 
 from myokine_sim import sbml
@@ -62,9 +63,7 @@ def document_for(name: str, parameters: dict[str, float] | None = None):
 
 def roadrunner_run(roadrunner, xml: str, times: np.ndarray, columns: list[str]) -> np.ndarray:
     runner = roadrunner.RoadRunner(xml)
-    runner.integrator.relative_tolerance = 1e-10
-    runner.integrator.absolute_tolerance = 1e-14
-    runner.integrator.maximum_num_steps = 1_000_000  # sharp Hill switches need many small CVODE steps
+    configure_cvode(runner, REFERENCE_SETTINGS.atol_fraction)
     runner.resetAll()
     return np.asarray(runner.simulate(times=times, selections=columns))
 
@@ -230,21 +229,7 @@ def test_missing_libsbml_gives_a_clear_error(monkeypatch):
 # ------------------------------------------------------------- roadrunner
 
 
-#: Scenarios libRoadRunner's CVODE cannot integrate at these tolerances: heavy carbohydrate drives plasma FFA
-#: towards zero, where the FFA disposal power law (exponent < 1) has an unbounded slope, and the sharp Hill
-#: switches of hard intervals need more steps than CVODE is allowed; in cycling_2x75min_6h_apart CVODE's
-#: corrector fails at the start of the second bout (h -> 1e-79). LSODA and RK45 integrate them all.
-CVODE_FAILURES = {
-    "cycling_120min_60pct_glucose_22pct", "cycling_180min_55pct_glucose", "cycling_2x75min_6h_apart", "hiit_10x1min",
-    "training_7days_high_carbohydrate", "training_7days_moderate_carbohydrate", "treadmill_9min_graded",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(run=False, reason="CVODE fails on this scenario (see CVODE_FAILURES)"))
-    if name in CVODE_FAILURES else name
-    for name in ALL_SCENARIOS
-])
+@pytest.mark.parametrize("name", ALL_SCENARIOS)
 def test_roadrunner_matches_simulate(roadrunner, name):
     scenario = load_scenario(name).model_copy(deep=True)
     if scenario.t_end_min > ROADRUNNER_SPAN_MIN:

@@ -111,6 +111,7 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "tnf_alpha.monocyte_fold",
     "tnf_alpha.adrenaline_inhibition_drive",
     "tnf_alpha.cortisol_inhibition_nmol_l",
+    "tnf_alpha.restraint_rate_per_min",
     # Liver: Febbraio 2004, Jeukendrup 1999, Gonzalez 2015, Taylor 1996.
     "liver.il6_max",
     "liver.il6_half_pg_ml",

@@ -43,10 +43,10 @@ PARAMETERS = (
           "Intensity at which glycogenolysis is half its maximum (glycogenolysis rises steeply with intensity)",
           "Romijn 1993 Am J Physiol 265:E380 (no glycogen oxidation at 25%, most carbohydrate at 85% VO2max); "
           "van Loon 2001 J Physiol 536:295"),
-    param("muscle_glycogen.use_intensity_hill", 5.44, "1", (1.5, 6.0),
+    param("muscle_glycogen.use_intensity_hill", 5.43, "1", (1.5, 6.0),
           "Steepness of glycogenolysis with intensity",
           "Gollnick 1974 J Physiol 241:45 (little glycogen use at ~30% VO2max, rapid depletion above 60%)"),
-    param("muscle_glycogen.use_glycogen_exponent", 1.34, "1", (0.3, 3.0),
+    param("muscle_glycogen.use_glycogen_exponent", 1.33, "1", (0.3, 3.0),
           "Order of glycogen use in the glycogen level: use slows as glycogen falls",
           "Watt 2002 (use in the second 2 h a third of the first); Spencer 1992 (high vs low start)"),
     param("muscle_glycogen.untrained_use_gain", 1.06, "1", (0.0, 2.0),
@@ -60,7 +60,7 @@ PARAMETERS = (
     param("muscle_glycogen.resynthesis_rate_per_min", 0.00121, "1/min", (1e-4, 1e-2),
           "Fractional resynthesis of the glycogen deficit without carbohydrate, right after contraction",
           "Maehlum 1978 Scand J Clin Lab Invest 38:557 (fasting: 21.6->28.8 mmol/kg ww in 4 h, then no rise)"),
-    param("muscle_glycogen.contraction_uptake_decay_per_min", 0.0178, "1/min", (0.002, 0.05),
+    param("muscle_glycogen.contraction_uptake_decay_per_min", 0.0179, "1/min", (0.002, 0.05),
           "Decay rate of contraction-induced (insulin-independent) glucose uptake after exercise",
           "The insulin-independent phase of resynthesis lasts 30-60 min to a few hours (Ivy & Kuo 1998 Acta Physiol "
           "Scand 162:295; Maehlum 1978: no rise after 4 h of fasting)"),
@@ -70,14 +70,14 @@ PARAMETERS = (
           "DeFronzo 1981 Diabetes 30:1000 (all skeletal muscle takes ~80% of an insulin-stimulated glucose load, "
           "oxidation included; the legs hold about half the muscle); Wallis 2008 Med Sci Sports Exerc 40:1789 "
           "(44 mmol/kg dw/h with 90 g/h)"),
-    param("muscle_glycogen.untrained_storage_relative", 0.417, "1", (0.2, 1.0),
+    param("muscle_glycogen.untrained_storage_relative", 0.418, "1", (0.2, 1.0),
           "Glucose storage of untrained muscle relative to trained muscle (less GLUT4 and synthase)",
           "Greiwe 1999 J Appl Physiol 87:222 (10.5 vs 4.5 mmol/kg ww/h trained vs untrained, same feeding)"),
-    param("muscle_glycogen.insulin_sensitivity_decay_per_min", 0.00201, "1/min", (3e-4, 0.02),
+    param("muscle_glycogen.insulin_sensitivity_decay_per_min", 0.002, "1/min", (3e-4, 0.02),
           "Decay rate of the exercise-raised insulin action on muscle glucose storage",
           "Richter 1989 Am J Physiol 256:E1 and Cartee 1989 Am J Physiol 256:E494 (insulin-stimulated glucose "
           "transport stays raised for hours after exercise, up to 1-2 days)"),
-    param("muscle_glycogen.rested_storage_relative", 0.0631, "1", (0.05, 1.0),
+    param("muscle_glycogen.rested_storage_relative", 0.0627, "1", (0.05, 1.0),
           "Glucose storage share of muscle long after exercise, relative to right after it (the contraction-enhanced "
           "insulin action wanes)",
           "Richter 1989 Am J Physiol 256:E1 (insulin action on muscle glucose uptake raised after exercise)"),

@@ -21,11 +21,11 @@ PARAMETERS = (
     param("muscle_il6.secretion_rate_per_min", 0.0545, "1/min", (0.005, 0.5),
           "Fractional release of muscle IL-6 protein",
           "Model assumption: release tracks mRNA within ~10 min"),
-    param("muscle_il6.translation_half_fold", 32.9, "fold", (5.0, 1000.0),
+    param("muscle_il6.translation_half_fold", 33.1, "fold", (5.0, 1000.0),
           "mRNA fold above rest at which IL-6 synthesis is half its maximum (translation saturates)",
           "Keller 2001 FASEB J 15:2748 (low vs normal glycogen: mRNA >3x, plasma IL-6 1.6x): "
           "synthesis is not proportional to mRNA"),
-    param("muscle_il6.glycogen_release_gain", 32.1, "1", (0.0, 60.0),
+    param("muscle_il6.glycogen_release_gain", 31.5, "1", (0.0, 60.0),
           "Extra relative IL-6 synthesis when muscle glycogen is nearly exhausted",
           "Steensberg 2001 J Physiol 537:633 (glycogen alters IL-6 production and release); plasma IL-6 keeps "
           "rising late in prolonged running (Ostrowski 1998 marathon vs 2.5 h run)"),

@@ -36,7 +36,7 @@ PARAMETERS = (
           "Liver glycogen (fraction of rest) at which glycogenolysis is half-maximal",
           "Model assumption: glycogenolysis falls as the store empties, so output falls late in prolonged exercise "
           "(Ahlborg 1974 J Clin Invest 53:1080)"),
-    param("liver.exercise_gain", 7.33, "1", (0.2, 8.0),
+    param("liver.exercise_gain", 7.32, "1", (0.2, 8.0),
           "Relative rise of glycogenolysis at catecholamine drive 1 (moderate exercise)",
           "Glucose Ra roughly doubles at 65% VO2max (Romijn 1993); 120-min cycling glucose Ra ~51 umol/kg/min "
           "(Jeukendrup 1999 J Physiol 515:579)"),
@@ -50,7 +50,7 @@ PARAMETERS = (
     param("liver.il6_exercise_half_pct", 20.0, "%VO2max", (5.0, 60.0),
           "Whole-body intensity at which IL-6's hepatic effect is half switched on",
           "Febbraio 2004 Diabetes 53:1643 (effect at 40% VO2max); none at rest (Steensberg 2003; Petersen 2005)"),
-    param("liver.il6_half_pg_ml", 5.94, "pg/mL", (5.0, 500.0),
+    param("liver.il6_half_pg_ml", 5.91, "pg/mL", (5.0, 500.0),
           "Tissue IL-6 exposure giving half the maximal effect on glucose output",
           "Febbraio 2004 (effect at IL-6 matched to moderate-intensity exercise)"),
     param("liver.carbohydrate_suppression", 0.9, "1", (0.0, 1.0),

@@ -16,6 +16,8 @@ from myokine_sim.simulation import simulate
 
 runner = CliRunner()
 SCENARIO = "cycling_60min_65pct"
+#: The contract columns the model computes (the intensity is the schedule's input).
+OUTPUT_COLUMNS = tuple(c for c in CONTRACT_COLUMNS[1:] if c != "intensity_pct_vo2max")
 
 
 def _posterior(spread: float) -> PosteriorSample:
@@ -31,7 +33,7 @@ def test_bands_bracket_the_median_widen_with_the_spread_and_collapse_without_it(
     scenario = load_scenario(SCENARIO)
     point = simulate(scenario)
     banded = with_bands(point, scenario, 64, seed=1, posterior=_posterior(0.2))
-    for column in CONTRACT_COLUMNS[1:]:
+    for column in OUTPUT_COLUMNS:
         low, mid, high = (banded[f"{column}_{s}"] for s in ("p05", "p50", "p95"))
         assert np.all(low <= mid + 1e-12) and np.all(mid <= high + 1e-12)
         assert banded.units[f"{column}_p95"] == point.units[column]
@@ -47,6 +49,18 @@ def test_bands_bracket_the_median_widen_with_the_spread_and_collapse_without_it(
     assert peak[0] < peak[1] < peak[2] and u["draws"] == 64
     lines = headline_with_intervals(banded)
     assert len(lines) == 3 and all("90%" in line for line in lines)
+
+
+def test_bands_leave_out_the_schedule_inputs_and_keep_to_the_columns_asked_for():
+    """The intensity is set by the schedule, so a band of it would only repeat it; validate asks for the columns
+    its targets read, and only those are banded."""
+    scenario = load_scenario(SCENARIO)
+    point = simulate(scenario)
+    banded = with_bands(point, scenario, 8, posterior=_posterior(0.2))
+    assert "intensity_pct_vo2max_p05" not in banded.columns
+    assert "plasma_il6_pg_ml_p05" in banded.columns
+    asked = with_bands(point, scenario, 8, posterior=_posterior(0.2), columns=("plasma_il6_pg_ml",))
+    assert [c for c in asked.columns if c.endswith("_p05")] == ["plasma_il6_pg_ml_p05"]
 
 
 def test_band_figure_draws(tmp_path):

@@ -1,8 +1,9 @@
 """Prediction bands: a scenario simulated for posterior draws of the parameters, as one batch.
 
-``myokine run SCENARIO --uncertainty N`` adds ``<column>_p05``, ``_p50`` and ``_p95`` for every contract
-column (the 5%, 50% and 95% quantiles over the draws at each time) and intervals of the headline
-numbers. The plain columns stay the run with the parameter set's values (the point fit).
+``myokine run SCENARIO --uncertainty N`` adds ``<column>_p05``, ``_p50`` and ``_p95`` for every output
+column the parameters can change (the 5%, 50% and 95% quantiles over the draws at each time; the schedule's
+inputs, such as the intensity, get none) and intervals of the headline numbers. The plain columns stay the
+run with the parameter set's values (the point fit).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from myokine_sim.errors import InputError
-from myokine_sim.results import CONTRACT_COLUMNS, HEADLINE_AFTER_BOUT_MIN, Result
+from myokine_sim.results import HEADLINE_AFTER_BOUT_MIN, Result
 from myokine_sim.scenario import Scenario
 
 #: Quantile suffixes of the band columns.
@@ -59,8 +60,12 @@ def posterior_matrix(scenario: Scenario, n: int, seed: int, posterior=None) -> t
 
 
 def with_bands(result: Result, scenario: Scenario, n: int, seed: int = 0, posterior=None,
-               columns: tuple[str, ...] = CONTRACT_COLUMNS[1:]) -> Result:
-    """``result`` with band columns of ``columns`` and ``metadata['uncertainty']`` (headline intervals)."""
+               columns: tuple[str, ...] | None = None) -> Result:
+    """``result`` with band columns and ``metadata['uncertainty']`` (headline intervals).
+
+    Bands are added for ``columns`` (default: every column of ``result``), except the schedule's inputs, which
+    no parameter changes.
+    """
     from myokine_sim.calibration.runs import observe_batch
     from myokine_sim.model import build_model
     from myokine_sim.simulation import schedule_inputs
@@ -72,9 +77,10 @@ def with_bands(result: Result, scenario: Scenario, n: int, seed: int = 0, poster
     times = result.time_min
     solution = integrate(model, matrix, schedule, times, SolverSettings(rtol=scenario.simulation.rtol))
     observed = observe_batch(model, matrix, solution.states, schedule_inputs(model, schedule, times))
+    banded = [c for c in (result.columns if columns is None else columns) if c not in model.input_names]
     columns = dict(result.columns)
     units = dict(result.units)
-    for column in dict.fromkeys((*CONTRACT_COLUMNS[1:], *columns)):
+    for column in dict.fromkeys(banded):
         quantiles = np.quantile(observed[column], list(BAND_SUFFIXES.values()), axis=0)
         for name, values in zip(band_columns_of(column), quantiles):
             columns[name] = values

@@ -81,9 +81,8 @@ def run_json(result: Result, scenario, changed: bool, kept: list[str]) -> bytes:
     series = ",".join(f'"{column}":{_numbers(result[column])}' for column in PLOTTED_COLUMNS)
     tail = ""
     if uncertainty:
-        # Not the schedule: it is an input, the same in every draw.
-        banded = [column for panel in PANELS if panel.id != "schedule" for column in panel.columns
-                  if f"{column}_p05" in result.columns]
+        # The schedule has no band columns: it is an input, the same in every draw.
+        banded = [column for panel in PANELS for column in panel.columns if f"{column}_p05" in result.columns]
         bands = ",".join(f'"{column}":[{_numbers(result[column + "_p05"])},{_numbers(result[column + "_p95"])}]'
                          for column in banded)
         tail = f',"bands":{{{bands}}}'

@@ -13,7 +13,12 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from myokine_sim.interrupts import stop_on_signals
+from myokine_sim.sweeps.evaluate import ChunkResult
+from myokine_sim.sweeps.store import SweepStore
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -90,3 +95,21 @@ def test_sigterm_and_ctrl_c_end_promptly_keep_chunks_and_leave_no_worker(tmp_pat
     assert "Traceback" not in stderr.decode() and "Exception ignored" not in stderr.decode()
     assert _wait_gone(workers) == []
     assert (out / "chunks" / "plan.json").is_file() and list((out / "chunks").glob("chunk-*.npz"))
+
+
+def test_a_stop_signal_during_a_chunk_save_waits_until_the_chunk_and_its_hash_are_written(tmp_path, monkeypatch):
+    """Raised inside zipfile, Ctrl-C became "Can't close the ZIP file" and the sweep ended with exit 1, not 130."""
+    store = SweepStore(tmp_path, {"fingerprint": "test"})
+    store.create()
+    savez_compressed = np.savez_compressed
+
+    def interrupted_savez(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C arrives in the middle of the save
+        return savez_compressed(*args, **kwargs)
+
+    monkeypatch.setattr(np, "savez_compressed", interrupted_savez)
+    chunk = ChunkResult(0, np.array(["ok", "ok"]), {"peak_plasma_il6_pg_ml": np.array([20.0, 30.0])})
+    with stop_on_signals(), pytest.raises(KeyboardInterrupt):
+        store.save(chunk)
+    assert store.finished([2]) == {0}  # the chunk and its hash are on disk, so a rerun keeps it
+

@@ -67,3 +67,27 @@ def stop_signals_blocked():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a held-back signal is delivered now
+
+
+@contextlib.contextmanager
+def stop_deferred():
+    """Let the block finish before SIGINT/SIGTERM acts: one that arrives meanwhile is raised again after it.
+
+    Masking the signal is not enough here: the kernel hands a process-directed signal to any thread that does
+    not block it (numpy's and numba's threads), and Python then raises it in the main thread at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    arrived: list[int] = []
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, lambda signum, frame: arrived.append(signum))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if arrived:
+            signal.raise_signal(arrived[0])  # now handled as it would have been: raised, recorded or fatal
+

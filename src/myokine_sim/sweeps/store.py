@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from myokine_sim.errors import InputError
+from myokine_sim.interrupts import stop_deferred
 from myokine_sim.io import write_bytes_atomic
 from myokine_sim.sweeps.evaluate import ChunkResult
 
@@ -157,13 +158,16 @@ class SweepStore:
         arrays.update({f"metric:{name}": values for name, values in result.metrics.items()})
         arrays.update({f"trajectory:{name}": values for name, values in result.trajectories.items()})
         arrays.update({f"band:{name}": counts for name, counts in result.band_counts.items()})
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
-        data = buffer.getvalue()
-        write_bytes_atomic(self.chunk_path(result.index), data)
-        # Recorded after the file: a crash in between leaves a chunk that is simply computed again.
-        self.plan[CHUNK_HASHES][str(result.index)] = hashlib.sha256(data).hexdigest()
-        self._write_plan()
+        # Ctrl-C or SIGTERM waits the few milliseconds of the save: raised inside zipfile, it turned into
+        # "Can't close the ZIP file" (exit 1 instead of 130/143), and the chunk and its hash stay in step.
+        with stop_deferred():
+            buffer = io.BytesIO()
+            np.savez_compressed(buffer, **arrays)
+            data = buffer.getvalue()
+            write_bytes_atomic(self.chunk_path(result.index), data)
+            # Recorded after the file: a crash in between leaves a chunk that is simply computed again.
+            self.plan[CHUNK_HASHES][str(result.index)] = hashlib.sha256(data).hexdigest()
+            self._write_plan()
 
     def load(self, index: int) -> ChunkResult:
         with np.load(self.chunk_path(index), allow_pickle=False) as data:
@@ -177,5 +181,5 @@ class SweepStore:
 
 def write_trajectories(path: Path, time_min: np.ndarray, trajectories: dict[str, np.ndarray]) -> None:
     """``time_min`` and one ``(members, samples)`` array per column, as an .npz file."""
-    with open_atomic(path, "wb") as stream:
+    with stop_deferred(), open_atomic(path, "wb") as stream:  # as for chunks: no stop inside zipfile
         np.savez(stream, time_min=time_min, **trajectories)

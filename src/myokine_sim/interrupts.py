@@ -33,20 +33,29 @@ def _handler(signum, frame) -> None:
 
 
 @contextlib.contextmanager
+def _stop_handler(handler):
+    """``handler`` for SIGINT and SIGTERM during the block, the previous handlers after it."""
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, earlier in previous.items():
+            signal.signal(signum, earlier)
+
+
+@contextlib.contextmanager
 def stop_on_signals():
     """Record and raise SIGINT/SIGTERM for the block (only the main thread may install handlers)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
     _received.clear()
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _handler)
     try:
-        yield
+        with _stop_handler(_handler):
+            yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
         _received.clear()
 
 
@@ -79,15 +88,10 @@ def stop_deferred():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
     arrived: list[int] = []
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, lambda signum, frame: arrived.append(signum))
     try:
-        yield
+        with _stop_handler(lambda signum, frame: arrived.append(signum)):
+            yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
         if arrived:
             signal.raise_signal(arrived[0])  # now handled as it would have been: raised, recorded or fatal
-

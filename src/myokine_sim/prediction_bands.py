@@ -78,15 +78,15 @@ def with_bands(result: Result, scenario: Scenario, n: int, seed: int = 0, poster
     solution = integrate(model, matrix, schedule, times, SolverSettings(rtol=scenario.simulation.rtol))
     observed = observe_batch(model, matrix, solution.states, schedule_inputs(model, schedule, times))
     banded = [c for c in (result.columns if columns is None else columns) if c not in model.input_names]
-    columns = dict(result.columns)
+    out_columns = dict(result.columns)
     units = dict(result.units)
     for column in dict.fromkeys(banded):
         quantiles = np.quantile(observed[column], list(BAND_SUFFIXES.values()), axis=0)
         for name, values in zip(band_columns_of(column), quantiles):
-            columns[name] = values
+            out_columns[name] = values
             units[name] = result.units[column]
     info["headline"] = headline_intervals(result, observed)
-    return Result(result.scenario_name, result.time_min, columns, units, result.parameters,
+    return Result(result.scenario_name, result.time_min, out_columns, units, result.parameters,
                   result.exercise_periods, {**result.metadata, "uncertainty": info})
 
 

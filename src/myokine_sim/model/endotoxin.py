@@ -4,14 +4,16 @@ Endotoxin comes from an intravenous bolus or, during long hard exercise, from
 the gut: splanchnic hypoperfusion injures the barrier over hours, and the barrier
 heals within about an hour once blood flow returns. Monocytes respond through a
 two-stage signalling chain, so TNF-alpha peaks 1-2 h after a bolus. TNF-alpha in turn
-induces the IL-6 of the innate response, with slower synthesis kinetics, so plasma IL-6
-peaks 2-3 h after the bolus: in primates an anti-TNF antibody given 30 min after
-endotoxin stopped TNF-alpha and markedly cut the IL-6 rise (van der Poll 1995 Clin Exp
-Immunol 100:21; Fong 1989 J Exp Med 170:1627). Here all of the innate IL-6 comes through
-TNF-alpha, which the data do not settle: hydrocortisone before endotoxin cut TNF-alpha and
-IL-6 together in one human study (Arch Surg 1993, doi:10.1001/archsurg.1993.01420140015003)
-but left IL-6 unchanged while TNF-alpha stayed undetectable in another (Barber 1993 J
-Immunol 150:1999), so the model overstates how far steroids lower IL-6 after endotoxin.
+induces the IL-6 of the innate response through two stages (transcription, then synthesis
+and secretion), so plasma IL-6 peaks 2-3 h after the bolus and falls back within hours once
+TNF-alpha is gone, where a single slow lag would trail it for most of a day. In primates
+an anti-TNF antibody given 30 min after endotoxin stopped TNF-alpha and markedly cut the
+IL-6 rise (van der Poll 1995 Clin Exp Immunol 100:21; Fong 1989 J Exp Med 170:1627).
+Here all of the innate IL-6 comes through TNF-alpha, which the data do not settle:
+hydrocortisone before endotoxin cut TNF-alpha and IL-6 together in one human study (Arch
+Surg 1993, doi:10.1001/archsurg.1993.01420140015003) but left IL-6 unchanged while TNF-alpha
+stayed undetectable in another (Barber 1993 J Immunol 150:1999), so the model overstates
+how far steroids lower IL-6 after endotoxin.
 The response rises more than linearly with dose and saturates near 4 ng/kg.
 """
 
@@ -30,8 +32,10 @@ STATES = (
              scale=0.01),
     Quantity("monocyte_activation_rel", "1", "Activation of cytokine production by monocytes (0 at rest, 1 at full)",
              scale=0.01),
+    Quantity("monocyte_il6_induction_rel", "1",
+             "First stage of IL-6 induction in monocytes and macrophages by TNF-alpha (0 at rest)", scale=0.01),
     Quantity("monocyte_il6_synthesis_rel", "1",
-             "IL-6 synthesis by monocytes and macrophages, induced by TNF-alpha and lagging it (0 at rest)", scale=0.01),
+             "Second stage: IL-6 synthesis and secretion by monocytes and macrophages (0 at rest)", scale=0.01),
 )
 OUTPUTS = (
     Quantity("gut_endotoxin_leak_ng_kg_min", "ng/kg/min", "Endotoxin entering plasma from the gut in exercise"),
@@ -39,35 +43,36 @@ OUTPUTS = (
 )
 
 PARAMETERS = (
-    param("endotoxin.clearance_per_min", 0.0185, "1/min", (0.005, 0.5),
+    param("endotoxin.clearance_per_min", 0.0221, "1/min", (0.005, 0.5),
           "Plasma endotoxin clearance rate",
           "Endotoxin leaves plasma within about an hour; TNF-alpha appears 30 min and peaks 90 min after a bolus "
           "(Michie 1988 N Engl J Med 318:1481; Suffredini 1995)"),
-    param("endotoxin.potency_half_ng_kg", 0.887, "ng/kg", (0.2, 20.0),
+    param("endotoxin.potency_half_ng_kg", 1.15, "ng/kg", (0.2, 20.0),
           "Endotoxin giving half the maximal monocyte activation",
           "Dose-response 0.06-4 ng/kg: TNF-alpha ~25-fold at 0.6 (Mehta 2012), 150-900 pg/mL at 2 ng/kg "
           "(van der Poll 1996; Copeland 2005), 240 pg/mL at 4 ng/kg (Michie 1988)"),
-    param("endotoxin.potency_hill", 2.32, "1", (1.0, 3.0),
+    param("endotoxin.potency_hill", 2.24, "1", (1.0, 3.0),
           "Steepness of monocyte activation with endotoxin (more than linear at low dose)",
           "TNF-alpha ~25-fold at 0.6 ng/kg (Mehta 2012) against 100-600-fold at 2 ng/kg (Barber 1993; Copeland 2005); "
           "0.06 ng/kg gives a small rise (Starkie 2003 FASEB J 17:884)"),
     param("endotoxin.signalling_rate_per_min", 0.0292, "1/min", (0.005, 0.2),
           "Rate constant of each stage of monocyte activation",
           "TNF-alpha peaks 90 min, IL-6 180 min after 4 ng/kg (Suffredini; Michie 1988)"),
-    param("endotoxin.il6_lag_rate_per_min", 0.00377, "1/min", (0.002, 0.1),
-          "Rate constant of innate IL-6 synthesis following plasma TNF-alpha (slower than TNF-alpha's own)",
+    param("endotoxin.il6_lag_rate_per_min", 0.0264, "1/min", (0.002, 0.1),
+          "Rate constant of each of the two stages by which plasma TNF-alpha induces innate IL-6 synthesis",
           "In endotoxin-stimulated human blood TNF-alpha mRNA and protein come first and IL-6 hours later (DeForge & "
           "Remick 1991 Biochem Biophys Res Commun 174:18); in vivo TNF-alpha peaks 1.5 h, IL-6 3 h after 4 ng/kg "
-          "(Suffredini 1995)"),
-    param("endotoxin.il6_max_ng_min", 29400.0, "ng/min", (100.0, 500000.0),
+          "(Suffredini 1995); IL-6 peaks at 2 h and is back to baseline by 4-6 h after 2 ng/kg (Copeland 2005 Clin "
+          "Diagn Lab Immunol 12:60), still raised at 8 h in Mant 2008 Int Immunopharmacol 8:701"),
+    param("endotoxin.il6_max_ng_min", 15000.0, "ng/min", (100.0, 500000.0),
           "IL-6 release of the innate response at the TNF-alpha rise of full, unbraked monocyte activation",
           "~1,000 pg/mL IL-6 2 h after 2 ng/kg (Copeland 2005 Clin Diagn Lab Immunol 12:60); IL-6 peaks 2-3 h "
           "after the bolus, after TNF-alpha (Barber 1993 J Immunol 150:1999; Suffredini 1995)"),
-    param("endotoxin.gut_leak_max_ng_kg_min", 0.089, "ng/kg/min", (1e-4, 0.2),
+    param("endotoxin.gut_leak_max_ng_kg_min", 0.0974, "ng/kg/min", (1e-4, 0.2),
           "Endotoxin entering plasma from the gut at very high whole-body intensity",
           "Endotoxaemia after long hard endurance exercise (Brock-Utne 1988 S Afr Med J 73:533; Jeukendrup 2000 "
           "Clin Sci 98:47); TNF-alpha 2.3-fold after a marathon (Ostrowski 1999 J Physiol 515:287)"),
-    param("endotoxin.gut_injury_rate_per_min", 0.00246, "1/min", (0.001, 0.05),
+    param("endotoxin.gut_injury_rate_per_min", 0.00247, "1/min", (0.001, 0.05),
           "Rate constant of gut barrier injury while splanchnic blood flow is cut",
           "Intestinal injury markers rise over hours of exercise (van Wijck 2011 PLoS One 6:e22366); TNF-alpha peaks "
           "in the first hour after a marathon (Ostrowski 1999 J Physiol 515:287)"),
@@ -86,6 +91,7 @@ def equations(x) -> Equations:
     endotoxin = x.state("plasma_endotoxin_ng_kg")
     signal = x.state("monocyte_signal_rel")
     activation = x.state("monocyte_activation_rel")
+    il6_induction = x.state("monocyte_il6_induction_rel")
     il6_synthesis = x.state("monocyte_il6_synthesis_rel")
     injury = x.state("gut_barrier_injury_rel")
     hypoperfusion = hill(x.var("systemic_intensity_pct_vo2max"), p.gut_leak_half_pct, 6.0)
@@ -108,14 +114,17 @@ def equations(x) -> Equations:
             "monocyte_signal_rel": p.signalling_rate_per_min * (stimulus - signal),
             "monocyte_activation_rel": p.signalling_rate_per_min * (signal - activation),
             # TNF-alpha induces the IL-6 of the innate response (the cytokine cascade), so IL-6 follows plasma
-            # TNF-alpha and inherits its brakes: cortisol, adrenaline, IL-10 and IL-6.
-            "monocyte_il6_synthesis_rel": p.il6_lag_rate_per_min * (tnf_drive - il6_synthesis),
+            # TNF-alpha and inherits its brakes: cortisol, adrenaline, IL-10 and IL-6. Two stages give the delay
+            # without the long tail of one slow stage.
+            "monocyte_il6_induction_rel": p.il6_lag_rate_per_min * (tnf_drive - il6_induction),
+            "monocyte_il6_synthesis_rel": p.il6_lag_rate_per_min * (il6_induction - il6_synthesis),
         },
         rest={
             "plasma_endotoxin_ng_kg": 0.0,
             "gut_barrier_injury_rel": 0.0,
             "monocyte_signal_rel": 0.0,
             "monocyte_activation_rel": 0.0,
+            "monocyte_il6_induction_rel": 0.0,
             "monocyte_il6_synthesis_rel": 0.0,
         },
         variables={

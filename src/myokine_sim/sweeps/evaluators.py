@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import process as futures_process
 from typing import Any, Self
 
 from myokine_sim.errors import InputError
@@ -161,6 +162,9 @@ class ProcessEvaluator:
         manager = getattr(self._pool, "_executor_manager_thread", None)
         if manager is not None:
             manager.join(WORKER_EXIT_S)
+            # shutdown() has woken the manager; Python 3.11 wakes it again at exit without the pool's lock, which
+            # races the manager closing that pipe ("Exception ignored ... Bad file descriptor" on a clean stop).
+            getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
 
     def run(self, function: Callable, shared: Any, tasks: Iterable[tuple]) -> Iterator:
         self._pool = ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(shared, os.getpid()))

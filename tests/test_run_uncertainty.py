@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from myokine_sim.calibration.posterior_files import PosteriorSample
 from myokine_sim.cli import app
+from myokine_sim.model import build_model
 from myokine_sim.prediction_bands import headline_with_intervals, with_bands
 from myokine_sim.results import CONTRACT_COLUMNS
 from myokine_sim.scenario import load_scenario
@@ -16,8 +17,8 @@ from myokine_sim.simulation import simulate
 
 runner = CliRunner()
 SCENARIO = "cycling_60min_65pct"
-#: The contract columns the model computes (the intensity is the schedule's input).
-OUTPUT_COLUMNS = tuple(c for c in CONTRACT_COLUMNS[1:] if c != "intensity_pct_vo2max")
+#: The contract columns the model computes (the schedule's inputs, such as the intensity, have no band).
+OUTPUT_COLUMNS = tuple(c for c in CONTRACT_COLUMNS[1:] if c not in build_model().input_names)
 
 
 def _posterior(spread: float) -> PosteriorSample:

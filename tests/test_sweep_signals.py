@@ -113,3 +113,26 @@ def test_a_stop_signal_during_a_chunk_save_waits_until_the_chunk_and_its_hash_ar
         store.save(chunk)
     assert store.finished([2]) == {0}  # the chunk and its hash are on disk, so a rerun keeps it
 
+
+
+def _square(shared, value):
+    return shared * value * value
+
+
+def test_a_stopped_pool_is_not_woken_again_at_interpreter_exit():
+    """Python 3.11 wakes every registered pool manager at exit without the pool's lock; a stopped pool must be
+    unregistered, or that wake-up can race the manager closing its pipe ("Exception ignored ... Bad file
+    descriptor" after Ctrl-C). shutdown() forgets the manager thread, so it has to be read before."""
+    from concurrent.futures import process as futures_process
+
+    from myokine_sim.sweeps.evaluators import ProcessEvaluator
+
+    evaluator = ProcessEvaluator(2)
+    with pytest.raises(KeyboardInterrupt), evaluator:
+        results = evaluator.run(_square, 1, [(value,) for value in range(4)])
+        assert next(results) in {0, 1, 4, 9}
+        manager = evaluator._pool._executor_manager_thread
+        assert manager in futures_process._threads_wakeups  # registered while it runs
+        raise KeyboardInterrupt
+    assert not manager.is_alive()
+    assert manager not in futures_process._threads_wakeups

@@ -158,8 +158,8 @@ class ProcessEvaluator:
         writer = getattr(getattr(self._pool, "_result_queue", None), "_writer", None)
         if writer is not None:
             writer.close()
+        manager = getattr(self._pool, "_executor_manager_thread", None)  # read first: shutdown() clears it
         self._pool.shutdown(wait=False, cancel_futures=True)
-        manager = getattr(self._pool, "_executor_manager_thread", None)
         if manager is not None:
             manager.join(WORKER_EXIT_S)
             # shutdown() has woken the manager; Python 3.11 wakes it again at exit without the pool's lock, which

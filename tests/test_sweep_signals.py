@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import process as futures_process
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ import pytest
 
 from myokine_sim.interrupts import stop_on_signals
 from myokine_sim.sweeps.evaluate import ChunkResult
+from myokine_sim.sweeps.evaluators import ProcessEvaluator
 from myokine_sim.sweeps.store import SweepStore
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -114,7 +116,6 @@ def test_a_stop_signal_during_a_chunk_save_waits_until_the_chunk_and_its_hash_ar
     assert store.finished([2]) == {0}  # the chunk and its hash are on disk, so a rerun keeps it
 
 
-
 def _square(shared, value):
     return shared * value * value
 
@@ -123,10 +124,6 @@ def test_a_stopped_pool_is_not_woken_again_at_interpreter_exit():
     """Python 3.11 wakes every registered pool manager at exit without the pool's lock; a stopped pool must be
     unregistered, or that wake-up can race the manager closing its pipe ("Exception ignored ... Bad file
     descriptor" after Ctrl-C). shutdown() forgets the manager thread, so it has to be read before."""
-    from concurrent.futures import process as futures_process
-
-    from myokine_sim.sweeps.evaluators import ProcessEvaluator
-
     evaluator = ProcessEvaluator(2)
     with pytest.raises(KeyboardInterrupt), evaluator:
         results = evaluator.run(_square, 1, [(value,) for value in range(4)])

@@ -55,9 +55,10 @@ lessons: $(VENV)/.installed
 docs-sensitivity: $(VENV)/.installed-test
 	$(BIN)/python docs/make_sensitivity.py
 
-# Leave-one-study-out cross-validation (long: one refit per study); results in out/crossvalidation.json.
+# Leave-one-study-out cross-validation (long: one refit per study); results in docs/crossvalidation.json, which
+# docs/validation.md reports (rerun `myokine validate --report docs/validation.md` after it).
 crossvalidate: $(VENV)/.installed
-	$(BIN)/myokine crossvalidate --out out/crossvalidation.json
+	$(BIN)/myokine crossvalidate --out docs/crossvalidation.json
 
 # The posterior of the fitted parameters from the current default set (56 min on a busy 2-core machine): writes
 # out/posterior/, the shipped sample models/posterior/default.npz and .json, docs/generated/posterior.inc (included

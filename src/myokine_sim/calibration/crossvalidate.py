@@ -7,11 +7,14 @@ the shipped fit, a warm start, with a bounded number of evaluations) and the
 held-out study's targets are simulated with the refitted values.
 
 Results are written after every study, atomically, so an interrupted run keeps
-what it finished and a rerun skips the studies already in the file.
+what it finished and a rerun skips the studies already in the file, as long as the
+file was made from the same start, targets, model and evaluation budget (its
+fingerprint); a file from anything else is started afresh.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import sys
@@ -58,6 +61,28 @@ def predict(targets: list[Target], values: dict[str, float]) -> list[dict]:
     return rows
 
 
+#: Target fields that change a refit or a prediction (not the notes, references or failure labels).
+FINGERPRINT_FIELDS = ("id", "study", "observable", "observed", "rule", "tolerance", "fit_weight", "scored")
+
+
+def fingerprint(targets: list[Target], max_evaluations: int) -> str:
+    """What the results depend on: the shipped parameter set, the targets' numbers and rules, the scenario files
+    they run, the model's equations and the fit's settings; the same inputs give the same text in any process."""
+    from myokine_sim.model import build_model
+    from myokine_sim.scenario import resolve_scenario
+
+    digest = hashlib.sha256()
+    digest.update(json.dumps(load_parameter_set("default"), sort_keys=True).encode())
+    for target in targets:
+        fields = target.model_dump(mode="json", include=set(FINGERPRINT_FIELDS))
+        digest.update(json.dumps(fields, sort_keys=True, default=repr).encode())
+    for name in sorted({name for target in targets for name in target.scenarios}):
+        digest.update(resolve_scenario(name).read_bytes())
+    digest.update(build_model().compiled.source.encode())
+    digest.update(json.dumps(FitSettings(max_evaluations=max_evaluations).as_dict(), sort_keys=True).encode())
+    return digest.hexdigest()[:20]
+
+
 def _load(name: str):
     from myokine_sim.scenario import load_scenario
 
@@ -80,8 +105,13 @@ def crossvalidate(
         raise InputError("--study", None, f"unknown or unscored studies {unknown}; allowed: {studies_of(targets)}")
     fitted = load_parameter_set("default")
     start = {name: fitted[name] for name in FITTED_PARAMETERS if name in fitted}
-    report = json.loads(out.read_text()) if out.exists() else {"settings": {}, "studies": {}}
-    report["settings"] = {"start": "shipped default parameter set (warm start: see docs/validation.md)"}
+    settings = {"start": "shipped default parameter set (warm start: see docs/validation.md)",
+                "max_evaluations": max_evaluations, "fingerprint": fingerprint(targets, max_evaluations)}
+    report = json.loads(out.read_text()) if out.exists() else {"settings": settings, "studies": {}}
+    if report.get("settings", {}).get("fingerprint") != settings["fingerprint"]:
+        if report.get("studies"):
+            progress(f"{out} holds results of another start, target set, model or budget: starting afresh")
+        report = {"settings": settings, "studies": {}}
     for number, study in enumerate(chosen, 1):
         if study in report["studies"]:
             progress(f"[{number}/{len(chosen)}] {study}: already done, skipped")

@@ -34,18 +34,21 @@ from myokine_sim.calibration.targets import Target, load_targets
 from myokine_sim.io import package_versions, write_text_atomic
 from myokine_sim.model import Model, build_model
 from myokine_sim.paths import parameter_sets_dir
-from myokine_sim.solver import SolverSettings
+from myokine_sim.solver import KERNEL_COMPILE_MIN_MEMBERS, SolverSettings, prepare_kernel
 
 #: The fitted parameters. Each is informed by at least one target (see ``docs/validation.md``);
 #: everything else keeps the value and source given in its compartment module.
 FITTED_PARAMETERS: tuple[str, ...] = (
-    # Muscle glycogen use and resynthesis: Watt 2002, Spencer 1992, Sherman 1993, Maehlum 1978, Flynn 2020, Wallis 2008.
+    # Muscle glycogen use and resynthesis: Watt 2002, Spencer 1992, Tsintzas 1995, Sherman 1993, Maehlum 1978, Flynn 2020,
+    # Wallis 2008.
     "muscle_glycogen.use_rate_mmol_kg_min",
     "muscle_glycogen.use_intensity_half_pct",
     "muscle_glycogen.use_intensity_hill",
     "muscle_glycogen.use_glycogen_exponent",
+    "muscle_glycogen.supercompensated_use_gain",
     "muscle_glycogen.untrained_use_gain",
     "muscle_glycogen.knee_extension_use_factor",
+    "muscle_glycogen.running_use_factor",
     "muscle_glycogen.resynthesis_rate_per_min",
     "muscle_glycogen.storage_share_max",
     "muscle_glycogen.untrained_storage_relative",
@@ -289,6 +292,8 @@ def run_fit(
     """
     started = time.perf_counter()
     model = build_model()
+    # A fit integrates dozens of batches: compiling the kernel once (when numba is installed) repays itself.
+    prepare_kernel(model, "auto", KERNEL_COMPILE_MIN_MEMBERS)
     targets = fitted_targets(load_targets() if targets is None else targets)
     problem = FitProblem(model, targets, names, settings, progress, start or {}, evaluated)
     progress(f"fitting {len(names)} parameters to {len(targets)} targets in {len(problem.runs)} scenarios")

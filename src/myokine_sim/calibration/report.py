@@ -12,7 +12,7 @@ import math
 import tomllib
 from pathlib import Path
 
-from myokine_sim.calibration.targets import DEFAULT_TOLERANCE
+from myokine_sim.calibration.targets import DEFAULT_TOLERANCE, load_targets
 from myokine_sim.calibration.validate import Validation, slug, table_rows
 
 #: Studies whose infusion rate was chosen to reach a published plasma IL-6 (protocol checks).
@@ -172,13 +172,20 @@ def posterior_section() -> list[str]:
 
 def crossvalidation_section() -> list[str]:
     """The leave-one-study-out table, when ``docs/crossvalidation.json`` exists."""
-    from myokine_sim.calibration.crossvalidate import markdown_table
+    from myokine_sim.calibration.crossvalidate import fingerprint, markdown_table, studies_of
 
     path = crossvalidation_path()
     lines = ["", "## Leave-one-study-out cross-validation", ""]
     if not path.is_file():
         return lines + ["Not run for this parameter set: `make crossvalidate` writes `docs/crossvalidation.json`."]
     report = json.loads(path.read_text(encoding="utf-8"))
+    targets = load_targets()
+    settings = report.get("settings", {})
+    budget = settings.get("max_evaluations")
+    if budget is None or settings.get("fingerprint") != fingerprint(targets, budget):
+        return lines + ["Not shown: `docs/crossvalidation.json` was made from another parameter set, target set, model "
+                        "or fit budget; `make crossvalidate` reruns it."]
+    missing = sorted(set(studies_of(targets)) - set(report["studies"]))
     entries = report["studies"].values()
     held_out = sum(entry["count"] for entry in entries)
     predicted = sum(entry["passed"] for entry in entries)
@@ -190,7 +197,9 @@ def crossvalidation_section() -> list[str]:
         "error. Residuals are in units of each target's pass tolerance (|r| <= 1 passes).",
         "",
         f"**{predicted} of {held_out} held-out targets predicted within their pass rule** across "
-        f"{len(report['studies'])} studies. Worst-predicted studies first:",
+        f"{len(report['studies'])} studies (each refit took at most {budget} evaluations). "
+        + (f"Not yet run for {len(missing)} studies: {', '.join(missing)}. " if missing else "")
+        + "Worst-predicted studies first:",
         "",
         *markdown_table(report),
     ]

@@ -42,6 +42,7 @@ NUMBERS = [
     ("active muscle", "active_muscle_mass_kg", "peak", "{:.1f} kg"),
     ("glycogen start", "muscle_glycogen_mmol_kg_dw", "baseline", "{:.0f} mmol/kg dw"),
     ("glycogen nadir", "muscle_glycogen_mmol_kg_dw", "min", "{:.0f} mmol/kg dw"),
+    ("working-muscle glycogen nadir", "working_muscle_glycogen_mmol_kg_dw", "min", "{:.0f} mmol/kg dw"),
     ("IL-1ra peak", "il1ra_pg_ml", "peak", "{:.0f} pg/mL"),
     ("at", "il1ra_pg_ml", "time_of_peak_min", "{:.0f} min"),
     ("IL-10 peak", "il10_pg_ml", "peak", "{:.1f} pg/mL"),

@@ -15,6 +15,8 @@ import math
 import textwrap
 from dataclasses import dataclass
 
+import numpy as np
+
 from myokine_sim.errors import InputError
 from myokine_sim.labels import column_name, scenario_label, unit_text
 from myokine_sim.results import Result
@@ -52,7 +54,8 @@ PANELS = {
     "il6": Panel("Plasma IL-6", ("plasma_il6_pg_ml",)),
     "release": Panel("Muscle IL-6 release", ("il6_release_ng_min",)),
     "gene": Panel("Muscle IL-6 gene", ("il6_mrna_fold", "il6_transcription_fold"), log=True),
-    "glycogen": Panel("Muscle glycogen", ("muscle_glycogen_mmol_kg_dw",)),
+    # The two stores differ after running, where the biopsied thigh works less than the rest; else one curve shows.
+    "glycogen": Panel("Muscle glycogen", ("muscle_glycogen_mmol_kg_dw", "working_muscle_glycogen_mmol_kg_dw")),
     "glucose": Panel("Hepatic glucose output", ("hepatic_glucose_output_mg_kg_min",)),
     "cytokines": Panel("Plasma cytokines", ("il1ra_pg_ml", "il10_pg_ml", "tnf_alpha_pg_ml"), log=True),
     "lipolysis": Panel("Lipolysis (glycerol appearance)", ("glycerol_ra_umol_kg_min",)),
@@ -73,7 +76,8 @@ MIN_PER_DAY = 1440.0
 
 #: Short names in the legends of panels with several curves.
 LEGEND_NAMES = {"il6_mrna_fold": "mRNA", "il6_transcription_fold": "transcription", "il1ra_pg_ml": "IL-1ra",
-                "il10_pg_ml": "IL-10", "tnf_alpha_pg_ml": "TNF-α"}
+                "il10_pg_ml": "IL-10", "tnf_alpha_pg_ml": "TNF-α", "muscle_glycogen_mmol_kg_dw": "thigh (biopsy)",
+                "working_muscle_glycogen_mmol_kg_dw": "all working muscle"}
 #: Intervention lane rows: kind -> (row label, marker style).
 INTERVENTIONS = {
     "carbohydrate": ("Drinks", {"marker": "v", "markersize": 10, "color": "0.3"}),
@@ -114,7 +118,8 @@ def _style(index: int, linewidth: float) -> dict:
 
 def _draw_panel(ax, result: Result, panel: Panel, linewidth: float) -> None:
     """Curves of one unit on their own axis, a legend above the axis when there are several."""
-    for index, column in enumerate(panel.columns):
+    columns = _distinct_columns(result, panel.columns)
+    for index, column in enumerate(columns):
         low, middle, high = (f"{column}_{suffix}" for suffix in ("p05", "p50", "p95"))
         if low in result and high in result:  # a run with --uncertainty: the median and a 90% band
             style = _style(index, linewidth)
@@ -125,18 +130,30 @@ def _draw_panel(ax, result: Result, panel: Panel, linewidth: float) -> None:
         ax.plot(result.time_min, result[column], label=LEGEND_NAMES.get(column, column_name(column)),
                 **_style(index, linewidth))
     # With several curves the legend takes the line above the axes and the title the one above it.
-    legend_pad = 1.9 * ax.xaxis.label.get_fontsize() if len(panel.columns) > 1 else None
+    legend_pad = 1.9 * ax.xaxis.label.get_fontsize() if len(columns) > 1 else None
     ax.set_title(panel.title, loc="left", pad=legend_pad)
     ax.set_ylabel(unit_text(result.units[panel.columns[0]]))
     if panel.log:
-        _log_axis(ax, [result[name] for column in panel.columns for name in (column, *_band(result, column))])
+        _log_axis(ax, [result[name] for column in columns for name in (column, *_band(result, column))])
     else:
         # From zero, so a 1.2-fold change looks like one; headroom keeps a flat line off the top spine.
-        highest = max(float(result[_upper(result, column)].max()) for column in panel.columns)
+        highest = max(float(result[_upper(result, column)].max()) for column in columns)
         ax.set_ylim(0, highest * 1.12 if highest > 0 else 1.0)
-    if len(panel.columns) > 1:
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(panel.columns), frameon=False,
+    if len(columns) > 1:
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(columns), frameon=False,
                   borderaxespad=0.1, borderpad=0.0, handlelength=2.2, columnspacing=1.2)
+
+
+def _distinct_columns(result: Result, columns: tuple[str, ...]) -> list[str]:
+    """``columns`` less any whose curve repeats an earlier one exactly (the two glycogen stores outside running)."""
+    def curve(column: str) -> np.ndarray:
+        return np.asarray(result[column] if column in result else result[f"{column}_p50"])
+
+    kept: list[str] = []
+    for column in columns:
+        if not any(np.array_equal(curve(column), curve(earlier)) for earlier in kept):
+            kept.append(column)
+    return kept
 
 
 def _band(result: Result, column: str) -> tuple[str, ...]:
@@ -289,10 +306,12 @@ def summary_lines(result: Result) -> list[str]:
     il6 = metrics["plasma_il6_pg_ml"]
     glycogen = metrics["muscle_glycogen_mmol_kg_dw"]
     hours = _in_days(result)
+    # The thigh is named where the working muscle's store differs from it (running): the biopsy site.
+    store = "Thigh glycogen" if len(_distinct_columns(result, PANELS["glycogen"].columns)) > 1 else "Muscle glycogen"
     if glycogen["baseline"] - glycogen["min"] > 0.02 * glycogen["baseline"]:
-        glycogen_line = f"Muscle glycogen: {glycogen['baseline']:.0f} → {glycogen['min']:.0f} mmol/kg dw"
+        glycogen_line = f"{store}: {glycogen['baseline']:.0f} → {glycogen['min']:.0f} mmol/kg dw"
     else:
-        glycogen_line = f"Muscle glycogen: unchanged, {glycogen['baseline']:.0f} mmol/kg dw"
+        glycogen_line = f"{store}: unchanged, {glycogen['baseline']:.0f} mmol/kg dw"
     return [
         _peak_line("Plasma IL-6", il6, hours),
         f"  ({_number(il6['baseline'])} → {_number(il6['peak'])} pg/mL)",

@@ -23,6 +23,7 @@ COLUMN_LABELS = {
     "time_min": "Time",
     "intensity_pct_vo2max": "Exercise intensity",
     "muscle_glycogen_mmol_kg_dw": "Muscle glycogen",
+    "working_muscle_glycogen_mmol_kg_dw": "Working-muscle glycogen",
     "il6_mrna_fold": "Muscle IL-6 mRNA",
     "il6_transcription_fold": "IL-6 gene transcription",
     "plasma_il6_pg_ml": "Plasma IL-6",

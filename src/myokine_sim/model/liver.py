@@ -36,7 +36,7 @@ PARAMETERS = (
           "Liver glycogen (fraction of rest) at which glycogenolysis is half-maximal",
           "Model assumption: glycogenolysis falls as the store empties, so output falls late in prolonged exercise "
           "(Ahlborg 1974 J Clin Invest 53:1080)"),
-    param("liver.exercise_gain", 7.32, "1", (0.2, 8.0),
+    param("liver.exercise_gain", 7.27, "1", (0.2, 8.0),
           "Relative rise of glycogenolysis at catecholamine drive 1 (moderate exercise)",
           "Glucose Ra roughly doubles at 65% VO2max (Romijn 1993); 120-min cycling glucose Ra ~51 umol/kg/min "
           "(Jeukendrup 1999 J Physiol 515:579)"),
@@ -59,7 +59,7 @@ PARAMETERS = (
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
           "Fractional return of liver glycogen to rest without carbohydrate",
           "Model assumption: habitual intake refills the liver over a day (Rothman 1991)"),
-    param("liver.carbohydrate_uptake_fraction", 0.195, "1", (0.05, 0.6),
+    param("liver.carbohydrate_uptake_fraction", 0.201, "1", (0.05, 0.6),
           "Share of ingested glucose stored as liver glycogen",
           "Taylor 1996 J Clin Invest 97:126 (liver glycogen 207 -> 316 mmol/L after a mixed meal; ~20% of meal "
           "carbohydrate); Gonzalez 2015 (glucose drinks prevented the fall in exercise)"),

@@ -197,3 +197,21 @@ def test_the_band_switch_draws_the_90_percent_band_of_run_uncertainty(page):
     after_change(page, lambda: page.uncheck("#band"))  # off again: a plain run
     assert page.get_attribute("figure[data-panel=il6]", "data-band") == "none"
     assert "90% band" not in page.inner_text("#readout-il6")
+
+
+def test_the_glycogen_panel_draws_the_working_muscle_store_only_where_it_differs_from_the_thigh(page):
+    """After running the thigh (the biopsy site) keeps more glycogen than the working muscle as a whole; after
+    cycling the two stores are one curve and the panel has no legend."""
+    legend = page.locator("[data-panel=glycogen] .legend")
+    after_change(page, lambda: page.select_option("#preset", "marathon"))
+    result = ms.simulate(scenario_from_dict(preset_document("marathon")))
+    thigh, working = (page.evaluate("(c) => window.explorer.plottedMin(c)", column)
+                      for column in ("muscle_glycogen_mmol_kg_dw", "working_muscle_glycogen_mmol_kg_dw"))
+    assert thigh == pytest.approx(result["muscle_glycogen_mmol_kg_dw"].min(), rel=1e-6)
+    assert working == pytest.approx(result["working_muscle_glycogen_mmol_kg_dw"].min(), rel=1e-6)
+    assert working < thigh - 10.0 and legend.is_visible()
+
+    after_change(page, lambda: page.select_option("#preset", "cycling_60min_65pct"))
+    assert page.evaluate("(c) => window.explorer.plottedMin(c)", "working_muscle_glycogen_mmol_kg_dw") == float("inf")
+    assert page.evaluate("(c) => window.explorer.plottedMin(c)", "muscle_glycogen_mmol_kg_dw") < 300.0
+    assert not legend.is_visible()

@@ -34,7 +34,8 @@ PANELS = (
     PanelSpec("schedule", "Exercise schedule", ("intensity_pct_vo2max",)),
     PanelSpec("il6", "Plasma IL-6", ("plasma_il6_pg_ml",)),
     PanelSpec("mrna", "Muscle IL-6 mRNA", ("il6_mrna_fold",)),
-    PanelSpec("glycogen", "Muscle glycogen", ("muscle_glycogen_mmol_kg_dw",)),
+    # Two curves after running, where the biopsied thigh works less than the rest; else the browser draws one.
+    PanelSpec("glycogen", "Muscle glycogen", ("muscle_glycogen_mmol_kg_dw", "working_muscle_glycogen_mmol_kg_dw")),
     PanelSpec("cytokines", "IL-1ra, IL-10 and TNF-α", ("il1ra_pg_ml", "il10_pg_ml", "tnf_alpha_pg_ml"), log=True),
     PanelSpec("lipolysis", "Lipolysis (glycerol Ra)", ("glycerol_ra_umol_kg_min",)),
     PanelSpec("ffa", "Plasma free fatty acids", ("plasma_ffa_mmol_l",)),
@@ -42,7 +43,8 @@ PANELS = (
 )
 PLOTTED_COLUMNS = tuple(dict.fromkeys(column for panel in PANELS for column in panel.columns))
 #: Short legend names of panels with several curves.
-LEGEND_NAMES = {"il1ra_pg_ml": "IL-1ra", "il10_pg_ml": "IL-10", "tnf_alpha_pg_ml": "TNF-α"}
+LEGEND_NAMES = {"il1ra_pg_ml": "IL-1ra", "il10_pg_ml": "IL-10", "tnf_alpha_pg_ml": "TNF-α",
+                "muscle_glycogen_mmol_kg_dw": "thigh (biopsy)", "working_muscle_glycogen_mmol_kg_dw": "all working muscle"}
 
 
 def page_config() -> dict:

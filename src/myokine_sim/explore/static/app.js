@@ -435,14 +435,26 @@ function legendFor(panel) {
   return legend;
 }
 
+// Whether each of a panel's columns draws its own curve in a run: a curve equal to an earlier one (the two
+// glycogen stores outside running) is left out, as the matplotlib figures do.
+function distinctColumns(panel, run) {
+  const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+  return panel.columns.map((column, index) =>
+    !panel.columns.slice(0, index).some((earlier) => same(run.series[earlier], run.series[column])));
+}
+
 function panelData(panel) {
   const run = state.current;
   const none = () => run.time_min.map(() => null);
-  const bands = panel.columns.flatMap((c) => (run.bands && run.bands[c] ? run.bands[c] : [none(), none()]));
-  const current = [run.time_min, ...bands, ...panel.columns.map((c) => run.series[c])];
+  const drawn = distinctColumns(panel, run);
+  const bands = panel.columns.flatMap((c, i) =>
+    (drawn[i] && run.bands && run.bands[c] ? run.bands[c] : [none(), none()]));
+  const current = [run.time_min, ...bands, ...panel.columns.map((c, i) => (drawn[i] ? run.series[c] : none()))];
   const base = state.baseline;
   if (!base) return [run.time_min, ...panel.columns.map(none), ...current.slice(1)];
-  const pinned = [base.time_min, ...panel.columns.map((c) => base.series[c])];
+  const baseDrawn = distinctColumns(panel, base);
+  const pinned = [base.time_min,
+                  ...panel.columns.map((c, i) => (baseDrawn[i] ? base.series[c] : base.time_min.map(() => null)))];
   return uPlot.join([pinned, current]);  // one time axis for both, gaps where only one has a sample
 }
 
@@ -463,6 +475,12 @@ function draw() {
         kinds.map((kind) => INTERVENTION_MARKS[kind]).filter(Boolean).join("   ");
     }
     plot.setData(panelData(panel));
+    const drawn = distinctColumns(panel, run);
+    const legend = plot.root.closest("figure").querySelector(".legend");
+    if (legend) {  // a single curve needs no legend
+      legend.querySelectorAll(".entry").forEach((entry, index) => { entry.hidden = !drawn[index]; });
+      legend.hidden = drawn.filter(Boolean).length < 2;
+    }
     plot.root.closest("figure").dataset.band =
       run.bands && panel.columns.some((c) => run.bands[c]) ? "shown" : "none";
   }
@@ -545,6 +563,16 @@ window.explorer = {
       if (index < 0) continue;
       const values = plot.data[1 + index + (baseline ? 0 : 3 * panel.columns.length)];
       return Math.max(...values.filter((v) => v !== null && v !== undefined));
+    }
+    throw new Error(`no panel plots ${column}`);
+  },
+  // The lowest plotted value of the current run's column (Infinity when that curve is not drawn).
+  plottedMin(column) {
+    for (const { panel, plot } of state.plots.values()) {
+      const index = panel.columns.indexOf(column);
+      if (index < 0) continue;
+      const values = plot.data[1 + index + 3 * panel.columns.length];
+      return Math.min(...values.filter((v) => v !== null && v !== undefined));
     }
     throw new Error(`no panel plots ${column}`);
   },

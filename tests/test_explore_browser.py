@@ -210,8 +210,9 @@ def test_the_glycogen_panel_draws_the_working_muscle_store_only_where_it_differs
     assert thigh == pytest.approx(result["muscle_glycogen_mmol_kg_dw"].min(), rel=1e-6)
     assert working == pytest.approx(result["working_muscle_glycogen_mmol_kg_dw"].min(), rel=1e-6)
     assert working < thigh - 10.0 and legend.is_visible()
+    assert f"thigh; {working:.0f} in all working muscle" in page.inner_text("#readout-glycogen")
 
     after_change(page, lambda: page.select_option("#preset", "cycling_60min_65pct"))
     assert page.evaluate("(c) => window.explorer.plottedMin(c)", "working_muscle_glycogen_mmol_kg_dw") == float("inf")
     assert page.evaluate("(c) => window.explorer.plottedMin(c)", "muscle_glycogen_mmol_kg_dw") < 300.0
-    assert not legend.is_visible()
+    assert not legend.is_visible() and "working muscle" not in page.inner_text("#readout-glycogen")

@@ -501,8 +501,15 @@ function headlineText(run) {
   return {
     il6: `${fixed(il6.peak, 1)} pg/mL`, fold, il6Time: `${fixed(il6.time_of_peak_min, 0)} min`,
     glycogen: `${fixed(glycogen.min, 0)} mmol/kg dw`, glycogenTime: `${fixed(glycogen.time_of_min_min, 0)} min`,
-    glycogenFrom: fixed(glycogen.baseline, 0),
+    glycogenFrom: fixed(glycogen.baseline, 0), stores: workingStoreText(run, glycogen.min),
   };
+}
+
+// After running the working muscle empties further than the thigh the nadir is read from: both are named, as
+// `myokine run` prints them.
+function workingStoreText(run, thighMin) {
+  const working = Math.min(...run.series.working_muscle_glycogen_mmol_kg_dw);
+  return fixed(working, 0) === fixed(thighMin, 0) ? "" : `, thigh; ${fixed(working, 0)} in all working muscle`;
 }
 
 function showReadout() {
@@ -517,7 +524,7 @@ function showReadout() {
     `<div class="figure" id="readout-il6">Peak plasma IL-6 <b>${now.il6}</b> (<b>${now.fold}</b> rest) ` +
     `at <b>${now.il6Time}</b>${interval}${compare(base ? `${base.il6} (${base.fold}) at ${base.il6Time}` : "")}</div>` +
     `<div class="figure" id="readout-glycogen">Glycogen nadir <b>${now.glycogen}</b> at <b>${now.glycogenTime}</b> ` +
-    `(from ${now.glycogenFrom})${compare(base ? `${base.glycogen} at ${base.glycogenTime}` : "")}</div>`;
+    `(from ${now.glycogenFrom}${now.stores})${compare(base ? `${base.glycogen} at ${base.glycogenTime}` : "")}</div>`;
   const scenario = run.scenario;
   $("#scenario-name").textContent = `${scenario.name}${scenario.changed ? " (changed)" : ""}: ${scenario.description}`;
   const kept = $("#kept");

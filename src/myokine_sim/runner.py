@@ -110,9 +110,9 @@ def headline(result: Result) -> list[str]:
     lines = result.headline()
     il6, glycogen = lines["plasma_il6_pg_ml"], lines["muscle_glycogen_mmol_kg_dw"]
     fold = f"{il6['fold_peak']:.1f}x" if il6["fold_peak"] is not None else "n/a"
-    working = result.summary()["metrics"]["working_muscle_glycogen_mmol_kg_dw"]["min"]
     # Only running works the rest of the muscle harder than the biopsied thigh; then both stores are named.
-    stores = f", thigh; {working:.0f} in all working muscle" if round(working) != round(glycogen["min"]) else ""
+    working = f"{float(result['working_muscle_glycogen_mmol_kg_dw'].min()):.0f}"
+    stores = f", thigh; {working} in all working muscle" if working != f"{glycogen['min']:.0f}" else ""
     return [
         f"peak plasma IL-6:  {il6['peak']:.1f} pg/mL at {il6['time_of_peak_min']:.0f} min ({il6['window']})",
         f"fold change:       {fold} over the resting {il6['baseline']:.2f} pg/mL",

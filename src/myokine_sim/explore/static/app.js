@@ -443,10 +443,9 @@ function distinctColumns(panel, run) {
     !panel.columns.slice(0, index).some((earlier) => same(run.series[earlier], run.series[column])));
 }
 
-function panelData(panel) {
+function panelData(panel, drawn) {
   const run = state.current;
   const none = () => run.time_min.map(() => null);
-  const drawn = distinctColumns(panel, run);
   const bands = panel.columns.flatMap((c, i) =>
     (drawn[i] && run.bands && run.bands[c] ? run.bands[c] : [none(), none()]));
   const current = [run.time_min, ...bands, ...panel.columns.map((c, i) => (drawn[i] ? run.series[c] : none()))];
@@ -474,8 +473,8 @@ function draw() {
       plot.root.closest("figure").querySelector(".marks").textContent =
         kinds.map((kind) => INTERVENTION_MARKS[kind]).filter(Boolean).join("   ");
     }
-    plot.setData(panelData(panel));
     const drawn = distinctColumns(panel, run);
+    plot.setData(panelData(panel, drawn));
     const legend = plot.root.closest("figure").querySelector(".legend");
     if (legend) {  // a single curve needs no legend
       legend.querySelectorAll(".entry").forEach((entry, index) => { entry.hidden = !drawn[index]; });

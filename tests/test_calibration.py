@@ -318,6 +318,19 @@ def test_validate_exits_1_and_lists_failing_rows(tmp_path):
     assert "failing targets:" in result.output and "C01 (Steensberg 2000" in result.output
 
 
+def test_the_report_explains_posterior_bands_only_when_the_figures_carry_them():
+    from types import SimpleNamespace
+
+    from myokine_sim.calibration.report import _band_note, _banded
+
+    plain = SimpleNamespace(results={"a": SimpleNamespace(columns={"plasma_il6_pg_ml": None})})
+    banded = SimpleNamespace(results={"a": SimpleNamespace(columns={"plasma_il6_pg_ml": None,
+                                                                    "plasma_il6_pg_ml_p05": None})})
+    assert not _banded(plain) and _banded(banded)
+    # The shipped report is written with bands (`myokine validate --uncertainty 50`), so it explains them.
+    assert _band_note()[0] in (ROOT / "docs" / "validation.md").read_text()
+
+
 def test_validation_report_is_generated_from_the_current_model():
     report = (ROOT / "docs" / "validation.md").read_text()
     assert report.startswith("# Validation against published human data")

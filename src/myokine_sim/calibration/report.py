@@ -125,6 +125,7 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
         "One figure per study: the simulated curves of its scenarios (lines, greyscale) with the published",
         "values as markers (circles; triangles for lower bounds; a bar for a window mean; a dotted line for a",
         "published time of peak). Grey bands mark exercise.",
+        *(_band_note() if _banded(validation) else []),
         "",
     ]
     studies = list(dict.fromkeys(row.target.study for row in rows if row.target.simulable))
@@ -149,6 +150,21 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
     lines += crossvalidation_section()
     lines += posterior_section()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _banded(validation: Validation) -> bool:
+    """Whether the figures carry posterior predictive bands (``myokine validate --uncertainty``)."""
+    return any(name.endswith("_p05") for result in validation.results.values() for name in result.columns)
+
+
+def _band_note() -> list[str]:
+    return [
+        "The shaded band is the 90% range of draws from the posterior of the fitted parameters (see",
+        "[Posterior of the parameters](#posterior-of-the-parameters)). The posterior weighs each target by its",
+        "published spread where the study gives one, the fit that drew the lines by its pass band, so where",
+        "the two weightings pull apart the band sits to one side of the line: it shows parameter uncertainty",
+        "around the posterior mode, not around the default set.",
+    ]
 
 
 def crossvalidation_path() -> Path:

@@ -331,6 +331,16 @@ def test_the_report_explains_posterior_bands_only_when_the_figures_carry_them():
     assert _band_note()[0] in (ROOT / "docs" / "validation.md").read_text()
 
 
+def test_the_report_quotes_the_current_model_with_and_without_the_glycogen_sensors():
+    from myokine_sim.calibration.report import sensor_ablation
+
+    report = (ROOT / "docs" / "validation.md").read_text()
+    for label, fitted, off in sensor_ablation("default"):
+        # Switching the sensors off must change the end-of-bout IL-6, and the shipped report must say by how much.
+        assert off < fitted
+        assert f"{fitted:.1f}-fold after {label}, {off:.1f}-fold without the sensors" in report
+
+
 def test_validation_report_is_generated_from_the_current_model():
     report = (ROOT / "docs" / "validation.md").read_text()
     assert report.startswith("# Validation against published human data")

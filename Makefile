@@ -56,7 +56,7 @@ docs-sensitivity: $(VENV)/.installed-test
 	$(BIN)/python docs/make_sensitivity.py
 
 # Leave-one-study-out cross-validation (long: one refit per study); results in docs/crossvalidation.json, which
-# docs/validation.md reports (rerun `myokine validate --report docs/validation.md` after it).
+# docs/validation.md reports (rerun `myokine validate --report docs/validation.md --uncertainty 50` after it).
 crossvalidate: $(VENV)/.installed
 	$(BIN)/myokine crossvalidate --out docs/crossvalidation.json
 
@@ -70,8 +70,8 @@ clean:
 	rm -rf $(VENV) out build dist site .pytest_cache
 
 # Maintainers: refit the shipped default parameter set (long). Writes out/fit/ and models/parameters/default.toml;
-# then regenerate docs/validation.md with `myokine validate --report docs/validation.md` and the posterior with
-# `make posterior`.
+# then regenerate the posterior with `make posterior` and docs/validation.md with
+# `myokine validate --report docs/validation.md --uncertainty 50`.
 .PHONY: refit
 refit: $(VENV)/.installed
 	$(BIN)/myokine fit --update-default --out out/fit

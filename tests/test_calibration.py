@@ -318,27 +318,37 @@ def test_validate_exits_1_and_lists_failing_rows(tmp_path):
     assert "failing targets:" in result.output and "C01 (Steensberg 2000" in result.output
 
 
+def test_the_crossvalidation_fingerprint_ignores_the_order_of_the_targets_but_not_their_set():
+    from myokine_sim.calibration.crossvalidate import fingerprint
+
+    targets = [target for target in load_targets() if target.simulable][:5]
+    assert fingerprint(targets, 8) == fingerprint(targets[::-1], 8)
+    assert fingerprint(targets, 8) != fingerprint(targets[:4], 8)
+
+
 def test_the_report_explains_posterior_bands_only_when_the_figures_carry_them():
     from types import SimpleNamespace
 
-    from myokine_sim.calibration.report import _band_note, _banded
+    from myokine_sim.calibration.report import _banded, figures_intro
 
     plain = SimpleNamespace(results={"a": SimpleNamespace(columns={"plasma_il6_pg_ml": None})})
     banded = SimpleNamespace(results={"a": SimpleNamespace(columns={"plasma_il6_pg_ml": None,
                                                                     "plasma_il6_pg_ml_p05": None})})
     assert not _banded(plain) and _banded(banded)
+    without, with_bands = "\n".join(figures_intro(False)), "\n".join(figures_intro(True))
+    assert with_bands.startswith(without) and "posterior" not in without and "posterior" in with_bands
     # The shipped report is written with bands (`myokine validate --uncertainty 50`), so it explains them.
-    assert _band_note()[0] in (ROOT / "docs" / "validation.md").read_text()
+    assert with_bands in (ROOT / "docs" / "validation.md").read_text()
 
 
 def test_the_report_quotes_the_current_model_with_and_without_the_glycogen_sensors():
-    from myokine_sim.calibration.report import sensor_ablation
+    from myokine_sim.calibration.report import ablation_line, sensor_ablation
 
     report = (ROOT / "docs" / "validation.md").read_text()
     for label, fitted, off in sensor_ablation("default"):
         # Switching the sensors off must change the end-of-bout IL-6, and the shipped report must say by how much.
         assert off < fitted
-        assert f"{fitted:.1f}-fold after {label}, {off:.1f}-fold without the sensors" in report
+        assert ablation_line(label, fitted, off) in report
 
 
 def test_validation_report_is_generated_from_the_current_model():

@@ -73,7 +73,7 @@ def fingerprint(targets: list[Target], max_evaluations: int) -> str:
 
     digest = hashlib.sha256()
     digest.update(json.dumps(load_parameter_set("default"), sort_keys=True).encode())
-    for target in targets:
+    for target in sorted(targets, key=lambda target: target.id):  # the order of the file does not matter
         fields = target.model_dump(mode="json", include=set(FINGERPRINT_FIELDS))
         digest.update(json.dumps(fields, sort_keys=True, default=repr).encode())
     for name in sorted({name for target in targets for name in target.scenarios}):

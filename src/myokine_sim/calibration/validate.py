@@ -76,13 +76,13 @@ class Validation:
         return [row for row in self.rows if row.counts and not row.passed]
 
 
-def simulate_scenario(name: str, parameter_set: str) -> Result:
-    """A shipped scenario simulated with ``parameter_set`` instead of its own."""
+def simulate_scenario(name: str, parameter_set: str, overrides: dict[str, float] | None = None) -> Result:
+    """A shipped scenario simulated with ``parameter_set`` instead of its own, then ``overrides`` by name."""
     from myokine_sim.simulation import simulate
 
     scenario = load_scenario(name)
     scenario.simulation.parameter_set = parameter_set
-    return simulate(scenario)
+    return simulate(scenario, parameters=overrides)
 
 
 def simulate_targets(targets: list[Target], parameter_set: str = "default",

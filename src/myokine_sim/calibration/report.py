@@ -161,8 +161,6 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
         "",
         "## Figures",
         "",
-        "One figure per study: the simulated curves of its scenarios (lines, greyscale) with the published",
-        "values as markers (circles; triangles for lower bounds; a bar for a window mean; a dotted line for a",
         *figures_intro(_banded(validation)),
         "",
     ]

@@ -395,9 +395,9 @@ def uncertainty(result: FitResult, lower: np.ndarray, upper: np.ndarray) -> dict
 # ---------------------------------------------------------------------- output
 
 
-#: Header of the shipped default set (``--write-default``) and of a fit written to an output folder.
+#: Header of the shipped default set (``--update-default``) and of a fit written to an output folder.
 DEFAULT_SET_HEADER = """\
-# Default parameter set of myokine_sim, written by `myokine fit --write-default` (do not edit by hand:
+# Default parameter set of myokine_sim, written by `myokine fit --update-default` (do not edit by hand:
 # rerun the fit). Parameters not listed take the value declared with the parameter in
 # its compartment module (src/myokine_sim/model/). [provenance] records how the values
 # were obtained; docs/validation.md reports the fit.

@@ -53,6 +53,20 @@ def test_gut_barrier_heals_at_its_repair_rate_once_hard_running_stops():
     assert np.all(np.diff(il6) <= 1e-9 * il6.max())
 
 
+@pytest.mark.xfail(strict=True, reason="known disagreement: after 2.5 h of hard running with carbohydrate, plasma IL-6 "
+                   "falls to ~1.7 pg/mL 1.5 h after the run, then rises to ~2.3 pg/mL 3.3 h after it: endotoxin leaked from the gut during "
+                   "the run induces innate IL-6 through TNF-alpha once the adrenaline brake lifts, and carbohydrate has "
+                   "blunted the muscle IL-6 that hides it in the placebo run")
+def test_after_a_long_run_with_carbohydrate_plasma_il6_does_not_rise_again():
+    """Nehlsen-Cannarella 1997 (B13, B15): with carbohydrate, IL-6 is lower at the end and 1.5 h later; no study of
+    such runs reports a second rise hours after exercise."""
+    scenario = ms.load_scenario("running_150min_75pct_carbohydrate").model_dump()
+    result = run(600.0, **{key: scenario[key] for key in ("subject", "exercise", "carbohydrate")})
+    after = result[IL6][result.time_min >= 180.0]
+    trough_so_far = np.minimum.accumulate(after)
+    assert np.all(after <= 1.1 * trough_so_far)
+
+
 def test_tnf_response_to_endotoxin_does_not_grow_with_resting_il6():
     def peak(resting_il6: float) -> float:
         return float(run(400.0, endotoxin=[{"time_min": 30.0, "dose_ng_per_kg": 2.0}],

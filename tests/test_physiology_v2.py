@@ -55,11 +55,13 @@ def test_gut_barrier_heals_at_its_repair_rate_once_hard_running_stops():
 
 @pytest.mark.xfail(strict=True, reason="known disagreement: after 2.5 h of hard running with carbohydrate, plasma IL-6 "
                    "falls to ~1.7 pg/mL 1.5 h after the run, then rises to ~2.3 pg/mL 3.3 h after it: endotoxin leaked from the gut during "
-                   "the run induces innate IL-6 through TNF-alpha once the adrenaline brake lifts, and carbohydrate has "
-                   "blunted the muscle IL-6 that hides it in the placebo run")
+                   "the run induces innate IL-6 through TNF-alpha as the restraint built by adrenaline and cortisol "
+                   "during the run fades, and carbohydrate has blunted the muscle IL-6 that hides it in the placebo run",
+                   raises=AssertionError)
 def test_after_a_long_run_with_carbohydrate_plasma_il6_does_not_rise_again():
-    """Nehlsen-Cannarella 1997 (B13, B15): with carbohydrate, IL-6 is lower at the end and 1.5 h later; no study of
-    such runs reports a second rise hours after exercise."""
+    """A single bout's IL-6 does not rise again without new exercise or inputs (the last drink is 15 min before the
+    run ends). Nehlsen-Cannarella 1997 (B13, B15) sampled only to 1.5 h after this run, so this checks the innate
+    route's timing against that rule, not against a measured time course."""
     scenario = ms.load_scenario("running_150min_75pct_carbohydrate").model_dump()
     result = run(600.0, **{key: scenario[key] for key in ("subject", "exercise", "carbohydrate")})
     after = result[IL6][result.time_min >= 180.0]

@@ -23,8 +23,10 @@ from myokine_sim.figure_worker import FigureWorker, render_in_process
 from myokine_sim.figures import PAGE_PANELS, PANELS, slide_figure, teaching_figure
 from myokine_sim.labels import label
 
-#: Scenarios whose full page is checked: carbohydrate drinks, intervals, legends, rhIL-6 with endotoxin.
-PAGE_SCENARIOS = ("cycling_120min_glucose", "hiit_10x1min", "cycling_60min_65pct", "endotoxin_il6_infusion")
+#: Scenarios whose full page is checked: carbohydrate drinks, intervals, legends, rhIL-6 with endotoxin, and running
+#: (two glycogen stores, and the tendon tissue's IL-6 beside the muscle's).
+PAGE_SCENARIOS = ("cycling_120min_glucose", "hiit_10x1min", "cycling_60min_65pct", "endotoxin_il6_infusion",
+                  "running_60min_lactate_threshold")
 #: snake_case column names (plasma_il6_pg_ml) and dotted internal paths (exercise.0.intensity_pct_vo2max).
 INTERNAL_NAME = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b|\b[a-z][a-z0-9_]*\.(\d+\.)?[a-z][a-z0-9]*_[a-z0-9_]+\b")
 SLIDE_PIXELS = (1600, 900)
@@ -148,6 +150,17 @@ def test_the_full_page_has_human_labels_no_overlaps_and_legends_off_the_data(res
     assert internal_names(figure) == []
     assert overlapping_texts(figure) == []
     assert legends_covering_data(figure) == []
+
+
+def test_the_release_panel_adds_the_tendon_tissue_only_after_running(results):
+    def release_panel(name):
+        figure = teaching_figure(results[name])
+        return next(ax for ax in figure.axes if ax.get_title(loc="left").endswith("IL-6 release"))
+
+    running, cycling = release_panel("running_60min_lactate_threshold"), release_panel("cycling_60min_65pct")
+    assert running.get_title(loc="left") == "IL-6 release" and len(running.lines) == 2
+    assert [text.get_text() for text in running.get_legend().get_texts()] == ["muscle", "tendon tissue"]
+    assert cycling.get_title(loc="left") == "Muscle IL-6 release" and len(cycling.lines) == 1
 
 
 def test_every_panel_has_its_own_axis_with_a_unit_and_linear_axes_start_at_zero(results):

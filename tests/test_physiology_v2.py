@@ -53,20 +53,59 @@ def test_gut_barrier_heals_at_its_repair_rate_once_hard_running_stops():
     assert np.all(np.diff(il6) <= 1e-9 * il6.max())
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "known disagreement: after 2.5 h of hard running with carbohydrate, plasma IL-6 falls to ~1.7 pg/mL 1.5 h after "
-    "the run, then rises to ~2.3 pg/mL 3.3 h after it: endotoxin leaked from the gut during the run induces innate "
-    "IL-6 through TNF-alpha as the restraint built by adrenaline and cortisol during the run fades, and carbohydrate "
-    "has blunted the muscle IL-6 that hides it in the placebo run"))
-def test_after_a_long_run_with_carbohydrate_plasma_il6_does_not_rise_again():
+LATE_INNATE_WAVE = (
+    "known disagreement: after 2.5 h of cycling at 75% VO2max with carbohydrate (Nieman 1998), plasma IL-6 falls to "
+    "1.6 pg/mL 1.3 h after the ride, then rises again to 2.1 pg/mL 3.2 h after it (1.34-fold): endotoxin leaked from the gut in the ride "
+    "induces innate IL-6 through the small TNF-alpha rise, in proportion to it, once carbohydrate has blunted the "
+    "muscle IL-6 that hides it. An innate IL-6 growing with the TNF-alpha rise to a fitted power (1.49; low doses of "
+    "endotoxin raise IL-6 less relative to TNF-alpha, Dillingh 2014 J Inflamm 11:28) removed the wave, but the "
+    "leave-one-study-out check then predicted Starkie 2003 (2 of 4) and Keller 2001 (2 of 6) worse, so it was not kept")
+
+
+@pytest.mark.parametrize("scenario", [
+    "running_150min_75pct_carbohydrate",
+    pytest.param("cycling_150min_75pct_carbohydrate",
+                 marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=LATE_INNATE_WAVE)),
+])
+def test_after_a_long_bout_with_carbohydrate_plasma_il6_does_not_rise_again(scenario):
     """A single bout's IL-6 does not rise again without new exercise or inputs (the last drink is 15 min before the
-    run ends). Nehlsen-Cannarella 1997 (B13, B15) sampled only to 1.5 h after this run, so this checks the innate
-    route's timing against that rule, not against a measured time course."""
-    result = ms.simulate(scenario_from_dict({**ms.load_scenario("running_150min_75pct_carbohydrate").model_dump(),
+    end). Nehlsen-Cannarella 1997 (B13, B15) and Nieman 1998 sampled only to 1.5 h after these bouts, so this checks
+    the rule, not a measured time course. The running bout passes narrowly (a 1.09-fold rise 3 h after the run,
+    1.32-fold before running's tendon IL-6): the tendon raises the trough, while the innate wave below is the same."""
+    result = ms.simulate(scenario_from_dict({**ms.load_scenario(scenario).model_dump(),
                                              "simulation": {"t_end_min": 600.0}}))
     after = result[IL6][result.time_min >= 180.0]
     trough_so_far = np.minimum.accumulate(after)
     assert np.all(after <= 1.1 * trough_so_far)
+
+
+def test_peritendinous_il6_builds_in_running_only_and_fades_at_its_rate_after_it():
+    """Langberg 2002: IL-6 around the Achilles tendon after a long run; cycling loads no tendon this way."""
+    running = run(480.0, exercise=bout(120.0, 75.0, "running"))
+    cycling = run(480.0, exercise=bout(120.0, 75.0))
+    state = "peritendinous_il6_activation_rel"
+    rate = ms.build_model().parameter("tendon_il6.activation_rate_per_min").value
+    assert running.at(state, 120.0) > 0.1
+    assert float(np.abs(cycling[state]).max()) < 1e-12
+    # Reduced case: with the run over (no loading) the activation decays exponentially at its rate.
+    expected = running.at(state, 240.0) * np.exp(-rate * 120.0)
+    assert running.at(state, 360.0) == pytest.approx(expected, rel=1e-3)
+
+
+def test_carbohydrate_blunts_plasma_il6_less_in_running_than_in_cycling():
+    """A check of the model's structure, not of data: the tendon tissue's IL-6 of running is taken not to be blunted
+    by carbohydrate (without it running is blunted more than cycling, 0.35 against 0.37). Carbohydrate cut plasma
+    IL-6 after 2.5 h of running by 39% (Nehlsen-Cannarella 1997: +421% vs +753%), while Starkie 2001 found it blunted
+    in both modes after 60 min. Trained subjects, as in Nehlsen-Cannarella 1997 and Nieman 1998."""
+    subject = ms.load_scenario("running_150min_75pct").subject.model_dump()
+    drinks = [{"start_min": 0.0, "every_min": 15.0, "until_min": 150.0, "grams": 18.0}]
+
+    def blunting(modality: str) -> float:
+        placebo = run(150.0, exercise=bout(150.0, 75.0, modality), subject=subject)
+        fed = run(150.0, exercise=bout(150.0, 75.0, modality), carbohydrate=drinks, subject=subject)
+        return fed.at(IL6, 150.0) / placebo.at(IL6, 150.0)
+
+    assert blunting("running") > 1.05 * blunting("cycling")
 
 
 def test_tnf_response_to_endotoxin_does_not_grow_with_resting_il6():

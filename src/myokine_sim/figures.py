@@ -47,12 +47,16 @@ class Panel:
     title: str
     columns: tuple[str, ...]
     log: bool = False
+    title_several: str | None = None  # the title when more than one of the columns has a curve to show
+    legend_beside_title: bool = False  # the legend on the title's line: the panel sits under tick labels
 
 
 #: Panels by the name ``--panels`` takes.
 PANELS = {
     "il6": Panel("Plasma IL-6", ("plasma_il6_pg_ml",)),
-    "release": Panel("Muscle IL-6 release", ("il6_release_ng_min",)),
+    # The tendon tissue's release shows only after running (it is zero otherwise).
+    "release": Panel("Muscle IL-6 release", ("il6_release_ng_min", "peritendinous_il6_release_ng_min"),
+                     title_several="IL-6 release", legend_beside_title=True),
     "gene": Panel("Muscle IL-6 gene", ("il6_mrna_fold", "il6_transcription_fold"), log=True),
     # The two stores differ after running, where the biopsied thigh works less than the rest; else one curve shows.
     "glycogen": Panel("Muscle glycogen", ("muscle_glycogen_mmol_kg_dw", "working_muscle_glycogen_mmol_kg_dw")),
@@ -77,7 +81,8 @@ MIN_PER_DAY = 1440.0
 #: Short names in the legends of panels with several curves.
 LEGEND_NAMES = {"il6_mrna_fold": "mRNA", "il6_transcription_fold": "transcription", "il1ra_pg_ml": "IL-1ra",
                 "il10_pg_ml": "IL-10", "tnf_alpha_pg_ml": "TNF-α", "muscle_glycogen_mmol_kg_dw": "thigh (biopsy)",
-                "working_muscle_glycogen_mmol_kg_dw": "all working muscle"}
+                "working_muscle_glycogen_mmol_kg_dw": "all working muscle", "il6_release_ng_min": "muscle",
+                "peritendinous_il6_release_ng_min": "tendon tissue"}
 #: Intervention lane rows: kind -> (row label, marker style).
 INTERVENTIONS = {
     "carbohydrate": ("Drinks", {"marker": "v", "markersize": 10, "color": "0.3"}),
@@ -130,8 +135,11 @@ def _draw_panel(ax, result: Result, panel: Panel, linewidth: float) -> None:
         ax.plot(result.time_min, result[column], label=LEGEND_NAMES.get(column, column_name(column)),
                 **_style(index, linewidth))
     # With several curves the legend takes the line above the axes and the title the one above it.
-    legend_pad = 1.9 * ax.xaxis.label.get_fontsize() if len(columns) > 1 else None
-    ax.set_title(panel.title, loc="left", pad=legend_pad)
+    several = len(columns) > 1
+    beside = several and panel.legend_beside_title
+    legend_pad = 1.9 * ax.xaxis.label.get_fontsize() if several and not beside else None
+    title = panel.title_several if several and panel.title_several else panel.title
+    ax.set_title(title, loc="left", pad=legend_pad)
     ax.set_ylabel(unit_text(result.units[panel.columns[0]]))
     if panel.log:
         _log_axis(ax, [result[name] for column in columns for name in (column, *_band(result, column))])
@@ -139,18 +147,23 @@ def _draw_panel(ax, result: Result, panel: Panel, linewidth: float) -> None:
         # From zero, so a 1.2-fold change looks like one; headroom keeps a flat line off the top spine.
         highest = max(float(result[_upper(result, column)].max()) for column in columns)
         ax.set_ylim(0, highest * 1.12 if highest > 0 else 1.0)
-    if len(columns) > 1:
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(columns), frameon=False,
-                  borderaxespad=0.1, borderpad=0.0, handlelength=2.2, columnspacing=1.2)
+    if several:
+        ax.legend(loc="lower right" if beside else "lower left", bbox_to_anchor=(1.0 if beside else 0.0, 1.0),
+                  ncols=len(columns), frameon=False, borderaxespad=0.1, borderpad=0.0,
+                  handlelength=1.6 if beside else 2.2, columnspacing=0.8 if beside else 1.2)
 
 
 def _distinct_columns(result: Result, columns: tuple[str, ...]) -> list[str]:
-    """``columns`` less any whose curve repeats an earlier one exactly (the two glycogen stores outside running)."""
+    """``columns`` less any whose curve repeats an earlier one exactly (the two glycogen stores outside running) and
+    any later one that stays below 1e-9 of the first kept curve (the tendon tissue's IL-6 outside running)."""
     def curve(column: str) -> np.ndarray:
         return np.asarray(result[column] if column in result else result[f"{column}_p50"])
 
     kept: list[str] = []
     for column in columns:
+        # Zero to rounding (the solver leaves ~1e-20 in a state that never moves) counts as no curve.
+        if kept and np.abs(curve(column)).max() <= 1e-9 * np.abs(curve(kept[0])).max():
+            continue
         if not any(np.array_equal(curve(column), curve(earlier)) for earlier in kept):
             kept.append(column)
     return kept

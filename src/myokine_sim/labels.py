@@ -48,6 +48,8 @@ COLUMN_LABELS = {
     "plasma_endotoxin_ng_kg": "Plasma endotoxin",
     "hepatosplanchnic_il6_uptake_ng_min": "Hepatosplanchnic IL-6 uptake",
     "immune_il6_release_ng_min": "Immune-cell IL-6 release",
+    "peritendinous_il6_release_ng_min": "Tendon-tissue IL-6 release",
+    "peritendinous_il6_activation_rel": "Tendon-tissue IL-6 activation",
 }
 
 #: Units as printed: micro sign, and what a "fold" is relative to.

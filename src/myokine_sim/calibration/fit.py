@@ -73,6 +73,8 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "muscle_il6.glycogen_release_gain",
     "muscle_il6.glycogen_release_half_mmol_kg",
     "muscle_il6.glucose_blunting",
+    "tendon_il6.release_max_ng_min",
+    "tendon_il6.activation_rate_per_min",
     "plasma_il6.clearance_per_min",
     "exercise.running_mass_factor",
     "exercise.knee_extension_local_factor",

@@ -54,8 +54,11 @@ DISCUSSION = """\
   2000): a 24-fold spread from endotoxin lot and assay. B32 is reported and not scored; the
   endotoxin magnitudes are scored within a factor 2-3 and stated so in each row.
 * **Running versus cycling.** Starkie 2001 found no difference after 60 min at the lactate
-  threshold; Nieman 1998 found running well above cycling after 2.5 h (with carbohydrate in the
-  cycling trial). The model's larger active muscle mass in running is bounded by both.
+  threshold (B08); Nieman 1998 found the IL-6 time course higher in running over 2.5 h (B87, and
+  B10 with carbohydrate in the cycling trial). In the model running has a larger active muscle mass
+  and adds the IL-6 of the tissue around the tendons, which builds up over the run and which
+  carbohydrate does not blunt (an assumption): running ends at {B08} times cycling's plasma IL-6
+  after 60 min and {B87} times after 150 min.
 * **Absolute plasma IL-6 between laboratories.** Assays differ several-fold at rest, so targets from
   different laboratories are read as fold changes or as ratios within one study wherever the
   abstract allows (Nieman 1998 as a ratio of its own trials).

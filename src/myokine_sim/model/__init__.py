@@ -19,6 +19,7 @@ from myokine_sim.model.il10 import IL10
 from myokine_sim.model.liver import LIVER
 from myokine_sim.model.plasma_il6 import PLASMA_IL6
 from myokine_sim.model.subject import SUBJECT
+from myokine_sim.model.tendon_il6 import TENDON_IL6
 from myokine_sim.model.tnf_alpha import TNF_ALPHA
 
 #: The compartments in the order their states are laid out.
@@ -29,6 +30,7 @@ COMPARTMENTS: tuple[Compartment, ...] = (
     CARBOHYDRATE,
     IL6_GENE,
     MUSCLE_IL6,
+    TENDON_IL6,
     PLASMA_IL6,
     ADIPOSE,
     IL1RA,

@@ -36,21 +36,21 @@ PARAMETERS = (
           "Liver glycogen (fraction of rest) at which glycogenolysis is half-maximal",
           "Model assumption: glycogenolysis falls as the store empties, so output falls late in prolonged exercise "
           "(Ahlborg 1974 J Clin Invest 53:1080)"),
-    param("liver.exercise_gain", 7.27, "1", (0.2, 8.0),
+    param("liver.exercise_gain", 7.194, "1", (0.2, 8.0),
           "Relative rise of glycogenolysis at catecholamine drive 1 (moderate exercise)",
           "Glucose Ra roughly doubles at 65% VO2max (Romijn 1993); 120-min cycling glucose Ra ~51 umol/kg/min "
           "(Jeukendrup 1999 J Physiol 515:579)"),
     param("liver.gluconeogenesis_exercise_gain", 0.5, "1", (0.0, 3.0),
           "Relative rise of gluconeogenesis at catecholamine drive 1",
           "Ahlborg 1974 (splanchnic gluconeogenic precursor uptake rises during prolonged exercise)"),
-    param("liver.il6_max", 2.99, "1", (0.0, 3.0),
+    param("liver.il6_max", 2.995, "1", (0.0, 3.0),
           "Maximal relative rise of exercise-stimulated glycogenolysis caused by IL-6",
           "Febbraio 2004 Diabetes 53:1643 (rhIL-6 raised glucose Ra during 40% VO2max exercise); no effect at rest "
           "(Steensberg 2003 Am J Physiol 285:E433; Petersen 2005 Am J Physiol 288:E155)"),
     param("liver.il6_exercise_half_pct", 20.0, "%VO2max", (5.0, 60.0),
           "Whole-body intensity at which IL-6's hepatic effect is half switched on",
           "Febbraio 2004 Diabetes 53:1643 (effect at 40% VO2max); none at rest (Steensberg 2003; Petersen 2005)"),
-    param("liver.il6_half_pg_ml", 5.91, "pg/mL", (5.0, 500.0),
+    param("liver.il6_half_pg_ml", 5.444, "pg/mL", (5.0, 500.0),
           "Tissue IL-6 exposure giving half the maximal effect on glucose output",
           "Febbraio 2004 (effect at IL-6 matched to moderate-intensity exercise)"),
     param("liver.carbohydrate_suppression", 0.9, "1", (0.0, 1.0),
@@ -59,7 +59,7 @@ PARAMETERS = (
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
           "Fractional return of liver glycogen to rest without carbohydrate",
           "Model assumption: habitual intake refills the liver over a day (Rothman 1991)"),
-    param("liver.carbohydrate_uptake_fraction", 0.201, "1", (0.05, 0.6),
+    param("liver.carbohydrate_uptake_fraction", 0.1998, "1", (0.05, 0.6),
           "Share of ingested glucose stored as liver glycogen",
           "Taylor 1996 J Clin Invest 97:126 (liver glycogen 207 -> 316 mmol/L after a mixed meal; ~20% of meal "
           "carbohydrate); Gonzalez 2015 (glucose drinks prevented the fall in exercise)"),

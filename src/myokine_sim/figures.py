@@ -78,6 +78,10 @@ PANEL_NAMES = (SCHEDULE, *PANELS)
 DAYS_AFTER_MIN = 36 * 60.0
 MIN_PER_DAY = 1440.0
 
+#: Legend placement of panels with several curves: on its own line above the axes (under the title), or on the
+#: title's line at the right, for a panel that sits right under another axis's tick labels.
+LEGEND_ABOVE = {"loc": "lower left", "bbox_to_anchor": (0.0, 1.0), "handlelength": 2.2, "columnspacing": 1.2}
+LEGEND_BESIDE_TITLE = {"loc": "lower right", "bbox_to_anchor": (1.0, 1.0), "handlelength": 1.6, "columnspacing": 0.8}
 #: Short names in the legends of panels with several curves.
 LEGEND_NAMES = {"il6_mrna_fold": "mRNA", "il6_transcription_fold": "transcription", "il1ra_pg_ml": "IL-1ra",
                 "il10_pg_ml": "IL-10", "tnf_alpha_pg_ml": "TNF-α", "muscle_glycogen_mmol_kg_dw": "thigh (biopsy)",
@@ -148,9 +152,8 @@ def _draw_panel(ax, result: Result, panel: Panel, linewidth: float) -> None:
         highest = max(float(result[_upper(result, column)].max()) for column in columns)
         ax.set_ylim(0, highest * 1.12 if highest > 0 else 1.0)
     if several:
-        ax.legend(loc="lower right" if beside else "lower left", bbox_to_anchor=(1.0 if beside else 0.0, 1.0),
-                  ncols=len(columns), frameon=False, borderaxespad=0.1, borderpad=0.0,
-                  handlelength=1.6 if beside else 2.2, columnspacing=0.8 if beside else 1.2)
+        ax.legend(ncols=len(columns), frameon=False, borderaxespad=0.1, borderpad=0.0,
+                  **(LEGEND_BESIDE_TITLE if beside else LEGEND_ABOVE))
 
 
 def _distinct_columns(result: Result, columns: tuple[str, ...]) -> list[str]:

@@ -2,8 +2,8 @@
 
 Inputs: muscle release, the tendon tissue's release in running, basal production
 (about 30% of it from adipose tissue at rest, in proportion to fat mass), rhIL-6
-infusion and the innate immune response to endotoxin. Loss: first-order clearance within minutes, a known
-part of it hepatosplanchnic.
+infusion and the innate immune response to endotoxin. Loss: first-order clearance
+within minutes, a known part of it hepatosplanchnic.
 """
 
 from myokine_sim.expr import maximum

@@ -41,6 +41,7 @@ COLUMN_LABELS = {
     "adipose_il6_output_fold": "Adipose IL-6 output",
     "ffa_ra_umol_kg_min": "FFA appearance",
     "cortisol_nmol_l": "Plasma cortisol",
+    "catecholamine_drive_rel": "Sympatho-adrenal drive (1 = steady exercise at the reference intensity)",
     "liver_glycogen_g": "Liver glycogen",
     "vo2_l_min": "Oxygen uptake",
     "exogenous_glucose_ra_g_min": "Ingested glucose appearance",

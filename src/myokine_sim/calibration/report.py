@@ -45,6 +45,15 @@ DISCUSSION = """\
     muscle faster, as C16b, B57, B66 and B73 ask, lifted IL-6 in the long bouts past their targets
     (the attempts are listed with C16b and B83 in `targets.toml`).
 
+* **Stress hormones and carbohydrate (B91, B93, B94, B95, B97).** Adrenaline and cortisol rise
+  late in long bouts without carbohydrate, as the glucose supply fails, and less with it (Nieman
+  2003 and 2005, Felig 1982, Tabata 1984). The model has no blood glucose; its sympatho-adrenal
+  drive follows the load alone, so carbohydrate leaves the adrenaline rise unchanged (ratio {B93}
+  after 2.5 h of cycling) and reaches cortisol only through IL-6 (ratio {B91} after 3 h of
+  running). A counter-regulatory drive growing as liver glycogen runs down passed B91, B93, B94 and
+  B97 (not B95), but predicted Keller 2001 and four other IL-6 studies worse in the
+  leave-one-study-out check, and was not kept (the attempt is written with B93).
+
 ### Where the data conflict with each other
 
 * **Keller 2001 versus Steensberg 2002** (muscle IL-6 mRNA after 3 h of two-legged knee extension:

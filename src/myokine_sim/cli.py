@@ -160,8 +160,8 @@ def run(
     output_format: str = typer.Option("csv", "--format", help=FORMAT_HELP),
     panels: Optional[str] = typer.Option(
         None, "--panels", help="A slide (1600x900, large type) of these panels instead of the full page, comma "
-                               "separated: schedule, il6, release, gene, glycogen, glucose, cytokines, tnf, "
-                               "lipolysis, ffa, fat. E.g. --panels il6,glycogen."
+                               "separated: schedule, il6, release, gene, glycogen, glucose, blood_glucose, "
+                               "cytokines, tnf, lipolysis, ffa, fat. E.g. --panels il6,blood_glucose."
     ),
     figure_formats: Optional[List[str]] = typer.Option(
         None, "--figure-format", help="Figure file format: png, svg or pdf; repeatable or a comma list "

@@ -61,6 +61,8 @@ PANELS = {
     # The two stores differ after running, where the biopsied thigh works less than the rest; else one curve shows.
     "glycogen": Panel("Muscle glycogen", ("muscle_glycogen_mmol_kg_dw", "working_muscle_glycogen_mmol_kg_dw")),
     "glucose": Panel("Hepatic glucose output", ("hepatic_glucose_output_mg_kg_min",)),
+    # Slides only: the glucose the liver and the gut supply and the muscle takes up.
+    "blood_glucose": Panel("Plasma glucose", ("plasma_glucose_mmol_l",)),
     "cytokines": Panel("Plasma cytokines", ("il1ra_pg_ml", "il10_pg_ml", "tnf_alpha_pg_ml"), log=True),
     "lipolysis": Panel("Lipolysis (glycerol appearance)", ("glycerol_ra_umol_kg_min",)),
     "ffa": Panel("Plasma free fatty acids", ("plasma_ffa_mmol_l",)),

@@ -102,8 +102,9 @@ _UNIT_ATOMS: dict[str, tuple[str, int, float]] = {
     "legs": ("dimensionless", 0, 1.0),
     # Percent of the subject's maximal oxygen uptake: a ratio.
     "%VO2max": ("dimensionless", 0, 0.01),
-    # "kg dw" is kilogram dry weight: the qualifier names the basis, not a unit.
+    # "kg dw" is kilogram dry weight, "kg muscle" kilogram of active muscle: the qualifier names the basis, not a unit.
     "dw": ("dimensionless", 0, 1.0),
+    "muscle": ("dimensionless", 0, 1.0),
 }
 _NUMBER_PREFIX = re.compile(r"(\d+(?:\.\d+)?)([A-Za-z%].*)")
 

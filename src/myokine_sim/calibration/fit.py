@@ -124,6 +124,13 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "liver.glycogen_max_g",
     "liver.carbohydrate_uptake_fraction",
     "carbohydrate.availability_half_g_min",
+    # Plasma glucose and its counter-regulation: Coggan & Coyle 1987, Coyle 1983, Tabata 1984.
+    "plasma_glucose.insulin_disposal_order",
+    "plasma_glucose.adrenaline_order",
+    "plasma_glucose.depleted_muscle_uptake_mg_kg_min",
+    "liver.gluconeogenesis_glucose_order",
+    "liver.suppression_half_glucose_rise",
+    "cortisol.hypoglycaemia_max",
 )
 
 #: Relative change of a parameter (log step) for the forward-difference Jacobian.

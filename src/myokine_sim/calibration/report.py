@@ -45,14 +45,18 @@ DISCUSSION = """\
     muscle faster, as C16b, B57, B66 and B73 ask, lifted IL-6 in the long bouts past their targets
     (the attempts are listed with C16b and B83 in `targets.toml`).
 
-* **Stress hormones and carbohydrate (B91, B93, B94, B95, B97).** Adrenaline and cortisol rise
-  late in long bouts without carbohydrate, as the glucose supply fails, and less with it (Nieman
-  2003 and 2005, Felig 1982, Tabata 1984). The model has no blood glucose; its sympatho-adrenal
-  drive follows the load alone, so carbohydrate leaves the adrenaline rise unchanged (ratio {B93}
-  after 2.5 h of cycling) and reaches cortisol only through IL-6 (ratio {B91} after 3 h of
-  running). A counter-regulatory drive growing as liver glycogen runs down passed B91, B93, B94 and
-  B97 (not B95), but predicted Keller 2001 and four other IL-6 studies worse in the
-  leave-one-study-out check, and was not kept (the attempt is written with B93).
+* **Plasma glucose, stress hormones and carbohydrate (B91-B107).** Adrenaline and cortisol rise
+  late in long bouts without carbohydrate, as glucose falls, and less with it (Nieman 2003 and 2005,
+  Felig 1982, Tabata 1984). The model's plasma glucose balances the liver's output and absorbed
+  carbohydrate against uptake; working muscle takes up more glucose as its glycogen empties, which
+  the liver does not match, so glucose falls late in fasted bouts ({B100} mmol/L after 170 min at
+  70%, against 3.1). The adrenal drive rises as glucose falls (carbohydrate: ratio {B93} after 2.5 h
+  of cycling) and cortisol answers hypoglycaemia through ACTH ({B95}-fold after 3 fasted hours at
+  49%, against 2.67). Glucose is the only route: the model has no insulin or glucagon of its own.
+  Its fall in long running is too deep: on water alone, glucose at the end of a treadmill marathon
+  is {B107} of rest, where O'Brien 1993 found it at or above rest (B107). An earlier attempt without
+  a plasma glucose, a counter-regulatory drive growing as liver glycogen ran down, predicted Keller
+  2001 and four other IL-6 studies worse in the leave-one-study-out check and was not kept.
 
 ### Where the data conflict with each other
 
@@ -68,6 +72,10 @@ DISCUSSION = """\
   and adds the IL-6 of the tissue around the tendons, which builds up over the run and which
   carbohydrate does not blunt (an assumption): running ends at {B08} times cycling's plasma IL-6
   after 60 min and {B87} times after 150 min.
+* **Glucose in fasted cycling versus a marathon on water.** Trained cyclists at 70% VO2max fell to
+  3.1 mmol/L at fatigue after ~170 min (Coggan & Coyle 1987, B100); trained marathoners at 64.5%
+  held glucose at or above rest for up to 3.75 h on water (O'Brien 1993, B107). The model reads
+  both with one glucose balance and follows the cycling studies.
 * **Absolute plasma IL-6 between laboratories.** Assays differ several-fold at rest, so targets from
   different laboratories are read as fold changes or as ratios within one study wherever the
   abstract allows (Nieman 1998 as a ratio of its own trials).

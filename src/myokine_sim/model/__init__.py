@@ -17,6 +17,7 @@ from myokine_sim.model.il6_gene import IL6_GENE
 from myokine_sim.model.il6_release import MUSCLE_IL6
 from myokine_sim.model.il10 import IL10
 from myokine_sim.model.liver import LIVER
+from myokine_sim.model.plasma_glucose import PLASMA_GLUCOSE
 from myokine_sim.model.plasma_il6 import PLASMA_IL6
 from myokine_sim.model.subject import SUBJECT
 from myokine_sim.model.tendon_il6 import TENDON_IL6
@@ -39,6 +40,7 @@ COMPARTMENTS: tuple[Compartment, ...] = (
     CORTISOL,
     TNF_ALPHA,
     LIVER,
+    PLASMA_GLUCOSE,
 )
 
 

@@ -1,7 +1,12 @@
-"""Plasma cortisol: raised by hard or long exercise, by IL-6 and by TNF-alpha (the response to endotoxin)."""
+"""Plasma cortisol: raised by hard or long exercise, by falling glucose, by IL-6 and by TNF-alpha (the response to
+endotoxin)."""
 
-from myokine_sim.expr import hill
+from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+
+#: Steepness of the ACTH response around its glycaemic threshold: a switch, not a graded response
+#: (Tabata 1984: ACTH rose in every subject once glucose crossed the threshold, not before).
+HYPOGLYCAEMIA_HILL = 8.0
 
 STATES = (Quantity("cortisol_nmol_l", "nmol/L", "Plasma cortisol", scale=10.0, floor="rest"),)
 
@@ -12,7 +17,8 @@ PARAMETERS = (
           "Plasma cortisol elimination rate",
           "Plasma half-life ~60-90 min; cortisol back to baseline ~4-5 h after its endotoxin peak (Schreiber 1993)"),
     param("cortisol.exercise_gain", 0.6, "1", (0.0, 5.0),
-          "Relative rise of cortisol production at catecholamine drive 1 (moderate-to-hard exercise)",
+          "Relative rise of cortisol production at adrenal medullary drive 1 (moderate-to-hard exercise, glucose at "
+          "rest)",
           "Cortisol rises in exercise above ~60% VO2max and after a marathon (Hill 2008 J Endocrinol Invest 31:587; "
           "Suzuki 2000 Med Sci Sports Exerc 32:1327)"),
     param("cortisol.il6_max", 3.0, "1", (0.0, 10.0),
@@ -30,6 +36,14 @@ PARAMETERS = (
     param("cortisol.tnf_half_pg_ml", 100.0, "pg/mL", (5.0, 2000.0),
           "TNF-alpha rise above rest giving half the maximal cortisol response",
           "Michie 1988 (stress hormones rose once TNF-alpha reached the levels seen after 4 ng/kg endotoxin)"),
+    param("cortisol.hypoglycaemia_max", 5.0, "1", (0.0, 10.0),
+          "Maximal relative rise of cortisol production caused by falling plasma glucose (through ACTH)",
+          "Tabata 1984 Clin Physiol 4:299 (ACTH 44 -> 313 ng/L and cortisol 2.7-fold once blood glucose fell to "
+          "2.6 mmol/L in fasted cycling); Tabata 1991 J Appl Physiol 71:1807 (no rise with glucose held at rest)"),
+    param("cortisol.hypoglycaemia_half_mmol_l", 3.7, "mmol/L", (2.8, 4.2),
+          "Plasma glucose at which the ACTH-cortisol response to hypoglycaemia is half on",
+          "Tabata 1984 (ACTH rose as blood glucose fell below ~3.3 mmol/L: 3.7 in plasma by the IFCC factor 1.11); "
+          "Mitrakou 1991 Am J Physiol 260:E67 (counter-regulatory thresholds 3.6-3.8 mmol/L in arterialised plasma)"),
 )
 
 
@@ -41,9 +55,16 @@ def equations(x) -> Equations:
     # The HPA axis answers circulating cytokines, so cortisol lags TNF-alpha rather than rising with it.
     tnf_rise = x.state("tnf_alpha_pg_ml") - x.param("tnf_alpha.baseline_pg_ml")
     il6_drive = hill(exposure, p.il6_half_pg_ml, 1.0) - hill(resting_il6, p.il6_half_pg_ml, 1.0)
+    # Zero at and above resting glucose: hypoglycaemia adds to production, a fed state takes nothing away.
+    hypoglycaemia = maximum(
+        hill(p.hypoglycaemia_half_mmol_l, x.state("plasma_glucose_mmol_l"), HYPOGLYCAEMIA_HILL)
+        - hill(p.hypoglycaemia_half_mmol_l, x.param("plasma_glucose.baseline_mmol_l"), HYPOGLYCAEMIA_HILL),
+        0.0,
+    )
     production = (
         1.0
-        + p.exercise_gain * x.state("catecholamine_drive_rel")
+        + p.exercise_gain * x.var("adrenaline_drive_rel")
+        + p.hypoglycaemia_max * hypoglycaemia
         + p.il6_max * il6_drive
         + p.tnf_max * hill(tnf_rise, p.tnf_half_pg_ml, 1.0)
     )

@@ -15,13 +15,13 @@ PARAMETERS = (
     param("il10.elimination_rate_per_min", 0.02, "1/min", (0.003, 0.1),
           "Plasma IL-10 elimination rate",
           "IL-10 peaks at the end of a marathon and falls within hours (Ostrowski 1999)"),
-    param("il10.il6_max_fold", 151.0, "fold", (0.0, 300.0),
+    param("il10.il6_max_fold", 148.2, "fold", (0.0, 300.0),
           "Maximal IL-10 production over rest caused by IL-6",
           "Marathon IL-10 27-fold (Ostrowski 1999); rhIL-6 raises IL-10 (Steensberg 2003 Am J Physiol Endocrinol Metab 285:E433)"),
     param("il10.il6_half_pg_ml", 150.0, "pg/mL", (5.0, 2000.0),
           "Plasma IL-6 giving half the maximal IL-10 induction", "Model assumption"),
     param("il10.adrenaline_fold", 3.0, "fold", (0.0, 50.0),
-          "IL-10 production over rest per unit sympatho-adrenal drive",
+          "IL-10 production over rest per unit adrenal medullary drive",
           "Adrenaline infusion raised IL-10 (van der Poll 1996 J Clin Invest 97:713); Kox 2014 PNAS 111:7379"),
 )
 
@@ -35,7 +35,7 @@ def equations(x) -> Equations:
     production = (
         1.0
         + p.il6_max_fold * il6_drive
-        + p.adrenaline_fold * maximum(x.state("catecholamine_drive_rel"), 0.0)
+        + p.adrenaline_fold * maximum(x.var("adrenaline_drive_rel"), 0.0)
     )
     return Equations(
         derivatives={"il10_pg_ml": p.elimination_rate_per_min * (p.baseline_pg_ml * production - il10)},

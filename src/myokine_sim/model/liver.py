@@ -2,16 +2,18 @@
 
 Output is glycogenolysis plus gluconeogenesis. Exercise raises both through the
 sympatho-adrenal (and glucagon) drive; IL-6 raises glycogenolysis only during
-exercise (it has no hepatic effect at rest). Ingested carbohydrate
-suppresses glycogenolysis and refills liver glycogen; as glycogen runs out,
-output falls back towards gluconeogenesis. At rest the post-absorptive
+exercise (it has no hepatic effect at rest). Absorbed carbohydrate raises
+plasma glucose, and the insulin that follows suppresses glycogenolysis; it also
+refills liver glycogen. Falling glucose raises gluconeogenesis (glucagon). As
+glycogen runs out, output falls back towards gluconeogenesis. At rest the post-absorptive
 glycogenolysis is balanced by habitual intake, so rest is a steady state.
 """
 
 from myokine_sim.expr import exp, hill, log, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.plasma_glucose import GLUCOSE_FLOOR_MMOL_L
 
-#: Width of the smooth positive part of liver glycogen depletion (fraction of the resting store).
+#: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
 DEPLETION_WIDTH = 0.02
 
 STATES = (Quantity("liver_glycogen_g", "g", "Liver glycogen", scale=1.0),)
@@ -20,6 +22,9 @@ OUTPUTS = (
     Quantity("hepatic_glycogenolysis_mg_kg_min", "mg/kg/min", "Hepatic glycogenolysis"),
     Quantity("liver_glycogen_depletion_fraction", "1", "Liver glycogen below its resting level, as a fraction of it"),
     Quantity("liver_glucose_storage_g_min", "g/min", "Ingested glucose stored as liver glycogen"),
+    Quantity("exercise_glucose_demand_mg_kg_min", "mg/kg/min",
+             "Working muscle's glucose uptake at resting glucose, matched by the liver's exercise output when its "
+             "store is full and no carbohydrate is absorbed"),
 )
 
 PARAMETERS = (
@@ -36,34 +41,45 @@ PARAMETERS = (
           "Liver glycogen (fraction of rest) at which glycogenolysis is half-maximal",
           "Model assumption: glycogenolysis falls as the store empties, so output falls late in prolonged exercise "
           "(Ahlborg 1974 J Clin Invest 53:1080)"),
-    param("liver.exercise_gain", 7.194, "1", (0.2, 8.0),
+    param("liver.exercise_gain", 6.813, "1", (0.2, 8.0),
           "Relative rise of glycogenolysis at catecholamine drive 1 (moderate exercise)",
           "Glucose Ra roughly doubles at 65% VO2max (Romijn 1993); 120-min cycling glucose Ra ~51 umol/kg/min "
           "(Jeukendrup 1999 J Physiol 515:579)"),
     param("liver.gluconeogenesis_exercise_gain", 0.5, "1", (0.0, 3.0),
           "Relative rise of gluconeogenesis at catecholamine drive 1",
           "Ahlborg 1974 (splanchnic gluconeogenic precursor uptake rises during prolonged exercise)"),
-    param("liver.il6_max", 2.995, "1", (0.0, 3.0),
+    param("liver.gluconeogenesis_glucose_order", 0.7898, "1", (0.0, 4.0),
+          "Order of gluconeogenesis in falling plasma glucose (x (rest/glucose)^order): glucagon rises and insulin "
+          "falls as glucose falls",
+          "Ahlborg 1974 J Clin Invest 53:1080 (splanchnic uptake of gluconeogenic precursors rose through 4 h of "
+          "exercise, gluconeogenesis ~45% of output at the end); Wasserman 1989 Am J Physiol 257:E108 (glucagon's "
+          "rise drives much of the exercise rise of hepatic output)"),
+    param("liver.il6_max", 2.909, "1", (0.0, 3.0),
           "Maximal relative rise of exercise-stimulated glycogenolysis caused by IL-6",
           "Febbraio 2004 Diabetes 53:1643 (rhIL-6 raised glucose Ra during 40% VO2max exercise); no effect at rest "
           "(Steensberg 2003 Am J Physiol 285:E433; Petersen 2005 Am J Physiol 288:E155)"),
     param("liver.il6_exercise_half_pct", 20.0, "%VO2max", (5.0, 60.0),
           "Whole-body intensity at which IL-6's hepatic effect is half switched on",
           "Febbraio 2004 Diabetes 53:1643 (effect at 40% VO2max); none at rest (Steensberg 2003; Petersen 2005)"),
-    param("liver.il6_half_pg_ml", 5.444, "pg/mL", (5.0, 500.0),
+    param("liver.il6_half_pg_ml", 5.459, "pg/mL", (5.0, 500.0),
           "Tissue IL-6 exposure giving half the maximal effect on glucose output",
           "Febbraio 2004 (effect at IL-6 matched to moderate-intensity exercise)"),
     param("liver.carbohydrate_suppression", 0.9, "1", (0.0, 1.0),
-          "Fractional suppression of glycogenolysis at full glucose availability",
-          "Jeukendrup 1999 Am J Physiol 276:E672 (a 22% glucose drink completely suppressed hepatic output)"),
+          "Fractional suppression of glycogenolysis when plasma glucose (and with it insulin) is well above rest",
+          "Jeukendrup 1999 Am J Physiol 276:E672 (a 22% glucose drink completely suppressed hepatic output); "
+          "Edgerton 2001 Diabetes 50:1872 (small rises of insulin stop hepatic glycogenolysis, not gluconeogenesis)"),
+    param("liver.suppression_half_glucose_rise", 0.05288, "1", (0.01, 0.5),
+          "Rise of plasma glucose over rest (fraction of resting glucose) giving half the suppression of glycogenolysis",
+          "Taylor 1996 J Clin Invest 97:126 (hepatic output completely suppressed within 30 min of a mixed meal); "
+          "Edgerton 2001 (insulin at twice basal, the response to a small glucose rise, stopped glycogenolysis)"),
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
           "Fractional return of liver glycogen to rest without carbohydrate",
           "Model assumption: habitual intake refills the liver over a day (Rothman 1991)"),
-    param("liver.carbohydrate_uptake_fraction", 0.1998, "1", (0.05, 0.6),
+    param("liver.carbohydrate_uptake_fraction", 0.1964, "1", (0.05, 0.6),
           "Share of ingested glucose stored as liver glycogen",
           "Taylor 1996 J Clin Invest 97:126 (liver glycogen 207 -> 316 mmol/L after a mixed meal; ~20% of meal "
           "carbohydrate); Gonzalez 2015 (glucose drinks prevented the fall in exercise)"),
-    param("liver.glycogen_max_g", 250.0, "g", (100.0, 250.0),
+    param("liver.glycogen_max_g", 248.8, "g", (100.0, 250.0),
           "Liver glycogen capacity (fed state)",
           "Taylor 1996 (postprandial peak ~1.5x the fasting level)"),
 )
@@ -75,7 +91,6 @@ def equations(x) -> Equations:
     drive = x.state("catecholamine_drive_rel")
     exposure = x.state("il6_exposure_pg_ml")
     resting_il6 = x.var("resting_plasma_il6_pg_ml")
-    availability = x.var("glucose_availability_fraction")
     body_mass = x.param("subject.body_mass_kg")
 
     il6_effect = p.il6_max * (hill(exposure, p.il6_half_pg_ml, 1.0) - hill(resting_il6, p.il6_half_pg_ml, 1.0))
@@ -83,15 +98,25 @@ def equations(x) -> Equations:
         1.0, p.glycogen_half_fraction, 2.0
     )
     glycogenolysis_rest = p.glucose_output_rest_mg_kg_min * p.glycogenolysis_share_rest
-    glycogenolysis = (
-        glycogenolysis_rest
-        * (1.0 + p.exercise_gain * drive + il6_effect * hill(x.var("systemic_intensity_pct_vo2max"), p.il6_exercise_half_pct, 2.0))
-        * (1.0 - p.carbohydrate_suppression * availability)
-        * store
-    )
-    gluconeogenesis = (
-        p.glucose_output_rest_mg_kg_min * (1.0 - p.glycogenolysis_share_rest) * (1.0 + p.gluconeogenesis_exercise_gain * drive)
-    )
+    gluconeogenesis_rest = p.glucose_output_rest_mg_kg_min * (1.0 - p.glycogenolysis_share_rest)
+    il6_in_exercise = il6_effect * hill(x.var("systemic_intensity_pct_vo2max"), p.il6_exercise_half_pct, 2.0)
+    glycogenolysis_rise = glycogenolysis_rest * (p.exercise_gain * drive + il6_in_exercise)
+    gluconeogenesis_rise = gluconeogenesis_rest * p.gluconeogenesis_exercise_gain * drive
+    glucose = maximum(x.state("plasma_glucose_mmol_l"), GLUCOSE_FLOOR_MMOL_L)
+    glucose_relative = glucose / x.param("plasma_glucose.baseline_mmol_l")
+    counter_regulation = (1.0 / glucose_relative) ** p.gluconeogenesis_glucose_order
+    # Insulin follows plasma glucose, so absorbed carbohydrate suppresses glycogenolysis only as far as it raises
+    # glucose: it can never take away more glucose than it brings. Softplus rise (width 2%), normalised at rest.
+    glucose_rise = DEPLETION_WIDTH * log(1.0 + exp((glucose_relative - 1.0) / DEPLETION_WIDTH))
+    rest_rise = DEPLETION_WIDTH * log(2.0)
+
+    def insulin_suppression(rise):
+        # Second order, so a glucose fall below rest frees little glycogenolysis (at most a few per cent).
+        return 1.0 - p.carbohydrate_suppression * hill(rise, p.suppression_half_glucose_rise, 2.0)
+
+    suppression = insulin_suppression(glucose_rise) / insulin_suppression(rest_rise)
+    glycogenolysis = (glycogenolysis_rest + glycogenolysis_rise) * suppression * store
+    gluconeogenesis = (gluconeogenesis_rest + gluconeogenesis_rise) * counter_regulation
     # mg/kg/min x kg / 1000 = g/min; habitual intake balances the resting glycogenolysis.
     net_breakdown = (glycogenolysis - glycogenolysis_rest) * body_mass / 1000.0
     refill = p.refill_rate_per_min * (p.glycogen_rest_g - x.state("liver_glycogen_g"))
@@ -106,6 +131,9 @@ def equations(x) -> Equations:
             "hepatic_glucose_output_mg_kg_min": glycogenolysis + gluconeogenesis,
             "hepatic_glycogenolysis_mg_kg_min": glycogenolysis,
             "liver_glucose_storage_g_min": storage,
+            # Feed-forward control: the liver's exercise output is set by the muscle's uptake (Wasserman 2009 Am J
+            # Physiol 296:E11), so that uptake is the output's exercise rise before store and carbohydrate limit it.
+            "exercise_glucose_demand_mg_kg_min": glycogenolysis_rise + gluconeogenesis_rise,
             # Softplus (width 2%) shifted to 0 at rest: no kink at the resting state; a fed liver (above
             # rest) gives at most -0.014, a slight fall of fasting lipolysis.
             "liver_glycogen_depletion_fraction": DEPLETION_WIDTH

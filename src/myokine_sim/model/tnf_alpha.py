@@ -1,7 +1,7 @@
 """Plasma TNF-alpha: low basal production plus the output of endotoxin-activated monocytes.
 
 Monocyte TNF-alpha output is braked by what exercise and IL-6 raise: cortisol
-(which IL-6 induces), adrenaline (the sympatho-adrenal drive), IL-10 (which
+(which IL-6 induces), adrenaline (the adrenal medullary drive), IL-10 (which
 IL-6 induces) and IL-6 itself at high levels. Each brake acts on its rise
 above rest, so a resting subject's response does not depend on resting levels.
 Basal production is left alone: IL-6 alone does not change resting TNF-alpha.
@@ -24,18 +24,19 @@ OUTPUTS = (Quantity("tnf_suppression_fraction", "1", "Fractional suppression of 
 PARAMETERS = (
     param("tnf_alpha.baseline_pg_ml", 1.5, "pg/mL", (0.3, 6.0),
           "Resting plasma TNF-alpha", "Unchanged by moderate exercise (Ostrowski 1998 J Physiol 513:889)"),
-    param("tnf_alpha.elimination_rate_per_min", 0.03009, "1/min", (0.01, 0.2),
+    param("tnf_alpha.elimination_rate_per_min", 0.03024, "1/min", (0.01, 0.2),
           "Plasma TNF-alpha elimination rate",
           "Plasma half-life of injected TNF-alpha ~15-20 min; TNF back to baseline 4-6 h after endotoxin (Copeland 2005)"),
-    param("tnf_alpha.monocyte_fold", 525.4, "fold", (10.0, 5000.0),
+    param("tnf_alpha.monocyte_fold", 529.8, "fold", (10.0, 5000.0),
           "TNF-alpha production over rest at full monocyte activation, unsuppressed",
           "~150-900 pg/mL TNF-alpha after 2 ng/kg endotoxin (van der Poll 1996 J Clin Invest 97:713; Copeland 2005)"),
     param("tnf_alpha.cortisol_inhibition_nmol_l", 310.5, "nmol/L", (30.0, 3000.0),
           "Cortisol rise above rest halving monocyte TNF-alpha output",
           "Hydrocortisone before endotoxin diminished peak TNF-alpha (Barber 1993 J Immunol 150:1999); IL-6 raises "
           "cortisol (Steensberg 2003)"),
-    param("tnf_alpha.adrenaline_inhibition_drive", 0.08603, "1", (0.05, 5.0),
-          "Sympatho-adrenal drive halving monocyte TNF-alpha output",
+    param("tnf_alpha.adrenaline_inhibition_drive", 0.08599, "1", (0.05, 5.0),
+          "Adrenal medullary drive (the sympatho-adrenal drive, raised as glucose falls) halving monocyte TNF-alpha "
+          "output",
           "Adrenaline infused before endotoxin inhibited TNF-alpha appearance (van der Poll 1996 J Clin Invest 97:713); "
           "exercise abolished the TNF-alpha response to endotoxin (Starkie 2003 FASEB J 17:884)"),
     param("tnf_alpha.il10_inhibition_pg_ml", 20.0, "pg/mL", (1.0, 500.0),
@@ -61,7 +62,7 @@ def equations(x) -> Equations:
     cortisol_rise = x.state("cortisol_nmol_l") - x.param("cortisol.baseline_nmol_l")
     il10_rise = x.state("il10_pg_ml") - x.param("il10.baseline_pg_ml")
     il6_rise = x.state("il6_exposure_pg_ml") - x.var("resting_plasma_il6_pg_ml")
-    adrenaline = x.state("catecholamine_drive_rel")
+    adrenaline = x.var("adrenaline_drive_rel")
 
     target_restraint = (
         cortisol_rise / p.cortisol_inhibition_nmol_l

@@ -1,0 +1,106 @@
+"""Plasma glucose: the balance of hepatic output and absorbed carbohydrate against uptake, and its
+counter-regulation of the sympatho-adrenal drive.
+
+Working muscle's glucose uptake rises with the load, and the liver's exercise output is matched to it
+(feed-forward control), so glucose holds in a moderate bout. Late in a long fasted bout it falls: the
+emptying muscle takes up more than the load asks, and the liver's output falls as its glycogen runs
+short. It rises when carbohydrate is absorbed faster than it is taken up. Falling glucose raises the
+adrenal drive (adrenaline) and, through the liver, gluconeogenesis; absorbed carbohydrate lowers the drive.
+"""
+
+from myokine_sim.expr import hill, maximum
+from myokine_sim.model.core import Compartment, Equations, Quantity, param
+
+#: mg/kg/min of glucose per g/min spread over 1 kg of body mass.
+MG_PER_G = 1000.0
+#: mg of glucose per mmol.
+MG_PER_MMOL = 180.16
+#: Floor of glucose in the power laws of counter-regulation: below any level compatible with consciousness, so it
+#: never acts in a simulation, but a trial solver step cannot take a power of zero or drive a rate unboundedly.
+GLUCOSE_FLOOR_MMOL_L = 1.0
+#: Intensity at which contraction has half switched on the extra uptake of an emptying muscle (as for the
+#: contraction-stimulated uptake of the glycogen module).
+CONTRACTION_HALF_PCT = 30.0
+#: Working-muscle glycogen at which the glycogen-sensitive part of contraction-mediated uptake is half on
+#: (model assumption, near the middle of the range that prolonged exercise runs through).
+UPTAKE_GLYCOGEN_HALF_MMOL_KG = 150.0
+
+STATES = (Quantity("plasma_glucose_mmol_l", "mmol/L", "Plasma glucose", scale=0.5),)
+OUTPUTS = (
+    Quantity("glucose_uptake_mg_kg_min", "mg/kg/min", "Whole-body glucose disposal (rate of disappearance)"),
+    Quantity("adrenaline_drive_rel", "1",
+             "Adrenal medullary drive: the exercise load's sympatho-adrenal drive, raised as glucose falls"),
+)
+
+PARAMETERS = (
+    param("plasma_glucose.baseline_mmol_l", 5.0, "mmol/L", (4.0, 6.0),
+          "Resting post-absorptive plasma glucose",
+          "Coggan & Coyle 1987 J Appl Physiol 63:2388 (5.0 mmol/L before exercise); Felig 1982 N Engl J Med 306:895"),
+    param("plasma_glucose.distribution_volume_l_kg", 0.19, "L/kg", (0.13, 0.26),
+          "Glucose distribution volume",
+          "Dalla Man 2007 IEEE Trans Biomed Eng 54:1740 (1.88 dL/kg)"),
+    param("plasma_glucose.insulin_disposal_order", 3.202, "1", (1.0, 5.0),
+          "Order of resting (insulin-mediated) glucose disposal in plasma glucose: insulin secretion rises and falls "
+          "with glucose",
+          "DeFronzo 1979 Am J Physiol 237:E214 (glucose uptake rises several-fold when a hyperglycaemic clamp "
+          "raises glucose by ~7 mmol/L); Coyle 1983 J Appl Physiol 55:230 (a glucose polymer raised blood glucose "
+          "only 20-40% in 2 h of cycling)"),
+    param("plasma_glucose.adrenaline_order", 0.9624, "1", (0.0, 3.0),
+          "Order of the adrenal medullary drive in falling plasma glucose (drive x (rest/glucose)^order)",
+          "Felig 1982 (glucose ingestion blunted the adrenaline rise of prolonged exercise); Nieman 2005 Med Sci "
+          "Sports Exerc 37:1283; Mitrakou 1991 Am J Physiol 260:E67 (adrenaline secretion starts as plasma glucose "
+          "falls to 3.8 mmol/L at rest)"),
+    param("plasma_glucose.depleted_muscle_uptake_mg_kg_min", 75.0, "mg/kg muscle/min", (0.0, 80.0),
+          "Extra glucose uptake of working muscle whose glycogen has run out, per kg of active muscle "
+          "(x half^4 / (half^4 + glycogen^4)); it does not scale with the load",
+          "Ahlborg 1974 J Clin Invest 53:1080 (leg glucose uptake kept rising through 4 h at only 30% VO2max as "
+          "arterial glucose fell); Hargreaves 1995 J Appl Physiol 78:288 (a glycogen-depleted leg took up more "
+          "glucose)"),
+)
+
+
+def equations(x) -> Equations:
+    p = x.p
+    glucose = x.state("plasma_glucose_mmol_l")
+    body_mass = x.param("subject.body_mass_kg")
+    # Uptake follows glucose down to zero (mass action); counter-regulation reads it floored.
+    relative = maximum(glucose, 0.0) / p.baseline_mmol_l
+    counter_relative = maximum(glucose, GLUCOSE_FLOOR_MMOL_L) / p.baseline_mmol_l
+    # Ingested glucose the liver keeps on first pass never reaches plasma.
+    absorbed = (x.var("exogenous_glucose_ra_g_min") - x.var("liver_glucose_storage_g_min")) * MG_PER_G / body_mass
+    appearance = x.var("hepatic_glucose_output_mg_kg_min") + absorbed
+    # Contraction-mediated uptake (insulin-independent) follows glucose by mass action; resting uptake is
+    # insulin-mediated and steeper.
+    rest_uptake = x.param("liver.glucose_output_rest_mg_kg_min")
+    # The liver matches the load's uptake, not the extra uptake of an emptying muscle, so glucose falls late.
+    # It lasts while the muscle contracts: after exercise, resynthesis draws on glucose at insulin's pace.
+    working_glycogen = maximum(x.state("working_muscle_glycogen_mmol_kg_dw"), 0.0)
+    depleted_uptake = (
+        p.depleted_muscle_uptake_mg_kg_min
+        * x.var("active_muscle_mass_kg")
+        / body_mass
+        * hill(maximum(x.state("exercise_vo2_pct_vo2max"), 0.0), CONTRACTION_HALF_PCT, 2.0)
+        * hill(UPTAKE_GLYCOGEN_HALF_MMOL_KG, working_glycogen, 4.0)
+    )
+    contraction_uptake = (x.var("exercise_glucose_demand_mg_kg_min") + depleted_uptake) * relative
+    uptake = rest_uptake * relative ** p.insulin_disposal_order + contraction_uptake
+    pool_mg_per_mmol_l = p.distribution_volume_l_kg * MG_PER_MMOL
+    return Equations(
+        derivatives={"plasma_glucose_mmol_l": (appearance - uptake) / pool_mg_per_mmol_l},
+        rest={"plasma_glucose_mmol_l": p.baseline_mmol_l},
+        variables={
+            "glucose_uptake_mg_kg_min": uptake,
+            "adrenaline_drive_rel": x.state("catecholamine_drive_rel")
+            * (1.0 / counter_relative) ** p.adrenaline_order,
+        },
+    )
+
+
+PLASMA_GLUCOSE = Compartment(
+    name="plasma_glucose",
+    title="Plasma glucose",
+    states=STATES,
+    parameters=PARAMETERS,
+    equations=equations,
+    outputs=OUTPUTS,
+)

@@ -96,8 +96,9 @@ def test_cortisol_answers_hypoglycaemia_in_a_long_fasted_bout_and_barely_in_an_h
 @PROPERTY_SETTINGS
 @given(st.floats(min_value=30.0, max_value=240.0), st.floats(min_value=30.0, max_value=90.0), training)
 def test_glucose_stays_in_the_physiological_range_and_returns_after_a_fasted_bout(duration, intensity, status):
-    """No bout the scenario format allows takes a healthy subject's glucose below 1.5 mmol/L or above 11.1 (the
-    diabetic threshold of the 2-h glucose tolerance test; WHO 1999); it is back near rest 12 h after."""
+    """No fasted cycling bout of 30-240 min at 30-90% VO2max takes glucose below 1.5 mmol/L (profound
+    hypoglycaemia) or above 11.1 (the diabetic 2-h value of the glucose tolerance test; WHO 1999); it is back near
+    rest 12 h after. Long hard running is not covered: the model's glucose falls too far there (target B107)."""
     result = ms.simulate(scenario_from_dict({
         "name": "glucose", "subject": {"training_status": status}, "exercise": bout(duration, intensity),
         "simulation": {"t_end_min": duration + 720.0}}))
@@ -109,8 +110,9 @@ def test_glucose_stays_in_the_physiological_range_and_returns_after_a_fasted_bou
 @PROPERTY_SETTINGS
 @given(st.floats(min_value=20.0, max_value=150.0))
 def test_a_meal_raises_glucose_below_the_diabetic_threshold_and_it_returns(carbohydrate_g):
-    """A healthy subject's glucose after a mixed meal peaks below 11.1 mmol/L (WHO 1999) and is back near rest
-    within 6 h (Taylor 1996 J Clin Invest 97:126: hepatic output back to basal by ~5 h)."""
+    """After a mixed meal of up to 150 g of carbohydrate a healthy subject's glucose stays below 11.1 mmol/L (the
+    diabetic 2-h value of the glucose tolerance test, WHO 1999, used here as a ceiling) and is back near rest within
+    6 h (Taylor 1996 J Clin Invest 97:126: hepatic output back to basal by ~5 h)."""
     result = ms.simulate(scenario_from_dict({
         "name": "meal", "meal": [{"time_min": 0.0, "carbohydrate_g": carbohydrate_g}],
         "simulation": {"t_end_min": 480.0}}))

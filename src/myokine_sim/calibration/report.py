@@ -53,8 +53,12 @@ DISCUSSION = """\
   70%, against 3.1). The adrenal drive rises as glucose falls (carbohydrate: ratio {B93} after 2.5 h
   of cycling) and cortisol answers hypoglycaemia through ACTH ({B95}-fold after 3 fasted hours at
   49%, against 2.67). Glucose is the only route: the model has no insulin or glucagon of its own.
-  Its fall in long running is too deep: on water alone, glucose at the end of a treadmill marathon
-  is {B107} of rest, where O'Brien 1993 found it at or above rest (B107). An earlier attempt without
+  Its fall in long bouts is too deep, most in running: on water alone, glucose at the end of a
+  treadmill marathon is {B107} of rest, where O'Brien 1993 found it at or above rest (B107), and
+  the marathon scenario ends near 2 mmol/L with cortisol several-fold over rest, above what
+  marathon runners show. The extra uptake of an emptying muscle that carries the fall
+  (`plasma_glucose.depleted_muscle_uptake_mg_kg_min`) sits near its upper bound, and intense
+  exercise does not raise glucose here as it does in people. An earlier attempt without
   a plasma glucose, a counter-regulatory drive growing as liver glycogen ran down, predicted Keller
   2001 and four other IL-6 studies worse in the leave-one-study-out check and was not kept.
 

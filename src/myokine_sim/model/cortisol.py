@@ -4,8 +4,8 @@ endotoxin)."""
 from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
-#: Steepness of the ACTH response around its glycaemic threshold: a switch, not a graded response
-#: (Tabata 1984: ACTH rose in every subject once glucose crossed the threshold, not before).
+#: Steepness of the ACTH response around its glycaemic threshold (Tabata 1984: ACTH rose in every subject once
+#: glucose crossed ~3.3 mmol/L in blood). A Hill curve is smooth: it is already a tenth on at 4.9 mmol/L.
 HYPOGLYCAEMIA_HILL = 8.0
 
 STATES = (Quantity("cortisol_nmol_l", "nmol/L", "Plasma cortisol", scale=10.0, floor="rest"),)

@@ -26,6 +26,9 @@ OUTPUTS = (
 STORING_MUSCLE_DW_KG_PER_KG = 0.38 * 0.55 * 0.23
 MMOL_GLUCOSE_PER_G = 1000.0 / 180.16
 
+#: Intensity at which contraction has half switched on glucose transport (the insulin-independent uptake).
+CONTRACTION_HALF_PCT = 30.0
+
 #: Onset rate of the exercise-raised insulin action (full within a 30-60 min bout; Richter 1989).
 SENSITIVITY_ONSET_PER_MIN = 0.05
 
@@ -170,6 +173,7 @@ def equations(x) -> Equations:
         synthesis = refill_drive * maximum(1.0 - (store / resting) ** p.synthase_glycogen_exponent, 0.0)
         return use, synthesis
 
+    contraction = hill(vo2, CONTRACTION_HALF_PCT, 2.0)
     use, synthesis = store_balance(x.state("muscle_glycogen_mmol_kg_dw"), thigh_use_rate)
     working_use, working_synthesis = store_balance(x.state("working_muscle_glycogen_mmol_kg_dw"), working_use_rate)
     return Equations(
@@ -177,9 +181,9 @@ def equations(x) -> Equations:
             "muscle_glycogen_mmol_kg_dw": synthesis - use,
             "working_muscle_glycogen_mmol_kg_dw": working_synthesis - working_use,
             # Contraction switches the uptake on (within minutes); it wanes over hours after exercise.
-            "contraction_glucose_uptake_rel": p.contraction_uptake_decay_per_min * (hill(vo2, 30.0, 2.0) - uptake),
+            "contraction_glucose_uptake_rel": p.contraction_uptake_decay_per_min * (contraction - uptake),
             # Switched on within a bout (as the uptake is), it outlasts the uptake by hours.
-            "insulin_sensitivity_gain_rel": SENSITIVITY_ONSET_PER_MIN * hill(vo2, 30.0, 2.0) * (1.0 - sensitivity)
+            "insulin_sensitivity_gain_rel": SENSITIVITY_ONSET_PER_MIN * contraction * (1.0 - sensitivity)
             - p.insulin_sensitivity_decay_per_min * sensitivity,
         },
         rest={"muscle_glycogen_mmol_kg_dw": resting, "working_muscle_glycogen_mmol_kg_dw": resting,

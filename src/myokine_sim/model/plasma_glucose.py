@@ -9,6 +9,7 @@ adrenal drive (adrenaline) and, through the liver, gluconeogenesis; absorbed car
 """
 
 from myokine_sim.expr import hill, maximum
+from myokine_sim.model.glycogen import CONTRACTION_HALF_PCT
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 #: mg/kg/min of glucose per g/min spread over 1 kg of body mass.
@@ -18,9 +19,6 @@ MG_PER_MMOL = 180.16
 #: Floor of glucose in the power laws of counter-regulation: below any level compatible with consciousness, so it
 #: never acts in a simulation, but a trial solver step cannot take a power of zero or drive a rate unboundedly.
 GLUCOSE_FLOOR_MMOL_L = 1.0
-#: Intensity at which contraction has half switched on the extra uptake of an emptying muscle (as for the
-#: contraction-stimulated uptake of the glycogen module).
-CONTRACTION_HALF_PCT = 30.0
 #: Working-muscle glycogen at which the glycogen-sensitive part of contraction-mediated uptake is half on
 #: (model assumption, near the middle of the range that prolonged exercise runs through).
 UPTAKE_GLYCOGEN_HALF_MMOL_KG = 150.0
@@ -52,7 +50,8 @@ PARAMETERS = (
           "falls to 3.8 mmol/L at rest)"),
     param("plasma_glucose.depleted_muscle_uptake_mg_kg_min", 75.0, "mg/kg muscle/min", (0.0, 80.0),
           "Extra glucose uptake of working muscle whose glycogen has run out, per kg of active muscle "
-          "(x half^4 / (half^4 + glycogen^4)); it does not scale with the load",
+          "(x half^4 / (half^4 + glycogen^4)); switched on by contraction (half at 30% VO2max), not scaled by "
+          "the load beyond it",
           "Ahlborg 1974 J Clin Invest 53:1080 (leg glucose uptake kept rising through 4 h at only 30% VO2max as "
           "arterial glucose fell); Hargreaves 1995 J Appl Physiol 78:288 (a glycogen-depleted leg took up more "
           "glucose)"),
@@ -73,7 +72,7 @@ def equations(x) -> Equations:
     # insulin-mediated and steeper.
     rest_uptake = x.param("liver.glucose_output_rest_mg_kg_min")
     # The liver matches the load's uptake, not the extra uptake of an emptying muscle, so glucose falls late.
-    # It lasts while the muscle contracts: after exercise, resynthesis draws on glucose at insulin's pace.
+    # It stops with contraction (glycogen resynthesis after exercise is not drawn from this pool).
     working_glycogen = maximum(x.state("working_muscle_glycogen_mmol_kg_dw"), 0.0)
     depleted_uptake = (
         p.depleted_muscle_uptake_mg_kg_min

@@ -131,6 +131,12 @@ def minimum(a, b) -> Expr:
     return Op("min", (as_expr(a), as_expr(b)))
 
 
+def softplus(x, width) -> Expr:
+    """Smooth positive part of x: width * log(1 + exp(x / width)), within width * log(2) of max(x, 0)."""
+    x, width = as_expr(x), as_expr(width)
+    return width * log(1.0 + exp(x / width))
+
+
 def hill(x, half_max, n) -> Expr:
     """Hill activation x^n / (K^n + x^n), between 0 and 1 for x >= 0."""
     x, half_max, n = as_expr(x), as_expr(half_max), as_expr(n)

@@ -9,9 +9,9 @@ glycogen runs out, output falls back towards gluconeogenesis. At rest the post-a
 glycogenolysis is balanced by habitual intake, so rest is a steady state.
 """
 
-from myokine_sim.expr import exp, hill, log, maximum
+from myokine_sim.expr import exp, hill, log, maximum, softplus
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
-from myokine_sim.model.plasma_glucose import GLUCOSE_FLOOR_MMOL_L
+from myokine_sim.model.plasma_glucose import counter_regulatory_glucose
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
 DEPLETION_WIDTH = 0.02
@@ -102,12 +102,11 @@ def equations(x) -> Equations:
     il6_in_exercise = il6_effect * hill(x.var("systemic_intensity_pct_vo2max"), p.il6_exercise_half_pct, 2.0)
     glycogenolysis_rise = glycogenolysis_rest * (p.exercise_gain * drive + il6_in_exercise)
     gluconeogenesis_rise = gluconeogenesis_rest * p.gluconeogenesis_exercise_gain * drive
-    glucose = maximum(x.state("plasma_glucose_mmol_l"), GLUCOSE_FLOOR_MMOL_L)
-    glucose_relative = glucose / x.param("plasma_glucose.baseline_mmol_l")
+    glucose_relative = counter_regulatory_glucose(x)
     counter_regulation = (1.0 / glucose_relative) ** p.gluconeogenesis_glucose_order
     # Insulin follows plasma glucose, so absorbed carbohydrate suppresses glycogenolysis only as far as it raises
     # glucose: it can never take away more glucose than it brings. Softplus rise (width 2%), normalised at rest.
-    glucose_rise = DEPLETION_WIDTH * log(1.0 + exp((glucose_relative - 1.0) / DEPLETION_WIDTH))
+    glucose_rise = softplus(glucose_relative - 1.0, DEPLETION_WIDTH)
     rest_rise = DEPLETION_WIDTH * log(2.0)
 
     def insulin_suppression(rise):

@@ -8,7 +8,7 @@ short. It rises when carbohydrate is absorbed faster than it is taken up. Fallin
 adrenal drive (adrenaline) and, through the liver, gluconeogenesis; absorbed carbohydrate lowers the drive.
 """
 
-from myokine_sim.expr import hill, maximum
+from myokine_sim.expr import Expr, hill, maximum
 from myokine_sim.model.glycogen import CONTRACTION_HALF_PCT
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
@@ -22,6 +22,11 @@ GLUCOSE_FLOOR_MMOL_L = 1.0
 #: Working-muscle glycogen at which the glycogen-sensitive part of contraction-mediated uptake is half on
 #: (model assumption, near the middle of the range that prolonged exercise runs through).
 UPTAKE_GLYCOGEN_HALF_MMOL_KG = 150.0
+
+def counter_regulatory_glucose(x) -> Expr:
+    """Plasma glucose relative to rest as counter-regulation reads it (floored), for this module and the liver."""
+    return maximum(x.state("plasma_glucose_mmol_l"), GLUCOSE_FLOOR_MMOL_L) / x.param("plasma_glucose.baseline_mmol_l")
+
 
 STATES = (Quantity("plasma_glucose_mmol_l", "mmol/L", "Plasma glucose", scale=0.5),)
 OUTPUTS = (
@@ -64,7 +69,7 @@ def equations(x) -> Equations:
     body_mass = x.param("subject.body_mass_kg")
     # Uptake follows glucose down to zero (mass action); counter-regulation reads it floored.
     relative = maximum(glucose, 0.0) / p.baseline_mmol_l
-    counter_relative = maximum(glucose, GLUCOSE_FLOOR_MMOL_L) / p.baseline_mmol_l
+    counter_relative = counter_regulatory_glucose(x)
     # Ingested glucose the liver keeps on first pass never reaches plasma.
     absorbed = (x.var("exogenous_glucose_ra_g_min") - x.var("liver_glucose_storage_g_min")) * MG_PER_G / body_mass
     appearance = x.var("hepatic_glucose_output_mg_kg_min") + absorbed

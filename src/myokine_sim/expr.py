@@ -132,9 +132,13 @@ def minimum(a, b) -> Expr:
 
 
 def softplus(x, width) -> Expr:
-    """Smooth positive part of x: width * log(1 + exp(x / width)), within width * log(2) of max(x, 0)."""
+    """Smooth positive part of x: width * log(1 + exp(x / width)), within width * log(2) of max(x, 0).
+
+    Written as width * (max(z, 0) + log(1 + exp(-|z|))) with z = x / width, so no exp overflows for large x.
+    """
     x, width = as_expr(x), as_expr(width)
-    return width * log(1.0 + exp(x / width))
+    z = x / width
+    return width * (maximum(z, 0.0) + log(1.0 + exp(minimum(z, -z))))
 
 
 def hill(x, half_max, n) -> Expr:
@@ -243,7 +247,21 @@ def to_infix(expr: Expr, name_of: Mapping[str, str] | None = None) -> str:
         compare = ">=" if op == "max" else "<="
         return f"piecewise({a}, ({a}) {compare} ({b}), {b})"
 
-    return _render(expr, sym, call, "^")[0]
+    return _render(_varying_powers_as_exp(expr), sym, call, "^")[0]
+
+
+def _varying_powers_as_exp(expr: Expr) -> Expr:
+    """``a^b`` with an exponent that varies in time (reads a state, input or variable) as ``exp(b ln a)``.
+
+    SBML unit checking needs a constant exponent (libsbml's consistency check crashes on a varying one); the
+    bases of such powers are positive, so the two forms agree.
+    """
+    if not isinstance(expr, Op):
+        return expr
+    args = tuple(_varying_powers_as_exp(arg) for arg in expr.args)
+    if expr.op == "^" and symbols_in(args[1]) - symbols_in(args[1], "param"):
+        return Op("exp", (Op("*", (args[1], Op("log", (args[0],)))),))
+    return Op(expr.op, args)
 
 
 def dependencies(

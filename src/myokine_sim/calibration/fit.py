@@ -131,6 +131,10 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "liver.gluconeogenesis_glucose_order",
     "liver.suppression_half_glucose_rise",
     "cortisol.hypoglycaemia_max",
+    # Glucose in intense exercise: Kreisman 2000.
+    "exercise.catecholamine_rate_per_min",
+    "liver.intense_surplus_max",
+    "liver.intense_half_drive",
 )
 
 #: Relative change of a parameter (log step) for the forward-difference Jacobian.

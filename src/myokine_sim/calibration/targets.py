@@ -11,6 +11,7 @@ difference the members of one batched integration.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -322,9 +323,12 @@ class Target(BaseModel):
 
     def published_shown(self) -> str:
         """The published value as the table shows it."""
-        if self.rule in ("factor", "at_least", "within_fraction"):
-            return f"{self.published} {self.unit}"
-        return self.published
+        # The unit follows a number; a text that already names it, or a ratio told in words, stands as it is.
+        worded = re.search(r"[A-Za-z]{4,}", self.published) is not None
+        if self.rule not in ("factor", "at_least", "within_fraction") or self.unit in self.published or (
+                self.unit in ("1", "ratio", "fold") and worded):
+            return self.published
+        return f"{self.published} {self.unit}"
 
     def misfit(self, simulated: np.ndarray) -> np.ndarray:
         """Tolerance-scaled misfit (|misfit| <= 1 passes; one-sided rules about 0 once met), unweighted."""

@@ -28,9 +28,11 @@ PARAMETERS = (
     param("exercise.vo2_rate_per_min", 0.8, "1/min", (0.3, 2.0),
           "Rate constant of oxygen-uptake kinetics after a step in workload",
           "Roy & Parker 2007 J Diabetes Sci Technol 1:338 (dPVO2/dt = -0.8 PVO2 + 0.8 u)"),
-    param("exercise.catecholamine_rate_per_min", 0.1, "1/min", (0.02, 0.5),
+    param("exercise.catecholamine_rate_per_min", 0.2, "1/min", (0.02, 0.5),
           "Rate constant of the catecholamine response to a change in workload",
-          "Catecholamines settle within ~10 min of a workload step (Galbo 1983, Hormonal and Metabolic Adaptation to Exercise)"),
+          "Catecholamines settle within ~10 min of a workload step (Galbo 1983, Hormonal and Metabolic Adaptation to "
+          "Exercise); glucose production rose with them through 15 min of intense exercise (Kreisman 2000 Am J "
+          "Physiol Endocrinol Metab 278:E786)"),
     param("exercise.catecholamine_ref_pct", 65.0, "%VO2max", (40.0, 90.0),
           "Intensity at which the catecholamine drive is 1",
           "Normalisation at moderate intensity; catecholamines rise steeply above ~50% VO2max (Galbo 1983)"),

@@ -5,18 +5,34 @@ sympatho-adrenal (and glucagon) drive; IL-6 raises glycogenolysis only during
 exercise (it has no hepatic effect at rest). Absorbed carbohydrate raises
 plasma glucose, and the insulin that follows suppresses glycogenolysis; it also
 refills liver glycogen. Falling glucose raises gluconeogenesis (glucagon). As
-glycogen runs out, output falls back towards gluconeogenesis. At rest the post-absorptive
+glycogen runs out, output falls back towards gluconeogenesis. In intense exercise the
+sympatho-adrenal drive raises output beyond working muscle's uptake and holds off the
+insulin that would brake it, so glucose rises. At rest the post-absorptive
 glycogenolysis is balanced by habitual intake, so rest is a steady state.
 """
 
-from myokine_sim.expr import exp, hill, log, maximum, softplus
+from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 from myokine_sim.model.plasma_glucose import counter_regulatory_glucose
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
 DEPLETION_WIDTH = 0.02
+#: Steepness of the intense-exercise switch in the catecholamine drive (model assumption: a threshold; with the
+#: drive a power 2.5 of intensity it is under a tenth on at 74% VO2max and over nine tenths at 87%).
+INTENSE_DRIVE_HILL = 16.0
+#: Rate constants of the intense-exercise switch, at full and at no drive: on within a minute of the drive; off
+#: over the recovery, as insulin rises and brings glucose back in 40-60 min (Marliss & Vranic 2002 Diabetes 51
+#: Suppl 1:S271).
+INTENSE_ON_RATE_PER_MIN = 5.0
+INTENSE_OFF_RATE_PER_MIN = 0.05
 
-STATES = (Quantity("liver_glycogen_g", "g", "Liver glycogen", scale=1.0),)
+STATES = (
+    Quantity("liver_glycogen_g", "g", "Liver glycogen", scale=1.0),
+    Quantity("intense_exercise_fraction", "1",
+             "How far the glucose response of intense exercise is switched on (0-1): on with the sympatho-adrenal "
+             "drive, off over the recovery as insulin returns",
+             scale=0.01),
+)
 OUTPUTS = (
     Quantity("hepatic_glucose_output_mg_kg_min", "mg/kg/min", "Endogenous (hepatic) glucose production"),
     Quantity("hepatic_glycogenolysis_mg_kg_min", "mg/kg/min", "Hepatic glycogenolysis"),
@@ -72,6 +88,17 @@ PARAMETERS = (
           "Rise of plasma glucose over rest (fraction of resting glucose) giving half the suppression of glycogenolysis",
           "Taylor 1996 J Clin Invest 97:126 (hepatic output completely suppressed within 30 min of a mixed meal); "
           "Edgerton 2001 (insulin at twice basal, the response to a small glucose rise, stopped glycogenolysis)"),
+    param("liver.intense_surplus_max", 0.6, "1", (0.0, 0.9),
+          "Share of the exercise rise of glycogenolysis that working muscle does not take up in intense exercise "
+          "(the catecholamine-driven output outruns uptake), at full switch",
+          "Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271 (above ~80% VO2max glucose Ra rises 7-8-fold, Rd only "
+          "3-4-fold, so glucose rises); Kreisman 2000 Am J Physiol Endocrinol Metab 278:E786 (peak Ra 13.8, "
+          "Rd 9.3 mg/kg/min in 15 min at >84% VO2max)"),
+    param("liver.intense_half_drive", 1.6, "1", (1.2, 3.0),
+          "Catecholamine drive at which the intense-exercise switch is half on (1 at the reference intensity; "
+          "1.6 is reached at steady state at 80% VO2max)",
+          "Marliss & Vranic 2002 (glucose rises above ~80% VO2max, not at moderate intensity; Romijn 1993 Am J "
+          "Physiol 265:E380)"),
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
           "Fractional return of liver glycogen to rest without carbohydrate",
           "Model assumption: habitual intake refills the liver over a day (Rothman 1991)"),
@@ -113,7 +140,13 @@ def equations(x) -> Equations:
         # Second order, so a glucose fall below rest frees little glycogenolysis (at most a few per cent).
         return 1.0 - p.carbohydrate_suppression * hill(rise, p.suppression_half_glucose_rise, 2.0)
 
-    suppression = insulin_suppression(glucose_rise) / insulin_suppression(rest_rise)
+    # In intense exercise alpha-adrenergic inhibition of insulin secretion holds off insulin's brake, and the
+    # catecholamine-driven output outruns the uptake it is matched to: glucose rises. Zero at rest.
+    intense = minimum(maximum(x.state("intense_exercise_fraction"), 0.0), 1.0)
+    # Capped far above where the switch is full, so the steep power stays finite for any drive.
+    capped_drive = minimum(maximum(drive, 0.0), 3.0 * p.intense_half_drive)
+    intense_target = hill(capped_drive, p.intense_half_drive, INTENSE_DRIVE_HILL)
+    suppression = 1.0 - (1.0 - insulin_suppression(glucose_rise) / insulin_suppression(rest_rise)) * (1.0 - intense)
     glycogenolysis = (glycogenolysis_rest + glycogenolysis_rise) * suppression * store
     gluconeogenesis = (gluconeogenesis_rest + gluconeogenesis_rise) * counter_regulation
     # mg/kg/min x kg / 1000 = g/min; habitual intake balances the resting glycogenolysis.
@@ -124,15 +157,23 @@ def equations(x) -> Equations:
         1.0 - glycogen / p.glycogen_max_g
     ) / (1.0 + drive)
     return Equations(
-        derivatives={"liver_glycogen_g": refill + storage - net_breakdown},
-        rest={"liver_glycogen_g": p.glycogen_rest_g},
+        derivatives={
+            "liver_glycogen_g": refill + storage - net_breakdown,
+            # Fast while the drive holds the switch on, slow once it lets go (smooth in both, no kink).
+            "intense_exercise_fraction": (
+                INTENSE_OFF_RATE_PER_MIN + (INTENSE_ON_RATE_PER_MIN - INTENSE_OFF_RATE_PER_MIN) * intense_target
+            ) * (intense_target - x.state("intense_exercise_fraction")),
+        },
+        rest={"liver_glycogen_g": p.glycogen_rest_g, "intense_exercise_fraction": 0.0},
         variables={
             "hepatic_glucose_output_mg_kg_min": glycogenolysis + gluconeogenesis,
             "hepatic_glycogenolysis_mg_kg_min": glycogenolysis,
             "liver_glucose_storage_g_min": storage,
             # Feed-forward control: the liver's exercise output is set by the muscle's uptake (Wasserman 2009 Am J
-            # Physiol 296:E11), so that uptake is the output's exercise rise before store and carbohydrate limit it.
-            "exercise_glucose_demand_mg_kg_min": glycogenolysis_rise + gluconeogenesis_rise,
+            # Physiol 296:E11), so that uptake is the output's exercise rise before store and carbohydrate limit it,
+            # less the share that intense exercise leaves unmatched.
+            "exercise_glucose_demand_mg_kg_min": glycogenolysis_rise * (1.0 - p.intense_surplus_max * intense)
+            + gluconeogenesis_rise,
             # Softplus (width 2%) shifted to 0 at rest: no kink at the resting state; a fed liver (above
             # rest) gives at most -0.014, a slight fall of fasting lipolysis.
             "liver_glycogen_depletion_fraction": DEPLETION_WIDTH

@@ -6,9 +6,11 @@ Working muscle's glucose uptake rises with the load, and the liver's exercise ou
 emptying muscle takes up more than the load asks, and the liver's output falls as its glycogen runs
 short. It rises when carbohydrate is absorbed faster than it is taken up. Falling glucose raises the
 adrenal drive (adrenaline) and, through the liver, gluconeogenesis; absorbed carbohydrate lowers the drive.
+In intense exercise glucose rises because the catecholamines outrun uptake (see the liver); that rise
+neither lowers their drive nor raises insulin-mediated uptake.
 """
 
-from myokine_sim.expr import Expr, hill, maximum
+from myokine_sim.expr import Expr, hill, maximum, minimum
 from myokine_sim.model.glycogen import CONTRACTION_HALF_PCT
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
@@ -87,7 +89,11 @@ def equations(x) -> Equations:
         * hill(UPTAKE_GLYCOGEN_HALF_MMOL_KG, working_glycogen, 4.0)
     )
     contraction_uptake = (x.var("exercise_glucose_demand_mg_kg_min") + depleted_uptake) * relative
-    uptake = rest_uptake * relative ** p.insulin_disposal_order + contraction_uptake
+    # In intense exercise insulin does not rise with glucose (alpha-adrenergic inhibition of its secretion), and
+    # the glucose rise the catecholamines cause does not brake them (Kreisman 2000: 12-16-fold as glucose rose).
+    intense = minimum(maximum(x.state("intense_exercise_fraction"), 0.0), 1.0)
+    insulin_order = p.insulin_disposal_order * (1.0 - intense)
+    uptake = rest_uptake * relative ** insulin_order + contraction_uptake
     pool_mg_per_mmol_l = p.distribution_volume_l_kg * MG_PER_MMOL
     return Equations(
         derivatives={"plasma_glucose_mmol_l": (appearance - uptake) / pool_mg_per_mmol_l},
@@ -95,7 +101,7 @@ def equations(x) -> Equations:
         variables={
             "glucose_uptake_mg_kg_min": uptake,
             "adrenaline_drive_rel": x.state("catecholamine_drive_rel")
-            * (1.0 / counter_relative) ** p.adrenaline_order,
+            * (1.0 / counter_relative) ** (p.adrenaline_order * (1.0 - intense)),
         },
     )
 

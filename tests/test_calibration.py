@@ -128,6 +128,16 @@ def target(rule: str, observed: float = 10.0) -> Target:
     })
 
 
+@pytest.mark.parametrize("published, unit, shown", [
+    ("13.8 +- 1.4", "mg/kg/min", "13.8 +- 1.4 mg/kg/min"),  # a number takes its unit
+    ("13.8 +- 1.4 mg/kg/min (7-8-fold)", "mg/kg/min", "13.8 +- 1.4 mg/kg/min (7-8-fold)"),  # already named
+    ("rose, then stayed at or above rest", "ratio", "rose, then stayed at or above rest"),  # a ratio in words
+    ("RER 0.89 -> fat share 0.37", "1", "RER 0.89 -> fat share 0.37"),
+])
+def test_the_table_puts_the_unit_after_a_published_number_only(published, unit, shown):
+    assert target("factor").model_copy(update={"published": published, "unit": unit}).published_shown() == shown
+
+
 @pytest.mark.parametrize("rule, observed, inside, outside", [
     ("factor", 10.0, [10.0 / 1.5 + 1e-9, 10.0, 15.0 - 1e-9], [10.0 / 1.5 - 1e-3, 15.0 + 1e-3]),
     ("at_least", 100.0, [100.0, 1000.0], [99.9, 100.0 / 1.5]),

@@ -2,7 +2,8 @@ import math
 
 import pytest
 
-from myokine_sim.expr import Sym, exp, hill, log, maximum, minimum, symbols_in, to_infix, to_python
+from myokine_sim.expr import (Sym, exp, hill, log, maximum, minimum, softplus, symbols_in, to_infix, to_python,
+                              varying_powers_as_exp)
 
 
 def evaluate(expr, **values):
@@ -36,16 +37,28 @@ def test_hill_is_half_at_half_max_and_zero_below_zero():
 
 def test_infix_uses_sbml_names_for_functions_and_power():
     a, b = Sym("a", "param"), Sym("b", "state")
-    text = to_infix(log(a) + b ** a + maximum(a, b))
-    assert "ln(a)" in text and "b^a" in text and "piecewise(" in text
+    text = to_infix(log(a) + a ** b + maximum(a, b))
+    assert "ln(a)" in text and "a^b" in text and "piecewise(" in text
 
 
-def test_infix_writes_a_power_with_a_varying_exponent_through_exp_and_ln():
-    """SBML unit checking needs constant exponents; a^b with a state b is exp(b ln a), equal for a > 0."""
+def test_only_powers_with_a_varying_exponent_are_rewritten_through_exp_and_ln():
+    """For SBML, whose unit checking needs constant exponents: a^b with a state b becomes exp(b ln a), the same
+    number for a > 0; a power with a constant exponent stays a power."""
     a, b = Sym("a", "param"), Sym("b", "state")
-    assert to_infix(a ** b) == "exp(b * ln(a))"
-    assert math.isclose(eval(to_python(exp(b * log(a))), {"exp": math.exp, "log": math.log, "a": 2.5, "b": 1.7}),
-                        2.5 ** 1.7)
+    rewritten = varying_powers_as_exp(b ** a + a ** (b * 2.0))
+    assert to_infix(rewritten) == "b^a + exp(b * 2.0 * ln(a))"
+    assert math.isclose(evaluate(rewritten, a=2.5, b=1.7), evaluate(b ** a + a ** (b * 2.0), a=2.5, b=1.7),
+                        rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("x", [-800.0, -3.0, 0.0, 0.7, 40.0, 800.0])
+def test_softplus_is_the_smooth_positive_part_without_overflow(x):
+    """width log(1 + exp(x / width)), evaluated without overflow: within width log 2 above max(x, 0)."""
+    width = 0.5
+    value = evaluate(softplus(Sym("x", "state"), width), x=x)
+    reference = width * math.log1p(math.exp(x / width)) if x / width < 700 else x
+    assert math.isclose(value, reference, rel_tol=1e-12, abs_tol=1e-300)
+    assert max(x, 0.0) <= value <= max(x, 0.0) + width * math.log(2.0) + 1e-12
 
 
 def test_symbols_in_filters_by_role():

@@ -247,18 +247,19 @@ def to_infix(expr: Expr, name_of: Mapping[str, str] | None = None) -> str:
         compare = ">=" if op == "max" else "<="
         return f"piecewise({a}, ({a}) {compare} ({b}), {b})"
 
-    return _render(_varying_powers_as_exp(expr), sym, call, "^")[0]
+    return _render(expr, sym, call, "^")[0]
 
 
-def _varying_powers_as_exp(expr: Expr) -> Expr:
+def varying_powers_as_exp(expr: Expr) -> Expr:
     """``a^b`` with an exponent that varies in time (reads a state, input or variable) as ``exp(b ln a)``.
 
-    SBML unit checking needs a constant exponent (libsbml's consistency check crashes on a varying one); the
-    bases of such powers are positive, so the two forms agree.
+    For SBML: its unit checking needs a constant exponent (libsbml's consistency check crashes on a varying
+    one). The two forms agree for a > 0; the model's such bases are relative glucose levels, 0 only at zero
+    glucose.
     """
     if not isinstance(expr, Op):
         return expr
-    args = tuple(_varying_powers_as_exp(arg) for arg in expr.args)
+    args = tuple(varying_powers_as_exp(arg) for arg in expr.args)
     if expr.op == "^" and symbols_in(args[1]) - symbols_in(args[1], "param"):
         return Op("exp", (Op("*", (args[1], Op("log", (args[0],)))),))
     return Op(expr.op, args)

@@ -35,7 +35,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from myokine_sim.errors import MyokineError
-from myokine_sim.expr import Expr, Num, to_infix
+from myokine_sim.expr import Expr, Num, to_infix, varying_powers_as_exp
 from myokine_sim.model import Model, build_model
 from myokine_sim.model.inputs import BOLUS_STATES
 from myokine_sim.scenario import Scenario
@@ -340,7 +340,7 @@ def _parse(libsbml, formula: str):
 
 
 def _math(libsbml, expr: Expr, ids: dict[str, str]):
-    return _parse(libsbml, to_infix(expr, ids))
+    return _parse(libsbml, to_infix(varying_powers_as_exp(expr), ids))
 
 
 def _parameter(target, sid: str, name: str, unit: str, constant: bool):

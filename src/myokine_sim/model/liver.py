@@ -20,9 +20,10 @@ DEPLETION_WIDTH = 0.02
 #: Steepness of the intense-exercise switch in the catecholamine drive (model assumption: a threshold; with the
 #: drive a power 2.5 of intensity it is under a tenth on at 74% VO2max and over nine tenths at 87%).
 INTENSE_DRIVE_HILL = 16.0
-#: Rate constants of the intense-exercise switch, at full and at no drive: on within a minute of the drive; off
-#: over the recovery, as insulin rises and brings glucose back in 40-60 min (Marliss & Vranic 2002 Diabetes 51
-#: Suppl 1:S271).
+#: Rate constants of the intense-exercise switch, at full and at no drive. It comes on within a minute of the
+#: drive; when the bout stops, about two thirds of it goes within minutes as the drive falls and the rest decays
+#: with a 20-min time constant, so insulin-mediated disposal regains its hold and glucose is back in 40-60 min
+#: (Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271; there insulin rises in recovery to clear the glucose).
 INTENSE_ON_RATE_PER_MIN = 5.0
 INTENSE_OFF_RATE_PER_MIN = 0.05
 
@@ -30,7 +31,7 @@ STATES = (
     Quantity("liver_glycogen_g", "g", "Liver glycogen", scale=1.0),
     Quantity("intense_exercise_fraction", "1",
              "How far the glucose response of intense exercise is switched on (0-1): on with the sympatho-adrenal "
-             "drive, off over the recovery as insulin returns",
+             "drive, off over the recovery",
              scale=0.01),
 )
 OUTPUTS = (
@@ -40,7 +41,7 @@ OUTPUTS = (
     Quantity("liver_glucose_storage_g_min", "g/min", "Ingested glucose stored as liver glycogen"),
     Quantity("exercise_glucose_demand_mg_kg_min", "mg/kg/min",
              "Working muscle's glucose uptake at resting glucose, matched by the liver's exercise output when its "
-             "store is full and no carbohydrate is absorbed"),
+             "store is full, no carbohydrate is absorbed and the intense-exercise switch is off"),
 )
 
 PARAMETERS = (
@@ -96,7 +97,7 @@ PARAMETERS = (
           "Rd 9.3 mg/kg/min in 15 min at >84% VO2max)"),
     param("liver.intense_half_drive", 1.6, "1", (1.2, 3.0),
           "Catecholamine drive at which the intense-exercise switch is half on (1 at the reference intensity; "
-          "1.6 is reached at steady state at 80% VO2max)",
+          "1.6 is reached at steady state at about 78% VO2max)",
           "Marliss & Vranic 2002 (glucose rises above ~80% VO2max, not at moderate intensity; Romijn 1993 Am J "
           "Physiol 265:E380)"),
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
@@ -143,7 +144,7 @@ def equations(x) -> Equations:
     # In intense exercise alpha-adrenergic inhibition of insulin secretion holds off insulin's brake, and the
     # catecholamine-driven output outruns the uptake it is matched to: glucose rises. Zero at rest.
     intense = minimum(maximum(x.state("intense_exercise_fraction"), 0.0), 1.0)
-    # Capped far above where the switch is full, so the steep power stays finite for any drive.
+    # Capped at three times the half drive, where the switch is full anyway: the 16th power stays small.
     capped_drive = minimum(maximum(drive, 0.0), 3.0 * p.intense_half_drive)
     intense_target = hill(capped_drive, p.intense_half_drive, INTENSE_DRIVE_HILL)
     suppression = 1.0 - (1.0 - insulin_suppression(glucose_rise) / insulin_suppression(rest_rise)) * (1.0 - intense)

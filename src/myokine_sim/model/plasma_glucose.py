@@ -69,7 +69,7 @@ def equations(x) -> Equations:
     p = x.p
     glucose = x.state("plasma_glucose_mmol_l")
     body_mass = x.param("subject.body_mass_kg")
-    # Uptake follows glucose down to zero (mass action); counter-regulation reads it floored.
+    # Contraction uptake follows glucose down to zero (mass action); counter-regulation reads it floored.
     relative = maximum(glucose, 0.0) / p.baseline_mmol_l
     counter_relative = counter_regulatory_glucose(x)
     # Ingested glucose the liver keeps on first pass never reaches plasma.
@@ -90,7 +90,8 @@ def equations(x) -> Equations:
     )
     contraction_uptake = (x.var("exercise_glucose_demand_mg_kg_min") + depleted_uptake) * relative
     # In intense exercise insulin does not rise with glucose (alpha-adrenergic inhibition of its secretion), and
-    # the glucose rise the catecholamines cause does not brake them (Kreisman 2000: 12-16-fold as glucose rose).
+    # the glucose rise the catecholamines cause is not let brake them (Kreisman 2000: they rose 12-16-fold while
+    # glucose rose). Model simplification: the switch removes both glucose orders, above and below rest.
     intense = minimum(maximum(x.state("intense_exercise_fraction"), 0.0), 1.0)
     insulin_order = p.insulin_disposal_order * (1.0 - intense)
     uptake = rest_uptake * relative ** insulin_order + contraction_uptake

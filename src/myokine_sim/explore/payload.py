@@ -39,12 +39,14 @@ PANELS = (
     PanelSpec("cytokines", "IL-1ra, IL-10 and TNF-α", ("il1ra_pg_ml", "il10_pg_ml", "tnf_alpha_pg_ml"), log=True),
     PanelSpec("lipolysis", "Lipolysis (glycerol Ra)", ("glycerol_ra_umol_kg_min",)),
     PanelSpec("ffa", "Plasma free fatty acids", ("plasma_ffa_mmol_l",)),
-    PanelSpec("glucose", "Hepatic glucose output", ("hepatic_glucose_output_mg_kg_min",)),
+    # Output above uptake is what raises plasma glucose (intense exercise); below it, what lowers it.
+    PanelSpec("glucose", "Glucose turnover", ("hepatic_glucose_output_mg_kg_min", "glucose_uptake_mg_kg_min")),
 )
 PLOTTED_COLUMNS = tuple(dict.fromkeys(column for panel in PANELS for column in panel.columns))
 #: Short legend names of panels with several curves.
 LEGEND_NAMES = {"il1ra_pg_ml": "IL-1ra", "il10_pg_ml": "IL-10", "tnf_alpha_pg_ml": "TNF-α",
-                "muscle_glycogen_mmol_kg_dw": "thigh (biopsy)", "working_muscle_glycogen_mmol_kg_dw": "all working muscle"}
+                "muscle_glycogen_mmol_kg_dw": "thigh (biopsy)", "working_muscle_glycogen_mmol_kg_dw": "all working muscle",
+                "hepatic_glucose_output_mg_kg_min": "liver output", "glucose_uptake_mg_kg_min": "uptake"}
 
 
 def page_config() -> dict:

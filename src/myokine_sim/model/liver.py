@@ -13,7 +13,7 @@ glycogenolysis is balanced by habitual intake, so rest is a steady state.
 
 from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
-from myokine_sim.model.plasma_glucose import counter_regulatory_glucose
+from myokine_sim.model.plasma_glucose import counter_regulatory_glucose, intense_exercise_switch
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
 DEPLETION_WIDTH = 0.02
@@ -143,7 +143,7 @@ def equations(x) -> Equations:
 
     # In intense exercise alpha-adrenergic inhibition of insulin secretion holds off insulin's brake, and the
     # catecholamine-driven output outruns the uptake it is matched to: glucose rises. Zero at rest.
-    intense = minimum(maximum(x.state("intense_exercise_fraction"), 0.0), 1.0)
+    intense = intense_exercise_switch(x)
     # Capped at three times the half drive, where the switch is full anyway: the 16th power stays small.
     capped_drive = minimum(maximum(drive, 0.0), 3.0 * p.intense_half_drive)
     intense_target = hill(capped_drive, p.intense_half_drive, INTENSE_DRIVE_HILL)

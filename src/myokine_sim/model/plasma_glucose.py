@@ -30,6 +30,11 @@ def counter_regulatory_glucose(x) -> Expr:
     return maximum(x.state("plasma_glucose_mmol_l"), GLUCOSE_FLOOR_MMOL_L) / x.param("plasma_glucose.baseline_mmol_l")
 
 
+def intense_exercise_switch(x) -> Expr:
+    """How far the liver's intense-exercise switch is on (its state, held to 0-1), for this module and the liver."""
+    return minimum(maximum(x.state("intense_exercise_fraction"), 0.0), 1.0)
+
+
 STATES = (Quantity("plasma_glucose_mmol_l", "mmol/L", "Plasma glucose", scale=0.5),)
 OUTPUTS = (
     Quantity("glucose_uptake_mg_kg_min", "mg/kg/min", "Whole-body glucose disposal (rate of disappearance)"),
@@ -92,7 +97,7 @@ def equations(x) -> Equations:
     # In intense exercise insulin does not rise with glucose (alpha-adrenergic inhibition of its secretion), and
     # the glucose rise the catecholamines cause is not let brake them (Kreisman 2000: they rose 12-16-fold while
     # glucose rose). Model simplification: the switch removes both glucose orders, above and below rest.
-    intense = minimum(maximum(x.state("intense_exercise_fraction"), 0.0), 1.0)
+    intense = intense_exercise_switch(x)
     insulin_order = p.insulin_disposal_order * (1.0 - intense)
     uptake = rest_uptake * relative ** insulin_order + contraction_uptake
     pool_mg_per_mmol_l = p.distribution_volume_l_kg * MG_PER_MMOL

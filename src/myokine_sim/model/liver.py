@@ -176,7 +176,8 @@ def equations(x) -> Equations:
             "exercise_glucose_demand_mg_kg_min": glycogenolysis_rise * (1.0 - p.intense_surplus_max * intense)
             + gluconeogenesis_rise,
             # Softplus (width 2%) shifted to 0 at rest: no kink at the resting state; a fed liver (above
-            # rest) gives at most -0.014, a slight fall of fasting lipolysis.
+            # rest) gives at most -0.014, a slight fall of fasting lipolysis. Written out, not expr.softplus: its
+            # max/min pieces stall CVODE in the OMEX archive; the argument stays within -75 to 50, so no overflow.
             "liver_glycogen_depletion_fraction": DEPLETION_WIDTH
             * (log(1.0 + exp((1.0 - glycogen / p.glycogen_rest_g) / DEPLETION_WIDTH)) - log(2.0)),
         },

@@ -152,13 +152,45 @@ def test_intense_exercise_raises_glucose_into_early_recovery_and_it_returns():
 
 def test_the_glucose_rise_of_intense_exercise_does_not_brake_the_catecholamines():
     """Kreisman 2000: catecholamines rose 12-16-fold in intense exercise while glucose rose. The rise they cause
-    must not lower the adrenal drive (as a rise from ingested glucose does): at the end of 15 min at 87% the drive
-    matches a run whose output stays matched to uptake, though glucose is over 5% higher."""
+    must not lower the adrenal drive (as a rise from ingested glucose does): at the end of 15 min at 87% glucose is
+    over 5% above a run whose output stays matched to uptake, and the adrenal drive is within 1% of the load's
+    catecholamine drive (the switch is 0.98 on); braked as by ingested glucose it would be about 18% lower."""
     surplus = run(30.0, exercise=bout(15.0, 87.0))
     matched = run(30.0, {"liver.intense_surplus_max": 0.0}, exercise=bout(15.0, 87.0))
     assert surplus.at(GLUCOSE, 15.0) >= 1.05 * matched.at(GLUCOSE, 15.0)
-    assert surplus.at("adrenaline_drive_rel", 15.0) == pytest.approx(matched.at("adrenaline_drive_rel", 15.0),
+    assert surplus.at("adrenaline_drive_rel", 15.0) == pytest.approx(surplus.at("catecholamine_drive_rel", 15.0),
                                                                     rel=0.01)
+
+
+def test_uptake_rises_through_an_intense_bout_while_output_outruns_it():
+    """Kreisman 2000: in 15 min at >84% VO2max glucose uptake rose throughout the bout, and output rose faster.
+    The switch follows oxygen uptake, so the share of output it leaves unmatched is set from the first minutes and
+    never takes uptake back down mid-bout (a switch waiting on the lagging drive let it fall 20%). It goes off
+    slowly, so uptake does not jump when the bout stops either."""
+    intense = run(20.0, exercise=bout(15.0, 87.0))
+    uptake = intense["glucose_uptake_mg_kg_min"]
+    in_bout = uptake[intense.time_min <= 15.0]
+    # As the switch engages uptake may pause; it must not fall back.
+    assert np.max(np.maximum.accumulate(in_bout) - in_bout) <= 0.02 * in_bout.max()
+    assert uptake[intense.time_min > 15.0].max() <= 1.02 * intense.at("glucose_uptake_mg_kg_min", 15.0)
+
+
+def test_the_intense_switch_leaves_the_counter_regulation_of_falling_glucose_whole():
+    """The switch lifts only the brakes that a glucose rise puts on: late in 150 min at 80% VO2max glucose falls
+    below rest with the switch partly on, and the adrenal drive still rises as (rest / glucose)^order, as it does in
+    moderate exercise (Felig 1982; Mitrakou 1991)."""
+    document = {"name": "glucose", "simulation": {"t_end_min": 150.0, "output_step_min": 1.0},
+                "exercise": bout(150.0, 80.0)}
+    scenario = scenario_from_dict(document)
+    parameters = ms.resolve_parameters(scenario)
+    result = ms.simulate(scenario)
+    late = result.time_min >= 120.0
+    glucose = result[GLUCOSE][late]
+    rest = parameters["plasma_glucose.baseline_mmol_l"]
+    assert glucose.max() < 0.95 * rest
+    assert result["intense_exercise_fraction"][late].min() > 0.3
+    expected = result["catecholamine_drive_rel"][late] * (rest / glucose) ** parameters["plasma_glucose.adrenaline_order"]
+    np.testing.assert_allclose(result["adrenaline_drive_rel"][late], expected, rtol=1e-9)
 
 
 @PROPERTY_SETTINGS

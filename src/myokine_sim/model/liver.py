@@ -11,27 +11,29 @@ insulin that would brake it, so glucose rises. At rest the post-absorptive
 glycogenolysis is balanced by habitual intake, so rest is a steady state.
 """
 
-from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
+from myokine_sim.expr import hill, log, maximum, minimum, softplus
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.exercise import catecholamine_drive_target
 from myokine_sim.model.plasma_glucose import counter_regulatory_glucose, intense_exercise_switch
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
 DEPLETION_WIDTH = 0.02
-#: Steepness of the intense-exercise switch in the catecholamine drive (model assumption: a threshold; with the
-#: drive a power 2.5 of intensity it is under a tenth on at 74% VO2max and over nine tenths at 87%).
+#: Steepness of the intense-exercise switch in the catecholamine drive the work rate holds (model assumption: a
+#: threshold; with the drive a power 2.5 of intensity it is under a tenth on at 74% VO2max and over nine tenths
+#: at 87%).
 INTENSE_DRIVE_HILL = 16.0
-#: Rate constants of the intense-exercise switch, at full and at no drive. It comes on within a minute of the
-#: drive; when the bout stops, about two thirds of it goes within minutes as the drive falls and the rest decays
-#: with a 20-min time constant, so insulin-mediated disposal regains its hold and glucose is back in 40-60 min
-#: (Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271; there insulin rises in recovery to clear the glucose).
+#: Rate constants of the intense-exercise switch, coming on and going off. It comes on within a minute once oxygen
+#: uptake passes the threshold; when the bout stops it decays with a 20-min time constant, so insulin-mediated
+#: disposal regains its hold and glucose is back in 40-60 min (Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271;
+#: there insulin rises in recovery to clear the glucose).
 INTENSE_ON_RATE_PER_MIN = 5.0
 INTENSE_OFF_RATE_PER_MIN = 0.05
 
 STATES = (
     Quantity("liver_glycogen_g", "g", "Liver glycogen", scale=1.0),
     Quantity("intense_exercise_fraction", "1",
-             "How far the glucose response of intense exercise is switched on (0-1): on with the sympatho-adrenal "
-             "drive, off over the recovery",
+             "How far the glucose response of intense exercise is switched on (0-1): on with an intense work "
+             "rate, off over the recovery",
              scale=0.01),
 )
 OUTPUTS = (
@@ -96,8 +98,8 @@ PARAMETERS = (
           "3-4-fold, so glucose rises); Kreisman 2000 Am J Physiol Endocrinol Metab 278:E786 (peak Ra 13.8, "
           "Rd 9.3 mg/kg/min in 15 min at >84% VO2max)"),
     param("liver.intense_half_drive", 1.6, "1", (1.2, 3.0),
-          "Catecholamine drive at which the intense-exercise switch is half on (1 at the reference intensity; "
-          "1.6 is reached at steady state at about 78% VO2max)",
+          "Catecholamine drive that the work rate holds at steady state at which the intense-exercise switch is "
+          "half on (1 at the reference intensity; 1.6 at about 78% VO2max)",
           "Marliss & Vranic 2002 (glucose rises above ~80% VO2max, not at moderate intensity; Romijn 1993 Am J "
           "Physiol 265:E380)"),
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
@@ -135,7 +137,8 @@ def equations(x) -> Equations:
     # Insulin follows plasma glucose, so absorbed carbohydrate suppresses glycogenolysis only as far as it raises
     # glucose: it can never take away more glucose than it brings. Softplus rise (width 2%), normalised at rest.
     glucose_rise = softplus(glucose_relative - 1.0, DEPLETION_WIDTH)
-    rest_rise = DEPLETION_WIDTH * log(2.0)
+    # Both softplus terms (the glucose rise and the liver's depletion) take this value at rest.
+    softplus_at_rest = DEPLETION_WIDTH * log(2.0)
 
     def insulin_suppression(rise):
         # Second order, so a glucose fall below rest frees little glycogenolysis (at most a few per cent).
@@ -144,10 +147,15 @@ def equations(x) -> Equations:
     # In intense exercise alpha-adrenergic inhibition of insulin secretion holds off insulin's brake, and the
     # catecholamine-driven output outruns the uptake it is matched to: glucose rises. Zero at rest.
     intense = intense_exercise_switch(x)
-    # Capped at three times the half drive, where the switch is full anyway: the 16th power stays small.
-    capped_drive = minimum(maximum(drive, 0.0), 3.0 * p.intense_half_drive)
-    intense_target = hill(capped_drive, p.intense_half_drive, INTENSE_DRIVE_HILL)
-    suppression = 1.0 - (1.0 - insulin_suppression(glucose_rise) / insulin_suppression(rest_rise)) * (1.0 - intense)
+    # The switch reads the drive that oxygen uptake holds at steady state, not the lagging drive, so it is on
+    # within minutes of an intense start and uptake rises through the bout (Kreisman 2000). Capped at three times
+    # the half drive, where the switch is full anyway: the 16th power stays small.
+    capped_drive_target = minimum(maximum(catecholamine_drive_target(x), 0.0), 3.0 * p.intense_half_drive)
+    intense_target = hill(capped_drive_target, p.intense_half_drive, INTENSE_DRIVE_HILL)
+    intense_gap = intense_target - x.state("intense_exercise_fraction")
+    insulin_brake = 1.0 - insulin_suppression(glucose_rise) / insulin_suppression(softplus_at_rest)
+    # The switch holds off only the brake of a glucose rise; below rest (brake < 0) the freed glycogenolysis stays.
+    suppression = 1.0 - maximum(insulin_brake, 0.0) * (1.0 - intense) - minimum(insulin_brake, 0.0)
     glycogenolysis = (glycogenolysis_rest + glycogenolysis_rise) * suppression * store
     gluconeogenesis = (gluconeogenesis_rest + gluconeogenesis_rise) * counter_regulation
     # mg/kg/min x kg / 1000 = g/min; habitual intake balances the resting glycogenolysis.
@@ -160,10 +168,10 @@ def equations(x) -> Equations:
     return Equations(
         derivatives={
             "liver_glycogen_g": refill + storage - net_breakdown,
-            # Fast while the drive holds the switch on, slow once it lets go (smooth in both, no kink).
-            "intense_exercise_fraction": (
-                INTENSE_OFF_RATE_PER_MIN + (INTENSE_ON_RATE_PER_MIN - INTENSE_OFF_RATE_PER_MIN) * intense_target
-            ) * (intense_target - x.state("intense_exercise_fraction")),
+            # Fast while the switch is behind its target, slow once the target falls below it: catecholamines and
+            # the inhibition of insulin outlast the bout.
+            "intense_exercise_fraction": INTENSE_ON_RATE_PER_MIN * maximum(intense_gap, 0.0)
+            + INTENSE_OFF_RATE_PER_MIN * minimum(intense_gap, 0.0),
         },
         rest={"liver_glycogen_g": p.glycogen_rest_g, "intense_exercise_fraction": 0.0},
         variables={
@@ -177,8 +185,8 @@ def equations(x) -> Equations:
             + gluconeogenesis_rise,
             # Softplus (width 2%) shifted to 0 at rest: no kink at the resting state; a fed liver (above
             # rest) gives at most -0.014, a slight fall of fasting lipolysis.
-            "liver_glycogen_depletion_fraction": DEPLETION_WIDTH
-            * (log(1.0 + exp((1.0 - glycogen / p.glycogen_rest_g) / DEPLETION_WIDTH)) - log(2.0)),
+            "liver_glycogen_depletion_fraction": softplus(1.0 - glycogen / p.glycogen_rest_g, DEPLETION_WIDTH)
+            - softplus_at_rest,
         },
     )
 

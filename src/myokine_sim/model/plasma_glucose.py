@@ -7,7 +7,8 @@ emptying muscle takes up more than the load asks, and the liver's output falls a
 short. It rises when carbohydrate is absorbed faster than it is taken up. Falling glucose raises the
 adrenal drive (adrenaline) and, through the liver, gluconeogenesis; absorbed carbohydrate lowers the drive.
 In intense exercise glucose rises because the catecholamines outrun uptake (see the liver); that rise
-neither lowers their drive nor raises insulin-mediated uptake.
+does not lower their drive, and insulin-mediated uptake follows it only by mass action. A fall below
+rest is counter-regulated in intense exercise as in any other.
 """
 
 from myokine_sim.expr import Expr, hill, maximum, minimum
@@ -94,12 +95,14 @@ def equations(x) -> Equations:
         * hill(UPTAKE_GLYCOGEN_HALF_MMOL_KG, working_glycogen, 4.0)
     )
     contraction_uptake = (x.var("exercise_glucose_demand_mg_kg_min") + depleted_uptake) * relative
-    # In intense exercise insulin does not rise with glucose (alpha-adrenergic inhibition of its secretion), and
-    # the glucose rise the catecholamines cause is not let brake them (Kreisman 2000: they rose 12-16-fold while
-    # glucose rose). Model simplification: the switch removes both glucose orders, above and below rest.
+    # In intense exercise insulin does not rise with glucose (alpha-adrenergic inhibition of its secretion), so
+    # disposal follows a rise by mass action only, and the rise the catecholamines cause does not brake them
+    # (Kreisman 2000: they rose 12-16-fold while glucose rose). A fall below rest keeps both full orders; while the
+    # switch is on, the two orders meet at rest with a kink in slope, which the solver's error control absorbs.
     intense = intense_exercise_switch(x)
-    insulin_order = p.insulin_disposal_order * (1.0 - intense)
-    uptake = rest_uptake * relative ** insulin_order + contraction_uptake
+    below, above = minimum(relative, 1.0), maximum(relative, 1.0)
+    insulin_order_above = p.insulin_disposal_order - (p.insulin_disposal_order - 1.0) * intense
+    uptake = rest_uptake * below ** p.insulin_disposal_order * above ** insulin_order_above + contraction_uptake
     pool_mg_per_mmol_l = p.distribution_volume_l_kg * MG_PER_MMOL
     return Equations(
         derivatives={"plasma_glucose_mmol_l": (appearance - uptake) / pool_mg_per_mmol_l},
@@ -107,7 +110,8 @@ def equations(x) -> Equations:
         variables={
             "glucose_uptake_mg_kg_min": uptake,
             "adrenaline_drive_rel": x.state("catecholamine_drive_rel")
-            * (1.0 / counter_relative) ** (p.adrenaline_order * (1.0 - intense)),
+            * (1.0 / minimum(counter_relative, 1.0)) ** p.adrenaline_order
+            * (1.0 / maximum(counter_relative, 1.0)) ** (p.adrenaline_order * (1.0 - intense)),
         },
     )
 

@@ -11,6 +11,7 @@ from scipy.integrate import cumulative_trapezoid
 
 import myokine_sim as ms
 from myokine_sim.model.plasma_glucose import MG_PER_G, MG_PER_MMOL
+from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import scenario_from_dict
 
 GLUCOSE = "plasma_glucose_mmol_l"
@@ -165,8 +166,7 @@ def test_the_glucose_rise_of_intense_exercise_does_not_brake_the_catecholamines(
 def test_uptake_rises_through_an_intense_bout_while_output_outruns_it():
     """Kreisman 2000: in 15 min at >84% VO2max glucose uptake rose throughout the bout, and output rose faster.
     The switch follows oxygen uptake, so the share of output it leaves unmatched is set from the first minutes and
-    never takes uptake back down mid-bout (a switch waiting on the lagging drive let it fall 20%). It goes off
-    slowly, so uptake does not jump when the bout stops either."""
+    never takes uptake back down mid-bout. It goes off slowly, so uptake does not jump when the bout stops either."""
     intense = run(20.0, exercise=bout(15.0, 87.0))
     uptake = intense["glucose_uptake_mg_kg_min"]
     in_bout = uptake[intense.time_min <= 15.0]
@@ -189,8 +189,33 @@ def test_the_intense_switch_leaves_the_counter_regulation_of_falling_glucose_who
     rest = parameters["plasma_glucose.baseline_mmol_l"]
     assert glucose.max() < 0.95 * rest
     assert result["intense_exercise_fraction"][late].min() > 0.3
-    expected = result["catecholamine_drive_rel"][late] * (rest / glucose) ** parameters["plasma_glucose.adrenaline_order"]
+    order = parameters["plasma_glucose.adrenaline_order"]
+    expected = result["catecholamine_drive_rel"][late] * (rest / glucose) ** order
     np.testing.assert_allclose(result["adrenaline_drive_rel"][late], expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("glucose_relative, switch_matters", [(0.8, False), (1.2, True)])
+def test_the_intense_switch_acts_on_glucose_disposal_and_glycogenolysis_only_above_rest(glucose_relative,
+                                                                                       switch_matters):
+    """At rest but for plasma glucose, the rates of plasma glucose and liver glycogen are the same with the switch
+    off and full on when glucose is below rest (counter-regulation stays whole), and differ when it is above."""
+    model = ms.build_model()
+    scenario = ms.load_scenario("rest")
+    parameters = parameter_vector(model, ms.resolve_parameters(scenario, model=model))
+    constants = model.compiled.constants(parameters)
+    inputs = [float(value) for value in scenario.schedule().inputs_at(0.0)]
+    names = [state.name for state in model.states]
+
+    def rates(switch: float) -> np.ndarray:
+        states = list(model.compiled.rest(parameters, constants))
+        states[names.index(GLUCOSE)] *= glucose_relative
+        states[names.index("intense_exercise_fraction")] = switch
+        derivatives = model.compiled.rhs(states, parameters, constants, inputs, [0.0] * len(names))
+        return np.array([derivatives[names.index(GLUCOSE)], derivatives[names.index("liver_glycogen_g")]])
+
+    off, on = rates(0.0), rates(1.0)
+    assert np.all(np.abs(off) > 1e-6)
+    assert (not np.allclose(on, off, rtol=1e-3)) if switch_matters else np.allclose(on, off, rtol=1e-12, atol=0.0)
 
 
 @PROPERTY_SETTINGS

@@ -11,7 +11,7 @@ insulin that would brake it, so glucose rises. At rest the post-absorptive
 glycogenolysis is balanced by habitual intake, so rest is a steady state.
 """
 
-from myokine_sim.expr import hill, log, maximum, minimum, softplus
+from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 from myokine_sim.model.exercise import catecholamine_drive_target
 from myokine_sim.model.plasma_glucose import counter_regulatory_glucose, intense_exercise_switch
@@ -22,12 +22,12 @@ DEPLETION_WIDTH = 0.02
 #: threshold; with the drive a power 2.5 of intensity it is under a tenth on at 74% VO2max and over nine tenths
 #: at 87%).
 INTENSE_DRIVE_HILL = 16.0
-#: Rate constants of the intense-exercise switch, coming on and going off. It comes on within a minute once oxygen
-#: uptake passes the threshold; when the bout stops it decays with a 20-min time constant, so insulin-mediated
-#: disposal regains its hold and glucose is back in 40-60 min (Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271;
-#: there insulin rises in recovery to clear the glucose).
+#: Rate constants of the intense-exercise switch: on within a minute; off over 20-40 min, as insulin regains its
+#: hold in recovery and glucose is back in 40-60 min (Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271).
 INTENSE_ON_RATE_PER_MIN = 5.0
 INTENSE_OFF_RATE_PER_MIN = 0.05
+#: Switch level below which neither target nor switch counts as leading (keeps the rate defined at rest).
+INTENSE_LEAD_FLOOR = 0.01
 
 STATES = (
     Quantity("liver_glycogen_g", "g", "Liver glycogen", scale=1.0),
@@ -137,7 +137,6 @@ def equations(x) -> Equations:
     # Insulin follows plasma glucose, so absorbed carbohydrate suppresses glycogenolysis only as far as it raises
     # glucose: it can never take away more glucose than it brings. Softplus rise (width 2%), normalised at rest.
     glucose_rise = softplus(glucose_relative - 1.0, DEPLETION_WIDTH)
-    # Both softplus terms (the glucose rise and the liver's depletion) take this value at rest.
     softplus_at_rest = DEPLETION_WIDTH * log(2.0)
 
     def insulin_suppression(rise):
@@ -147,14 +146,19 @@ def equations(x) -> Equations:
     # In intense exercise alpha-adrenergic inhibition of insulin secretion holds off insulin's brake, and the
     # catecholamine-driven output outruns the uptake it is matched to: glucose rises. Zero at rest.
     intense = intense_exercise_switch(x)
-    # The switch reads the drive that oxygen uptake holds at steady state, not the lagging drive, so it is on
-    # within minutes of an intense start and uptake rises through the bout (Kreisman 2000). Capped at three times
-    # the half drive, where the switch is full anyway: the 16th power stays small.
+    # Reads the drive oxygen uptake holds, not the lagging drive, so uptake rises through the bout (Kreisman 2000).
     capped_drive_target = minimum(maximum(catecholamine_drive_target(x), 0.0), 3.0 * p.intense_half_drive)
+    # Capped where the switch is full anyway, so the 16th power stays small.
     intense_target = hill(capped_drive_target, p.intense_half_drive, INTENSE_DRIVE_HILL)
     intense_gap = intense_target - x.state("intense_exercise_fraction")
+    # Near 1 while the target is above the switch, near 0 once it falls below: a smooth choice of the fast or slow
+    # rate (a kinked max/min stalls implicit solvers where the switch rests on a small target).
+    target_leads = intense_target**INTENSE_DRIVE_HILL / (
+        intense_target**INTENSE_DRIVE_HILL + x.state("intense_exercise_fraction") ** INTENSE_DRIVE_HILL
+        + INTENSE_LEAD_FLOOR**INTENSE_DRIVE_HILL
+    )
     insulin_brake = 1.0 - insulin_suppression(glucose_rise) / insulin_suppression(softplus_at_rest)
-    # The switch holds off only the brake of a glucose rise; below rest (brake < 0) the freed glycogenolysis stays.
+    # The switch holds off only the brake of a rise; below rest (brake < 0) it stays (a kink at rest while on).
     suppression = 1.0 - maximum(insulin_brake, 0.0) * (1.0 - intense) - minimum(insulin_brake, 0.0)
     glycogenolysis = (glycogenolysis_rest + glycogenolysis_rise) * suppression * store
     gluconeogenesis = (gluconeogenesis_rest + gluconeogenesis_rise) * counter_regulation
@@ -168,10 +172,10 @@ def equations(x) -> Equations:
     return Equations(
         derivatives={
             "liver_glycogen_g": refill + storage - net_breakdown,
-            # Fast while the switch is behind its target, slow once the target falls below it: catecholamines and
-            # the inhibition of insulin outlast the bout.
-            "intense_exercise_fraction": INTENSE_ON_RATE_PER_MIN * maximum(intense_gap, 0.0)
-            + INTENSE_OFF_RATE_PER_MIN * minimum(intense_gap, 0.0),
+            # Slow off: insulin's brake comes back only over 40-60 min of recovery (Marliss & Vranic 2002).
+            "intense_exercise_fraction": (
+                INTENSE_OFF_RATE_PER_MIN + (INTENSE_ON_RATE_PER_MIN - INTENSE_OFF_RATE_PER_MIN) * target_leads
+            ) * intense_gap,
         },
         rest={"liver_glycogen_g": p.glycogen_rest_g, "intense_exercise_fraction": 0.0},
         variables={
@@ -185,8 +189,10 @@ def equations(x) -> Equations:
             + gluconeogenesis_rise,
             # Softplus (width 2%) shifted to 0 at rest: no kink at the resting state; a fed liver (above
             # rest) gives at most -0.014, a slight fall of fasting lipolysis.
-            "liver_glycogen_depletion_fraction": softplus(1.0 - glycogen / p.glycogen_rest_g, DEPLETION_WIDTH)
-            - softplus_at_rest,
+            # Written out, not expr.softplus: its max/min pieces stalled CVODE in the SBML export; the argument
+            # stays within -75 to 50 (glycogen 0 to its capacity), so exp cannot overflow.
+            "liver_glycogen_depletion_fraction": DEPLETION_WIDTH
+            * (log(1.0 + exp((1.0 - glycogen / p.glycogen_rest_g) / DEPLETION_WIDTH)) - log(2.0)),
         },
     )
 

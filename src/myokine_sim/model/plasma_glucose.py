@@ -8,7 +8,9 @@ short. It rises when carbohydrate is absorbed faster than it is taken up. Fallin
 adrenal drive (adrenaline) and, through the liver, gluconeogenesis; absorbed carbohydrate lowers the drive.
 In intense exercise glucose rises because the catecholamines outrun uptake (see the liver); that rise
 does not lower their drive, and insulin-mediated uptake follows it only by mass action. A fall below
-rest is counter-regulated in intense exercise as in any other.
+rest is counter-regulated in intense exercise as in any other. While the switch is on, the orders
+above and below rest meet there with a kink in slope (in disposal, the adrenal drive and the liver's
+insulin brake), which the solver's error control absorbs.
 """
 
 from myokine_sim.expr import Expr, hill, maximum, minimum
@@ -95,10 +97,8 @@ def equations(x) -> Equations:
         * hill(UPTAKE_GLYCOGEN_HALF_MMOL_KG, working_glycogen, 4.0)
     )
     contraction_uptake = (x.var("exercise_glucose_demand_mg_kg_min") + depleted_uptake) * relative
-    # In intense exercise insulin does not rise with glucose (alpha-adrenergic inhibition of its secretion), so
-    # disposal follows a rise by mass action only, and the rise the catecholamines cause does not brake them
-    # (Kreisman 2000: they rose 12-16-fold while glucose rose). A fall below rest keeps both full orders; while the
-    # switch is on, the two orders meet at rest with a kink in slope, which the solver's error control absorbs.
+    # Intense exercise: alpha-adrenergic inhibition keeps insulin from rising, so disposal follows a rise only by
+    # mass action, and the rise does not brake the catecholamines (Kreisman 2000: they rose 12-16-fold).
     intense = intense_exercise_switch(x)
     below, above = minimum(relative, 1.0), maximum(relative, 1.0)
     insulin_order_above = p.insulin_disposal_order - (p.insulin_disposal_order - 1.0) * intense

@@ -28,6 +28,11 @@ INTENSE_ON_RATE_PER_MIN = 5.0
 INTENSE_OFF_RATE_PER_MIN = 0.05
 #: Switch level below which neither target nor switch counts as leading (keeps the rate defined at rest).
 INTENSE_LEAD_FLOOR = 0.01
+#: Sharpness of the choice between the fast and slow rate (model assumption): a target a quarter below the switch
+#: leaves a tenth of the fast rate, so a partial fall of the target (oxygen uptake's off-kinetics, interval steps)
+#: is followed slowly; a steeper choice makes explicit solvers lose their error control where the switch holds a
+#: partial target.
+INTENSE_LEAD_POWER = 8.0
 
 STATES = (
     Quantity("liver_glycogen_g", "g", "Liver glycogen", scale=1.0),
@@ -146,16 +151,16 @@ def equations(x) -> Equations:
     # In intense exercise alpha-adrenergic inhibition of insulin secretion holds off insulin's brake, and the
     # catecholamine-driven output outruns the uptake it is matched to: glucose rises. Zero at rest.
     intense = intense_exercise_switch(x)
-    # Reads the drive oxygen uptake holds, not the lagging drive, so uptake rises through the bout (Kreisman 2000).
+    # Reads the drive oxygen uptake holds, not the lagging drive, so uptake rises through the bout (Kreisman 2000);
+    # capped where the switch is full anyway, so the 16th power stays small.
     capped_drive_target = minimum(maximum(catecholamine_drive_target(x), 0.0), 3.0 * p.intense_half_drive)
-    # Capped where the switch is full anyway, so the 16th power stays small.
     intense_target = hill(capped_drive_target, p.intense_half_drive, INTENSE_DRIVE_HILL)
     intense_gap = intense_target - x.state("intense_exercise_fraction")
     # Near 1 while the target is above the switch, near 0 once it falls below: a smooth choice of the fast or slow
-    # rate (a kinked max/min stalls implicit solvers where the switch rests on a small target).
-    target_leads = intense_target**INTENSE_DRIVE_HILL / (
-        intense_target**INTENSE_DRIVE_HILL + x.state("intense_exercise_fraction") ** INTENSE_DRIVE_HILL
-        + INTENSE_LEAD_FLOOR**INTENSE_DRIVE_HILL
+    # rate (a max/min kink at the point where the switch rests stalls CVODE there).
+    target_leads = intense_target**INTENSE_LEAD_POWER / (
+        intense_target**INTENSE_LEAD_POWER + x.state("intense_exercise_fraction") ** INTENSE_LEAD_POWER
+        + INTENSE_LEAD_FLOOR**INTENSE_LEAD_POWER
     )
     insulin_brake = 1.0 - insulin_suppression(glucose_rise) / insulin_suppression(softplus_at_rest)
     # The switch holds off only the brake of a rise; below rest (brake < 0) it stays (a kink at rest while on).
@@ -172,7 +177,7 @@ def equations(x) -> Equations:
     return Equations(
         derivatives={
             "liver_glycogen_g": refill + storage - net_breakdown,
-            # Slow off: insulin's brake comes back only over 40-60 min of recovery (Marliss & Vranic 2002).
+            # Fast on, slow off (target_leads picks the rate): insulin's brake returns over 20-40 min of recovery.
             "intense_exercise_fraction": (
                 INTENSE_OFF_RATE_PER_MIN + (INTENSE_ON_RATE_PER_MIN - INTENSE_OFF_RATE_PER_MIN) * target_leads
             ) * intense_gap,

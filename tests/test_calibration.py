@@ -133,6 +133,9 @@ def target(rule: str, observed: float = 10.0) -> Target:
     ("13.8 +- 1.4 mg/kg/min (7-8-fold)", "mg/kg/min", "13.8 +- 1.4 mg/kg/min (7-8-fold)"),  # already named
     ("rose, then stayed at or above rest", "ratio", "rose, then stayed at or above rest"),  # a ratio in words
     ("RER 0.89 -> fat share 0.37", "1", "RER 0.89 -> fat share 0.37"),
+    ("8.8 vs 5.2 (1.69x)", "ratio", "8.8 vs 5.2 (1.69x)"),  # a ratio told as a multiple
+    ("19 +- 2 vs 32 +- 2 kJ/min", "ratio", "19 +- 2 vs 32 +- 2 kJ/min"),  # a ratio told as two values
+    ("1.48", "ratio", "1.48 ratio"),
 ])
 def test_the_table_puts_the_unit_after_a_published_number_only(published, unit, shown):
     assert target("factor").model_copy(update={"published": published, "unit": unit}).published_shown() == shown

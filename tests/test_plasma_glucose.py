@@ -11,6 +11,7 @@ from scipy.integrate import cumulative_trapezoid
 
 import myokine_sim as ms
 from myokine_sim.model.plasma_glucose import MG_PER_G, MG_PER_MMOL
+from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import scenario_from_dict
 
 GLUCOSE = "plasma_glucose_mmol_l"
@@ -19,8 +20,8 @@ PROPERTY_SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
 training = st.sampled_from(["untrained", "recreational", "trained"])
 
 
-def run(t_end: float, parameters: dict | None = None, **tables) -> ms.Result:
-    document = {"name": "glucose", "simulation": {"t_end_min": t_end, "output_step_min": 0.25}, **tables}
+def run(t_end: float, parameters: dict | None = None, output_step: float = 0.25, **tables) -> ms.Result:
+    document = {"name": "glucose", "simulation": {"t_end_min": t_end, "output_step_min": output_step}, **tables}
     return ms.simulate(scenario_from_dict(document), parameters)
 
 
@@ -152,13 +153,68 @@ def test_intense_exercise_raises_glucose_into_early_recovery_and_it_returns():
 
 def test_the_glucose_rise_of_intense_exercise_does_not_brake_the_catecholamines():
     """Kreisman 2000: catecholamines rose 12-16-fold in intense exercise while glucose rose. The rise they cause
-    must not lower the adrenal drive (as a rise from ingested glucose does): at the end of 15 min at 87% the drive
-    matches a run whose output stays matched to uptake, though glucose is over 5% higher."""
+    must not lower the adrenal drive (as a rise from ingested glucose does): at the end of 15 min at 87% glucose is
+    over 5% above a run whose output stays matched to uptake, and the adrenal drive is within 1% of the load's
+    catecholamine drive (the switch is 0.98 on); braked as by ingested glucose it would be about 18% lower."""
     surplus = run(30.0, exercise=bout(15.0, 87.0))
     matched = run(30.0, {"liver.intense_surplus_max": 0.0}, exercise=bout(15.0, 87.0))
     assert surplus.at(GLUCOSE, 15.0) >= 1.05 * matched.at(GLUCOSE, 15.0)
-    assert surplus.at("adrenaline_drive_rel", 15.0) == pytest.approx(matched.at("adrenaline_drive_rel", 15.0),
+    assert surplus.at("intense_exercise_fraction", 15.0) > 0.95
+    assert surplus.at("adrenaline_drive_rel", 15.0) == pytest.approx(surplus.at("catecholamine_drive_rel", 15.0),
                                                                     rel=0.01)
+
+
+def test_uptake_rises_through_an_intense_bout_while_output_outruns_it():
+    """Kreisman 2000: in 15 min at >84% VO2max glucose uptake rose throughout the bout, and output rose faster.
+    The switch follows oxygen uptake, so the share of output it leaves unmatched is set from the first minutes and
+    never takes uptake back down mid-bout. It goes off slowly, so uptake does not jump when the bout stops either."""
+    intense = run(20.0, exercise=bout(15.0, 87.0))
+    uptake = intense["glucose_uptake_mg_kg_min"]
+    in_bout = uptake[intense.time_min <= 15.0]
+    # As the switch engages uptake may pause; it must not fall back.
+    assert np.max(np.maximum.accumulate(in_bout) - in_bout) <= 0.02 * in_bout.max()
+    assert uptake[intense.time_min > 15.0].max() <= 1.02 * intense.at("glucose_uptake_mg_kg_min", 15.0)
+
+
+def test_the_intense_switch_leaves_the_counter_regulation_of_falling_glucose_whole():
+    """The switch lifts only the brakes that a glucose rise puts on: late in 150 min at 80% VO2max glucose falls
+    below rest with the switch partly on, and the adrenal drive still rises as (rest / glucose)^order, as it does in
+    moderate exercise (Felig 1982; Mitrakou 1991)."""
+    result = run(150.0, output_step=1.0, exercise=bout(150.0, 80.0))
+    late = result.time_min >= 120.0
+    glucose = result[GLUCOSE][late]
+    parameters = ms.resolve_parameters(ms.load_scenario("rest"))
+    rest = parameters["plasma_glucose.baseline_mmol_l"]
+    assert glucose.max() < 0.95 * rest
+    assert result["intense_exercise_fraction"][late].min() > 0.3
+    order = parameters["plasma_glucose.adrenaline_order"]
+    expected = result["catecholamine_drive_rel"][late] * (rest / glucose) ** order
+    np.testing.assert_allclose(result["adrenaline_drive_rel"][late], expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("glucose_relative, switch_matters", [(0.8, False), (1.2, True)])
+def test_the_intense_switch_acts_on_glucose_disposal_and_glycogenolysis_only_above_rest(glucose_relative,
+                                                                                       switch_matters):
+    """At rest but for plasma glucose, the rates of plasma glucose and liver glycogen are the same with the switch
+    off and full on when glucose is below rest (counter-regulation stays whole), and differ when it is above."""
+    model = ms.build_model()
+    scenario = ms.load_scenario("rest")
+    parameters = parameter_vector(model, ms.resolve_parameters(scenario, model=model))
+    constants = model.compiled.constants(parameters)
+    inputs = [float(value) for value in scenario.schedule().inputs_at(0.0)]
+    names = [state.name for state in model.states]
+
+    def rates(switch: float) -> np.ndarray:
+        states = list(model.compiled.rest(parameters, constants))
+        states[names.index(GLUCOSE)] *= glucose_relative
+        states[names.index("intense_exercise_fraction")] = switch
+        derivatives = model.compiled.rhs(states, parameters, constants, inputs, [0.0] * len(names))
+        return np.array([derivatives[names.index(GLUCOSE)], derivatives[names.index("liver_glycogen_g")]])
+
+    off, on = rates(0.0), rates(1.0)
+    assert np.all(np.abs(off) > 1e-6)
+    # Above rest both rates must move: disposal's order and the liver's insulin brake.
+    assert np.all(~np.isclose(on, off, rtol=1e-3)) if switch_matters else np.allclose(on, off, rtol=1e-12, atol=0.0)
 
 
 @PROPERTY_SETTINGS

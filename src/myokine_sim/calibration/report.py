@@ -58,15 +58,18 @@ DISCUSSION = """\
   the marathon scenario ends near 2 mmol/L with cortisol several-fold over rest, above what
   marathon runners show. The extra uptake of an emptying muscle that carries the fall
   (`plasma_glucose.depleted_muscle_uptake_mg_kg_min`) sits near its upper bound. In intense
-  exercise the liver's output outruns uptake: above a threshold of the catecholamine drive part of
-  its exercise rise is left unmatched and insulin's brake is held off, so glucose rises through the
-  bout and into early recovery (Kreisman 2000: peak production 13.8 and peak uptake 9.3 mg/kg/min
-  in 15 min at >84% VO2max; the model {B108} and a ratio of {B109}, against 1.48); the glucose it
-  raises does not brake the catecholamines. The rise in 15 min is smaller than people show (under
-  1 mmol/L), and the drive behind it is a power of intensity, not the exponential rise of
-  catecholamines above ~75% VO2max. Because the switch engages only once the drive has risen, 8-10
-  min into the bout, the model's uptake peaks before it and dips while it engages, where Kreisman's
-  rose throughout: the unmatched share is taken from uptake rather than added to output, as the
+  exercise the liver's output outruns uptake: above a threshold of the catecholamine drive that
+  oxygen uptake holds (near 78% VO2max), part of its exercise rise is left unmatched and
+  insulin's brake is held off, so glucose rises through the bout and into early recovery
+  (Kreisman 2000: peak production 13.8 and peak uptake 9.3 mg/kg/min in 15 min at >84% VO2max;
+  the model {B108} and a ratio of {B109}, against 1.48). The switch reads oxygen uptake, not the
+  lagging drive, so it is on within 3-4 min and uptake rises through the bout, as Kreisman's did;
+  it goes off over 20-40 min of recovery. It lifts only the brakes that a rise of glucose puts
+  on: insulin-mediated disposal drops to first order in glucose above rest, and the rise does not
+  brake the catecholamines. Counter-regulation of falling glucose stays whole, so late in long
+  bouts at 75-80% glucose still falls and raises the adrenal drive. The drive behind
+  the switch is a power of intensity, not the exponential rise of catecholamines above ~75%
+  VO2max, and the unmatched share is taken from uptake rather than added to output, as the
   fitted output rise already nearly reaches the published peak. An earlier attempt without
   a plasma glucose, a counter-regulatory drive growing as liver glycogen ran down, predicted Keller
   2001 and four other IL-6 studies worse in the leave-one-study-out check and was not kept.

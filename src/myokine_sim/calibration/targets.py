@@ -323,10 +323,11 @@ class Target(BaseModel):
 
     def published_shown(self) -> str:
         """The published value as the table shows it."""
-        # The unit follows a number; a text that already names it, or a ratio told in words, stands as it is.
-        worded = re.search(r"[A-Za-z]{4,}", self.published) is not None
+        # The unit follows a number; a text that already names it, or a ratio told as words, as a multiple
+        # ("1.69x") or as "a vs b", stands as it is.
+        ratio_told = re.search(r"[A-Za-z]{4,}|\d\s?x\b|\bvs\b", self.published) is not None
         if self.rule not in ("factor", "at_least", "within_fraction") or self.unit in self.published or (
-                self.unit in ("1", "ratio", "fold") and worded):
+                self.unit in ("1", "ratio", "fold") and ratio_told):
             return self.published
         return f"{self.published} {self.unit}"
 

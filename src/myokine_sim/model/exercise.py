@@ -1,6 +1,6 @@
 """Exercise drive: oxygen uptake, catecholamine drive, active muscle mass and energy expenditure."""
 
-from myokine_sim.expr import hill, maximum, minimum
+from myokine_sim.expr import Expr, hill, maximum, minimum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 STATES = (
@@ -67,6 +67,13 @@ PARAMETERS = (
 )
 
 
+def catecholamine_drive_target(x) -> Expr:
+    """The catecholamine drive the current whole-body intensity holds at steady state (1 at the reference)."""
+    return (x.var("systemic_intensity_pct_vo2max") / x.param("exercise.catecholamine_ref_pct")) ** x.param(
+        "exercise.catecholamine_exponent"
+    )
+
+
 def equations(x) -> Equations:
     p = x.p
     intensity = x.input("intensity_pct_vo2max")
@@ -81,7 +88,7 @@ def equations(x) -> Equations:
     systemic = maximum(vo2, 0.0) * (
         x.input("whole_leg_exercise") + x.input("knee_extension_legs") * p.knee_extension_systemic_fraction
     )
-    drive_target = (x.var("systemic_intensity_pct_vo2max") / p.catecholamine_ref_pct) ** p.catecholamine_exponent
+    drive_target = catecholamine_drive_target(x)
     thermogenesis = p.il6_thermogenic_max * (
         hill(exposure, p.il6_thermogenic_half_pg_ml, 1.0) - hill(resting_il6, p.il6_thermogenic_half_pg_ml, 1.0)
     )

@@ -13,25 +13,32 @@ glycogenolysis is balanced by habitual intake, so rest is a steady state.
 
 from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.exercise import catecholamine_drive_target
 from myokine_sim.model.plasma_glucose import counter_regulatory_glucose, intense_exercise_switch
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
 DEPLETION_WIDTH = 0.02
-#: Steepness of the intense-exercise switch in the catecholamine drive (model assumption: a threshold; with the
-#: drive a power 2.5 of intensity it is under a tenth on at 74% VO2max and over nine tenths at 87%).
+#: Steepness of the intense-exercise switch in the catecholamine drive the work rate holds (model assumption: a
+#: threshold; with the drive a power 2.5 of intensity it is under a tenth on at 74% VO2max and over nine tenths
+#: at 87%).
 INTENSE_DRIVE_HILL = 16.0
-#: Rate constants of the intense-exercise switch, at full and at no drive. It comes on within a minute of the
-#: drive; when the bout stops, about two thirds of it goes within minutes as the drive falls and the rest decays
-#: with a 20-min time constant, so insulin-mediated disposal regains its hold and glucose is back in 40-60 min
-#: (Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271; there insulin rises in recovery to clear the glucose).
+#: Rate constants of the intense-exercise switch: on within a minute; off over 20-40 min, as insulin regains its
+#: hold in recovery and glucose is back in 40-60 min (Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271).
 INTENSE_ON_RATE_PER_MIN = 5.0
 INTENSE_OFF_RATE_PER_MIN = 0.05
+#: Switch level below which neither target nor switch counts as leading (keeps the rate defined at rest).
+INTENSE_LEAD_FLOOR = 0.01
+#: Sharpness of the choice between the fast and slow rate (model assumption): a target a quarter below the switch
+#: leaves a tenth of the fast rate, so a partial fall of the target (oxygen uptake's off-kinetics, interval steps)
+#: is followed slowly; a steeper choice makes explicit solvers lose their error control where the switch holds a
+#: partial target.
+INTENSE_LEAD_POWER = 8.0
 
 STATES = (
     Quantity("liver_glycogen_g", "g", "Liver glycogen", scale=1.0),
     Quantity("intense_exercise_fraction", "1",
-             "How far the glucose response of intense exercise is switched on (0-1): on with the sympatho-adrenal "
-             "drive, off over the recovery",
+             "How far the glucose response of intense exercise is switched on (0-1): on with an intense work "
+             "rate, off over the recovery",
              scale=0.01),
 )
 OUTPUTS = (
@@ -96,8 +103,8 @@ PARAMETERS = (
           "3-4-fold, so glucose rises); Kreisman 2000 Am J Physiol Endocrinol Metab 278:E786 (peak Ra 13.8, "
           "Rd 9.3 mg/kg/min in 15 min at >84% VO2max)"),
     param("liver.intense_half_drive", 1.6, "1", (1.2, 3.0),
-          "Catecholamine drive at which the intense-exercise switch is half on (1 at the reference intensity; "
-          "1.6 is reached at steady state at about 78% VO2max)",
+          "Catecholamine drive that the work rate holds at steady state at which the intense-exercise switch is "
+          "half on (1 at the reference intensity; 1.6 at about 78% VO2max)",
           "Marliss & Vranic 2002 (glucose rises above ~80% VO2max, not at moderate intensity; Romijn 1993 Am J "
           "Physiol 265:E380)"),
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
@@ -135,7 +142,7 @@ def equations(x) -> Equations:
     # Insulin follows plasma glucose, so absorbed carbohydrate suppresses glycogenolysis only as far as it raises
     # glucose: it can never take away more glucose than it brings. Softplus rise (width 2%), normalised at rest.
     glucose_rise = softplus(glucose_relative - 1.0, DEPLETION_WIDTH)
-    rest_rise = DEPLETION_WIDTH * log(2.0)
+    softplus_at_rest = DEPLETION_WIDTH * log(2.0)
 
     def insulin_suppression(rise):
         # Second order, so a glucose fall below rest frees little glycogenolysis (at most a few per cent).
@@ -144,10 +151,20 @@ def equations(x) -> Equations:
     # In intense exercise alpha-adrenergic inhibition of insulin secretion holds off insulin's brake, and the
     # catecholamine-driven output outruns the uptake it is matched to: glucose rises. Zero at rest.
     intense = intense_exercise_switch(x)
-    # Capped at three times the half drive, where the switch is full anyway: the 16th power stays small.
-    capped_drive = minimum(maximum(drive, 0.0), 3.0 * p.intense_half_drive)
-    intense_target = hill(capped_drive, p.intense_half_drive, INTENSE_DRIVE_HILL)
-    suppression = 1.0 - (1.0 - insulin_suppression(glucose_rise) / insulin_suppression(rest_rise)) * (1.0 - intense)
+    # Reads the drive oxygen uptake holds, not the lagging drive, so uptake rises through the bout (Kreisman 2000);
+    # capped where the switch is full anyway, so the 16th power stays small.
+    capped_drive_target = minimum(maximum(catecholamine_drive_target(x), 0.0), 3.0 * p.intense_half_drive)
+    intense_target = hill(capped_drive_target, p.intense_half_drive, INTENSE_DRIVE_HILL)
+    intense_gap = intense_target - x.state("intense_exercise_fraction")
+    # Near 1 while the target is above the switch, near 0 once it falls below: a smooth choice of the fast or slow
+    # rate (a max/min kink at the point where the switch rests stalls CVODE there).
+    target_leads = intense_target**INTENSE_LEAD_POWER / (
+        intense_target**INTENSE_LEAD_POWER + x.state("intense_exercise_fraction") ** INTENSE_LEAD_POWER
+        + INTENSE_LEAD_FLOOR**INTENSE_LEAD_POWER
+    )
+    insulin_brake = 1.0 - insulin_suppression(glucose_rise) / insulin_suppression(softplus_at_rest)
+    # The switch holds off only the brake of a rise; below rest (brake < 0) it stays (a kink at rest while on).
+    suppression = 1.0 - maximum(insulin_brake, 0.0) * (1.0 - intense) - minimum(insulin_brake, 0.0)
     glycogenolysis = (glycogenolysis_rest + glycogenolysis_rise) * suppression * store
     gluconeogenesis = (gluconeogenesis_rest + gluconeogenesis_rise) * counter_regulation
     # mg/kg/min x kg / 1000 = g/min; habitual intake balances the resting glycogenolysis.
@@ -160,10 +177,10 @@ def equations(x) -> Equations:
     return Equations(
         derivatives={
             "liver_glycogen_g": refill + storage - net_breakdown,
-            # Fast while the drive holds the switch on, slow once it lets go (smooth in both, no kink).
+            # Fast on, slow off (target_leads picks the rate): insulin's brake returns over 20-40 min of recovery.
             "intense_exercise_fraction": (
-                INTENSE_OFF_RATE_PER_MIN + (INTENSE_ON_RATE_PER_MIN - INTENSE_OFF_RATE_PER_MIN) * intense_target
-            ) * (intense_target - x.state("intense_exercise_fraction")),
+                INTENSE_OFF_RATE_PER_MIN + (INTENSE_ON_RATE_PER_MIN - INTENSE_OFF_RATE_PER_MIN) * target_leads
+            ) * intense_gap,
         },
         rest={"liver_glycogen_g": p.glycogen_rest_g, "intense_exercise_fraction": 0.0},
         variables={
@@ -176,8 +193,9 @@ def equations(x) -> Equations:
             "exercise_glucose_demand_mg_kg_min": glycogenolysis_rise * (1.0 - p.intense_surplus_max * intense)
             + gluconeogenesis_rise,
             # Softplus (width 2%) shifted to 0 at rest: no kink at the resting state; a fed liver (above
-            # rest) gives at most -0.014, a slight fall of fasting lipolysis. Written out, not expr.softplus: its
-            # max/min pieces stall CVODE in the OMEX archive; the argument stays within -75 to 50, so no overflow.
+            # rest) gives at most -0.014, a slight fall of fasting lipolysis.
+            # Written out, not expr.softplus: its max/min pieces stalled CVODE in the SBML export; the argument
+            # stays within -75 to 50 (glycogen 0 to its capacity), so exp cannot overflow.
             "liver_glycogen_depletion_fraction": DEPLETION_WIDTH
             * (log(1.0 + exp((1.0 - glycogen / p.glycogen_rest_g) / DEPLETION_WIDTH)) - log(2.0)),
         },

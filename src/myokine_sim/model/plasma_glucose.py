@@ -7,7 +7,10 @@ emptying muscle takes up more than the load asks, and the liver's output falls a
 short. It rises when carbohydrate is absorbed faster than it is taken up. Falling glucose raises the
 adrenal drive (adrenaline) and, through the liver, gluconeogenesis; absorbed carbohydrate lowers the drive.
 In intense exercise glucose rises because the catecholamines outrun uptake (see the liver); that rise
-neither lowers their drive nor raises insulin-mediated uptake.
+does not lower their drive, and insulin-mediated uptake follows it only by mass action. A fall below
+rest is counter-regulated in intense exercise as in any other. While the switch is on, the orders
+above and below rest meet there with a kink in slope (in disposal, the adrenal drive and the liver's
+insulin brake), which the solver's error control absorbs.
 """
 
 from myokine_sim.expr import Expr, hill, maximum, minimum
@@ -94,12 +97,12 @@ def equations(x) -> Equations:
         * hill(UPTAKE_GLYCOGEN_HALF_MMOL_KG, working_glycogen, 4.0)
     )
     contraction_uptake = (x.var("exercise_glucose_demand_mg_kg_min") + depleted_uptake) * relative
-    # In intense exercise insulin does not rise with glucose (alpha-adrenergic inhibition of its secretion), and
-    # the glucose rise the catecholamines cause is not let brake them (Kreisman 2000: they rose 12-16-fold while
-    # glucose rose). Model simplification: the switch removes both glucose orders, above and below rest.
+    # Intense exercise: alpha-adrenergic inhibition keeps insulin from rising, so disposal follows a rise only by
+    # mass action, and the rise does not brake the catecholamines (Kreisman 2000: they rose 12-16-fold).
     intense = intense_exercise_switch(x)
-    insulin_order = p.insulin_disposal_order * (1.0 - intense)
-    uptake = rest_uptake * relative ** insulin_order + contraction_uptake
+    below, above = minimum(relative, 1.0), maximum(relative, 1.0)
+    insulin_order_above = p.insulin_disposal_order - (p.insulin_disposal_order - 1.0) * intense
+    uptake = rest_uptake * below ** p.insulin_disposal_order * above ** insulin_order_above + contraction_uptake
     pool_mg_per_mmol_l = p.distribution_volume_l_kg * MG_PER_MMOL
     return Equations(
         derivatives={"plasma_glucose_mmol_l": (appearance - uptake) / pool_mg_per_mmol_l},
@@ -107,7 +110,8 @@ def equations(x) -> Equations:
         variables={
             "glucose_uptake_mg_kg_min": uptake,
             "adrenaline_drive_rel": x.state("catecholamine_drive_rel")
-            * (1.0 / counter_relative) ** (p.adrenaline_order * (1.0 - intense)),
+            * (1.0 / minimum(counter_relative, 1.0)) ** p.adrenaline_order
+            * (1.0 / maximum(counter_relative, 1.0)) ** (p.adrenaline_order * (1.0 - intense)),
         },
     )
 

@@ -202,14 +202,14 @@ def test_the_intense_switch_acts_on_glucose_disposal_and_glycogenolysis_only_abo
     parameters = parameter_vector(model, ms.resolve_parameters(scenario, model=model))
     constants = model.compiled.constants(parameters)
     inputs = [float(value) for value in scenario.schedule().inputs_at(0.0)]
-    names = [state.name for state in model.states]
+    index = model.state_index
 
     def rates(switch: float) -> np.ndarray:
         states = list(model.compiled.rest(parameters, constants))
-        states[names.index(GLUCOSE)] *= glucose_relative
-        states[names.index("intense_exercise_fraction")] = switch
-        derivatives = model.compiled.rhs(states, parameters, constants, inputs, [0.0] * len(names))
-        return np.array([derivatives[names.index(GLUCOSE)], derivatives[names.index("liver_glycogen_g")]])
+        states[index[GLUCOSE]] *= glucose_relative
+        states[index["intense_exercise_fraction"]] = switch
+        derivatives = model.compiled.rhs(states, parameters, constants, inputs, [0.0] * len(states))
+        return np.array([derivatives[index[GLUCOSE]], derivatives[index["liver_glycogen_g"]]])
 
     off, on = rates(0.0), rates(1.0)
     assert np.all(np.abs(off) > 1e-6)

@@ -22,17 +22,22 @@ DEPLETION_WIDTH = 0.02
 #: threshold; with the drive a power 2.5 of intensity it is under a tenth on at 74% VO2max and over nine tenths
 #: at 87%).
 INTENSE_DRIVE_HILL = 16.0
-#: Rate constants of the intense-exercise switch: on within a minute; off over 20-40 min, as insulin regains its
-#: hold in recovery and glucose is back in 40-60 min (Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271).
+#: Rate constants of the intense-exercise switch: on at up to 5/min (times the target's square, see below), so
+#: within a minute or two for a full target; off over 20-40 min, as insulin regains its hold in recovery and
+#: glucose is back in 40-60 min (Marliss & Vranic 2002 Diabetes 51 Suppl 1:S271).
 INTENSE_ON_RATE_PER_MIN = 5.0
 INTENSE_OFF_RATE_PER_MIN = 0.05
 #: Switch level below which neither target nor switch counts as leading (keeps the rate defined at rest).
 INTENSE_LEAD_FLOOR = 0.01
 #: Sharpness of the choice between the fast and slow rate (model assumption): a target a quarter below the switch
-#: leaves a tenth of the fast rate, so a partial fall of the target (oxygen uptake's off-kinetics, interval steps)
-#: is followed slowly; a steeper choice makes explicit solvers lose their error control where the switch holds a
-#: partial target.
+#: leaves a tenth of the fast rate (times the target's square), so a partial fall of the target (oxygen uptake's
+#: off-kinetics, interval steps) is followed slowly; a steeper choice makes explicit solvers lose their error
+#: control where the switch holds a partial target.
 INTENSE_LEAD_POWER = 8.0
+#: Power of the target in the fast rate (model assumption, chosen for the solver; see docs/architecture.md): a
+#: small target, as in moderate exercise, is approached at about the slow rate instead of 5/min, which LSODA
+#: otherwise follows step by step. Consistent with, not derived from, the catecholamines' graded hold on insulin.
+INTENSE_TARGET_RATE_POWER = 2.0
 
 STATES = (
     Quantity("liver_glycogen_g", "g", "Liver glycogen", scale=1.0),
@@ -153,12 +158,13 @@ def equations(x) -> Equations:
     intense = intense_exercise_switch(x)
     # Reads the drive oxygen uptake holds, not the lagging drive, so uptake rises through the bout (Kreisman 2000);
     # capped where the switch is full anyway, so the 16th power stays small.
-    capped_drive_target = minimum(maximum(catecholamine_drive_target(x), 0.0), 3.0 * p.intense_half_drive)
+    capped_drive_target = minimum(catecholamine_drive_target(x), 3.0 * p.intense_half_drive)
     intense_target = hill(capped_drive_target, p.intense_half_drive, INTENSE_DRIVE_HILL)
     intense_gap = intense_target - x.state("intense_exercise_fraction")
-    # Near 1 while the target is above the switch, near 0 once it falls below: a smooth choice of the fast or slow
-    # rate (a max/min kink at the point where the switch rests stalls CVODE there).
-    target_leads = intense_target**INTENSE_LEAD_POWER / (
+    # Near target^2 while the target is above the switch, near 0 once it falls below: a smooth choice of the fast
+    # or slow rate (a max/min kink at the point where the switch rests stalls CVODE there), the fast one scaled by
+    # the target's square.
+    target_leads = intense_target**INTENSE_TARGET_RATE_POWER * intense_target**INTENSE_LEAD_POWER / (
         intense_target**INTENSE_LEAD_POWER + x.state("intense_exercise_fraction") ** INTENSE_LEAD_POWER
         + INTENSE_LEAD_FLOOR**INTENSE_LEAD_POWER
     )
@@ -177,7 +183,8 @@ def equations(x) -> Equations:
     return Equations(
         derivatives={
             "liver_glycogen_g": refill + storage - net_breakdown,
-            # Fast on, slow off (target_leads picks the rate): insulin's brake returns over 20-40 min of recovery.
+            # Fast on, slow off (target_leads picks and scales the rate): insulin's brake returns over 20-40 min of
+            # recovery.
             "intense_exercise_fraction": (
                 INTENSE_OFF_RATE_PER_MIN + (INTENSE_ON_RATE_PER_MIN - INTENSE_OFF_RATE_PER_MIN) * target_leads
             ) * intense_gap,

@@ -164,8 +164,9 @@ def equations(x) -> Equations:
     # Near target^2 while the target is above the switch, near 0 once it falls below: a smooth choice of the fast
     # or slow rate (a max/min kink at the point where the switch rests stalls CVODE there), the fast one scaled by
     # the target's square.
-    target_leads = intense_target**INTENSE_TARGET_RATE_POWER * intense_target**INTENSE_LEAD_POWER / (
-        intense_target**INTENSE_LEAD_POWER + x.state("intense_exercise_fraction") ** INTENSE_LEAD_POWER
+    target_lead_term = intense_target**INTENSE_LEAD_POWER
+    target_leads = intense_target**INTENSE_TARGET_RATE_POWER * target_lead_term / (
+        target_lead_term + x.state("intense_exercise_fraction") ** INTENSE_LEAD_POWER
         + INTENSE_LEAD_FLOOR**INTENSE_LEAD_POWER
     )
     insulin_brake = 1.0 - insulin_suppression(glucose_rise) / insulin_suppression(softplus_at_rest)

@@ -93,7 +93,8 @@ def test_peritendinous_il6_builds_in_running_only_and_fades_at_its_rate_after_it
     running = run(480.0, exercise=bout(120.0, 75.0, "running"))
     cycling = run(480.0, exercise=bout(120.0, 75.0))
     state = "peritendinous_il6_activation_rel"
-    rate = ms.build_model().parameter("tendon_il6.activation_rate_per_min").value
+    # The rate the run used: the shipped parameter set's fitted value, not the module's declared default.
+    rate = ms.resolve_parameters(ms.load_scenario("rest"))["tendon_il6.activation_rate_per_min"]
     assert running.at(state, 120.0) > 0.1
     assert float(np.abs(cycling[state]).max()) < 1e-12
     # Reduced case: with the run over (no loading) the activation decays exponentially at its rate.

@@ -45,6 +45,7 @@ COLUMN_LABELS = {
     "liver_glycogen_g": "Liver glycogen",
     "plasma_glucose_mmol_l": "Plasma glucose",
     "glucose_uptake_mg_kg_min": "Glucose uptake (disposal)",
+    "insulin_disposal_rise_mg_kg_min": "Insulin-mediated glucose disposal above rest",
     "exercise_glucose_demand_mg_kg_min": "Working muscle's glucose demand",
     "adrenaline_drive_rel": "Adrenal medullary drive (the sympatho-adrenal drive, raised as glucose falls)",
     "vo2_l_min": "Oxygen uptake",

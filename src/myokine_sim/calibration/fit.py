@@ -49,6 +49,7 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "muscle_glycogen.untrained_use_gain",
     "muscle_glycogen.knee_extension_use_factor",
     "muscle_glycogen.running_use_factor",
+    "muscle_glycogen.onset_use_gain",
     "muscle_glycogen.resynthesis_rate_per_min",
     "muscle_glycogen.storage_share_max",
     "muscle_glycogen.untrained_storage_relative",

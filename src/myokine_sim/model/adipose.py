@@ -190,7 +190,7 @@ def equations(x) -> Equations:
         reference_il6_production_ng_min(x) * x.param("plasma_il6.adipose_fraction_at_rest") * fat_ratio
     )
     adipose_grams_per_100 = x.param("subject.fat_mass_kg") * 10.0
-    lipolytic_target = hill(systemic, p.lipolytic_half_pct, 2.0)
+    lipolytic_target = lipolytic_drive_target(x)
     return Equations(
         derivatives={
             "plasma_ffa_mmol_l": d_ffa,
@@ -216,6 +216,11 @@ def equations(x) -> Equations:
             / adipose_grams_per_100,
         },
     )
+
+
+def lipolytic_drive_target(x):
+    """The sympathetic lipolytic drive the work rate holds at steady state (for this module and muscle glycogen)."""
+    return hill(x.var("systemic_intensity_pct_vo2max"), x.param("adipose.lipolytic_half_pct"), 2.0)
 
 
 def reference_il6_production_ng_min(x):

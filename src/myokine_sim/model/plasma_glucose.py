@@ -10,7 +10,9 @@ In intense exercise glucose rises because the catecholamines outrun uptake (see 
 does not lower their drive, and insulin-mediated uptake follows it only by mass action. A fall below
 rest is counter-regulated in intense exercise as in any other. While the switch is on, the orders
 above and below rest meet there with a kink in slope (in disposal, the adrenal drive and the liver's
-insulin brake), which the solver's error control absorbs.
+insulin brake), which the solver's error control absorbs. The insulin-mediated disposal above rest, which
+muscle glycogen stores a share of, has a kink at resting glucose too; at rest it multiplies a synthesis that
+is zero at the resting store.
 """
 
 from myokine_sim.expr import Expr, hill, maximum, minimum
@@ -41,6 +43,8 @@ def intense_exercise_switch(x) -> Expr:
 STATES = (Quantity("plasma_glucose_mmol_l", "mmol/L", "Plasma glucose", scale=0.5),)
 OUTPUTS = (
     Quantity("glucose_uptake_mg_kg_min", "mg/kg/min", "Whole-body glucose disposal (rate of disappearance)"),
+    Quantity("insulin_disposal_rise_mg_kg_min", "mg/kg/min",
+             "Insulin-mediated glucose disposal above its resting rate (0 at or below resting glucose)"),
     Quantity("adrenaline_drive_rel", "1",
              "Adrenal medullary drive: the exercise load's sympatho-adrenal drive, raised as glucose falls"),
 )
@@ -102,13 +106,15 @@ def equations(x) -> Equations:
     intense = intense_exercise_switch(x)
     below, above = minimum(relative, 1.0), maximum(relative, 1.0)
     insulin_order_above = p.insulin_disposal_order - (p.insulin_disposal_order - 1.0) * intense
-    uptake = rest_uptake * below ** p.insulin_disposal_order * above ** insulin_order_above + contraction_uptake
+    insulin_disposal = rest_uptake * below ** p.insulin_disposal_order * above ** insulin_order_above
+    uptake = insulin_disposal + contraction_uptake
     pool_mg_per_mmol_l = p.distribution_volume_l_kg * MG_PER_MMOL
     return Equations(
         derivatives={"plasma_glucose_mmol_l": (appearance - uptake) / pool_mg_per_mmol_l},
         rest={"plasma_glucose_mmol_l": p.baseline_mmol_l},
         variables={
             "glucose_uptake_mg_kg_min": uptake,
+            "insulin_disposal_rise_mg_kg_min": maximum(insulin_disposal - rest_uptake, 0.0),
             "adrenaline_drive_rel": x.state("catecholamine_drive_rel")
             * (1.0 / minimum(counter_relative, 1.0)) ** p.adrenaline_order
             * (1.0 / maximum(counter_relative, 1.0)) ** (p.adrenaline_order * (1.0 - intense)),

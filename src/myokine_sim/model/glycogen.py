@@ -153,9 +153,10 @@ def equations(x) -> Equations:
     # Impey 2020 Med Sci Sports Exerc 52:1966).
     thigh_use_rate = working_use_rate * (1.0 + (p.running_use_factor - 1.0) * x.input("running"))
 
-    # The share of glucose the legs store: trained muscle stores more; exercise raises it for hours.
+    # Recent contraction leaves both routes of resynthesis raised: insulin-independent uptake and insulin action.
     uptake = x.state("contraction_glucose_uptake_rel")
     sensitivity = x.state("insulin_sensitivity_gain_rel")
+    # The share of glucose the legs store: trained muscle stores more; exercise raises it for hours.
     storage_share = (
         p.storage_share_max
         * (training + (1.0 - training) * p.untrained_storage_relative)

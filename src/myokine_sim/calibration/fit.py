@@ -118,12 +118,14 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "tnf_alpha.adrenaline_inhibition_drive",
     "tnf_alpha.cortisol_inhibition_nmol_l",
     "tnf_alpha.restraint_rate_per_min",
-    # Liver: Febbraio 2004, Jeukendrup 1999, Gonzalez 2015, Taylor 1996.
+    # Liver: Febbraio 2004, Jeukendrup 1999, Angus 2002, Gonzalez 2015, Taylor 1996.
     "liver.il6_max",
     "liver.il6_half_pg_ml",
     "liver.exercise_gain",
     "liver.glycogen_max_g",
     "liver.carbohydrate_uptake_fraction",
+    "liver.portal_hold_glucose_order",
+    "liver.exercise_storage_brake",
     "carbohydrate.availability_half_g_min",
     # Plasma glucose and its counter-regulation: Coggan & Coyle 1987, Coyle 1983, Tabata 1984.
     "plasma_glucose.insulin_disposal_order",
@@ -135,7 +137,6 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     # Glucose in intense exercise: Kreisman 2000.
     "exercise.catecholamine_rate_per_min",
     "liver.intense_surplus_max",
-    "liver.intense_half_drive",
 )
 
 #: Relative change of a parameter (log step) for the forward-difference Jacobian.

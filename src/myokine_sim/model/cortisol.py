@@ -5,8 +5,9 @@ from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 #: Steepness of the ACTH response around its glycaemic threshold (Tabata 1984: ACTH rose in every subject once
-#: glucose crossed ~3.3 mmol/L in blood). A Hill curve is smooth: it is already a tenth on at 4.9 mmol/L.
-HYPOGLYCAEMIA_HILL = 8.0
+#: glucose crossed ~3.3 mmol/L in blood, and had not moved before). A tenth on at 4.2 mmol/L, nine tenths at 3.2;
+#: at 8 a fifth was on at 4.4 mmol/L, the glucose of a fasted two-hour ride, where ACTH has not yet risen.
+HYPOGLYCAEMIA_HILL = 16.0
 
 STATES = (Quantity("cortisol_nmol_l", "nmol/L", "Plasma cortisol", scale=10.0, floor="rest"),)
 

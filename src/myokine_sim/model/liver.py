@@ -1,14 +1,16 @@
 """Liver glycogen and hepatic glucose output (endogenous glucose production, mg/kg/min).
 
 Output is glycogenolysis plus gluconeogenesis. Exercise raises both through the
-sympatho-adrenal (and glucagon) drive; IL-6 raises glycogenolysis only during
-exercise (it has no hepatic effect at rest). Absorbed carbohydrate raises
-plasma glucose, and the insulin that follows suppresses glycogenolysis; it also
-refills liver glycogen. Falling glucose raises gluconeogenesis (glucagon). As
-glycogen runs out, output falls back towards gluconeogenesis. In intense exercise the
+sympatho-adrenal (and glucagon) drive; IL-6 raises glycogenolysis only during exercise
+(it has no hepatic effect at rest). In exercise, glucose absorbed from the gut replaces
+the exercise rise of glycogenolysis mg for mg while plasma glucose holds (feed-forward
+control matches output to uptake). Absorbed carbohydrate also raises plasma glucose, and
+the insulin that follows suppresses glycogenolysis; it refills liver glycogen, little
+while exercise lasts. Falling glucose raises gluconeogenesis (glucagon). As glycogen
+runs out, output falls back towards gluconeogenesis. In intense exercise the
 sympatho-adrenal drive raises output beyond working muscle's uptake and holds off the
-insulin that would brake it, so glucose rises. At rest the post-absorptive
-glycogenolysis is balanced by habitual intake, so rest is a steady state.
+insulin that would brake it, so glucose rises. At rest the post-absorptive glycogenolysis is
+balanced by habitual intake, so rest is a steady state.
 """
 
 from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
@@ -65,7 +67,7 @@ PARAMETERS = (
           "Rothman 1991 Science 254:573 (gluconeogenesis 64% of output after an overnight fast)"),
     param("liver.glycogen_rest_g", 100.0, "g", (40.0, 160.0),
           "Liver glycogen after an overnight fast",
-          "Gonzalez 2015 Am J Physiol 309:E1032 (454 mmol/L by 13C-MRS, ~100-130 g); Rothman 1991"),
+          "Gonzalez 2015 Am J Physiol Endocrinol Metab 309:E1032 (454 mmol/L by 13C-MRS, ~100-130 g); Rothman 1991"),
     param("liver.glycogen_half_fraction", 0.25, "1", (0.05, 0.6),
           "Liver glycogen (fraction of rest) at which glycogenolysis is half-maximal",
           "Model assumption: glycogenolysis falls as the store empties, so output falls late in prolonged exercise "
@@ -111,7 +113,8 @@ PARAMETERS = (
           "Catecholamine drive that the work rate holds at steady state at which the intense-exercise switch is "
           "half on (1 at the reference intensity; 1.6 at about 78% VO2max)",
           "Marliss & Vranic 2002 (glucose rises above ~80% VO2max, not at moderate intensity; Romijn 1993 Am J "
-          "Physiol 265:E380)"),
+          "Physiol 265:E380); not fitted: the targets do not separate it from liver.intense_surplus_max "
+          "(correlation 0.98 when both were fitted)"),
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
           "Fractional return of liver glycogen to rest without carbohydrate",
           "Model assumption: habitual intake refills the liver over a day (Rothman 1991)"),
@@ -119,6 +122,19 @@ PARAMETERS = (
           "Share of ingested glucose stored as liver glycogen",
           "Taylor 1996 J Clin Invest 97:126 (liver glycogen 207 -> 316 mmol/L after a mixed meal; ~20% of meal "
           "carbohydrate); Gonzalez 2015 (glucose drinks prevented the fall in exercise)"),
+    param("liver.portal_hold_glucose_order", 4.0, "1", (0.0, 16.0),
+          "Order in plasma glucose (relative to rest, smoothly capped at 1) of the hold absorbed glucose keeps on "
+          "the liver's exercise glycogenolysis: while glucose holds, each mg of absorbed glucose replaces a mg of "
+          "the exercise rise; as glucose falls, the exercise drive releases glycogen again",
+          "Model assumption (one-for-one replacement while glucose holds); direction from Jeukendrup 1999 Am J "
+          "Physiol 276:E672 (hepatic output partially suppressed by a 4% glucose drink, completely by a 22% one) "
+          "and Angus 2002 Am J Physiol Endocrinol Metab 283:E573 (with an 8% drink liver output never rose above "
+          "rest through cycling to fatigue while glucose held)"),
+    param("liver.exercise_storage_brake", 1.0, "1", (0.5, 20.0),
+          "Fall of liver storage of ingested glucose per unit of catecholamine drive (storage / (1 + brake x drive))",
+          "Model assumption for the form; Gonzalez 2015 Am J Physiol Endocrinol Metab 309:E1032 (glucose drinks "
+          "through 3 h of cycling held liver glycogen, did not raise it: target B46); Jeukendrup 1999 J Physiol "
+          "515:579 (96-100% of the glucose leaving plasma in exercise was oxidised)"),
     param("liver.glycogen_max_g", 248.8, "g", (100.0, 250.0),
           "Liver glycogen capacity (fed state)",
           "Taylor 1996 (postprandial peak ~1.5x the fasting level)"),
@@ -172,7 +188,15 @@ def equations(x) -> Equations:
     insulin_brake = 1.0 - insulin_suppression(glucose_rise) / insulin_suppression(softplus_at_rest)
     # The switch holds off only the brake of a rise; below rest (brake < 0) it stays (a kink at rest while on).
     suppression = 1.0 - maximum(insulin_brake, 0.0) * (1.0 - intense) - minimum(insulin_brake, 0.0)
-    glycogenolysis = (glycogenolysis_rest + glycogenolysis_rise) * suppression * store
+    # Feed-forward control matches the output to muscle uptake, so absorbed glucose, all of which passes the liver
+    # in the portal vein, replaces the exercise rise of glycogenolysis (before store and insulin scale it) while
+    # plasma glucose holds; as glucose falls the drive releases glycogen again.
+    portal_glucose_mg_kg_min = x.var("exogenous_glucose_ra_g_min") * 1000.0 / body_mass
+    # Glucose capped smoothly at rest (g - softplus(g - 1)): no kink where glucose settles with drinks.
+    portal_hold = (glucose_relative - glucose_rise) ** p.portal_hold_glucose_order
+    # A kink where the gut supply meets the exercise rise: crossed as drinks come and go, not settled on.
+    released_rise = maximum(glycogenolysis_rise - portal_glucose_mg_kg_min * portal_hold, 0.0)
+    glycogenolysis = (glycogenolysis_rest + released_rise) * suppression * store
     gluconeogenesis = (gluconeogenesis_rest + gluconeogenesis_rise) * counter_regulation
     # mg/kg/min x kg / 1000 = g/min; habitual intake balances the resting glycogenolysis.
     net_breakdown = (glycogenolysis - glycogenolysis_rest) * body_mass / 1000.0
@@ -180,7 +204,7 @@ def equations(x) -> Equations:
     # Working muscle takes the ingested glucose in exercise (the liver stores little then; Gonzalez 2015).
     storage = p.carbohydrate_uptake_fraction * x.var("exogenous_glucose_ra_g_min") * (
         1.0 - glycogen / p.glycogen_max_g
-    ) / (1.0 + drive)
+    ) / (1.0 + p.exercise_storage_brake * drive)
     return Equations(
         derivatives={
             "liver_glycogen_g": refill + storage - net_breakdown,

@@ -53,34 +53,16 @@ def test_gut_barrier_heals_at_its_repair_rate_once_hard_running_stops():
     assert np.all(np.diff(il6) <= 1e-9 * il6.max())
 
 
-LATE_INNATE_WAVE = (
-    "known disagreement: after 2.5 h of cycling at 75% VO2max with carbohydrate (Nieman 1998), plasma IL-6 falls to "
-    "1.55 pg/mL 1.2 h after the ride, then rises again to 2.15 pg/mL 3.2 h after it (1.39-fold; the run: 2.07 to "
-    "2.34 pg/mL, 1.13-fold): endotoxin leaked from "
-    "the gut in the ride induces innate IL-6 through the small TNF-alpha rise, in proportion to it, once carbohydrate "
-    "has blunted the muscle IL-6 that hides it. An innate IL-6 growing with the TNF-alpha rise to a fitted power "
-    "(1.49; low doses of endotoxin raise IL-6 less relative to TNF-alpha, Dillingh 2014 J Inflamm 11:28) removed the "
-    "wave, but the leave-one-study-out check then predicted Starkie 2003 (2 of 4) and Keller 2001 (2 of 6) worse, so "
-    "it was not kept. Braking the innate IL-6 with the monocyte restraint of TNF-alpha (cortisol, adrenaline, IL-10, "
-    "IL-6) cut this rise to 1.12-fold at a lower fit cost (61.7 against 62.2) and kept Starkie 2003 and Keller 2001 "
-    "(4 of 4, 6 of 6, in a leave-one-out check of seven studies), but was not kept either: hydrocortisone left IL-6 "
-    "after endotoxin unchanged while TNF-alpha stayed undetectable (Barber 1993 J Immunol 150:1999), and adrenaline "
-    "infusion raises plasma IL-6 (Sondergaard 2000 Am J Physiol 279:E1238). The running bout passes this rule only "
-    "narrowly (1.09-fold) until the plasma glucose compartment: with carbohydrate, glucose holds up and the adrenal "
-    "drive and cortisol rise less (as Nieman 2003 and 2005 and Felig 1982 measured, B91-B97), so less of the "
-    "monocyte brake is built during the bout, and the refit lowered running's tendon IL-6 (3.72 to 3.51 ng/min); "
-    "the run now rises 1.13-fold")
-
-
-@pytest.mark.parametrize("scenario", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=LATE_INNATE_WAVE))
-    for name in ("running_150min_75pct_carbohydrate", "cycling_150min_75pct_carbohydrate")
-])
+@pytest.mark.parametrize("scenario", ["running_150min_75pct_carbohydrate", "cycling_150min_75pct_carbohydrate"])
 def test_after_a_long_bout_with_carbohydrate_plasma_il6_does_not_rise_again(scenario):
     """A single bout's IL-6 does not rise again without new exercise or inputs (the last drink is 15 min before the
     end). Nehlsen-Cannarella 1997 (B13, B15) and Nieman 1998 sampled only to 1.5 h after these bouts, so this checks
-    the rule, not a measured time course. Both bouts fail it (see LATE_INNATE_WAVE): the run by less, because its
-    tendon IL-6 raises the trough, while the innate wave below is the same."""
+    the rule, not a measured time course. Endotoxin leaked from the gut in the bout still induces a small wave of
+    innate IL-6 hours later; it fails the rule when carbohydrate blunts muscle IL-6 to near nothing (the ride rose
+    1.39-fold from its trough, the run 1.13-fold, while the blunting was 0.97). With the partial blunting of Keller
+    2003 (B113) the muscle's own IL-6 still falls through it: the ride now rises 1.09-fold, the run 1.02-fold.
+    Mechanisms tried against the wave itself (a power law of innate IL-6 in the TNF-alpha rise; braking it with the
+    monocyte restraint) are recorded in the history of this test; neither was kept."""
     result = ms.simulate(scenario_from_dict({**ms.load_scenario(scenario).model_dump(),
                                              "simulation": {"t_end_min": 600.0}}))
     after = result[IL6][result.time_min >= 180.0]
@@ -104,7 +86,7 @@ def test_peritendinous_il6_builds_in_running_only_and_fades_at_its_rate_after_it
 
 def test_carbohydrate_blunts_plasma_il6_less_in_running_than_in_cycling():
     """A check of the model's structure, not of data: the tendon tissue's IL-6 of running is taken not to be blunted
-    by carbohydrate (without it running is blunted more than cycling, 0.35 against 0.37). Carbohydrate cut plasma
+    by carbohydrate (without it running is blunted more than cycling, 0.59 against 0.60). Carbohydrate cut plasma
     IL-6 after 2.5 h of running by 39% (Nehlsen-Cannarella 1997: +421% vs +753%), while Starkie 2001 found it blunted
     in both modes after 60 min. Trained subjects, as in Nehlsen-Cannarella 1997 and Nieman 1998."""
     subject = ms.load_scenario("running_150min_75pct").subject.model_dump()
@@ -115,7 +97,22 @@ def test_carbohydrate_blunts_plasma_il6_less_in_running_than_in_cycling():
         fed = run(150.0, exercise=bout(150.0, 75.0, modality), carbohydrate=drinks, subject=subject)
         return fed.at(IL6, 150.0) / placebo.at(IL6, 150.0)
 
-    assert blunting("running") > 1.05 * blunting("cycling")
+    assert blunting("running") > blunting("cycling")
+
+
+def test_a_sports_drink_lowers_il6_release_and_plasma_il6_partially_not_to_rest():
+    """Glucose ingestion (64 g/h) attenuated, not abolished, IL-6 release from the working leg in 2 h of cycling
+    (Febbraio 2003b), and plasma IL-6 ended 0.60 of placebo after 3 h of cycling (Keller 2003: 15.6 against 26.0
+    pg/mL) and 0.61 after 2.5 h of running (Nehlsen-Cannarella 1997: +421% against +753%). The first model cut
+    release to a tenth and plasma IL-6 to a quarter with any drink."""
+    drinks = [{"start_min": 0.0, "every_min": 15.0, "until_min": 120.0, "grams": 16.0}]
+    fed = run(120.0, exercise=bout(120.0, 65.0), carbohydrate=drinks)
+    placebo = run(120.0, exercise=bout(120.0, 65.0))
+    release = fed.at("il6_release_ng_min", 120.0) / placebo.at("il6_release_ng_min", 120.0)
+    plasma = fed.at(IL6, 120.0) / placebo.at(IL6, 120.0)
+    assert 0.3 < release < 0.8
+    assert 0.4 < plasma < 0.9
+    assert fed.at(IL6, 120.0) > 3.0 * fed.at(IL6, 0.0)
 
 
 def test_tnf_response_to_endotoxin_does_not_grow_with_resting_il6():

@@ -44,7 +44,7 @@ REFERENCE_INTENSITY_PCT = 65.0
 PHOSPHORYLASE_HALF_GLYCOGEN_MMOL_KG = 10.0
 
 #: Power of the store in the extra use from a loaded store (model assumption): with the fitted gain, under 7% of
-#: use below 250 mmol/kg dw, about 30% at the reference, most of it when loaded; so use from a low store stays fast.
+#: use below 250 mmol/kg dw, about a fifth at the reference, most of it when loaded; so use from a low store stays fast.
 SUPERCOMPENSATION_ORDER = 4.0
 
 PARAMETERS = (

@@ -10,7 +10,9 @@ does not load it; and carbohydrate, which acts on the muscle's energy state, doe
 blunt it. The data that bear on them: over 2.5 h the IL-6 time course differed by mode,
 highest in running (Nieman 1998 Med Sci Sports Exerc 30:671, B87), and carbohydrate
 lowered plasma IL-6 after 2.5 h of running by two-fifths (Nehlsen-Cannarella 1997,
-B12-B13) against about two-thirds in 2.5 h of cycling in the model. Against them: after
+B12-B13), about as much as the model lowers it in 2.5 h of cycling (to 0.60 of placebo), so
+these data no longer argue for the third assumption, and the model's running is blunted only a
+little less (0.62). Against them: after
 60 min at the lactate threshold mode did not change plasma IL-6, and carbohydrate
 blunted it in both modes (Starkie 2001 J Physiol 533:585, B08).
 """

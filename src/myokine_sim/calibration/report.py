@@ -102,7 +102,15 @@ DISCUSSION = """\
 * **Glucose in fasted cycling versus a marathon on water.** Trained cyclists at 70% VO2max fell to
   3.1 mmol/L at fatigue after ~170 min (Coggan & Coyle 1987, B100); trained marathoners at 64.5%
   held glucose at or above rest for up to 3.75 h on water (O'Brien 1993, B107). The model reads
-  both with one glucose balance and follows the cycling studies.
+  both with one glucose balance and follows the cycling studies. Glucose did not fall in every
+  cycling study: in Watt 2002 (trained, 4 h at 57%) it only tended to fall, at the muscle glycogen
+  the model matches (C15b), while the model's glucose falls to about 2.9 mmol/L (the abstract does
+  not say whether the subjects had eaten, so it is not a target). The bouts in which glucose fell
+  ran to exhaustion (Coggan & Coyle 1987, Felig 1982; Tabata 1984 to exhaustion or 3 h); those in
+  which it held ran a set time or distance. A running factor on the liver's matched output and on
+  the extra uptake of emptying muscle reaches B107's band only if running has no extra uptake at
+  all, and an extra uptake scaled by carbohydrate oxidation does not separate the cycling studies
+  (tried without refits; the numbers are in B107's text).
 * **Absolute plasma IL-6 between laboratories.** Assays differ several-fold at rest, so targets from
   different laboratories are read as fold changes or as ratios within one study wherever the
   abstract allows (Nieman 1998 as a ratio of its own trials).

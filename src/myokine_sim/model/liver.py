@@ -16,7 +16,7 @@ balanced by habitual intake, so rest is a steady state.
 from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 from myokine_sim.model.exercise import catecholamine_drive_target
-from myokine_sim.model.plasma_glucose import counter_regulatory_glucose, intense_exercise_switch
+from myokine_sim.model.plasma_glucose import MG_PER_G, counter_regulatory_glucose, intense_exercise_switch
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
 DEPLETION_WIDTH = 0.02
@@ -191,7 +191,7 @@ def equations(x) -> Equations:
     # Feed-forward control matches the output to muscle uptake, so absorbed glucose, all of which passes the liver
     # in the portal vein, replaces the exercise rise of glycogenolysis (before store and insulin scale it) while
     # plasma glucose holds; as glucose falls the drive releases glycogen again.
-    portal_glucose_mg_kg_min = x.var("exogenous_glucose_ra_g_min") * 1000.0 / body_mass
+    portal_glucose_mg_kg_min = x.var("exogenous_glucose_ra_g_min") * MG_PER_G / body_mass
     # Glucose capped smoothly at rest (g - softplus(g - 1)): no kink where glucose settles with drinks.
     portal_hold = (glucose_relative - glucose_rise) ** p.portal_hold_glucose_order
     # A kink where the gut supply meets the exercise rise: crossed as drinks come and go, not settled on.
@@ -199,7 +199,7 @@ def equations(x) -> Equations:
     glycogenolysis = (glycogenolysis_rest + released_rise) * suppression * store
     gluconeogenesis = (gluconeogenesis_rest + gluconeogenesis_rise) * counter_regulation
     # mg/kg/min x kg / 1000 = g/min; habitual intake balances the resting glycogenolysis.
-    net_breakdown = (glycogenolysis - glycogenolysis_rest) * body_mass / 1000.0
+    net_breakdown = (glycogenolysis - glycogenolysis_rest) * body_mass / MG_PER_G
     refill = p.refill_rate_per_min * (p.glycogen_rest_g - x.state("liver_glycogen_g"))
     # Working muscle takes the ingested glucose in exercise (the liver stores little then; Gonzalez 2015).
     storage = p.carbohydrate_uptake_fraction * x.var("exogenous_glucose_ra_g_min") * (

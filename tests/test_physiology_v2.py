@@ -234,6 +234,19 @@ def test_a_sports_drink_dose_during_exercise_holds_glucose_and_keeps_glucose_out
     assert fasted.at(HGO, 120.0) > 3.0 * resting_output
 
 
+@pytest.mark.xfail(strict=True, reason="working muscle's extra glucose uptake as its glycogen empties "
+                   "(plasma_glucose.depleted_muscle_uptake_mg_kg_min, fitted to cycling to exhaustion) takes glucose to "
+                   "about 0.58 of rest after 4 h at 57%; see B107's known_failure in targets.toml")
+def test_four_hours_of_moderate_cycling_leave_a_trained_subject_near_resting_glucose():
+    """Watt 2002 (J Physiol 541:969): trained men cycling 4 h at 57% VO2max, glucose only tended to fall (not
+    significantly) while muscle glycogen fell to 144 mmol/kg dw, which the model matches (target C15b). The bound
+    allows a quarter below rest; the abstract does not say whether the men had eaten, so this is a check, not a
+    target. It fails today and is kept strict so that a fix of the glucose balance shows here."""
+    result = ms.simulate("cycling_240min_57pct")
+    assert result.at(GLYCOGEN, 240.0) < 200.0  # the muscle did empty as in the study
+    assert result.at("plasma_glucose_mmol_l", 240.0) > 0.75 * result.at("plasma_glucose_mmol_l", 0.0)
+
+
 def test_a_day_of_exercise_empties_the_liver_and_glucose_output_falls():
     result = run(1440.0, exercise=bout(1440.0, 50.0))
     assert result.at("liver_glycogen_g", 1439.0) < 0.5 * result.at("liver_glycogen_g", 0.0)

@@ -10,6 +10,11 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from myokine_sim.expr import Expr, Sym, as_expr
 
+#: mg per g, for the glucose fluxes the compartments exchange (g/min of carbohydrate, mg/kg/min of glucose).
+MG_PER_G = 1000.0
+#: mg of glucose per mmol (molar mass of glucose).
+MG_PER_MMOL = 180.16
+
 
 class Parameter(BaseModel):
     """One model parameter with its unit, plausible range and source."""

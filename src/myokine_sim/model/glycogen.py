@@ -2,7 +2,7 @@
 
 from myokine_sim.expr import hill, maximum
 from myokine_sim.model.adipose import lipolytic_drive_target
-from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.core import MG_PER_G, MG_PER_MMOL, Compartment, Equations, Quantity, param
 
 STATES = (
     Quantity("muscle_glycogen_mmol_kg_dw", "mmol/kg dw",
@@ -25,7 +25,8 @@ OUTPUTS = (
 #: Dry mass of the exercised (leg) muscle per kg body mass: skeletal muscle 38% of body mass in men, 55% of it
 #: in the lower body, 23% dry matter (Janssen 2000 J Appl Physiol 89:81).
 STORING_MUSCLE_DW_KG_PER_KG = 0.38 * 0.55 * 0.23
-MMOL_GLUCOSE_PER_G = 1000.0 / 180.16
+#: mmol of glucose per g (glycogen is counted in glucosyl units).
+MMOL_GLUCOSE_PER_G = MG_PER_G / MG_PER_MMOL
 
 #: Intensity at which contraction has half switched on glucose transport (the insulin-independent uptake).
 CONTRACTION_HALF_PCT = 30.0
@@ -165,7 +166,7 @@ def equations(x) -> Equations:
     # Mass balance: the legs store a share of what insulin drives into tissues above the resting disposal. Glucose
     # absorbed slowly first displaces hepatic output and barely raises insulin, so a small intake stores little.
     carbohydrate_driven = (
-        x.var("insulin_disposal_rise_mg_kg_min") / 1000.0 * MMOL_GLUCOSE_PER_G * storage_share
+        x.var("insulin_disposal_rise_mg_kg_min") / MG_PER_G * MMOL_GLUCOSE_PER_G * storage_share
         / STORING_MUSCLE_DW_KG_PER_KG
     )
     refill_drive = (p.resynthesis_rate_per_min * resting * uptake + carbohydrate_driven) / (

@@ -14,9 +14,9 @@ balanced by habitual intake, so rest is a steady state.
 """
 
 from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
-from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.core import MG_PER_G, Compartment, Equations, Quantity, param
 from myokine_sim.model.exercise import catecholamine_drive_target
-from myokine_sim.model.plasma_glucose import MG_PER_G, counter_regulatory_glucose, intense_exercise_switch
+from myokine_sim.model.plasma_glucose import counter_regulatory_glucose, intense_exercise_switch
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
 DEPLETION_WIDTH = 0.02

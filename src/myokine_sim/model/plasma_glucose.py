@@ -17,12 +17,7 @@ is zero at the resting store.
 
 from myokine_sim.expr import Expr, hill, maximum, minimum
 from myokine_sim.model.glycogen import CONTRACTION_HALF_PCT
-from myokine_sim.model.core import Compartment, Equations, Quantity, param
-
-#: mg/kg/min of glucose per g/min spread over 1 kg of body mass.
-MG_PER_G = 1000.0
-#: mg of glucose per mmol.
-MG_PER_MMOL = 180.16
+from myokine_sim.model.core import MG_PER_G, MG_PER_MMOL, Compartment, Equations, Quantity, param
 #: Floor of glucose in the power laws of counter-regulation: below any level compatible with consciousness, so it
 #: never acts in a simulation, but a trial solver step cannot take a power of zero or drive a rate unboundedly.
 GLUCOSE_FLOOR_MMOL_L = 1.0

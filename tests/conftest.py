@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 DATA = Path(__file__).parent / "data"
-# The compiled kernel (myokine_sim[fast]) caches its generated module inside the project, not in the user's cache.
+# The compiled model code and kernel (myokine_sim[fast]) are cached inside the project, not in the user's cache.
 os.environ.setdefault("MYOKINE_CACHE_DIR", str(Path(__file__).parent.parent / ".pytest_cache" / "myokine_sim"))
 
 

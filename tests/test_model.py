@@ -1,5 +1,7 @@
 """Structure of the assembled model and its resting steady state."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -129,3 +131,48 @@ def test_parameter_only_subexpressions_are_hoisted(model):
     rhs = source[source.index("def rhs"): source.index("def observe")]
     # The resting IL-6 production is a parameter-only term: computed in constants(), not per step.
     assert "p_plasma_il6__baseline_pg_ml" not in rhs
+
+
+def test_the_scan_for_words_keeps_exactly_the_lines_a_search_per_name_keeps(model, monkeypatch):
+    # The reference: one regular-expression search per candidate line, as the generator first did it.
+    from myokine_sim.model import assembly
+
+    def searched_uses(lines, body):
+        text = "\n".join(body)
+        return [line for line in lines if re.search(rf"\b{line.split('=')[0].strip()}\b", text)]
+
+    def searched_needed(lines, consumers):
+        text, kept = "\n".join(consumers), []
+        for line in reversed(lines):
+            if re.search(rf"\b{line.split('=')[0].strip()}\b", text):
+                kept.append(line)
+                text += "\n" + line
+        return kept[::-1]
+
+    scanned = assembly.generate_source(model)
+    monkeypatch.setattr(assembly, "_uses", searched_uses)
+    monkeypatch.setattr(assembly, "_needed", searched_needed)
+    assert assembly.generate_source(model) == scanned
+
+
+def test_a_generated_line_must_assign_a_single_name():
+    from myokine_sim.model import assembly
+
+    assert assembly._assigned("    p_a__b = P[3]") == "p_a__b"
+    for line in ("a, b = y", "a.b = 1", " = 2"):
+        with pytest.raises(ValueError):
+            assembly._assigned(line)
+
+
+def test_generated_functions_assign_only_the_names_they_read_afterwards(model):
+    # rhs, observe and rest keep an unpacking or variable line only if a later line reads its name.
+    source = model.compiled.source
+    for function in ("rhs", "observe", "rest"):
+        start = source.index(f"def {function}(")
+        end = source.find("\n\n", start)
+        body = source[start:end if end >= 0 else None].splitlines()[1:]
+        assigned = [(i, line.split("=")[0].strip()) for i, line in enumerate(body)
+                    if " = " in line and not line.lstrip().startswith("out[")]
+        assert assigned, function
+        for i, name in assigned:
+            assert re.search(rf"\b{name}\b", "\n".join(body[i + 1:])), f"{function}: {name} is never read"

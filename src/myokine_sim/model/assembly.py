@@ -7,19 +7,31 @@ is executed twice, once with ``math`` functions for a single run on floats and
 once with NumPy functions for a batch of parameter sets. For floats, each
 ``maximum``/``minimum`` of two values is compiled as a conditional expression
 rather than a call of the builtin (same values, NaN included; no call per use).
+Both compiled forms are kept in the user cache (``cache.cache_root()``), keyed by
+a hash of the generated source itself, this file and the Python version, so a
+later process loads them instead of compiling again.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import itertools
+import marshal
 import math
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
+from importlib.util import MAGIC_NUMBER
+from pathlib import Path
+from types import CodeType
 from typing import Callable
 
+from myokine_sim import __version__
+from myokine_sim.cache import cache_root
 from myokine_sim.expr import Expr, Num, Op, Sym, symbols_in, to_python, walk
 from myokine_sim.model.core import Compartment, Parameter, Quantity
 from myokine_sim.model.inputs import BOLUS_STATES, INPUTS
@@ -242,10 +254,22 @@ def _parameter_only_variables(model: Model) -> set[str]:
     return result
 
 
+#: Words of generated source: a word-character name is one of them exactly where ``\bNAME\b`` would find it.
+_WORD = re.compile(r"\w+")
+
+
+def _assigned(line: str) -> str:
+    """The name a ``NAME = ...`` line assigns; the word scans below rely on it being a single word."""
+    name = line.split("=")[0].strip()
+    if not _WORD.fullmatch(name):
+        raise ValueError(f"generated line assigns {name!r}, not a single name: {line!r}")
+    return name
+
+
 def _uses(lines: list[str], body: list[str]) -> list[str]:
     """The unpacking lines whose assigned name the body refers to."""
-    text = "\n".join(body)
-    return [line for line in lines if re.search(rf"\b{line.split('=')[0].strip()}\b", text)]
+    words = set(_WORD.findall("\n".join(body)))  # one pass over the body, not one search per line
+    return [line for line in lines if _assigned(line) in words]
 
 
 def _needed(lines: list[str], consumers: list[str]) -> list[str]:
@@ -253,12 +277,12 @@ def _needed(lines: list[str], consumers: list[str]) -> list[str]:
 
     The right-hand side skips reported-only variables: it runs thousands of times per run.
     """
-    text = "\n".join(consumers)
+    words = set(_WORD.findall("\n".join(consumers)))
     kept: list[str] = []
     for line in reversed(lines):  # topological order: a line is used only by lines after it
-        if re.search(rf"\b{line.split('=')[0].strip()}\b", text):
+        if _assigned(line) in words:
             kept.append(line)
-            text += "\n" + line
+            words.update(_WORD.findall(line))
     return kept[::-1]
 
 
@@ -349,26 +373,131 @@ class _InlineExtrema(ast.NodeTransformer):
         return ast.IfExp(test=test, body=ast.Name(second_name, ast.Load()), orelse=ast.Name(first_name, ast.Load()))
 
 
+#: The file name that tracebacks through generated code show.
+GENERATED_FILE_NAME = "<myokine_sim generated model>"
+#: Functions the generated source calls, for a single run on floats (with ``maximum``/``minimum`` inlined).
+SCALAR_FUNCTIONS = {"exp": math.exp, "log": math.log, "maximum": max, "minimum": min}
+#: Environment variable: ``0`` (or ``off``, ``false``, ``no``) turns the cache of compiled model code off.
+CACHE_SWITCH = "MYOKINE_MODEL_CACHE"
+#: The first bytes of a cache file; a SHA-256 of the marshalled code follows, then the code.
+_CACHE_HEADER = b"myokine_sim compiled model\n"
+_CHECKSUM_SIZE = hashlib.sha256().digest_size
+
+
+def scalar_code(source: str, inline_extrema: bool = True) -> CodeType:
+    """Generated source compiled for floats, ``maximum``/``minimum`` inlined unless ``inline_extrema=False``."""
+    tree = ast.parse(source)
+    if inline_extrema:
+        tree = ast.fix_missing_locations(_InlineExtrema().visit(tree))
+    return compile(tree, GENERATED_FILE_NAME, "exec")
+
+
+def batch_code(source: str) -> CodeType:
+    """Generated source compiled as written, for NumPy arrays."""
+    return compile(source, GENERATED_FILE_NAME, "exec")
+
+
+def _functions(code: CodeType, functions: dict) -> dict:
+    namespace = dict(functions)
+    exec(code, namespace)
+    return namespace
+
+
 def scalar_functions(source: str, inline_extrema: bool = True) -> dict:
     """Execute generated source for a single run on floats; the namespace holds its four functions.
 
     ``inline_extrema=False`` calls the builtins instead (the reference the inlined code must equal).
     """
-    tree = ast.parse(source)
-    if inline_extrema:
-        tree = ast.fix_missing_locations(_InlineExtrema().visit(tree))
-    namespace = {"exp": math.exp, "log": math.log, "maximum": max, "minimum": min}
-    exec(compile(tree, "<myokine_sim generated model>", "exec"), namespace)
-    return namespace
+    return _functions(scalar_code(source, inline_extrema), SCALAR_FUNCTIONS)
+
+
+def cache_enabled() -> bool:
+    return os.environ.get(CACHE_SWITCH, "").strip().lower() not in ("0", "off", "false", "no")
+
+
+def _own_bytes() -> bytes | None:
+    try:
+        return Path(__file__).read_bytes()
+    except OSError:
+        return None
+
+
+#: This file as it was imported: the code that generates, rewrites and compiles (read once, so an edit on disk
+#: after import cannot key what the old code compiled).
+_COMPILER = _own_bytes()
+
+
+def code_cache_path(source: str) -> Path | None:
+    """Where the compiled code of ``source`` is cached; None where there is no cache folder or no key.
+
+    The key covers everything the code is made from: the generated source itself, this file (which
+    generates, rewrites and compiles it), the bytecode format and Python build, and the package version.
+    """
+    if _COMPILER is None:
+        return None
+    try:
+        folder = cache_root()
+    except (RuntimeError, KeyError, OSError):  # no home directory to be found (no HOME, no passwd entry)
+        return None
+    digest = hashlib.sha256()
+    for part in (MAGIC_NUMBER, sys.version.encode(), __version__.encode(), _COMPILER, source.encode()):
+        digest.update(len(part).to_bytes(8, "little"))  # lengths first: no two key lists hash alike
+        digest.update(part)
+    return folder / "model" / f"{digest.hexdigest()[:32]}.bin"
+
+
+def _read_cached(path: Path) -> tuple[CodeType, CodeType] | None:
+    """The (scalar, batch) code stored at ``path``, or None if it is missing, truncated or damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header, rest = data[:len(_CACHE_HEADER)], data[len(_CACHE_HEADER):]
+    checksum, payload = rest[:_CHECKSUM_SIZE], rest[_CHECKSUM_SIZE:]
+    # marshal is not safe to feed damaged data, so the checksum is verified before it sees any.
+    if header != _CACHE_HEADER or hashlib.sha256(payload).digest() != checksum:
+        return None
+    try:
+        code = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(code, tuple) and len(code) == 2 and all(isinstance(part, CodeType) for part in code)):
+        return None
+    return code
+
+
+def _write_cached(path: Path, code: tuple[CodeType, CodeType]) -> None:
+    from myokine_sim.io import write_bytes_atomic
+
+    payload = marshal.dumps(code)
+    try:
+        write_bytes_atomic(path, _CACHE_HEADER + hashlib.sha256(payload).digest() + payload)
+    except OSError:
+        pass  # an unwritable cache folder: this process compiles, as every process without a cache does
+
+
+def compiled_code(source: str) -> tuple[CodeType, CodeType]:
+    """The scalar and batch code of generated ``source``: from the cache, else compiled (and cached).
+
+    Compiling costs ~100 ms (most of it rewriting the extrema), loading about a millisecond. Anything missing,
+    damaged or unreadable in the cache is compiled afresh and replaced; ``$MYOKINE_MODEL_CACHE=0`` skips the cache.
+    """
+    path = code_cache_path(source) if cache_enabled() else None
+    code = _read_cached(path) if path is not None else None
+    if code is None:
+        code = scalar_code(source), batch_code(source)
+        if path is not None:
+            _write_cached(path, code)
+    return code
 
 
 def _compile(model: Model) -> CompiledModel:
     import numpy as np
 
     source = generate_source(model)
-    scalar = scalar_functions(source)
-    array = {"exp": np.exp, "log": np.log, "maximum": np.maximum, "minimum": np.minimum}
-    exec(compile(source, "<myokine_sim generated model>", "exec"), array)
+    scalar_compiled, batch_compiled = compiled_code(source)
+    scalar = _functions(scalar_compiled, SCALAR_FUNCTIONS)
+    array = _functions(batch_compiled, {"exp": np.exp, "log": np.log, "maximum": np.maximum, "minimum": np.minimum})
     return CompiledModel(
         source=source,
         constants=scalar["constants"],

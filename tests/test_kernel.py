@@ -8,6 +8,7 @@ scipy's own single runs to rounding; "to rounding" here is 1e-4 of the tolerance
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -147,6 +148,24 @@ def test_the_kernel_is_the_models_generated_rhs_and_is_cached_across_processes(m
                             env=environment).stdout.split()
     misses, hits = output[-2:]
     assert int(misses) == 0 and int(hits) >= 1
+
+
+def test_without_a_home_directory_the_kernel_file_goes_to_a_private_folder(model, monkeypatch, tmp_path):
+    # No HOME, no XDG_CACHE_HOME and no passwd entry (a container run as an unknown user): Path.home() raises.
+    for name in ("MYOKINE_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_home(*args):
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(kernel.Path, "home", classmethod(no_home))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    kernel.kernel_file.cache_clear()
+    try:
+        where = kernel.kernel_file(model.compiled.source)
+    finally:
+        kernel.kernel_file.cache_clear()
+    assert where.folder.parent == tmp_path and where.folder.name.startswith("myokine_sim-kernel-")
 
 
 def test_without_numba_batches_use_numpy_and_asking_for_the_kernel_says_what_to_install(model, monkeypatch):

@@ -506,7 +506,13 @@ def kernel_file(model_source: str) -> KernelFile:
         numba_version = "unknown"
     digest = hashlib.sha256(f"{numba_version}\n{text}".encode()).hexdigest()[:20]
     name = f"myokine_kernel_{digest}"
-    return KernelFile(cache_root() / "kernels" / digest, name)
+    try:
+        folder = cache_root() / "kernels" / digest
+    except (RuntimeError, KeyError, OSError):  # no home directory to be found: compile in a private folder
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="myokine_sim-kernel-"))
+    return KernelFile(folder, name)
 
 
 def _write_atomically(path: Path, text: str) -> None:

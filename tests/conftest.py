@@ -13,6 +13,18 @@ DATA = Path(__file__).parent / "data"
 os.environ.setdefault("MYOKINE_CACHE_DIR", str(Path(__file__).parent.parent / ".pytest_cache" / "myokine_sim"))
 
 
+@pytest.fixture
+def no_home_directory(monkeypatch):
+    """No cache variable, no HOME and no passwd entry (a container run as an unknown user): Path.home() raises."""
+    for name in ("MYOKINE_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_home(*args):
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", classmethod(no_home))
+
+
 @pytest.fixture(scope="session")
 def example_scenario_path() -> Path:
     """The contract's example scenario, copied verbatim into tests/data."""

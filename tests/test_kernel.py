@@ -150,15 +150,8 @@ def test_the_kernel_is_the_models_generated_rhs_and_is_cached_across_processes(m
     assert int(misses) == 0 and int(hits) >= 1
 
 
-def test_without_a_home_directory_the_kernel_file_goes_to_a_private_folder(model, monkeypatch, tmp_path):
-    # No HOME, no XDG_CACHE_HOME and no passwd entry (a container run as an unknown user): Path.home() raises.
-    for name in ("MYOKINE_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
-        monkeypatch.delenv(name, raising=False)
-
-    def no_home(*args):
-        raise RuntimeError("Could not determine home directory.")
-
-    monkeypatch.setattr(kernel.Path, "home", classmethod(no_home))
+def test_without_a_home_directory_the_kernel_file_goes_to_a_private_folder(model, monkeypatch, tmp_path,
+                                                                          no_home_directory):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     kernel.kernel_file.cache_clear()
     try:

@@ -197,15 +197,9 @@ def test_the_tests_keep_the_cache_out_of_the_users_home():
     assert cache_root() == Path(os.environ["MYOKINE_CACHE_DIR"])
 
 
-def test_without_a_home_directory_the_code_is_compiled_and_nothing_written(model, monkeypatch, tmp_path):
-    # No HOME, no XDG_CACHE_HOME and no passwd entry (a container run as an unknown user): Path.home() raises.
-    for name in ("MYOKINE_CACHE_DIR", "XDG_CACHE_HOME", "HOME", assembly.CACHE_SWITCH):
-        monkeypatch.delenv(name, raising=False)
-
-    def no_home(*args):
-        raise RuntimeError("Could not determine home directory.")
-
-    monkeypatch.setattr(Path, "home", classmethod(no_home))
+def test_without_a_home_directory_the_code_is_compiled_and_nothing_written(model, monkeypatch, tmp_path,
+                                                                         no_home_directory):
+    monkeypatch.delenv(assembly.CACHE_SWITCH, raising=False)
     monkeypatch.chdir(tmp_path)
     source = assembly.generate_source(model)
     assert assembly.code_cache_path(source) is None

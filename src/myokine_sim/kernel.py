@@ -506,13 +506,15 @@ def kernel_file(model_source: str) -> KernelFile:
         numba_version = "unknown"
     digest = hashlib.sha256(f"{numba_version}\n{text}".encode()).hexdigest()[:20]
     name = f"myokine_kernel_{digest}"
-    try:
-        folder = cache_root() / "kernels" / digest
-    except (RuntimeError, KeyError, OSError):  # no home directory to be found: compile in a private folder
-        import tempfile
+    root = cache_root()
+    return KernelFile(root / "kernels" / digest if root is not None else _private_folder(), name)
 
-        folder = Path(tempfile.mkdtemp(prefix="myokine_sim-kernel-"))
-    return KernelFile(folder, name)
+
+def _private_folder() -> Path:
+    """A folder of this process's own, where there is no cache folder or it cannot be written."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="myokine_sim-kernel-"))
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -541,9 +543,7 @@ def load(model_source: str):
             _write_atomically(where.path, text)
         except OSError:
             # An unwritable cache folder: this process compiles from a private folder instead.
-            import tempfile
-
-            where = KernelFile(Path(tempfile.mkdtemp(prefix="myokine_sim-kernel-")), where.module_name)
+            where = KernelFile(_private_folder(), where.module_name)
             _write_atomically(where.path, text)
     if where.module_name in sys.modules:
         return sys.modules[where.module_name]

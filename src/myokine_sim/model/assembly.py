@@ -433,11 +433,8 @@ def code_cache_path(source: str) -> Path | None:
     The key covers everything the code is made from: the generated source itself, this file (which
     generates, rewrites and compiles it), the bytecode format and Python build, and the package version.
     """
-    if _COMPILER is None:
-        return None
-    try:
-        folder = cache_root()
-    except (RuntimeError, KeyError, OSError):  # no home directory to be found (no HOME, no passwd entry)
+    folder = cache_root()
+    if _COMPILER is None or folder is None:
         return None
     digest = hashlib.sha256()
     for part in (MAGIC_NUMBER, sys.version.encode(), __version__.encode(), _COMPILER, source.encode()):

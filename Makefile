@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?= marathon
 
-.PHONY: run test test-without-fast venv bench docs lessons docs-sensitivity crossvalidate posterior clean
+.PHONY: run test test-without-fast lint venv bench docs lessons docs-sensitivity crossvalidate posterior clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: $(VENV)/.installed-test
 # The suite (or the files in PYTEST_ARGS) with numba hidden: the NumPy path must stand on its own.
 test-without-fast: $(VENV)/.installed-test
 	$(BIN)/python -c "import sys; sys.modules['numba'] = None; import pytest; sys.exit(pytest.main(['-q', *sys.argv[1:]]))" $(PYTEST_ARGS)
+
+# The linter over the package, tests, benchmarks, examples and doc scripts (rules in pyproject.toml's [tool.ruff]).
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks examples docs
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/simulate.py

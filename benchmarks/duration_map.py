@@ -39,7 +39,7 @@ def main() -> None:
     from myokine_sim.sweeps.evaluate import member_scenario
     from myokine_sim.sweeps.plan import plan_sweep
 
-    ms.build_model().compiled
+    ms.build_model().compile()
     sweep = lambda: ms.sweep(SCENARIO, SPACE, options.members, method="lhs", seed=1, progress=False)  # noqa: E731
     print(f"duration x intensity LHS, {options.members} members, {SCENARIO}, median of {options.repeats}")
     rows = {}

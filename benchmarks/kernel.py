@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 
 import numpy as np
 
@@ -33,6 +34,7 @@ from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_
 
 sys.path.insert(0, os.path.dirname(__file__))
 from vs_roadrunner import MEMBERS, SCENARIO, population  # noqa: E402
+
 from timing import median_time  # noqa: E402  (benchmarks/timing.py, beside this script)
 
 COLD_PROBE = """
@@ -78,7 +80,7 @@ def main() -> None:
                                    ("compiled kernel, 2 threads", "numba", 2),
                                    ("NumPy batch (batch_rk45)  ", "numpy", 1)):
         os.environ["MYOKINE_KERNEL_THREADS"] = str(threads)
-        median, solution = median_time(lambda: integrate(model, members, schedule, times, settings, kernel=choice),
+        median, solution = median_time(partial(integrate, model, members, schedule, times, settings, kernel=choice),
                                      options.repeats)
         results[label] = (median, solution)
     numpy_time, numpy_solution = results["NumPy batch (batch_rk45)  "]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from functools import partial
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import load_scenario
 from myokine_sim.simulation import resolve_parameters
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_times
+
 from timing import median_time  # benchmarks/timing.py, beside this script
 
 SCENARIO = "training_7days_high_carbohydrate"
@@ -33,7 +35,7 @@ def main() -> None:
     options = parser.parse_args()
 
     model = build_model()
-    model.compiled
+    model.compile()
     scenario = load_scenario(SCENARIO)
     schedule = scenario.schedule()
     times = output_times(schedule, scenario.simulation.output_step_min)
@@ -50,11 +52,11 @@ def main() -> None:
             continue
         settings = SolverSettings(method=method)
         repeats = options.repeats if method in ("LSODA", "RK45") else 1
-        seconds, solution = median_time(lambda: integrate(model, vector, schedule, times, settings, kernel=choice),
+        seconds, solution = median_time(partial(integrate, model, vector, schedule, times, settings, kernel=choice),
                                         repeats)
         if choice == "numba":  # the first call loaded the kernel; time it again
-            seconds, solution = median_time(lambda: integrate(model, vector, schedule, times, settings,
-                                                              kernel=choice), options.repeats)
+            seconds, solution = median_time(partial(integrate, model, vector, schedule, times, settings, kernel=choice),
+                                            options.repeats)
         lsoda = lsoda or seconds
         error = np.max(np.abs(solution.states - reference) / (atol + 1e-6 * np.abs(reference)))
         label = f"{method}{' (compiled kernel)' if choice == 'numba' else ''}"

@@ -20,6 +20,7 @@ import argparse
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 from timing import median_time  # benchmarks/timing.py, beside this script
 
@@ -54,7 +55,7 @@ def main() -> None:
     from myokine_sim.sweeps import evaluate
     from myokine_sim.sweeps.plan import plan_sweep
 
-    ms.build_model().compiled
+    ms.build_model().compile()
     members = options.members
     sweep = lambda workers: ms.sweep(SCENARIO, None, members, method="population", workers=workers,  # noqa: E731
                                      progress=False)
@@ -71,7 +72,7 @@ def main() -> None:
             continue
         saved = {name: os.environ.get(name) for name in ("MYOKINE_KERNEL", "MYOKINE_KERNEL_THREADS")}
         os.environ.update(environment)
-        rows.append((label, median_time(lambda: sweep(workers), options.repeats)[0]))
+        rows.append((label, median_time(partial(sweep, workers), options.repeats)[0]))
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -109,7 +110,7 @@ def main() -> None:
     evaluate.integrate_summaries = real_summaries
     # The same kernel calls without metrics: the integration's share.
     start = time.perf_counter()
-    for args, kwargs in calls:
+    for args, _kwargs in calls:
         model, parameters, schedules, times, settings, columns, inputs, kept = args
         real_summaries(model, parameters, schedules, times, settings, (), inputs, kept)
     integration = time.perf_counter() - start

@@ -10,6 +10,8 @@ Run: .venv/bin/python benchmarks/solver_methods.py
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from myokine_sim.model import build_model
@@ -17,6 +19,7 @@ from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import load_scenario
 from myokine_sim.simulation import resolve_parameters
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_times
+
 from timing import median_time  # benchmarks/timing.py, beside this script
 
 
@@ -32,7 +35,8 @@ def main() -> None:
 
     print("marathon, one member: method, median time, RHS evaluations, max normalised error")
     for method in ("LSODA", "RK45", "RK23", "BDF", "Radau"):
-        seconds, solution = median_time(lambda: integrate(model, vector, schedule, times, SolverSettings(method=method)))
+        settings = SolverSettings(method=method)
+        seconds, solution = median_time(partial(integrate, model, vector, schedule, times, settings))
         error = np.abs(solution.states - reference) / (ATOL_FRACTION * scales + 1e-6 * np.abs(reference))
         print(f"  {method:7s} {seconds * 1e3:7.1f} ms  {solution.n_rhs_evaluations:6d}  {error.max():8.2f}")
 

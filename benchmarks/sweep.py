@@ -99,7 +99,7 @@ def main() -> None:
 
     import myokine_sim as ms
 
-    ms.build_model().compiled  # one-off code generation, as in every fresh process
+    ms.build_model().compile()  # one-off code generation, as in every fresh process
     print(f"population of {options.members} members, {SCENARIO} (t_end 360 min), metrics only")
     two, table = sweep_times(options.members, 2, options.repeats)
     one, _ = sweep_times(options.members, 1, options.repeats)

@@ -122,7 +122,8 @@ def bouts(folder: Path, scenario: dict) -> list[str]:
     for number, (start, duration) in enumerate(sorted(starts), 1):
         window = [row for row in rows if start <= row[0] <= start + duration + 30]
         peak = max(window, key=lambda row: row[1])
-        lines.append(f"bout {number} at {start:g} min: glycogen {value_at(rows, start)[2]:.0f} mmol/kg dw at the start, "
+        glycogen = value_at(rows, start)[2]
+        lines.append(f"bout {number} at {start:g} min: glycogen {glycogen:.0f} mmol/kg dw at the start, "
                      f"plasma IL-6 peak {peak[1]:.1f} pg/mL at {peak[0]:g} min")
     return lines
 

@@ -251,7 +251,8 @@ def page(sections: list[str], elapsed_s: float) -> str:
         "optional `dists`: `unif`, `logunif`, `triang`, `truncnorm`), which may also vary scenario fields",
         "such as `exercise.0.intensity_pct_vo2max`. Global methods take `seed`, `workers` (local processes)",
         "and `scheduler` (a Dask address); their runs go through the sweep machinery in batches, with the",
-        "sweep progress bar. Morris and Sobol' need SALib: `pip install '.[sensitivity]'` from the project folder. Without",
+        ("sweep progress bar. Morris and Sobol' need SALib: `pip install '.[sensitivity]'` from the project folder. "
+         "Without"),
         "`--params` the command varies the parameters a local screen finds (|d ln metric / d ln p| >= 0.05, at",
         "most the 12 largest); the Python functions vary every parameter unless given `params`.",
         "",

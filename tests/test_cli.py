@@ -333,7 +333,8 @@ def test_params_as_csv_and_json():
     clearance = next(r for r in records if r["name"] == "plasma_il6.clearance_per_min")
     assert clearance["unit"] == "1/min" and isinstance(clearance["value"], float)
     bad = runner.invoke(app, ["params", "--format", "xml"])
-    assert bad.exit_code == 2 and bad.output.strip() == "error: --format: xml: unknown format; allowed: table, csv, json"
+    assert bad.exit_code == 2
+    assert bad.output.strip() == "error: --format: xml: unknown format; allowed: table, csv, json"
 
 
 def test_validate_table_fits_and_csv_goes_alone_to_stdout(tmp_path):

@@ -2,8 +2,19 @@ import math
 
 import pytest
 
-from myokine_sim.expr import (Sym, exp, hill, log, maximum, minimum, softplus, symbols_in, to_infix, to_python,
-                              varying_powers_as_exp)
+from myokine_sim.expr import (
+    Sym,
+    exp,
+    hill,
+    log,
+    maximum,
+    minimum,
+    softplus,
+    symbols_in,
+    to_infix,
+    to_python,
+    varying_powers_as_exp,
+)
 
 
 def evaluate(expr, **values):
@@ -23,7 +34,8 @@ def test_python_printing_respects_precedence_and_associativity():
         (-(a + b) * c, lambda a, b, c: -(a + b) * c),
         (-a ** b, lambda a, b, c: -(a ** b)),
         (a - (-2.0) * b, lambda a, b, c: a + 2.0 * b),
-        (exp(a / b) - log(c) + maximum(a, b) * minimum(b, c), lambda a, b, c: math.exp(a / b) - math.log(c) + max(a, b) * min(b, c)),
+        (exp(a / b) - log(c) + maximum(a, b) * minimum(b, c),
+         lambda a, b, c: math.exp(a / b) - math.log(c) + max(a, b) * min(b, c)),
     ]
     for expr, reference in cases:
         assert evaluate(expr, a=1.7, b=0.6, c=2.3) == pytest.approx(reference(1.7, 0.6, 2.3), rel=1e-14)

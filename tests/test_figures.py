@@ -301,15 +301,15 @@ def _time_axis(figure):
 
 def test_a_week_long_run_is_labelled_in_whole_days_with_its_data_in_minutes(week):
     for figure in (slide_figure(week, ("schedule", "glycogen", "il6")), teaching_figure(week)):
-        for label, ticks, texts in _time_axis(figure):
-            assert label == "Time (days)"
+        for axis_label, ticks, texts in _time_axis(figure):
+            assert axis_label == "Time (days)"
             assert ticks and all(tick % 1440 == 0 for tick in ticks), ticks
             assert texts == [f"{tick / 1440:g}" for tick in ticks] and "6" in texts
         il6 = next(ax for ax in figure.axes if ax.get_title(loc="left") == "Plasma IL-6")
         assert il6.lines[0].get_xdata().max() == pytest.approx(8700)  # the data stay in minutes
         assert overlapping_texts(figure) == []
-    for label, ticks, _ in _time_axis(slide_figure(ms.simulate("cycling_60min_65pct"), ("il6",))):
-        assert label == "Time (min)" and max(ticks) > 100
+    for axis_label, ticks, _ in _time_axis(slide_figure(ms.simulate("cycling_60min_65pct"), ("il6",))):
+        assert axis_label == "Time (min)" and max(ticks) > 100
 
 
 def test_meals_have_their_own_row_in_the_interventions_lane(week):

@@ -188,20 +188,20 @@ def _consistent(folder: Path) -> bool:
     return all(myokine_io.sha256(folder / name) == digest for name, digest in document["files"].items())
 
 
+def _run_collecting_errors(scenario, out: Path, errors: list[BaseException]) -> None:
+    try:
+        run_scenario(scenario, out, render_figures=lambda *_: {"png": b"png"})
+    except BaseException as error:  # noqa: BLE001 - reported by the caller
+        errors.append(error)
+
+
 def test_concurrent_runs_into_one_folder_leave_one_complete_run(tmp_path):
     variants = [scenario_from_dict({"name": "a", "simulation": {"t_end_min": 30.0, "output_step_min": 5.0}}),
                 scenario_from_dict({"name": "b", "simulation": {"t_end_min": 45.0, "output_step_min": 3.0}})]
     for attempt in range(6):
         out = tmp_path / f"out{attempt}"
         errors: list[BaseException] = []
-
-        def work(scenario):
-            try:
-                run_scenario(scenario, out, render_figures=lambda *_: {"png": b"png"})
-            except BaseException as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-
-        threads = [threading.Thread(target=work, args=(s,)) for s in variants]
+        threads = [threading.Thread(target=_run_collecting_errors, args=(s, out, errors)) for s in variants]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -12,6 +12,7 @@ import tempfile
 
 import numpy as np
 import pytest
+from conftest import normalised_error
 
 import myokine_sim as ms
 from myokine_sim import kernel, solver
@@ -19,8 +20,6 @@ from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import load_scenario, scenario_from_dict
 from myokine_sim.simulation import resolve_parameters
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_times
-
-from conftest import normalised_error
 
 ROUNDING = 1e-4
 

@@ -18,7 +18,6 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pytest
-from conftest import normalised_error
 from typer.testing import CliRunner
 
 from myokine_sim import sedml
@@ -26,6 +25,8 @@ from myokine_sim.cli import app
 from myokine_sim.paths import shipped_scenarios
 from myokine_sim.results import CONTRACT_COLUMNS
 from myokine_sim.scenario import load_scenario
+
+from conftest import normalised_error
 
 libsedml = pytest.importorskip("libsedml", reason="needs the [sbml] extra (python-libsedml)")
 libcombine = pytest.importorskip("libcombine", reason="needs the [sbml] extra (python-libcombine)")

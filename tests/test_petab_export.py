@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 import pytest
-from conftest import configure_cvode, normalised_error
 from typer.testing import CliRunner
 
 from myokine_sim import petab_export
@@ -27,6 +26,8 @@ from myokine_sim.sbml import build_gated_document, sbml_id
 from myokine_sim.scenario import load_scenario
 from myokine_sim.simulation import simulate
 from myokine_sim.solver import SolverSettings
+
+from conftest import configure_cvode, normalised_error
 
 libsbml = pytest.importorskip("libsbml", reason="the PEtab export needs the [sbml] extra")
 

@@ -74,7 +74,8 @@ def tnf_rise_after_endotoxin(result: ms.Result, bolus_min: float = 150.0) -> flo
 
 
 @pytest.mark.xfail(strict=True, reason="exercise blunts the TNF-alpha rise after 0.06 ng/kg endotoxin by ~30% and "
-                   "rhIL-6 by ~70%, not totally as Starkie 2003 found (A01b's ratio passes only because the rise is small)")
+                   "rhIL-6 by ~70%, not totally as Starkie 2003 found (A01b's ratio passes only because the rise is "
+                   "small)")
 def test_prior_exercise_and_il6_infusion_each_blunt_the_tnf_alpha_response_to_endotoxin():
     control = tnf_rise_after_endotoxin(ms.simulate("endotoxin_rest"))
     exercise = tnf_rise_after_endotoxin(ms.simulate("endotoxin_exercise"))

@@ -235,8 +235,8 @@ def test_a_sports_drink_dose_during_exercise_holds_glucose_and_keeps_glucose_out
 
 
 @pytest.mark.xfail(strict=True, reason="working muscle's extra glucose uptake as its glycogen empties "
-                   "(plasma_glucose.depleted_muscle_uptake_mg_kg_min, fitted to cycling to exhaustion) takes glucose to "
-                   "about 0.58 of rest after 4 h at 57%; see B107's known_failure in targets.toml")
+                   "(plasma_glucose.depleted_muscle_uptake_mg_kg_min, fitted to cycling to exhaustion) takes "
+                   "glucose to about 0.58 of rest after 4 h at 57%; see B107's known_failure in targets.toml")
 def test_four_hours_of_moderate_cycling_leave_a_trained_subject_near_resting_glucose():
     """Watt 2002 (J Physiol 541:969): trained men cycling 4 h at 57% VO2max, glucose only tended to fall (not
     significantly) while muscle glycogen fell to 144 mmol/kg dw, which the model matches (target C15b). The bound

@@ -9,8 +9,13 @@ import pytest
 
 from myokine_sim.calibration.fit import FITTED_PARAMETERS
 from myokine_sim.calibration.likelihood import load_noise, uncertainty_path
-from myokine_sim.calibration.posterior import (EnsembleCheckpoint, chain_diagnostics, draw_truncated_normal,
-                                               run_ensemble, screen)
+from myokine_sim.calibration.posterior import (
+    EnsembleCheckpoint,
+    chain_diagnostics,
+    draw_truncated_normal,
+    run_ensemble,
+    screen,
+)
 from myokine_sim.calibration.posterior_files import load_posterior, shipped_posterior_path
 from myokine_sim.calibration.targets import load_targets
 from myokine_sim.errors import InputError

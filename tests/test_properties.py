@@ -9,9 +9,9 @@ import functools
 
 import numpy as np
 import pytest
-from scipy.integrate import trapezoid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.integrate import trapezoid
 
 import myokine_sim as ms
 from myokine_sim.scenario import scenario_from_dict

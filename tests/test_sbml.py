@@ -26,7 +26,6 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import configure_cvode, normalised_error
 from typer.testing import CliRunner
 
 from myokine_sim import sbml
@@ -37,6 +36,8 @@ from myokine_sim.paths import shipped_scenarios
 from myokine_sim.scenario import load_scenario
 from myokine_sim.simulation import column_order, simulate
 from myokine_sim.solver import SolverSettings
+
+from conftest import configure_cvode, normalised_error
 
 libsbml = pytest.importorskip("libsbml", reason="SBML tests need the [sbml] extra (pip install python-libsbml)")
 
@@ -54,7 +55,8 @@ ALL_SCENARIOS = tuple(shipped_scenarios())
 
 @pytest.fixture(scope="module")
 def roadrunner():
-    return pytest.importorskip("roadrunner", reason="comparison tests need the [sbml] extra (pip install libroadrunner)")
+    return pytest.importorskip("roadrunner",
+                               reason="comparison tests need the [sbml] extra (pip install libroadrunner)")
 
 
 def document_for(name: str, parameters: dict[str, float] | None = None):

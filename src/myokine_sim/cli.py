@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -139,7 +138,7 @@ def _guarded(action):
         _fail("terminated", EXIT_TERMINATED)
     except BrokenPipeError:  # the reader went away (``myokine list | head``): nothing left to say
         sys.stderr.close()
-        raise typer.Exit(0)
+        raise typer.Exit(0) from None
     except OSError as error:
         # A path that cannot be used is bad input; a full disk or an I/O error is a failure.
         code = EXIT_BAD_INPUT if error.errno in PATH_ERRNOS and error.filename else EXIT_FAILURE
@@ -153,21 +152,21 @@ def _guarded(action):
 @app.command()
 def run(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder [default: out/<scenario name>/]."),
-    set_: Optional[List[str]] = typer.Option(
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder [default: out/<scenario name>/]."),
+    set_: list[str] | None = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
     output_format: str = typer.Option("csv", "--format", help=FORMAT_HELP),
-    panels: Optional[str] = typer.Option(
+    panels: str | None = typer.Option(
         None, "--panels", help="A slide (1600x900, large type) of these panels instead of the full page, comma "
                                "separated: schedule, il6, release, gene, glycogen, glucose, blood_glucose, "
                                "cytokines, tnf, lipolysis, ffa, fat. E.g. --panels il6,blood_glucose."
     ),
-    figure_formats: Optional[List[str]] = typer.Option(
+    figure_formats: list[str] | None = typer.Option(
         None, "--figure-format", help="Figure file format: png, svg or pdf; repeatable or a comma list "
                                       "(--figure-format png,svg); png when not given."
     ),
-    parameter_set: Optional[str] = typer.Option(
+    parameter_set: str | None = typer.Option(
         None, "--parameter-set", "-p", help="Parameter set name or .toml path (e.g. a `myokine fit` result) "
                                             "[default: the scenario's simulation.parameter_set, else default]."),
     uncertainty: int = typer.Option(0, "--uncertainty", help="Also simulate N draws of the shipped posterior as "
@@ -241,7 +240,7 @@ def params(
     _guarded(action)
 
 
-def _export_scenario(scenario: str, out: Optional[Path], set_: Optional[List[str]], suffix: str):
+def _export_scenario(scenario: str, out: Path | None, set_: list[str] | None, suffix: str):
     """The scenario an export command writes and its file (default ``out/<name><suffix>``), checked first."""
     from myokine_sim.runner import default_directory
     from myokine_sim.scenario import load_scenario, with_settings
@@ -258,9 +257,9 @@ def _export_scenario(scenario: str, out: Optional[Path], set_: Optional[List[str
 @app.command("export-sbml")
 def export_sbml(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="SBML file to write "
+    out: Path | None = typer.Option(None, "--out", "-o", help="SBML file to write "
                                                                  "[default: out/<scenario name>.xml]."),
-    set_: Optional[List[str]] = typer.Option(
+    set_: list[str] | None = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
 ) -> None:
@@ -278,9 +277,9 @@ def export_sbml(
 @app.command("export-omex")
 def export_omex(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="COMBINE archive to write "
+    out: Path | None = typer.Option(None, "--out", "-o", help="COMBINE archive to write "
                                                                  "[default: out/<scenario name>.omex]."),
-    set_: Optional[List[str]] = typer.Option(
+    set_: list[str] | None = typer.Option(
         None, "--set", help="Override a value: dotted.name=value (a model parameter or subject.<field>). Repeatable."
     ),
 ) -> None:
@@ -319,22 +318,22 @@ def export_petab(
 @app.command()
 def sweep(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
-    vary: Optional[List[str]] = typer.Option(
+    vary: list[str] | None = typer.Option(
         None, "--vary", help="NAME=LO:HI[:N]: a model parameter, subject.<field> or e.g. exercise.0.duration_min, "
                              "with N grid points. Repeatable."
     ),
     method: str = typer.Option("grid", "--method", help="grid, lhs, sobol, population or posterior (members drawn "
                                                         "from the shipped posterior sample)."),
-    samples: Optional[int] = typer.Option(None, "--samples", help="Members (lhs, sobol, population) or grid "
+    samples: int | None = typer.Option(None, "--samples", help="Members (lhs, sobol, population) or grid "
                                                                   "points per name without :N."),
     seed: int = typer.Option(0, "--seed", help="Seed of the sampler: the same seed gives the same members."),
     workers: int = typer.Option(1, "--workers", help="Local worker processes."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
                                                                       "needs myokine_sim[dask]."),
     trajectories: bool = typer.Option(False, "--trajectories", help="Also write trajectories.npz."),
-    cv: Optional[List[str]] = typer.Option(None, "--cv", help="NAME=CV: a population's coefficient of variation "
+    cv: list[str] | None = typer.Option(None, "--cv", help="NAME=CV: a population's coefficient of variation "
                                                               "(0 fixes NAME). Repeatable."),
-    out: Optional[Path] = typer.Option(
+    out: Path | None = typer.Option(
         None, "--out", "-o", help="Output folder; rerunning the same sweep resumes it "
                                   "[default: out/<scenario name>-sweep-<fingerprint>/, where the fingerprint "
                                   "names the sweep: the same sweep resumes there, another gets its own folder]."),
@@ -360,18 +359,18 @@ def sensitivity(
     metric: str = typer.Option(..., "--metric", help="METRIC.COLUMN, e.g. peak.plasma_il6_pg_ml, "
                                                      "min.muscle_glycogen_mmol_kg_dw or suppression.tnf_alpha_pg_ml."),
     method: str = typer.Option("local", "--method", help="local, morris or sobol."),
-    params: Optional[List[str]] = typer.Option(
+    params: list[str] | None = typer.Option(
         None, "--params", help="A model parameter to vary (repeatable). Default: local, every parameter; morris "
                                "and sobol, the parameters a local screen finds: |d ln metric / d ln p| >= 0.05 at "
                                "the scenario's values, at most the 12 largest."),
-    samples: Optional[int] = typer.Option(None, "--samples", help="Morris trajectories [10] or Sobol base samples "
+    samples: int | None = typer.Option(None, "--samples", help="Morris trajectories [10] or Sobol base samples "
                                                                   "[256, a power of 2]."),
     seed: int = typer.Option(0, "--seed", help="Seed of the design and the bootstrap intervals."),
-    factor: Optional[float] = typer.Option(None, "--factor", help="Global ranges: each value / F to * F [2]."),
+    factor: float | None = typer.Option(None, "--factor", help="Global ranges: each value / F to * F [2]."),
     workers: int = typer.Option(1, "--workers", help="Local worker processes (morris, sobol)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
                                                                       "needs the dask extra (morris, sobol)."),
-    out: Optional[Path] = typer.Option(
+    out: Path | None = typer.Option(
         None, "--out", "-o", help="Output folder [default: out/<scenario name>-<method>-<metric>/]."),
 ) -> None:
     """Which parameters matter for a metric: write sensitivity.csv, sensitivity.json, manifest.json and a figure."""
@@ -390,15 +389,15 @@ def sensitivity(
 
 @app.command()
 def fit(
-    out: Optional[Path] = typer.Option(
+    out: Path | None = typer.Option(
         None, "--out", "-o", help="Folder for fitted.toml (the parameter set), report.txt and manifest.json "
                                   "(with --data also residuals.tsv and figure.png) [default: out/fit/]. Use the "
                                   "result with --parameter-set OUT/fitted.toml on run and validate."),
     max_evaluations: int = typer.Option(100, "--max-evaluations", help="Maximum number of residual evaluations."),
-    data: Optional[Path] = typer.Option(
+    data: Path | None = typer.Option(
         None, "--data", help="Fit to your own measurements: a PEtab-style table (tab-separated; columns "
                              "observableId, simulationConditionId, time, measurement, optional noiseParameters)."),
-    fit_parameter: Optional[List[str]] = typer.Option(
+    fit_parameter: list[str] | None = typer.Option(
         None, "--fit-parameter", help="With --data: a parameter to fit (repeatable) [default: "
                                       "muscle_il6.translation_ng_kg_min_per_fold, plasma_il6.clearance_per_min, "
                                       "muscle_glycogen.use_rate_mmol_kg_min]."),
@@ -438,11 +437,11 @@ def fit(
 
 @app.command()
 def posterior(
-    out: Optional[Path] = typer.Option(
+    out: Path | None = typer.Option(
         None, "--out", "-o", help="Folder for posterior.npz (draws), posterior.json (provenance), report.md, "
                                   "figures/ and manifest.json; rerunning resumes the emcee check [default: "
                                   "out/posterior/]."),
-    report: Optional[Path] = typer.Option(
+    report: Path | None = typer.Option(
         None, "--report", help="Also write the Markdown section here, its figures in figures/posterior/ beside it "
                                "(a file in a generated/ folder: beside the page including it, e.g. "
                                "docs/generated/posterior.inc and docs/figures/posterior/)."),
@@ -473,7 +472,7 @@ def posterior(
 @app.command()
 def validate(
     out: Path = typer.Option(Path("out/validation"), "--out", "-o", help="Folder for validation.json and figures."),
-    report: Optional[Path] = typer.Option(
+    report: Path | None = typer.Option(
         None, "--report", help="Also write a Markdown report here, with figures in figures/validation/ beside it."
     ),
     parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="Parameter set name or .toml path."),
@@ -508,7 +507,7 @@ def validate(
 def crossvalidate(
     out: Path = typer.Option(Path("out/crossvalidation.json"), "--out", "-o",
                              help="JSON file of per-study results; a rerun skips the studies already in it."),
-    study: Optional[list[str]] = typer.Option(None, "--study", help="Only these studies (repeatable) [default: all]."),
+    study: list[str] | None = typer.Option(None, "--study", help="Only these studies (repeatable) [default: all]."),
     max_evaluations: int = typer.Option(8, "--max-evaluations", help="Residual evaluations of each refit."),
 ) -> None:
     """Leave-one-study-out: refit without each study, predict it (progress on stderr)."""
@@ -530,7 +529,7 @@ def crossvalidate(
 
 @app.command()
 def explore(
-    port: Optional[int] = typer.Option(None, "--port", min=1, max=65535,
+    port: int | None = typer.Option(None, "--port", min=1, max=65535,
                                        help="Port on 127.0.0.1 [default: a free port]."),
     no_browser: bool = typer.Option(False, "--no-browser", help="Only print the address; do not open a browser."),
 ) -> None:

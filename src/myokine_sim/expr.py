@@ -15,7 +15,7 @@ importing it costs nothing next to NumPy.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 __all__ = [
     "Expr",

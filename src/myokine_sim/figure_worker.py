@@ -47,9 +47,10 @@ class FigureWorker:
             os.close(self._from_child)
             status = 1
             try:
-                from myokine_sim import figures  # noqa: F401 - preload while the parent works
                 import matplotlib.backends.backend_agg  # noqa: F401
                 import matplotlib.figure  # noqa: F401
+
+                from myokine_sim import figures  # noqa: F401 - preload while the parent works
 
                 request = _read_all(to_child_read)
                 if request:

@@ -451,7 +451,10 @@ def title_lines(result: Result, title: str | None = None) -> tuple[str, str | No
 
 
 def _header(figure, result: Result, title: str | None, title_size: float, note_size: float, width_in: float) -> float:
-    """Draw the bold title and the modification line at the top left, wrapped to ``width_in``; their height in inches."""
+    """Draw the bold title and the modification line at the top left, wrapped to ``width_in``.
+
+    Returns their height in inches.
+    """
     height = figure.get_figheight()
     text, note = title_lines(result, title)
     top_in = 0.15

@@ -11,7 +11,7 @@ import platform
 import shutil
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -238,7 +238,7 @@ def manifest(*, kind: str, scenario: dict, parameters: dict, units: dict, solver
     """Everything needed to reproduce a run."""
     return {
         "kind": kind,
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": sys.argv,
         "scenario": scenario,
         "parameters": {name: {"value": value, "unit": units.get(name, "")} for name, value in parameters.items()},

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from functools import lru_cache
+from functools import cache
 
 #: Short names of timeseries columns (the model's descriptions are sentences, too long for an axis).
 COLUMN_LABELS = {
@@ -151,7 +151,7 @@ def label(name: str, unit: str | None = None) -> str:
     return column_label(name, unit)
 
 
-@lru_cache(maxsize=None)
+@cache
 def scenario_label(name: str) -> str:
     """A shipped scenario's one-line description (else its name in words)."""
     import tomllib

@@ -68,7 +68,8 @@ def model_markdown() -> str:
             lines += ["| parameter | value | unit | bounds | description | source |", "|---|---|---|---|---|---|"]
             for p in compartment.parameters:
                 lines.append(
-                    f"| `{p.name}` | {shipped.get(p.name, p.value):.4g} | {p.unit} | {p.lower:g} - {p.upper:g} | {p.description} | {p.source} |"
+                    f"| `{p.name}` | {shipped.get(p.name, p.value):.4g} | {p.unit} | {p.lower:g} - {p.upper:g} "
+                    f"| {p.description} | {p.source} |"
                 )
             lines.append("")
     return "\n".join(lines)

@@ -416,7 +416,8 @@ def _add_variables(libsbml, target, model: Model, ids: dict[str, str]) -> None:
         # A variable that is not a declared output has no unit or description.
         unit = model.units.get(name, "")
         element = _parameter(target, ids[name], name, unit, constant=False)
-        element.setNotes(_notes(model.descriptions.get(name, ""), f"Algebraic variable (unit: {unit or 'undeclared'})."))
+        unit_note = f"Algebraic variable (unit: {unit or 'undeclared'})."
+        element.setNotes(_notes(model.descriptions.get(name, ""), unit_note))
         _annotate(element, name, "variable", unit)
         _assignment_rule(target, ids[name], _math(libsbml, expr, ids))
     clock = _parameter(target, TIME_ID, TIME_ID, TIME_UNIT, constant=False)

@@ -116,7 +116,7 @@ class Exercise(_Table):
     _grid = field_validator("start_min", "duration_min", "every_min")(_on_grid)
 
     @model_validator(mode="after")
-    def _repeats_fit(self) -> "Exercise":
+    def _repeats_fit(self) -> Exercise:
         if self.intensity_pct_vo2max > 100.0:
             longest = longest_supramaximal_bout_min(self.intensity_pct_vo2max)
             if self.duration_min > longest:
@@ -154,7 +154,7 @@ class Carbohydrate(_Table):
     _grid = field_validator("start_min", "every_min", "until_min")(_on_grid)
 
     @model_validator(mode="after")
-    def _window(self) -> "Carbohydrate":
+    def _window(self) -> Carbohydrate:
         if self.until_min is not None and self.until_min < self.start_min:
             raise ValueError("until_min must not be before start_min")
         if self.until_min is not None and self.until_min > self.start_min and self.every_min is None:
@@ -186,7 +186,7 @@ class Meal(_Table):
     _grid = field_validator("time_min", "every_min")(_on_grid)
 
     @model_validator(mode="after")
-    def _repeats(self) -> "Meal":
+    def _repeats(self) -> Meal:
         if self.repeat > 1 and self.every_min is None:
             raise ValueError("every_min is required when repeat > 1")
         _check_span(self.times()[-1], "the last meal is")
@@ -205,7 +205,7 @@ class IL6Infusion(_Table):
     _grid = field_validator("start_min", "duration_min")(_on_grid)
 
     @model_validator(mode="after")
-    def _within_span(self) -> "IL6Infusion":
+    def _within_span(self) -> IL6Infusion:
         _check_span(self.end_min, "the infusion ends")
         return self
 
@@ -246,7 +246,8 @@ class Scenario(_Table):
     endotoxin: list[Endotoxin] = Field(default_factory=list, description="Intravenous endotoxin boluses")
     parameters: dict[str, float] = Field(default_factory=dict, description="Model parameter overrides by dotted name")
     simulation: Simulation = Field(default_factory=Simulation, description="End time, sampling and solver settings")
-    # The ``--set`` assignments ``with_settings`` applied: not part of the file, but the figure says the run was modified.
+    # The ``--set`` assignments ``with_settings`` applied: not part of the file, but the figure says the run was
+    # modified.
     _settings: tuple[str, ...] = PrivateAttr(default=())
 
     @property
@@ -309,8 +310,8 @@ class Scenario(_Table):
 
     def event_count(self) -> int:
         """Events of the schedule (each repeat and drink counts), counted without building them."""
-        return (sum(b.repeat for b in self.exercise) + len(self.il6_infusion) + sum(c.count() for c in self.carbohydrate)
-                + sum(m.repeat for m in self.meal) + len(self.endotoxin))
+        return (sum(b.repeat for b in self.exercise) + len(self.il6_infusion)
+                + sum(c.count() for c in self.carbohydrate) + sum(m.repeat for m in self.meal) + len(self.endotoxin))
 
     def output_sample_count(self) -> int:
         """Regular output samples from 0 to the end time (breakpoints come on top)."""

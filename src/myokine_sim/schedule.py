@@ -8,8 +8,8 @@ an input is ever smoothed over.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from myokine_sim.model.inputs import INPUTS
 

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Sequence
 
 import numpy as np
 from scipy.integrate import LSODA, RK23, solve_ivp
@@ -407,7 +407,6 @@ def _integrate_compiled(model, parameters, schedule_list, shared, times, setting
     """The whole batch in the compiled kernel: each member through its own breakpoints, in one call."""
     batch = len(parameters)
     compiled = model.compiled
-    n_states = len(model.states)
     K, Y0, breakpoints, n_segments, inputs, jumps = _kernel_arguments(model, parameters, schedule_list)
     scales = np.array([s.scale for s in model.states])
     atol = settings.atol_fraction * scales

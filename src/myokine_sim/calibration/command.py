@@ -158,8 +158,13 @@ def posterior_command(out: Path | None, report: Path | None, update_default: boo
     from myokine_sim.calibration.fit import FITTED_PARAMETERS
     from myokine_sim.calibration.likelihood import PosteriorProblem, load_noise, parameter_set_values
     from myokine_sim.calibration.posterior import run_posterior
-    from myokine_sim.calibration.posterior_files import (PROVENANCE_FILE, SAMPLE_FILE, provenance_document,
-                                                         sample_bytes, shipped_posterior_path)
+    from myokine_sim.calibration.posterior_files import (
+        PROVENANCE_FILE,
+        SAMPLE_FILE,
+        provenance_document,
+        sample_bytes,
+        shipped_posterior_path,
+    )
     from myokine_sim.calibration.posterior_report import pairs_figure, report_markdown, slices_figure
     from myokine_sim.calibration.targets import load_targets
     from myokine_sim.io import check_output_path, manifest
@@ -255,8 +260,14 @@ def data_fit_command(data: Path, names: list[str], out: Path | None, max_evaluat
 
     import tomli_w
 
-    from myokine_sim.calibration.datafit import (DEFAULT_DATA_PARAMETERS, DataProblem, fit_data, fit_figure,
-                                                 residuals_tsv, summary_lines)
+    from myokine_sim.calibration.datafit import (
+        DEFAULT_DATA_PARAMETERS,
+        DataProblem,
+        fit_data,
+        fit_figure,
+        residuals_tsv,
+        summary_lines,
+    )
     from myokine_sim.calibration.petab import read_measurements
     from myokine_sim.io import check_output_path, manifest
     from myokine_sim.model import build_model

@@ -39,8 +39,8 @@ from myokine_sim.solver import KERNEL_COMPILE_MIN_MEMBERS, SolverSettings, prepa
 #: The fitted parameters. Each is informed by at least one target (see ``docs/validation.md``);
 #: everything else keeps the value and source given in its compartment module.
 FITTED_PARAMETERS: tuple[str, ...] = (
-    # Muscle glycogen use and resynthesis: Watt 2002, Spencer 1992, Tsintzas 1995, Sherman 1993, Maehlum 1978, Flynn 2020,
-    # Wallis 2008.
+    # Muscle glycogen use and resynthesis: Watt 2002, Spencer 1992, Tsintzas 1995, Sherman 1993, Maehlum 1978,
+    # Flynn 2020, Wallis 2008.
     "muscle_glycogen.use_rate_mmol_kg_min",
     "muscle_glycogen.use_intensity_half_pct",
     "muscle_glycogen.use_intensity_hill",

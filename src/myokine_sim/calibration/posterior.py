@@ -206,14 +206,14 @@ def run_ensemble(log_posterior: Callable[[np.ndarray], np.ndarray], start: np.nd
     sampler.random_state = np.random.RandomState(seed).get_state()  # emcee draws its moves from this state
     chain, log_prob = [], []
     accepted = np.zeros(walkers)
-    state = emcee.State(start)
+    initial = emcee.State(start)
     if checkpoint is not None and checkpoint.load() and checkpoint.chain:
         chain, log_prob, accepted = checkpoint.chain, checkpoint.log_prob, checkpoint.accepted
-        state = emcee.State(np.array(chain[-1]), log_prob=np.array(log_prob[-1]))
+        initial = emcee.State(np.array(chain[-1]), log_prob=np.array(log_prob[-1]))
         sampler.random_state = checkpoint.random_state
     if stepped is not None:
         stepped(len(chain))
-    for state in sampler.sample(state, iterations=max(steps - len(chain), 0), store=False):
+    for state in sampler.sample(initial, iterations=max(steps - len(chain), 0), store=False):
         chain.append(np.array(state.coords))
         log_prob.append(np.array(state.log_prob))
         accepted = accepted + (np.abs(np.array(chain[-1]) - (np.array(chain[-2]) if len(chain) > 1 else start))

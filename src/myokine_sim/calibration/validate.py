@@ -17,12 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from myokine_sim.calibration.targets import Combination, Leaf, Series, Target, leaves, load_targets
+from myokine_sim.figures import SHADE as EXERCISE_SHADE
+from myokine_sim.figures import STYLES as LINE_STYLES
 from myokine_sim.labels import column_label, scenario_label
 from myokine_sim.results import Result
 from myokine_sim.scenario import load_scenario
-
-from myokine_sim.figures import SHADE as EXERCISE_SHADE
-from myokine_sim.figures import STYLES as LINE_STYLES
 
 
 @dataclass(frozen=True)
@@ -292,7 +291,7 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
                 handles.append(Patch(color=EXERCISE_SHADE))
                 names.append(textwrap.fill(f"exercise{whose}", LEGEND_CHARACTERS))
             for row in simulable:
-                for scenario, marker_column, where, value, kind in _markers(row.target, results):
+                for _scenario, marker_column, where, value, kind in _markers(row.target, results):
                     if marker_column == column:
                         drawn.add(_draw_marker(ax, row.target.id, where, value, kind,
                                                _error_bar(row.target, value, noise.get(row.target.id))))

@@ -35,7 +35,8 @@ from myokine_sim.scenario import (
 BAND_DRAWS = 50
 BAND_MIN_DRAWS = 10
 BAND_MAX_DRAWS = 200
-#: Seed of the band's draws: the default of ``myokine run --seed``, so the page shows what ``run --uncertainty N`` gives.
+#: Seed of the band's draws: the default of ``myokine run --seed``, so the page shows what ``run --uncertainty N``
+#: gives.
 BAND_SEED = 0
 #: The preset the page opens with.
 DEFAULT_PRESET = "cycling_60min_65pct"
@@ -355,7 +356,7 @@ def kept_items(document: dict) -> list[str]:
     for index, entry in enumerate(document.get("carbohydrate", [])):
         if index != drink:
             items.append(f"drink: {entry.get('grams', 16):g} g at {entry.get('start_min', 0):g} min")
-    for index, entry in enumerate(document.get("il6_infusion", [])[1:]):
+    for entry in document.get("il6_infusion", [])[1:]:
         items.append(f"rhIL-6 infusion: {entry.get('rate_ug_per_h', 5):g} µg/h from {entry.get('start_min', 0):g} min")
     for entry in document.get("endotoxin", [])[1:]:
         items.append(f"endotoxin: {entry.get('dose_ng_per_kg', 0.06):g} ng/kg at {entry.get('time_min', 0):g} min")

@@ -45,7 +45,8 @@ PANELS = (
 PLOTTED_COLUMNS = tuple(dict.fromkeys(column for panel in PANELS for column in panel.columns))
 #: Short legend names of panels with several curves.
 LEGEND_NAMES = {"il1ra_pg_ml": "IL-1ra", "il10_pg_ml": "IL-10", "tnf_alpha_pg_ml": "TNF-α",
-                "muscle_glycogen_mmol_kg_dw": "thigh (biopsy)", "working_muscle_glycogen_mmol_kg_dw": "all working muscle",
+                "muscle_glycogen_mmol_kg_dw": "thigh (biopsy)",
+                "working_muscle_glycogen_mmol_kg_dw": "all working muscle",
                 "hepatic_glucose_output_mg_kg_min": "liver output", "glucose_uptake_mg_kg_min": "uptake"}
 
 

@@ -19,7 +19,8 @@ STATES = (
     Quantity("lipolytic_drive_rel", "1", "Sympathetic lipolytic drive to adipose tissue (0 at rest, 1 at full)",
              scale=0.1),
     Quantity("adipose_il6_signal_rel", "1", "First stage of the delayed adipose IL-6 response to exercise", scale=0.1),
-    Quantity("adipose_il6_activation_rel", "1", "Second stage of the delayed adipose IL-6 response to exercise", scale=0.1),
+    Quantity("adipose_il6_activation_rel", "1", "Second stage of the delayed adipose IL-6 response to exercise",
+             scale=0.1),
 )
 OUTPUTS = (
     Quantity("glycerol_ra_umol_kg_min", "umol/kg/min", "Glycerol rate of appearance (whole-body lipolysis)"),
@@ -138,7 +139,6 @@ def equations(x) -> Equations:
     drive = x.state("lipolytic_drive_rel")
     signal = x.state("adipose_il6_signal_rel")
     activation = x.state("adipose_il6_activation_rel")
-    vo2 = maximum(x.state("exercise_vo2_pct_vo2max"), 0.0)
     systemic = x.var("systemic_intensity_pct_vo2max")
     exposure = x.state("il6_exposure_pg_ml")
     resting_il6 = x.var("resting_plasma_il6_pg_ml")

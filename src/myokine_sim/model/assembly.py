@@ -22,13 +22,13 @@ import math
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from types import CodeType
-from typing import Callable
 
 from myokine_sim import __version__
 from myokine_sim.cache import cache_root
@@ -197,6 +197,10 @@ class Model:
     @cached_property
     def compiled(self) -> CompiledModel:
         return _compile(self)
+
+    def compile(self) -> CompiledModel:
+        """Generate the model's functions now (once per model), e.g. before forking workers that inherit them."""
+        return self.compiled
 
 
 # --------------------------------------------------------------- code generation

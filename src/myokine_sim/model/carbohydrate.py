@@ -18,7 +18,8 @@ OUTPUTS = (
 PARAMETERS = (
     param("carbohydrate.absorption_max_g_min", 1.1, "g/min", (0.6, 1.8),
           "Maximal intestinal absorption of drink carbohydrate (transporter capacity)",
-          "Ingested glucose is absorbed and oxidised at up to ~1-1.1 g/min (Jeukendrup & Jentjens 2000 Sports Med 29:407)"),
+          "Ingested glucose is absorbed and oxidised at up to ~1-1.1 g/min (Jeukendrup & Jentjens 2000 Sports Med "
+          "29:407)"),
     param("carbohydrate.absorption_half_g", 30.0, "g", (5.0, 150.0),
           "Carbohydrate in the gut at which drink absorption is half its maximum",
           "A small drink empties and is absorbed within ~30-60 min (Jeukendrup & Jentjens 2000): initial rate "

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -30,7 +30,7 @@ class Parameter(BaseModel):
     source: str
 
     @model_validator(mode="after")
-    def _value_within_bounds(self) -> "Parameter":
+    def _value_within_bounds(self) -> Parameter:
         if not (math.isfinite(self.lower) and math.isfinite(self.upper)):
             raise ValueError(f"{self.name}: bounds must be finite")
         if not self.lower <= self.value <= self.upper:
@@ -91,7 +91,7 @@ class Symbols:
     compartment may use a variable that another compartment defines later.
     """
 
-    def __init__(self, compartment: "Compartment"):
+    def __init__(self, compartment: Compartment):
         self.p = _OwnParameters(compartment.name, {p.name for p in compartment.parameters})
 
     @staticmethod

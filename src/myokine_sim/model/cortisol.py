@@ -32,8 +32,8 @@ PARAMETERS = (
     param("cortisol.tnf_max", 1.0, "1", (0.0, 10.0),
           "Maximal relative rise of cortisol production caused by circulating TNF-alpha (through ACTH)",
           "TNF-alpha given to humans raises ACTH and cortisol 2- to 4-fold (Michie 1988 Surgery 104:280; van der Poll "
-          "1991 Am J Physiol 261:E457; Gisslinger 1993 Clin Endocrinol 38:525); after endotoxin cortisol peaks 2-4 h, after TNF-alpha "
-          "(Schreiber 1993; van der Poll 1996)"),
+          "1991 Am J Physiol 261:E457; Gisslinger 1993 Clin Endocrinol 38:525); after endotoxin cortisol peaks 2-4 h, "
+          "after TNF-alpha (Schreiber 1993; van der Poll 1996)"),
     param("cortisol.tnf_half_pg_ml", 100.0, "pg/mL", (5.0, 2000.0),
           "TNF-alpha rise above rest giving half the maximal cortisol response",
           "Michie 1988 (stress hormones rose once TNF-alpha reached the levels seen after 4 ng/kg endotoxin)"),

@@ -55,8 +55,8 @@ PARAMETERS = (
           "Helge 2003 J Physiol 546:299 (two-legged knee extension at 65-85% of leg Wmax: 40% of pulmonary VO2max)"),
     param("exercise.knee_extension_local_factor", 2.5, "1", (1.0, 2.5),
           "Local metabolic load of knee extension per % of leg peak power, relative to whole-body exercise per %VO2max",
-          "A small muscle mass takes up about twice the O2 per kg at its peak as in whole-body exercise, where the heart "
-          "limits flow (Andersen & Saltin 1985 J Physiol 366:233; Richardson 1993 J Clin Invest 91:2793)"),
+          "A small muscle mass takes up about twice the O2 per kg at its peak as in whole-body exercise, where the "
+          "heart limits flow (Andersen & Saltin 1985 J Physiol 366:233; Richardson 1993 J Clin Invest 91:2793)"),
     param("exercise.il6_thermogenic_max", 0.1652, "1", (0.0, 0.5),
           "Maximal relative rise of resting oxygen uptake caused by IL-6",
           "van Hall 2003 J Clin Endocrinol Metab 88:3005 (energy expenditure +7% at ~140 pg/mL); "

@@ -120,7 +120,8 @@ PARAMETERS = (
           "insulin action wanes)",
           "Richter 1989 Am J Physiol 256:E1 (insulin action on muscle glucose uptake raised after exercise)"),
     param("muscle_glycogen.synthase_glycogen_exponent", 6.474, "1", (1.0, 8.0),
-          "Steepness of glycogen synthase inhibition by glycogen: resynthesis stays fast until the store is nearly full",
+          "Steepness of glycogen synthase inhibition by glycogen: resynthesis stays fast until the store is nearly "
+          "full",
           "Danforth 1965 J Biol Chem 240:588 (synthase activity inversely related to glycogen); Jensen 2006 Am J "
           "Physiol 291:E1034 (glycogen content regulates synthase activation)"),
     param("muscle_glycogen.resynthesis_exercise_half_pct", 10.0, "%VO2max", (2.0, 40.0),

@@ -17,7 +17,8 @@ PARAMETERS = (
           "IL-10 peaks at the end of a marathon and falls within hours (Ostrowski 1999)"),
     param("il10.il6_max_fold", 151.9, "fold", (0.0, 300.0),
           "Maximal IL-10 production over rest caused by IL-6",
-          "Marathon IL-10 27-fold (Ostrowski 1999); rhIL-6 raises IL-10 (Steensberg 2003 Am J Physiol Endocrinol Metab 285:E433)"),
+          "Marathon IL-10 27-fold (Ostrowski 1999); rhIL-6 raises IL-10 (Steensberg 2003 Am J Physiol Endocrinol "
+          "Metab 285:E433)"),
     param("il10.il6_half_pg_ml", 150.0, "pg/mL", (5.0, 2000.0),
           "Plasma IL-6 giving half the maximal IL-10 induction", "Model assumption"),
     param("il10.adrenaline_fold", 3.0, "fold", (0.0, 50.0),

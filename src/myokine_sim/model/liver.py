@@ -100,7 +100,8 @@ PARAMETERS = (
           "Jeukendrup 1999 Am J Physiol 276:E672 (a 22% glucose drink completely suppressed hepatic output); "
           "Edgerton 2001 Diabetes 50:1872 (small rises of insulin stop hepatic glycogenolysis, not gluconeogenesis)"),
     param("liver.suppression_half_glucose_rise", 0.06831, "1", (0.01, 0.5),
-          "Rise of plasma glucose over rest (fraction of resting glucose) giving half the suppression of glycogenolysis",
+          "Rise of plasma glucose over rest (fraction of resting glucose) giving half the suppression of "
+          "glycogenolysis",
           "Taylor 1996 J Clin Invest 97:126 (hepatic output completely suppressed within 30 min of a mixed meal); "
           "Edgerton 2001 (insulin at twice basal, the response to a small glucose rise, stopped glycogenolysis)"),
     param("liver.intense_surplus_max", 0.6309, "1", (0.0, 0.9),

@@ -16,8 +16,9 @@ is zero at the resting store.
 """
 
 from myokine_sim.expr import Expr, hill, maximum, minimum
-from myokine_sim.model.glycogen import CONTRACTION_HALF_PCT
 from myokine_sim.model.core import MG_PER_G, MG_PER_MMOL, Compartment, Equations, Quantity, param
+from myokine_sim.model.glycogen import CONTRACTION_HALF_PCT
+
 #: Floor of glucose in the power laws of counter-regulation: below any level compatible with consciousness, so it
 #: never acts in a simulation, but a trial solver step cannot take a power of zero or drive a rate unboundedly.
 GLUCOSE_FLOOR_MMOL_L = 1.0

@@ -13,7 +13,8 @@ from myokine_sim.model.subject import REFERENCE_FAT_MASS_KG
 STATES = (
     Quantity("plasma_il6_pg_ml", "pg/mL", "Arterial plasma IL-6", scale=0.1, floor="rest"),
     Quantity("il6_exposure_pg_ml", "pg/mL",
-             "IL-6 seen by target tissues: plasma IL-6 through a signalling lag (effect compartment)", scale=0.1, floor="rest"),
+             "IL-6 seen by target tissues: plasma IL-6 through a signalling lag (effect compartment)",
+             scale=0.1, floor="rest"),
 )
 OUTPUTS = (
     Quantity("resting_plasma_il6_pg_ml", "pg/mL", "The subject's resting plasma IL-6 (depends on fat mass)"),
@@ -33,7 +34,8 @@ PARAMETERS = (
           "Plasma volume ~40 mL/kg"),
     param("plasma_il6.clearance_per_min", 0.6896, "1/min", (0.05, 2.0),
           "First-order plasma IL-6 clearance rate",
-          "Steensberg 2000 J Physiol 529:237 (1 min of release ~ half the plasma content); serum half-life ~1-2 min (Dwivedi 2014 CPT Pharmacometrics Syst Pharmacol 3:e89)"),
+          "Steensberg 2000 J Physiol 529:237 (1 min of release ~ half the plasma content); serum half-life ~1-2 min "
+          "(Dwivedi 2014 CPT Pharmacometrics Syst Pharmacol 3:e89)"),
     param("plasma_il6.adipose_fraction_at_rest", 0.2795, "1", (0.05, 0.6),
           "Share of resting IL-6 production from adipose tissue at the reference fat mass",
           "Mohamed-Ali 1997 J Clin Endocrinol Metab 82:4196; adipose IL-6 output scales with fat mass, and plasma "
@@ -48,7 +50,8 @@ PARAMETERS = (
           "Febbraio 2003 Am J Physiol Endocrinol Metab 285:E397 (uptake 0.8 -> 5.5 ng/min at 1.8 -> 14.3 pg/mL)"),
     param("plasma_il6.effect_rate_per_min", 0.03, "1/min", (0.005, 0.3),
           "Rate constant of the lag between plasma IL-6 and its tissue effects",
-          "Model assumption: metabolic effects of rhIL-6 develop over ~30-60 min (van Hall 2003 J Clin Endocrinol Metab 88:3005)"),
+          "Model assumption: metabolic effects of rhIL-6 develop over ~30-60 min (van Hall 2003 J Clin Endocrinol "
+          "Metab 88:3005)"),
 )
 
 
@@ -88,7 +91,8 @@ def equations(x) -> Equations:
         variables={
             "resting_plasma_il6_pg_ml": resting,
             "il6_distribution_volume_l": volume,
-            "basal_il6_production_ng_min": reference * (1.0 - p.adipose_fraction_at_rest + p.adipose_fraction_at_rest * fat_ratio),
+            "basal_il6_production_ng_min": reference
+            * (1.0 - p.adipose_fraction_at_rest + p.adipose_fraction_at_rest * fat_ratio),
             "adipose_il6_release_ng_min": adipose,
             "il6_clearance_ng_min": clearance,
             "hepatosplanchnic_il6_uptake_ng_min": p.hepatosplanchnic_clearance_l_min * plasma,

@@ -19,14 +19,17 @@ STATES = (
              "Restraint of monocyte TNF-alpha output built up from its brakes (0 at rest; output is 1/(1 + it))",
              scale=0.01),
 )
-OUTPUTS = (Quantity("tnf_suppression_fraction", "1", "Fractional suppression of monocyte TNF-alpha output (0 at rest)"),)
+OUTPUTS = (
+    Quantity("tnf_suppression_fraction", "1", "Fractional suppression of monocyte TNF-alpha output (0 at rest)"),
+)
 
 PARAMETERS = (
     param("tnf_alpha.baseline_pg_ml", 1.5, "pg/mL", (0.3, 6.0),
           "Resting plasma TNF-alpha", "Unchanged by moderate exercise (Ostrowski 1998 J Physiol 513:889)"),
     param("tnf_alpha.elimination_rate_per_min", 0.03254, "1/min", (0.01, 0.2),
           "Plasma TNF-alpha elimination rate",
-          "Plasma half-life of injected TNF-alpha ~15-20 min; TNF back to baseline 4-6 h after endotoxin (Copeland 2005)"),
+          "Plasma half-life of injected TNF-alpha ~15-20 min; TNF back to baseline 4-6 h after endotoxin "
+          "(Copeland 2005)"),
     param("tnf_alpha.monocyte_fold", 559.2, "fold", (10.0, 5000.0),
           "TNF-alpha production over rest at full monocyte activation, unsuppressed",
           "~150-900 pg/mL TNF-alpha after 2 ng/kg endotoxin (van der Poll 1996 J Clin Invest 97:713; Copeland 2005)"),
@@ -37,8 +40,8 @@ PARAMETERS = (
     param("tnf_alpha.adrenaline_inhibition_drive", 0.05828, "1", (0.05, 5.0),
           "Adrenal medullary drive (the sympatho-adrenal drive, raised as glucose falls) halving monocyte TNF-alpha "
           "output",
-          "Adrenaline infused before endotoxin inhibited TNF-alpha appearance (van der Poll 1996 J Clin Invest 97:713); "
-          "exercise abolished the TNF-alpha response to endotoxin (Starkie 2003 FASEB J 17:884)"),
+          "Adrenaline infused before endotoxin inhibited TNF-alpha appearance (van der Poll 1996 J Clin Invest "
+          "97:713); exercise abolished the TNF-alpha response to endotoxin (Starkie 2003 FASEB J 17:884)"),
     param("tnf_alpha.il10_inhibition_pg_ml", 20.0, "pg/mL", (1.0, 500.0),
           "IL-10 rise above rest halving monocyte TNF-alpha output",
           "rhIL-10 before endotoxin reduced TNF-alpha (Pajkrt 1997 J Immunol 158:3971); Windoloski & Olufsen model"),

@@ -12,8 +12,8 @@ r (D + 1) runs for D parameters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 

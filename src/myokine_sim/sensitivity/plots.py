@@ -173,4 +173,5 @@ def _clipped_errors(values: np.ndarray, rows: list[dict], conf: str) -> np.ndarr
     half = np.array([row[conf] for row in rows])
     shown = np.maximum(values, 0.0)
     # An interval wholly below zero leaves no whisker: both ends are cut at zero.
-    return np.vstack([np.clip(shown - np.maximum(values - half, 0.0), 0.0, None), np.clip(values + half - shown, 0.0, None)])
+    below = np.clip(shown - np.maximum(values - half, 0.0), 0.0, None)
+    return np.vstack([below, np.clip(values + half - shown, 0.0, None)])

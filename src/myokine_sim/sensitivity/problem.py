@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from myokine_sim.errors import InputError
 from myokine_sim.model import Model, build_model

@@ -11,8 +11,8 @@ N should be a power of 2, for the balance of the Sobol' sequence.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 

@@ -349,8 +349,10 @@ def _groups(schedules: list[Schedule | None], status: np.ndarray) -> list[np.nda
     return [np.array(members, dtype=np.intp) for members in groups.values()]
 
 
-def _integrate_marking_failures(model: Model, parameters: np.ndarray, members: np.ndarray, schedules,
-                                times: np.ndarray, settings, status, first_member: int) -> tuple[np.ndarray, np.ndarray]:
+def _integrate_marking_failures(
+    model: Model, parameters: np.ndarray, members: np.ndarray, schedules, times: np.ndarray, settings, status,
+    first_member: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """Integrate a group of members, mark each failed one in ``status``; the states and the positions that ran."""
     states, failures = _integrate_resilient(model, parameters[members], schedules, times, settings)
     return states, _mark_failures(status, members, failures, first_member)

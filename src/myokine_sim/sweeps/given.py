@@ -97,7 +97,7 @@ def evaluate_given(
                      resolve_parameters(scenario, model=model), design, record, fingerprint(record))
 
     evaluator = make_evaluator(workers, scheduler)
-    model.compiled  # generated once here: forked worker processes inherit it
+    model.compile()  # generated once here: forked worker processes inherit it
     callback, bar = resolve_progress(progress, "design", "runs")  # the runs of a Morris or Sobol' design
     collector = ChunkCollector(plan)
     started = time.monotonic()

@@ -69,7 +69,7 @@ def sweep(
     plan = plan_sweep(scenario, space, n, method, seed, cv, trajectories, chunk_size)
     evaluator = make_evaluator(workers, scheduler)
     model = build_model()
-    model.compiled  # generated once here: forked worker processes inherit it
+    model.compile()  # generated once here: forked worker processes inherit it
     if workers > 1 and scheduler is None:
         prepare_kernel(model, plan.context.settings.method, plan.chunk_size)  # compiled here, not in every worker
     directory = Path(out) if out is not None else None

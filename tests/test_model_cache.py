@@ -216,3 +216,36 @@ def test_an_edit_of_the_compiling_module_after_import_does_not_key_the_old_code(
     edited.write_bytes(assembly._COMPILER + b"\n# edited on disk\n")
     monkeypatch.setattr(assembly, "__file__", str(edited))
     assert assembly.code_cache_path(source) == before
+
+
+def test_the_cache_keeps_only_its_most_recently_used_entries(cache_dir, monkeypatch):
+    monkeypatch.setattr(assembly, "CACHE_ENTRIES_KEPT", 3)
+    sources = [f"{OTHER_SOURCE}\nVERSION = {version}\n" for version in range(5)]
+    paths = [assembly.code_cache_path(source) for source in sources]
+    long_ago = 1_000_000_000
+    for age, source in enumerate(sources[:3]):
+        assembly.compiled_code(source)
+        os.utime(paths[age], (long_ago + age, long_ago + age))  # written in order, long ago
+    assert cache_files(cache_dir) == sorted(paths[:3])
+    assert assembly.compiled_code(sources[0]) == fresh_code(sources[0])  # a hit marks the oldest entry used
+    assembly.compiled_code(sources[3])  # a fourth entry: the least recently used one (version 1) goes
+    assert cache_files(cache_dir) == sorted([paths[0], paths[2], paths[3]])
+    assembly.compiled_code(sources[4])
+    assert cache_files(cache_dir) == sorted([paths[0], paths[3], paths[4]])
+    assert [p.name for p in (cache_dir / "model").iterdir() if not p.name.endswith(".bin")] == []
+
+
+def test_pruning_skips_entries_another_process_removed(cache_dir, monkeypatch):
+    folder = cache_dir / "model"
+    folder.mkdir(parents=True)
+    for version in range(4):
+        (folder / f"{version:032x}.bin").write_bytes(b"x")
+    real_unlink = Path.unlink
+
+    def removed_first(path, *args, **kwargs):  # another process pruned (or replaced) it just before
+        real_unlink(path)
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr(Path, "unlink", removed_first)
+    assembly._prune(folder, keep=1)
+    assert len(list(folder.glob("*.bin"))) == 1

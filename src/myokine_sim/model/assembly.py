@@ -15,6 +15,7 @@ later process loads them instead of compiling again.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import itertools
 import marshal
@@ -386,6 +387,9 @@ CACHE_SWITCH = "MYOKINE_MODEL_CACHE"
 #: The first bytes of a cache file; a SHA-256 of the marshalled code follows, then the code.
 _CACHE_HEADER = b"myokine_sim compiled model\n"
 _CHECKSUM_SIZE = hashlib.sha256().digest_size
+#: Entries the cache keeps: after each write, the least recently used beyond these are deleted (one entry per
+#: model version and Python build, ~160 kB each).
+CACHE_ENTRIES_KEPT = 16
 
 
 def scalar_code(source: str, inline_extrema: bool = True) -> CodeType:
@@ -464,6 +468,8 @@ def _read_cached(path: Path) -> tuple[CodeType, CodeType] | None:
         return None
     if not (isinstance(code, tuple) and len(code) == 2 and all(isinstance(part, CodeType) for part in code)):
         return None
+    with contextlib.suppress(OSError):  # a read-only cache is still used; its entries only age
+        os.utime(path)  # marks the entry used, for pruning
     return code
 
 
@@ -474,7 +480,21 @@ def _write_cached(path: Path, code: tuple[CodeType, CodeType]) -> None:
     try:
         write_bytes_atomic(path, _CACHE_HEADER + hashlib.sha256(payload).digest() + payload)
     except OSError:
-        pass  # an unwritable cache folder: this process compiles, as every process without a cache does
+        return  # an unwritable cache folder: this process compiles, as every process without a cache does
+    _prune(path.parent, keep=CACHE_ENTRIES_KEPT)
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` most recently used entries in ``folder`` (by modification time, which a read
+    refreshes). Another process may be pruning or reading too: an entry already gone is skipped, and a reader that
+    loses its entry compiles."""
+    entries = []
+    for entry in folder.glob("*.bin"):
+        with contextlib.suppress(OSError):
+            entries.append((entry.stat().st_mtime_ns, entry))
+    for _, entry in sorted(entries, reverse=True)[keep:]:
+        with contextlib.suppress(OSError):
+            entry.unlink()
 
 
 def compiled_code(source: str) -> tuple[CodeType, CodeType]:

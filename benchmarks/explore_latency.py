@@ -19,31 +19,14 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import re
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from myokine_sim.explore.browser import CHROMIUM, explorer_page, redraw_after, running_explorer
+
 INTENSITIES = (60, 75)
-
-
-def start_explorer() -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([sys.executable, "-m", "myokine_sim.cli", "explore", "--no-browser"],
-                               stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if not found:
-        process.kill()
-        sys.exit(f"myokine explore printed no address: {line!r}")
-    return process, found.group(0)
 
 
 def api_round_trips(address: str, preset: str, repeats: int, draws: int = 0) -> list[float]:
@@ -69,31 +52,15 @@ def api_round_trips(address: str, preset: str, repeats: int, draws: int = 0) -> 
 
 
 def browser_redraws(address: str, preset: str, repeats: int, band: bool = False) -> list[float]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True,
-            viewport={"width": 1920, "height": 1080})
-        page = context.new_page()
-        page.goto(address)
-        page.wait_for_function("Number(document.body.dataset.revision) >= 1", timeout=120_000)
-
-        def redraw_after(action) -> None:
-            before = int(page.evaluate("document.body.dataset.revision"))
-            action()
-            page.wait_for_function(f"Number(document.body.dataset.revision) > {before} "
-                                   "&& document.body.dataset.state === 'ready'", timeout=120_000)
-
-        redraw_after(lambda: page.select_option("#preset", preset))
+    with explorer_page(address) as page:
+        redraw_after(page, lambda: page.select_option("#preset", preset))
         if band:
-            redraw_after(lambda: page.check("#band"))
+            redraw_after(page, lambda: page.check("#band"))
         counted = int(page.evaluate("window.explorer.latenciesMs.length"))
         for index in range(repeats):
             value = str(INTENSITIES[index % 2])
-            redraw_after(lambda value=value: page.fill("#intensity_pct_vo2max-range", value))
+            redraw_after(page, lambda value=value: page.fill("#intensity_pct_vo2max-range", value))
         latencies = page.evaluate("window.explorer.latenciesMs")[counted:]
-        context.close()
     return [ms / 1e3 for ms in latencies]
 
 
@@ -112,8 +79,7 @@ def main() -> None:
 
     draws = BAND_DRAWS if args.band else 0
 
-    process, address = start_explorer()
-    try:
+    with running_explorer() as address:
         print(f"myokine explore at {address}, preset {args.preset}, intensity alternating {INTENSITIES} %VO2max"
               + (f", band of {draws} posterior draws" if draws else ""))
         report("API round trip (POST /api/run)", api_round_trips(address, args.preset, args.repeats, draws))
@@ -122,9 +88,6 @@ def main() -> None:
                    browser_redraws(address, args.preset, args.repeats, bool(draws)))
         else:
             print("browser change-to-redraw: skipped, /usr/bin/chromium is not installed")
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(30)
 
 
 if __name__ == "__main__":

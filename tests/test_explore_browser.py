@@ -5,26 +5,17 @@ apt-get). The screenshot is kept as a test artefact in out/test-artefacts/explor
 """
 
 import os
-import re
-import signal
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
 import myokine_sim as ms
+from myokine_sim.explore.browser import CHROMIUM, WAIT_MS, explorer_page, redraw_after, running_explorer
 from myokine_sim.explore.controls import preset_document
 from myokine_sim.scenario import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = ROOT / "out" / "test-artefacts"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# Generous: a busy CI machine; the tests wait for events, they never time anything.
-WAIT_MS = 60_000
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian's chromium is not installed at /usr/bin/chromium "
@@ -33,48 +24,17 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 
 @pytest.fixture(scope="module")
 def explorer_address():
-    """``myokine explore --no-browser`` as a subprocess; its address. Stopped with Ctrl-C (SIGINT) afterwards."""
-    process = subprocess.Popen([sys.executable, "-m", "myokine_sim.cli", "explore", "--no-browser"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    line = process.stdout.readline()
-    found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if not found:
-        process.kill()
-        pytest.fail(f"myokine explore printed no address: {line!r} {process.stderr.read()}")
-    yield found.group(0)
-    process.send_signal(signal.SIGINT)
-    process.communicate(timeout=30)
+    """``myokine explore --no-browser`` from this checkout, stopped with Ctrl-C (SIGINT) afterwards."""
+    with running_explorer(env={**os.environ, "PYTHONPATH": str(ROOT / "src")}) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def page(explorer_address):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True,
-            viewport={"width": 1920, "height": 1080}, accept_downloads=True)
-        browser_page = context.new_page()
-        problems = []
-        browser_page.on("pageerror", lambda error: problems.append(str(error)))
-        browser_page.goto(explorer_address)
-        browser_page.wait_for_function("Number(document.body.dataset.revision) >= 1", timeout=WAIT_MS)
+    problems: list[str] = []
+    with explorer_page(explorer_address, errors=problems, accept_downloads=True) as browser_page:
         yield browser_page
-        context.close()
-        assert problems == [], problems  # no script error on the page at any point
-
-
-def revision(page) -> int:
-    return int(page.evaluate("document.body.dataset.revision"))
-
-
-def after_change(page, action) -> None:
-    """Do ``action`` and wait until the page has drawn the answer to it."""
-    before = revision(page)
-    action()
-    page.wait_for_function(f"Number(document.body.dataset.revision) > {before} "
-                           "&& document.body.dataset.state === 'ready'", timeout=WAIT_MS)
+    assert problems == [], problems  # no script error on the page at any point
 
 
 def plotted_peak(page, column: str, baseline: bool = False) -> float:
@@ -96,7 +56,7 @@ def test_moving_intensity_redraws_the_peak_that_simulate_gives(page):
     default = page.evaluate("document.getElementById('preset').value")
     assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(simulated_peak(default), rel=1e-6)
 
-    after_change(page, lambda: page.fill("#intensity_pct_vo2max-range", "85"))
+    redraw_after(page, lambda: page.fill("#intensity_pct_vo2max-range", "85"))
     assert page.input_value("#intensity_pct_vo2max") == "85"
     expected = simulated_peak(default, intensity_pct_vo2max=85)
     assert expected > simulated_peak(default) * 1.3  # the change is one the plot must show
@@ -105,7 +65,7 @@ def test_moving_intensity_redraws_the_peak_that_simulate_gives(page):
 
 
 def test_a_preset_a_pinned_baseline_and_a_changed_run_side_by_side(page):
-    after_change(page, lambda: page.select_option("#preset", "hiit_10x1min"))
+    redraw_after(page, lambda: page.select_option("#preset", "hiit_10x1min"))
     hiit = simulated_peak("hiit_10x1min")
     assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(hiit, rel=1e-6)
     assert page.input_value("#repeats") == "10"
@@ -113,7 +73,7 @@ def test_a_preset_a_pinned_baseline_and_a_changed_run_side_by_side(page):
 
     page.click("#pin")
     assert page.evaluate("window.explorer.hasBaseline()")
-    after_change(page, lambda: page.fill("#intensity_pct_vo2max", "70"))
+    redraw_after(page, lambda: page.fill("#intensity_pct_vo2max", "70"))
     assert plotted_peak(page, "plasma_il6_pg_ml", baseline=True) == pytest.approx(hiit, rel=1e-6)
     assert plotted_peak(page, "plasma_il6_pg_ml") == pytest.approx(
         simulated_peak("hiit_10x1min", intensity_pct_vo2max=70), rel=1e-6)
@@ -125,7 +85,7 @@ def test_a_preset_a_pinned_baseline_and_a_changed_run_side_by_side(page):
 
 
 def test_an_invalid_setting_shows_the_cli_message_beside_its_control(page):
-    after_change(page, lambda: page.select_option("#preset", "marathon"))
+    redraw_after(page, lambda: page.select_option("#preset", "marathon"))
     page.fill("#intensity_pct_vo2max", "130")
     page.wait_for_function("document.body.dataset.state === 'error'", timeout=WAIT_MS)
     message = page.inner_text("#error-exercise")
@@ -134,12 +94,12 @@ def test_an_invalid_setting_shows_the_cli_message_beside_its_control(page):
                                                                                   "class")
     assert page.locator(".panel canvas").count() == 8  # the last curves stay on screen
 
-    after_change(page, lambda: page.fill("#intensity_pct_vo2max", "70"))
+    redraw_after(page, lambda: page.fill("#intensity_pct_vo2max", "70"))
     assert page.is_hidden("#error-exercise")
 
 
 def test_the_downloaded_scenario_loads_and_reproduces_the_plotted_run(page, tmp_path):
-    after_change(page, lambda: page.fill("#muscle_glycogen_mmol_kg_dw", "250"))
+    redraw_after(page, lambda: page.fill("#muscle_glycogen_mmol_kg_dw", "250"))
     with page.expect_download(timeout=WAIT_MS) as download:
         page.click("[data-download=toml]")
     path = tmp_path / download.value.suggested_filename
@@ -171,12 +131,12 @@ def test_the_band_switch_draws_the_90_percent_band_of_run_uncertainty(page):
 
     if page.evaluate("window.explorer.hasBaseline()"):
         page.click("#unpin")
-    after_change(page, lambda: page.select_option("#preset", "marathon"))
+    redraw_after(page, lambda: page.select_option("#preset", "marathon"))
     assert not page.is_checked("#band") and page.get_attribute("figure[data-panel=il6]", "data-band") == "none"
     assert page.evaluate("window.explorer.plottedBand('plasma_il6_pg_ml')") is None
     assert f"90% band (posterior, {BAND_DRAWS} draws)" in page.inner_text("fieldset[data-group=band]")
 
-    after_change(page, lambda: page.check("#band"))
+    redraw_after(page, lambda: page.check("#band"))
     scenario = ms.load_scenario("marathon")
     banded = with_bands(ms.simulate(scenario), scenario, BAND_DRAWS, BAND_SEED)
     low, high = page.evaluate("window.explorer.plottedBand('plasma_il6_pg_ml')")
@@ -194,7 +154,7 @@ def test_the_band_switch_draws_the_90_percent_band_of_run_uncertainty(page):
     page.screenshot(path=str(ARTEFACTS / "explore-band.png"), full_page=True)
     assert (ARTEFACTS / "explore-band.png").stat().st_size > 10_000
 
-    after_change(page, lambda: page.uncheck("#band"))  # off again: a plain run
+    redraw_after(page, lambda: page.uncheck("#band"))  # off again: a plain run
     assert page.get_attribute("figure[data-panel=il6]", "data-band") == "none"
     assert "90% band" not in page.inner_text("#readout-il6")
 
@@ -203,7 +163,7 @@ def test_the_glycogen_panel_draws_the_working_muscle_store_only_where_it_differs
     """After running the thigh (the biopsy site) keeps more glycogen than the working muscle as a whole; after
     cycling the two stores are one curve and the panel has no legend."""
     legend = page.locator("[data-panel=glycogen] .legend")
-    after_change(page, lambda: page.select_option("#preset", "marathon"))
+    redraw_after(page, lambda: page.select_option("#preset", "marathon"))
     result = ms.simulate(scenario_from_dict(preset_document("marathon")))
     thigh, working = (page.evaluate("(c) => window.explorer.plottedMin(c)", column)
                       for column in ("muscle_glycogen_mmol_kg_dw", "working_muscle_glycogen_mmol_kg_dw"))
@@ -212,7 +172,7 @@ def test_the_glycogen_panel_draws_the_working_muscle_store_only_where_it_differs
     assert working < thigh - 10.0 and legend.is_visible()
     assert f"thigh; {working:.0f} in all working muscle" in page.inner_text("#readout-glycogen")
 
-    after_change(page, lambda: page.select_option("#preset", "cycling_60min_65pct"))
+    redraw_after(page, lambda: page.select_option("#preset", "cycling_60min_65pct"))
     assert page.evaluate("(c) => window.explorer.plottedMin(c)", "working_muscle_glycogen_mmol_kg_dw") == float("inf")
     assert page.evaluate("(c) => window.explorer.plottedMin(c)", "muscle_glycogen_mmol_kg_dw") < 300.0
     assert not legend.is_visible() and "working muscle" not in page.inner_text("#readout-glycogen")

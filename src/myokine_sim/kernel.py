@@ -593,6 +593,21 @@ def _run_arguments(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, ato
             float(rtol), np.ascontiguousarray(atol, dtype=float), float(max_step), int(max_steps),
             float(negative_slack))
 
+
+def _member_records(members: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per member, for a compiled loop to fill: status, right-hand-side calls, the state and value that failed."""
+    return (np.zeros(members, dtype=np.int64), np.zeros(members, dtype=np.int64), np.zeros(members, dtype=np.int64),
+            np.zeros(members))
+
+
+def _call_loop(model_source: str, serial, parallel, arguments: tuple, members: int, threads: int) -> None:
+    """Run one compiled loop over the members: in threads (numba's ``prange``) when asked and worth it."""
+    if threads > 1 and members >= PARALLEL_MIN_MEMBERS:
+        _use_threads(threads)
+        _compiled_call(model_source, parallel, arguments)
+    else:
+        _compiled_call(model_source, serial, arguments)
+
 def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol: float, atol, max_step: float,
         max_steps: int, negative_slack: float, threads: int = 1) -> KernelRun:
     """Integrate every member.
@@ -605,17 +620,10 @@ def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, r
     module = _load_or_mark(model_source)
     members = P.shape[0]
     out = np.empty((members, times.shape[1], Y0.shape[1]))
-    status = np.zeros(members, dtype=np.int64)
-    calls = np.zeros(members, dtype=np.int64)
-    bad_state = np.zeros(members, dtype=np.int64)
-    bad_value = np.zeros(members)
+    status, calls, bad_state, bad_value = _member_records(members)
     arguments = (*_run_arguments(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step,
                                  max_steps, negative_slack), out, status, calls, bad_state, bad_value)
-    if threads > 1 and members >= PARALLEL_MIN_MEMBERS:
-        _use_threads(threads)
-        _compiled_call(model_source, module.integrate_parallel, arguments)
-    else:
-        _compiled_call(model_source, module.integrate_serial, arguments)
+    _call_loop(model_source, module.integrate_serial, module.integrate_parallel, arguments, members, threads)
     mark_ready(model_source)
     return KernelRun(out, status, calls, bad_state, bad_value)
 
@@ -632,11 +640,7 @@ def summarise(model_source: str, states, P, K, inputs, times, columns, threads: 
     arguments = (np.ascontiguousarray(states, dtype=float), np.ascontiguousarray(P, dtype=float),
                  np.ascontiguousarray(K, dtype=float), np.ascontiguousarray(inputs, dtype=float),
                  np.ascontiguousarray(times, dtype=float), np.ascontiguousarray(columns, dtype=np.int64), metrics)
-    if threads > 1 and members >= PARALLEL_MIN_MEMBERS:
-        _use_threads(threads)
-        _compiled_call(model_source, module.summarise_parallel, arguments)
-    else:
-        _compiled_call(model_source, module.summarise_serial, arguments)
+    _call_loop(model_source, module.summarise_serial, module.summarise_parallel, arguments, members, threads)
     return metrics
 
 
@@ -680,18 +684,12 @@ def run_summaries(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps
     members = P.shape[0]
     metrics = np.empty((len(columns), 7, members))
     kept = np.empty((members, times.shape[1], len(kept_states)))
-    status = np.zeros(members, dtype=np.int64)
-    calls = np.zeros(members, dtype=np.int64)
-    bad_state = np.zeros(members, dtype=np.int64)
-    bad_value = np.zeros(members)
+    status, calls, bad_state, bad_value = _member_records(members)
     arguments = (*_run_arguments(P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol, atol, max_step,
                                  max_steps, negative_slack), status, calls, bad_state, bad_value,
                  np.ascontiguousarray(observed_inputs, dtype=float), np.ascontiguousarray(columns, dtype=np.int64),
                  metrics, np.ascontiguousarray(kept_states, dtype=np.int64), kept)
-    if threads > 1 and members >= PARALLEL_MIN_MEMBERS:
-        _use_threads(threads)
-        _compiled_call(model_source, module.integrate_summarise_parallel, arguments)
-    else:
-        _compiled_call(model_source, module.integrate_summarise_serial, arguments)
+    _call_loop(model_source, module.integrate_summarise_serial, module.integrate_summarise_parallel, arguments,
+               members, threads)
     mark_ready(model_source)
     return SummaryRun(metrics, kept, status, calls, bad_state, bad_value)

@@ -103,11 +103,14 @@ def sweep_to_pandas(table, layout: str = "wide"):
     check_layout(layout)
     pd = _pandas()
     frame = pd.DataFrame(dict(table.columns))
+    if layout == "long":
+        # Melted before any attrs are set: pandas deep-copies them for every column it melts.
+        return _long(frame, table)
     frame.attrs = _attrs(table.units, table.column_names, scenario=table.metadata.get("scenario"))
-    return frame if layout == "wide" else _long(pd, frame, table)
+    return frame
 
 
-def _long(pd, wide, table):
+def _long(wide, table):
     """Melt the metric columns: each row holds one member's inputs, status and one metric's value."""
     identifiers = ["member", *table.metadata.get("inputs", []), "status"]
     metrics = [name for name in table.column_names if name not in identifiers]

@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?= marathon
+# Test processes (pytest-xdist): one per core by default; `make test TEST_WORKERS=0` runs the suite in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-without-fast lint venv bench docs lessons docs-sensitivity crossvalidate posterior clean
 
@@ -31,7 +33,7 @@ run: $(VENV)/.installed
 	$(BIN)/myokine run $(SCENARIO) --out out/$(SCENARIO)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The tests as without the fast extra (numba hidden): kernel tests skip, batches run on the NumPy path.
 # The suite (or the files in PYTEST_ARGS) with numba hidden: the NumPy path must stand on its own.

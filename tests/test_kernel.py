@@ -12,7 +12,6 @@ import tempfile
 
 import numpy as np
 import pytest
-from conftest import normalised_error
 
 import myokine_sim as ms
 from myokine_sim import kernel, solver
@@ -20,6 +19,8 @@ from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import load_scenario, scenario_from_dict
 from myokine_sim.simulation import resolve_parameters
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_times
+
+from conftest import normalised_error
 
 ROUNDING = 1e-4
 
@@ -377,3 +378,16 @@ def test_population_bands_from_the_one_pass_kernel_equal_the_numpy_bands(monkeyp
     for name, quantiles in numpy.bands.items():
         for level, values in quantiles.items():
             np.testing.assert_allclose(compiled.bands[name][level], values, rtol=1e-6, err_msg=f"{name} {level}")
+
+
+def test_a_kernel_file_another_process_wrote_first_is_left_alone(tmp_path):
+    # numba dates its cache index by the file's time stamp: rewriting the same text would make later processes
+    # compile again. A damaged or stale file is still replaced.
+    path = tmp_path / "kernels" / "myokine_kernel_x.py"
+    kernel._write_atomically(path, "first = 1\n", replace=False)
+    os.utime(path, ns=(10**18, 10**18))
+    kernel._write_atomically(path, "second = 2\n", replace=False)  # lost the race to the first writer
+    assert path.read_text() == "first = 1\n" and path.stat().st_mtime_ns == 10**18
+    kernel._write_atomically(path, "second = 2\n")
+    assert path.read_text() == "second = 2\n"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind

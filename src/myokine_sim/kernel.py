@@ -517,7 +517,10 @@ def _private_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="myokine_sim-kernel-"))
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: str, replace: bool = True) -> None:
+    """Write ``path`` through a temporary file. With ``replace=False`` a file another process wrote meanwhile is
+    left alone: numba keys its cache index by the file's time stamp, so rewriting the same text would make every
+    later process compile again."""
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -526,10 +529,17 @@ def _write_atomically(path: Path, text: str) -> None:
         with os.fdopen(handle, "w") as stream:
             stream.write(text)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
+        if replace:
+            os.replace(temporary, path)
+            return
+        try:
+            os.link(temporary, path)  # atomic, and never replaces
+        except FileExistsError:
+            pass  # another process wrote it first
+        except OSError:
+            os.replace(temporary, path)  # a file system without hard links: replace, as before
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @lru_cache(maxsize=8)
@@ -538,9 +548,10 @@ def load(model_source: str):
     where = kernel_file(model_source)
     text = kernel_source(model_source)
     # Rewritten only when missing or different: numba's cache index is keyed by the file's time stamp.
-    if not where.path.exists() or where.path.read_text() != text:
+    missing = not where.path.exists()
+    if missing or where.path.read_text() != text:
         try:
-            _write_atomically(where.path, text)
+            _write_atomically(where.path, text, replace=not missing)
         except OSError:
             # An unwritable cache folder: this process compiles from a private folder instead.
             where = KernelFile(_private_folder(), where.module_name)
@@ -607,6 +618,7 @@ def _call_loop(model_source: str, serial, parallel, arguments: tuple, members: i
         _compiled_call(model_source, parallel, arguments)
     else:
         _compiled_call(model_source, serial, arguments)
+
 
 def run(model_source: str, P, K, Y0, breakpoints, n_segments, U, jumps, times, rtol: float, atol, max_step: float,
         max_steps: int, negative_slack: float, threads: int = 1) -> KernelRun:

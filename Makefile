@@ -73,7 +73,7 @@ posterior: $(VENV)/.installed
 	$(BIN)/myokine posterior --out out/posterior --update-default --report docs/generated/posterior.inc
 
 clean:
-	rm -rf $(VENV) out build dist site .pytest_cache
+	rm -rf $(VENV) out build dist site .pytest_cache .ruff_cache
 
 # Maintainers: refit the shipped default parameter set (long). Writes out/fit/ and models/parameters/default.toml;
 # then regenerate the posterior with `make posterior` and docs/validation.md with

@@ -116,3 +116,21 @@ def test_a_meal_is_absorbed_exponentially(model):
     expected = np.where(result.time_min >= 20.0, grams * np.exp(-k * tau), 0.0)
     assert normalised_error(result["gut_meal_carbohydrate_g"], expected, RTOL,
                             atol_of(model, "gut_meal_carbohydrate_g")).max() < LIMIT
+
+
+def test_contraction_history_decays_exponentially_once_contraction_has_stopped(model):
+    """After a bout, once the contraction signal has fallen to nothing, the record of contraction that drives
+    IL-6 synthesis with duration decays at its own rate constant: h(t) = h(t1) exp(-k (t - t1))."""
+    result = run({"exercise": [{"start_min": 0.0, "duration_min": 120.0, "intensity_pct_vo2max": 70.0}],
+                  "simulation": {"t_end_min": 480.0}})
+    k = result.parameters["muscle_il6.duration_rate_per_min"]
+    t = result.time_min
+    after = t >= 180.0
+    history = np.asarray(result["contraction_history_rel"])
+    # The reduced case holds only where contraction no longer feeds the record.
+    assert np.all(np.asarray(result["contraction_signal_fraction"])[after] < 1e-6 * history[after])
+    t1 = t[after][0]
+    expected = history[after][0] * np.exp(-k * (t[after] - t1))
+    error = normalised_error(history[after], expected, RTOL, atol_of(model, "contraction_history_rel"))
+    assert error.max() < LIMIT
+    assert history[after][0] > 0.3  # two hours of work have filled the record well beyond noise

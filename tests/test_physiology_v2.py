@@ -305,3 +305,37 @@ def test_low_glycogen_boosts_il6_transcription_less_in_trained_muscle():
         return mrna(200.0) / mrna(450.0)
 
     assert boost("trained") < 0.8 * boost("untrained")
+
+
+def test_starting_glycogen_moves_plasma_il6_much_less_in_trained_than_in_untrained_men():
+    """MacDonald 2003: in well-trained men plasma IL-6 after 1 h at 70% VO2peak rose alike from ~160 and from ~900
+    mmol/kg dw of glycogen (Wojtaszewski 2003 gives the stores). Training damps both glycogen sensors, the one on
+    transcription and the one on synthesis (McConell 2005: no AMPK activation after training). The bound 2.25 is the
+    largest depleted-over-loaded ratio the two pass bands of B114-B115 allow; glycogen use is made the same for both
+    statuses so that the sensors alone tell them apart."""
+    same_use = {"muscle_glycogen.untrained_use_gain": 0.0}
+
+    def depleted_over_loaded(status: str) -> float:
+        def il6(glycogen: float) -> float:
+            return run(60.0, exercise=bout(60.0, 70.0), parameters=same_use,
+                       subject={"training_status": status, "muscle_glycogen_mmol_kg_dw": glycogen}).at(IL6, 60.0)
+        return il6(160.0) / il6(900.0)
+
+    trained = depleted_over_loaded("trained")
+    assert trained <= 2.25
+    assert trained < 0.5 * depleted_over_loaded("untrained")
+
+
+def test_il6_synthesis_grows_with_time_spent_working_at_a_full_store():
+    """Fischer 2006: duration alone explains more than half of the variation of the plasma IL-6 rise. With the
+    glycogen sensors off, muscle IL-6 release still grows from the second to the fourth hour at 60% VO2max, and it
+    grows less without the contraction history (muscle_il6.duration_gain at 0)."""
+    no_sensors = {"il6_gene.glycogen_sensor_gain": 0.0, "muscle_il6.glycogen_release_gain": 0.0}
+
+    def growth(parameters: dict) -> float:
+        result = run(240.0, exercise=bout(240.0, 60.0), parameters=parameters)
+        return result.at("il6_release_ng_min", 240.0) / result.at("il6_release_ng_min", 120.0)
+
+    with_history = growth(no_sensors)
+    assert with_history > 1.1
+    assert growth({**no_sensors, "muscle_il6.duration_gain": 0.0}) < with_history

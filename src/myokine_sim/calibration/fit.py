@@ -67,12 +67,14 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "il6_gene.mrna_decay_per_min",
     "il6_gene.mrna_stabilisation",
     "il6_gene.trained_reduction",
-    # Release and clearance: Steensberg 2000/2001, Keller 2001, Ostrowski 1998, Febbraio 2003, Ronsen 2002, Nieman 1998.
+    # Release and clearance: Steensberg 2000/2001, Keller 2001, Ostrowski 1998, Febbraio 2003, Ronsen 2002, Nieman 1998,
+    # MacDonald 2003.
     "muscle_il6.translation_ng_kg_min_per_fold",
     "muscle_il6.translation_half_fold",
     "muscle_il6.secretion_rate_per_min",
     "muscle_il6.glycogen_release_gain",
     "muscle_il6.glycogen_release_half_mmol_kg",
+    "muscle_il6.duration_gain",
     "muscle_il6.glucose_blunting",
     "tendon_il6.release_max_ng_min",
     "tendon_il6.activation_rate_per_min",

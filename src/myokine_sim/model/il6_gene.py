@@ -35,10 +35,10 @@ PARAMETERS = (
           "muscle)",
           "McConell 2005 J Physiol 568:665 (10 days of training abolished the 9-fold rise in AMPK alpha2 activity in "
           "2 h of cycling, also with glycogen matched); McConell 2020 J Physiol 598:3859 (no AMPK activation in 2 h "
-          "at 65% VO2peak in endurance-trained men); Fischer 2004 J Physiol 558:633; MacDonald 2003 J Appl Physiol "
-          "95:2273 (well-trained men: plasma IL-6 after 1 h at 70% VO2peak the same from ~160 as from ~900 mmol/kg dw "
-          "glycogen). Model inference: the McConell studies did not measure IL-6; both glycogen sensors are taken "
-          "to follow AMPK"),
+          "at 65% VO2peak in endurance-trained men); Fischer 2004 J Physiol 558:633. Model assumption for the "
+          "synthesis sensor, made to match MacDonald 2003 J Appl Physiol 95:2273 (well-trained men: plasma IL-6 after "
+          "1 h at 70% VO2peak the same from ~160 as from ~900 mmol/kg dw glycogen), although that study found the "
+          "leg's IL-6 release and alpha2-AMPK higher in the depleted trial: the McConell studies did not measure IL-6"),
     param("il6_gene.glycogen_sensor_gain", 12.14, "1", (0.0, 60.0),
           "Extra relative transcription when glycogen is depleted, in untrained muscle (training blunts it)",
           "Keller 2001 (mRNA >100-fold with low vs ~30-fold with normal glycogen)"),

@@ -47,15 +47,16 @@ PARAMETERS = (
     param("muscle_il6.duration_gain", 1.904, "1", (0.0, 50.0),
           "Extra relative IL-6 synthesis after long contraction (contraction history at 1), whatever the glycogen",
           "Fischer 2006 Exerc Immunol Rev 12:6 (exercise duration alone explains more than half of the variation of "
-          "the plasma IL-6 rise, which grows exponentially with duration); MacDonald 2003 J Appl Physiol 95:2273 "
-          "(plasma IL-6 after 1 h at 70% VO2peak the same from ~160 as from ~900 mmol/kg dw glycogen)"),
+          "the plasma IL-6 rise, which grows exponentially with duration over a few hours; this term saturates, and "
+          "the glycogen sensors add the rest); Wallberg 2011 Eur J Appl Physiol 111:1081 (no further rise from 12 to "
+          "24 h at 60% VO2max; a check the fit does not see)"),
     param("muscle_il6.duration_rate_per_min", 0.008, "1/min", (0.001, 0.05),
-          "Rate constant of the contraction history (its rise while working and its fall afterwards): about 60% of the "
-          "way up after 2 h of work",
+          "Rate constant of the contraction history (its rise while working and its fall afterwards): a time "
+          "constant of about 2 h, 60% of the way up after 2 h of work",
           "Steensberg 2001 J Physiol 537:633 (no net IL-6 release from the normal-glycogen leg until 2 h of knee "
-          "extension, while the glycogen-reduced leg released from 1 h); Fischer 2006 Exerc Immunol Rev 12:6. Not "
-          "fitted: with it free the fit trades it against duration_gain (rate 0.004-0.006/min with gain 2.4-1.4 at "
-          "the same cost)"),
+          "extension, while the glycogen-reduced leg released from 1 h: read as a time constant of about 2 h); "
+          "Fischer 2006 Exerc Immunol Rev 12:6. Not fitted: with it free the fit traded it against duration_gain "
+          "(rate 0.004-0.006/min with gain 2.4-1.4 at the same cost), so it is set from Steensberg 2001's timing"),
     param("muscle_il6.glucose_blunting", 0.5281, "1", (0.0, 1.0),
           "Fractional inhibition of IL-6 synthesis at full glucose availability",
           "Febbraio 2003 J Physiol 549:607 (carbohydrate lowered release, not mRNA or glycogen); partial, not "
@@ -75,7 +76,8 @@ def equations(x) -> Equations:
     excess = mrna - 1.0
     glycogen = maximum(x.state("working_muscle_glycogen_mmol_kg_dw"), 0.0)
     depletion = 1.0 - hill(glycogen, p.glycogen_release_half_mmol_kg, p.glycogen_release_hill)
-    # Training damps this energy-sensing route as it damps the transcriptional one (AMPK; McConell 2005).
+    # Training damps this route as it damps the transcriptional one: a model assumption that matches trained men's
+    # plasma IL-6 (MacDonald 2003), not their leg release, which stayed glycogen-dependent.
     glycogen_gain = p.glycogen_release_gain * (
         1.0 - x.param("il6_gene.trained_sensor_reduction") * x.param("subject.training_level")
     )

@@ -60,6 +60,12 @@ PARAMETERS = (
 )
 
 
+def trained_sensor_share(x):
+    """Share of the glycogen sensors' boost that training leaves (1 untrained); both sensors use it (AMPK;
+    McConell 2005)."""
+    return 1.0 - x.param("il6_gene.trained_sensor_reduction") * x.param("subject.training_level")
+
+
 def equations(x) -> Equations:
     p = x.p
     glycogen = x.state("working_muscle_glycogen_mmol_kg_dw")
@@ -69,8 +75,8 @@ def equations(x) -> Equations:
     training = x.param("subject.training_level")
 
     contraction = hill(x.var("muscle_intensity_pct"), p.intensity_half_pct, p.intensity_hill)
-    # Training damps the muscle's energy-sensing response to low glycogen (AMPK; McConell 2005).
-    sensor_gain = p.glycogen_sensor_gain * (1.0 - p.trained_sensor_reduction * training)
+    # Training damps the muscle's energy-sensing response to low glycogen.
+    sensor_gain = p.glycogen_sensor_gain * trained_sensor_share(x)
     glycogen_sensor = 1.0 + sensor_gain * (
         1.0 - hill(maximum(glycogen, 0.0), p.glycogen_sensor_half_mmol_kg, p.glycogen_sensor_hill)
     )

@@ -9,6 +9,7 @@ Release goes on after exercise while protein remains.
 
 from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.il6_gene import trained_sensor_share
 
 STATES = (
     Quantity("muscle_il6_protein_ng_kg", "ng/kg", "Releasable IL-6 protein per kg of working muscle", scale=1.0),
@@ -78,9 +79,7 @@ def equations(x) -> Equations:
     depletion = 1.0 - hill(glycogen, p.glycogen_release_half_mmol_kg, p.glycogen_release_hill)
     # Training damps this route as it damps the transcriptional one: a model assumption that matches trained men's
     # plasma IL-6 (MacDonald 2003), not their leg release, which stayed glycogen-dependent.
-    glycogen_gain = p.glycogen_release_gain * (
-        1.0 - x.param("il6_gene.trained_sensor_reduction") * x.param("subject.training_level")
-    )
+    glycogen_gain = p.glycogen_release_gain * trained_sensor_share(x)
     # Linear in the mRNA excess at first, saturating at translation x half-fold.
     synthesis = (
         p.translation_ng_kg_min_per_fold * excess / (1.0 + excess / p.translation_half_fold)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import myokine_sim as ms
+from myokine_sim.model.exercise import CATECHOLAMINE_SWITCH_WIDTH
 from myokine_sim.scenario import scenario_from_dict
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings
 
@@ -116,6 +117,36 @@ def test_a_meal_is_absorbed_exponentially(model):
     expected = np.where(result.time_min >= 20.0, grams * np.exp(-k * tau), 0.0)
     assert normalised_error(result["gut_meal_carbohydrate_g"], expected, RTOL,
                             atol_of(model, "gut_meal_carbohydrate_g")).max() < LIMIT
+
+
+def test_catecholamine_drive_rises_at_its_rise_rate_and_falls_at_its_clearance_rate(model):
+    """Reduced cases of the catecholamine drive once oxygen uptake has settled: through a bout it approaches its
+    target at the rise rate, d(t) = D - (D - d(t1)) exp(-k_rise (t - t1)); after it, it falls at the faster clearance
+    rate, d(t) = d(t2) exp(-k_fall (t - t2)) (Hagberg 1979: noradrenaline half-time 2.8 min after exercise). Both
+    windows keep the drive well away from its target, where the rate switches smoothly between the two."""
+    result = run({"exercise": [{"start_min": 0.0, "duration_min": 40.0, "intensity_pct_vo2max": 80.0}],
+                  "simulation": {"t_end_min": 80.0, "output_step_min": 0.25}})
+    rise = result.parameters["exercise.catecholamine_rise_rate_per_min"]
+    fall = result.parameters["exercise.catecholamine_fall_rate_per_min"]
+    assert fall > 2.0 * rise  # the asymmetry this test is about
+    t = result.time_min
+    drive = np.asarray(result["catecholamine_drive_rel"])
+    atol = atol_of(model, "catecholamine_drive_rel")
+    target = (80.0 / result.parameters["exercise.catecholamine_ref_pct"]) ** result.parameters[
+        "exercise.catecholamine_exponent"]
+    # Oxygen uptake settles within 20 min (rate 0.8/min), so the target is constant from there to the end.
+    settled = (t >= 20.0) & (t < 40.0)
+    t1, d1 = t[settled][0], drive[settled][0]
+    expected = target - (target - d1) * np.exp(-rise * (t[settled] - t1))
+    assert normalised_error(drive[settled], expected, RTOL, atol).max() < LIMIT
+    # Ten minutes after the bout oxygen uptake, and with it the target, is negligibly small.
+    recovery = (t >= 50.0) & (t <= 60.0)
+    t2, d2 = t[recovery][0], drive[recovery][0]
+    expected = d2 * np.exp(-fall * (t[recovery] - t2))
+    assert normalised_error(drive[recovery], expected, RTOL, atol).max() < LIMIT
+    assert d2 > 100.0 * atol
+    away = 50.0 * CATECHOLAMINE_SWITCH_WIDTH  # the switch is complete to within exp(-50) here
+    assert np.all(np.abs(target - drive[settled]) > away) and np.all(drive[recovery] > away)
 
 
 def test_contraction_history_decays_exponentially_once_contraction_has_stopped(model):

@@ -164,16 +164,6 @@ def test_the_glucose_rise_of_intense_exercise_does_not_brake_the_catecholamines(
                                                                     rel=0.01)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after 15 min at 87% uptake still rises 2.3% in the minutes after the bout (2% allowed; 1.2% "
-    "before the refit with MacDonald 2003): that refit slowed the catecholamine response "
-    "(exercise.catecholamine_rate_per_min 0.099/min, was 0.17), which the uptake follows; started at 0.17 the "
-    "refit stopped at cost 55.8 against 47.1, nearly all of it Kaminski 2009's 9-min test (B16). The chain: MacDonald "
-    "2003's loaded arm (B114) reaches its band through more adrenergic IL-6 (plasma_il6.adrenergic_release_ng_min "
-    "3.5, was 2.2), which the fit offsets in short tests by a slower catecholamine rise. The model has one rate for "
-    "the catecholamines' rise and fall, while plasma adrenaline falls within minutes of stopping",
-)
 def test_uptake_rises_through_an_intense_bout_while_output_outruns_it():
     """Kreisman 2000: in 15 min at >84% VO2max glucose uptake rose throughout the bout, and output rose faster.
     The switch follows oxygen uptake, so the share of output it leaves unmatched is set from the first minutes and

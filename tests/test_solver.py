@@ -89,7 +89,11 @@ def test_a_batch_of_identical_members_equals_single_runs():
     scales = np.array([s.scale for s in model.states])[:, None]
     for member in range(4):
         error = normalised_error(batch[:, member], single[:, 0], settings.rtol, ATOL_FRACTION * scales)
-        assert error.max() < 1e-6  # the same steps: equal to rounding
+        # The same steps: equal to rounding. A single run evaluates the model on Python floats (math.exp, float **),
+        # a batch with NumPy's np.exp and np.power, which differ by an ulp for a few % of arguments; the catecholamine
+        # drive's steep rate switch, crossed twice per interval here, amplifies that to a few 1e-6. Other steps
+        # give ~6 (a 5-min step cap).
+        assert error.max() < 1e-4
 
 
 @pytest.mark.parametrize("kernel, rounding", [("numpy", 1e-4), ("numba", 1e-3)])

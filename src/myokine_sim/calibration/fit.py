@@ -137,7 +137,7 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "liver.suppression_half_glucose_rise",
     "cortisol.hypoglycaemia_max",
     # Glucose in intense exercise: Kreisman 2000.
-    "exercise.catecholamine_rate_per_min",
+    "exercise.catecholamine_rise_rate_per_min",
     "liver.intense_surplus_max",
 )
 

@@ -82,10 +82,14 @@ DISCUSSION = """\
   (Kreisman 2000: peak production 13.8 and peak uptake 9.3 mg/kg/min in 15 min at >84% VO2max;
   the model {B108} and a ratio of {B109}, against 1.48). The switch reads oxygen uptake, not the
   lagging drive, so it is on within 3-4 min and uptake rises through the bout, as Kreisman's did;
-  it goes off over 20-40 min of recovery. It lifts only the brakes that a rise of glucose puts
-  on: insulin-mediated disposal drops to first order in glucose above rest, and the rise does not
-  brake the catecholamines. Counter-regulation of falling glucose stays whole, so late in long
-  bouts at 75-80% glucose still falls and raises the adrenal drive. The drive behind
+  it goes off over 20-40 min of recovery. The catecholamine drive itself rises at a fitted rate
+  ({catecholamine_rise:.2g}/min) but falls after exercise at the rate plasma clears noradrenaline
+  ({catecholamine_fall:.2g}/min, a half-time of 2.8 min; Hagberg 1979), so the adrenergic IL-6
+  release it drives stops within minutes of the bout's end, and glucose uptake stops rising with
+  it. The switch lifts only the brakes that a rise of glucose puts on: insulin-mediated disposal
+  drops to first order in glucose above rest, and the rise does not brake the catecholamines.
+  Counter-regulation of falling glucose stays whole, so late in long bouts at 75-80% glucose still
+  falls and raises the adrenal drive. The drive behind
   the switch is a power of intensity, not the exponential rise of catecholamines above ~75%
   VO2max, and the unmatched share is taken from uptake rather than added to output, as the
   fitted output rise already nearly reaches the published peak. An earlier attempt without
@@ -262,6 +266,8 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
         spillover=_value(values, model, "adipose.il6_systemic_fraction"),
         duration_factor_max=1.0 + _value(values, model, "muscle_il6.duration_gain"),
         trained_damping=_value(values, model, "il6_gene.trained_sensor_reduction"),
+        catecholamine_rise=_value(values, model, "exercise.catecholamine_rise_rate_per_min"),
+        catecholamine_fall=_value(values, model, "exercise.catecholamine_fall_rate_per_min"),
         ablation="\n".join(ablation_line(*bout) for bout in sensor_ablation(parameter_set)),
     )
     lines += ["## Discussion", "", DISCUSSION.format_map(numbers)]

@@ -28,7 +28,7 @@ PARAMETERS = (
           "First-order rate of appearance of a mixed meal's carbohydrate",
           "Dalla Man 2007 IEEE Trans Biomed Eng 54:1740 (meal glucose appearance over 3-5 h); Taylor 1996 J Clin "
           "Invest 97:126 (liver glycogen peaks ~5 h after a mixed meal)"),
-    param("carbohydrate.availability_half_g_min", 0.05179, "g/min", (0.05, 2.0),
+    param("carbohydrate.availability_half_g_min", 0.05178, "g/min", (0.05, 2.0),
           "Exogenous glucose appearance giving half-maximal glucose availability",
           "Febbraio 2003 J Physiol 549:607 (~1 g/min ingested blunted IL-6 release)"),
 )

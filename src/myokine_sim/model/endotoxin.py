@@ -43,36 +43,36 @@ OUTPUTS = (
 )
 
 PARAMETERS = (
-    param("endotoxin.clearance_per_min", 0.01661, "1/min", (0.005, 0.5),
+    param("endotoxin.clearance_per_min", 0.01662, "1/min", (0.005, 0.5),
           "Plasma endotoxin clearance rate",
           "Endotoxin leaves plasma within about an hour; TNF-alpha appears 30 min and peaks 90 min after a bolus "
           "(Michie 1988 N Engl J Med 318:1481; Suffredini 1995)"),
-    param("endotoxin.potency_half_ng_kg", 1.061, "ng/kg", (0.2, 20.0),
+    param("endotoxin.potency_half_ng_kg", 1.072, "ng/kg", (0.2, 20.0),
           "Endotoxin giving half the maximal monocyte activation",
           "Dose-response 0.06-4 ng/kg: TNF-alpha ~25-fold at 0.6 (Mehta 2012), 150-900 pg/mL at 2 ng/kg "
           "(van der Poll 1996; Copeland 2005), 240 pg/mL at 4 ng/kg (Michie 1988)"),
-    param("endotoxin.potency_hill", 2.3, "1", (1.0, 3.0),
+    param("endotoxin.potency_hill", 2.283, "1", (1.0, 3.0),
           "Steepness of monocyte activation with endotoxin (more than linear at low dose)",
           "TNF-alpha ~25-fold at 0.6 ng/kg (Mehta 2012) against 100-600-fold at 2 ng/kg (Barber 1993; Copeland 2005); "
           "0.06 ng/kg gives a small rise (Starkie 2003 FASEB J 17:884)"),
-    param("endotoxin.signalling_rate_per_min", 0.03057, "1/min", (0.005, 0.2),
+    param("endotoxin.signalling_rate_per_min", 0.03031, "1/min", (0.005, 0.2),
           "Rate constant of each stage of monocyte activation",
           "TNF-alpha peaks 90 min, IL-6 180 min after 4 ng/kg (Suffredini; Michie 1988)"),
-    param("endotoxin.il6_lag_rate_per_min", 0.02745, "1/min", (0.002, 0.1),
+    param("endotoxin.il6_lag_rate_per_min", 0.02754, "1/min", (0.002, 0.1),
           "Rate constant of each of the two stages by which plasma TNF-alpha induces innate IL-6 synthesis",
           "In endotoxin-stimulated human blood TNF-alpha mRNA and protein come first and IL-6 hours later (DeForge & "
           "Remick 1991 Biochem Biophys Res Commun 174:18); in vivo TNF-alpha peaks 1.5 h, IL-6 3 h after 4 ng/kg "
           "(Suffredini 1995); IL-6 peaks at 2 h and is back to baseline by 4-6 h after 2 ng/kg (Copeland 2005 Clin "
           "Diagn Lab Immunol 12:60), still raised at 8 h in Mant 2008 Int Immunopharmacol 8:701"),
-    param("endotoxin.il6_max_ng_min", 12100.0, "ng/min", (100.0, 500000.0),
+    param("endotoxin.il6_max_ng_min", 11900.0, "ng/min", (100.0, 500000.0),
           "IL-6 release of the innate response at the TNF-alpha rise of full, unbraked monocyte activation",
           "~1,000 pg/mL IL-6 2 h after 2 ng/kg (Copeland 2005 Clin Diagn Lab Immunol 12:60); IL-6 peaks 2-3 h "
           "after the bolus, after TNF-alpha (Barber 1993 J Immunol 150:1999; Suffredini 1995)"),
-    param("endotoxin.gut_leak_max_ng_kg_min", 0.07751, "ng/kg/min", (1e-4, 0.2),
+    param("endotoxin.gut_leak_max_ng_kg_min", 0.07182, "ng/kg/min", (1e-4, 0.2),
           "Endotoxin entering plasma from the gut at very high whole-body intensity",
           "Endotoxaemia after long hard endurance exercise (Brock-Utne 1988 S Afr Med J 73:533; Jeukendrup 2000 "
           "Clin Sci 98:47); TNF-alpha 2.3-fold after a marathon (Ostrowski 1999 J Physiol 515:287)"),
-    param("endotoxin.gut_injury_rate_per_min", 0.002724, "1/min", (0.001, 0.05),
+    param("endotoxin.gut_injury_rate_per_min", 0.002626, "1/min", (0.001, 0.05),
           "Rate constant of gut barrier injury while splanchnic blood flow is cut",
           "Intestinal injury markers rise over hours of exercise (van Wijck 2011 PLoS One 6:e22366); TNF-alpha peaks "
           "in the first hour after a marathon (Ostrowski 1999 J Physiol 515:287)"),

@@ -33,7 +33,7 @@ POPULATION_CV: dict[str, Variability] = {
         0.20, f"{_ASSUMED}: covers the mixed-diet range 350-600 mmol/kg dw quoted with the parameter"),
     "subject.fat_mass_kg": Variability(0.35, f"{_ASSUMED}: body fat varies more than body mass"),
     "exercise.vo2_rate_per_min": Variability(0.20, f"{_ASSUMED}: VO2 on-kinetics differ with training status"),
-    "exercise.catecholamine_rate_per_min": Variability(0.25, _ASSUMED),
+    "exercise.catecholamine_rise_rate_per_min": Variability(0.25, _ASSUMED),
     "muscle_glycogen.use_rate_mmol_kg_min": Variability(0.20, _ASSUMED),
     "il6_gene.max_transcription_fold": Variability(
         0.40, f"{_ASSUMED}: the exercise IL-6 mRNA response varies several-fold between subjects"),

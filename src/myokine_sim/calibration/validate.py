@@ -290,11 +290,15 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
                 whose = "" if len(exercising) == len(scenarios) else f" ({', '.join(map(_short, exercising))})"
                 handles.append(Patch(color=EXERCISE_SHADE))
                 names.append(textwrap.fill(f"exercise{whose}", LEGEND_CHARACTERS))
+            # Targets that publish the same value at the same place share one marker and one label.
+            shared: dict[tuple, list[Target]] = {}
             for row in simulable:
                 for _scenario, marker_column, where, value, kind in _markers(row.target, results):
                     if marker_column == column:
-                        drawn.add(_draw_marker(ax, row.target.id, where, value, kind,
-                                               _error_bar(row.target, value, noise.get(row.target.id))))
+                        shared.setdefault((where, value, kind), []).append(row.target)
+            for (where, value, kind), targets in shared.items():
+                error = _error_bar(targets[0], value, noise.get(targets[0].id))
+                drawn.add(_draw_marker(ax, ", ".join(t.id for t in targets), where, value, kind, error))
             ax.set_title(column_label(column, units.get(column, "")), loc="left")
             ax.set_xlabel("Time (min)")
             ax.set_ylim(bottom=0)

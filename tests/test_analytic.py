@@ -149,6 +149,23 @@ def test_catecholamine_drive_rises_at_its_rise_rate_and_falls_at_its_clearance_r
     assert np.all(np.abs(target - drive[settled]) > away) and np.all(drive[recovery] > away)
 
 
+def test_endotoxin_tolerance_fades_exponentially_once_endotoxin_has_cleared(model):
+    """Days after a bolus the endotoxin, and with it the monocyte activation that induces tolerance, is gone, so
+    the tolerance of monocytes decays at its own loss rate: T(t) = T(t1) exp(-k_loss (t - t1))."""
+    result = run({"endotoxin": [{"time_min": 0.0, "dose_ng_per_kg": 2.0}],
+                  "simulation": {"t_end_min": 7200.0, "output_step_min": 10.0}})
+    loss = result.parameters["endotoxin.tolerance_loss_rate_per_min"]
+    t = result.time_min
+    after = t >= 2880.0  # 2 days: endotoxin is below 1e-20 ng/kg, a stimulus of nothing
+    assert np.all(np.asarray(result["plasma_endotoxin_ng_kg"])[after] < 1e-15)
+    assert np.all(np.abs(np.asarray(result["monocyte_activation_rel"])[after]) < 1e-12)
+    tolerance = np.asarray(result["monocyte_tolerance_rel"])
+    expected = tolerance[after][0] * np.exp(-loss * (t[after] - t[after][0]))
+    error = normalised_error(tolerance[after], expected, RTOL, atol_of(model, "monocyte_tolerance_rel"))
+    assert error.max() < LIMIT
+    assert tolerance[after][-1] > 0.05  # a 2 ng/kg bolus leaves tolerance far above the solver's noise
+
+
 def test_contraction_history_decays_exponentially_once_contraction_has_stopped(model):
     """After a bout, once the contraction signal has fallen to nothing, the record of contraction that drives
     IL-6 synthesis with duration decays at its own rate constant: h(t) = h(t1) exp(-k (t - t1))."""

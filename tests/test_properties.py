@@ -81,6 +81,25 @@ def test_tnf_alpha_after_endotoxin_rises_with_dose(dose, factor):
 
 
 @PROPERTY_SETTINGS
+@given(st.floats(min_value=0.5, max_value=4.0), st.floats(min_value=1.0, max_value=5.0))
+def test_endotoxin_tolerance_weakens_a_second_dose_less_the_longer_the_gap(dose, gap_days):
+    """Endotoxin tolerance: a second, equal dose raises TNF-alpha less than the first, and less still after a
+    shorter gap, as tolerance fades over days (Draisma 2009; Leentjens 2012)."""
+    def tnf_rises(gap_min):
+        result = run({"endotoxin": [{"time_min": 0.0, "dose_ng_per_kg": dose},
+                                    {"time_min": gap_min, "dose_ng_per_kg": dose}],
+                      "simulation": {"t_end_min": gap_min + 480.0, "output_step_min": 5.0}})
+        tnf = np.asarray(result["tnf_alpha_pg_ml"])
+        t = result.time_min
+        rest = tnf[0]
+        return tnf[t < 480.0].max() - rest, tnf[t >= gap_min].max() - rest
+
+    first, second_soon = tnf_rises(gap_days * 1440.0)
+    _, second_later = tnf_rises((gap_days + 3.0) * 1440.0)
+    assert second_soon < second_later < first
+
+
+@PROPERTY_SETTINGS
 @given(durations, st.floats(min_value=40.0, max_value=85.0), modalities)
 def test_trained_muscle_releases_less_il6_than_untrained_at_the_same_relative_load(duration, intensity, modality):
     def released(status):

@@ -106,7 +106,8 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "il1ra.max_fold",
     "il1ra.il6_half_pg_ml",
     "il10.il6_max_fold",
-    # Endotoxin, TNF-alpha and its brakes: Michie 1988, Copeland 2005, Mehta 2012, Starkie 2003, Barber 1993.
+    # Endotoxin, TNF-alpha and its brakes: Michie 1988, Copeland 2005, Mehta 2012, Starkie 2003, Barber 1993,
+    # Draisma 2009, Leentjens 2012, Krabbe 2005.
     "endotoxin.clearance_per_min",
     "endotoxin.potency_half_ng_kg",
     "endotoxin.potency_hill",
@@ -115,6 +116,8 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "endotoxin.il6_lag_rate_per_min",
     "endotoxin.gut_leak_max_ng_kg_min",
     "endotoxin.gut_injury_rate_per_min",
+    "endotoxin.tolerance_induction_rate_per_min",
+    "endotoxin.tolerance_loss_rate_per_min",
     "tnf_alpha.elimination_rate_per_min",
     "tnf_alpha.monocyte_fold",
     "tnf_alpha.adrenaline_inhibition_drive",

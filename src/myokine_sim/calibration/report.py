@@ -59,9 +59,28 @@ DISCUSSION = """\
   the two arms, each inside its band, yet a ratio of {B120} where the study found none (B120), and
   {B116}-, {B117}- and {B118}-fold for Wallberg 2011, which the fit never saw. The same damping
   lowers trained marathoners' muscle IL-6 mRNA after 3 h of running to {B89}-fold, just under
-  Nieman 2003's band (B89). From 12 to 24 h the model's IL-6 still climbs (ratio {B121}, B121) and
-  TNF-alpha rises {B119}-fold, from endotoxin that keeps leaking from the gut; the study found a
-  plateau and no TNF-alpha rise.
+  Nieman 2003's band (B89). From 12 to 24 h endotoxin keeps leaking from the gut; the monocytes grow
+  tolerant of it (below), so TNF-alpha ends {B119}-fold (B119: no rise reported) and the model's IL-6
+  climbs little more (ratio {B121}, B121), where the study found a plateau.
+* **Endotoxin tolerance (B122-B128).** Monocytes that have responded to endotoxin respond less to
+  the next dose, for days. Five daily doses of 2 ng/kg cut the TNF-alpha rise by 97% and the IL-6
+  rise by 88% by day 5 (Draisma 2009); a second dose 6 days after the first still gave 60% less
+  TNF-alpha (Leentjens 2012). In the model tolerance shifts the monocytes' dose-response, is induced
+  by their activation and fades with a half-life of {tolerance_half_life_days:.0f} days (fitted, and
+  not identified: the induction and loss rates trade): day-5 peaks are {B122} (TNF-alpha) and {B123}
+  (IL-6) of day 1's, and the second dose's TNF-alpha peak {B126} of the first's. Both day-5 rows pass
+  in wide bands: the model cuts TNF-alpha and IL-6 alike, as its innate IL-6 comes through TNF-alpha,
+  and cannot tell 97% from 88%. IL-10 and IL-1ra fall far less by day 5 ({B124} and {B125} of day 1's,
+  against 0.13 and 0.07; B124, B125): here both follow plasma IL-6, which on day 5 still drives IL-10
+  half-way and IL-1ra nearly fully, where after endotoxin monocytes make both directly.
+  At the low end of the dose-response the model's IL-6 is too high: {B127}-fold 3 h after 0.2 ng/kg
+  against about 7 (Krabbe 2005, B127), with TNF-alpha {B128}-fold against about 2. The endotoxin that
+  leaks from the gut after long bouts lies in this range, so the late innate IL-6 after such bouts is
+  likely too large as well. Its size rests on parameters the targets barely constrain: a refit from
+  another start, about as good by cost, let IL-6 rise 13-24% above its trough hours after a 150-min
+  bout with carbohydrate, where the single-bout rule of the test suite allows 10%; the shipped fit
+  gives under 2%. The model also raises cortisol after 0.2 ng/kg (350 to 419 nmol/L), which Krabbe
+  2005 did not see.
 
 * **Plasma glucose, stress hormones and carbohydrate (B91-B109).** Adrenaline and cortisol rise
   late in long bouts without carbohydrate, as glucose falls, and less with it (Nieman 2003 and 2005,
@@ -268,6 +287,8 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
         trained_damping=_value(values, model, "il6_gene.trained_sensor_reduction"),
         catecholamine_rise=_value(values, model, "exercise.catecholamine_rise_rate_per_min"),
         catecholamine_fall=_value(values, model, "exercise.catecholamine_fall_rate_per_min"),
+        tolerance_half_life_days=math.log(2.0)
+        / _value(values, model, "endotoxin.tolerance_loss_rate_per_min") / (24 * 60),
         ablation="\n".join(ablation_line(*bout) for bout in sensor_ablation(parameter_set)),
     )
     lines += ["## Discussion", "", DISCUSSION.format_map(numbers)]

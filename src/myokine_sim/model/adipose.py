@@ -46,7 +46,7 @@ PARAMETERS = (
     param("adipose.fat_mass_exponent", 0.5, "1", (0.0, 1.0),
           "Exponent of resting lipolysis in fat mass (less than proportional)",
           "Mittendorfer 2009 Obesity 17:1872 (basal FFA Ra rises with fat mass, per kg fat it falls)"),
-    param("adipose.lipolysis_exercise_gain", 3.333, "1", (0.2, 5.0),
+    param("adipose.lipolysis_exercise_gain", 3.334, "1", (0.2, 5.0),
           "Relative rise of lipolysis at full lipolytic drive",
           "Glycerol Ra 2-3 fold at 25-65% VO2max (Romijn 1993); 6.9 umol/kg/min FFA Ra at 25 min of exercise "
           "(Horowitz 1997 Am J Physiol 273:E768)"),
@@ -60,7 +60,7 @@ PARAMETERS = (
           "Fractional fall of FFA release at high intensity (re-esterification, low adipose blood flow)",
           "Romijn 1993 (FFA Ra lower at 85% than at 65% VO2max despite unchanged lipolysis); Hodgetts 1991 "
           "(adipose blood flow)"),
-    param("adipose.ffa_reesterification_half_mmol_l", 0.8687, "mmol/L", (0.8, 5.0),
+    param("adipose.ffa_reesterification_half_mmol_l", 0.8685, "mmol/L", (0.8, 5.0),
           "Plasma FFA at which adipose FFA release is halved by re-esterification, as albumin's FFA binding fills "
           "(about 3 FFA per albumin at 0.6 mmol/L albumin, beyond which unbound FFA rises steeply; the Hill "
           "coefficient of 4 is a model assumption)",
@@ -70,7 +70,7 @@ PARAMETERS = (
     param("adipose.trapping_half_pct", 80.0, "%VO2max", (60.0, 100.0),
           "Intensity at which FFA trapping is half its maximum",
           "Achten 2002 Med Sci Sports Exerc 34:92 (fat oxidation negligible above ~89% VO2max)"),
-    param("adipose.lipolysis_il6_max", 1.054, "1", (0.0, 3.0),
+    param("adipose.lipolysis_il6_max", 1.048, "1", (0.0, 3.0),
           "Maximal relative rise of lipolysis caused by IL-6",
           "van Hall 2003 J Clin Endocrinol Metab 88:3005 (FFA Ra +25% at ~140 pg/mL)"),
     param("adipose.lipolysis_il6_half_pg_ml", 100.0, "pg/mL", (10.0, 1000.0),
@@ -94,7 +94,7 @@ PARAMETERS = (
     param("adipose.ffa_uptake_exercise_gain", 0.5, "1", (0.5, 8.0),
           "Rise of FFA clearance per unit exercise VO2 (fraction of VO2max)",
           "Muscle FFA uptake rises with blood flow and demand; FFA rebound after exercise (Romijn 1993)"),
-    param("adipose.fat_fraction_rest", 0.3287, "1", (0.3, 0.85),
+    param("adipose.fat_fraction_rest", 0.3286, "1", (0.3, 0.85),
           "Share of energy from fat at rest", "Resting RER ~0.82"),
     param("adipose.fat_fraction_intensity_half_pct", 75.96, "%VO2max", (40.0, 100.0),
           "Intensity at which the share of energy from fat is halved",
@@ -108,7 +108,7 @@ PARAMETERS = (
           "Hurley 1986 J Appl Physiol 60:562; Martin 1993 Am J Physiol 265:E708 (training raises fat oxidation)"),
     param("adipose.ffa_oxidation_half_mmol_l", 0.3, "mmol/L", (0.05, 1.5),
           "Plasma FFA giving half-maximal FFA supply to oxidation", "Model assumption"),
-    param("adipose.ffa_uptake_half_mmol_l", 0.4083, "mmol/L", (0.1, 5.0),
+    param("adipose.ffa_uptake_half_mmol_l", 0.4082, "mmol/L", (0.1, 5.0),
           "Plasma FFA at which tissue FFA uptake is half its maximum: mass action at low FFA, saturating as "
           "membrane transport fills, so fractional clearance falls as FFA rises",
           "Turcotte 1991 FEBS Lett 279:327 (saturable palmitate uptake by perfused muscle); Armstrong 1961 Am J "
@@ -117,13 +117,13 @@ PARAMETERS = (
     param("adipose.il6_activation_rate_per_min", 0.006, "1/min", (0.002, 0.05),
           "Rate constant of each stage of the delayed adipose IL-6 response",
           "Lyngso 2002 J Physiol 543:373 (adipose IL-6 output unchanged during 1 h of cycling, rising after)"),
-    param("adipose.il6_output_gain", 29.66, "1", (0.0, 200.0),
+    param("adipose.il6_output_gain", 29.27, "1", (0.0, 200.0),
           "Maximal rise of the depot's IL-6 output over rest (fold - 1) at full activation",
           "Lyngso 2002 (58.6 vs 3.5 pg/100 g/min 3 h after 1 h of cycling)"),
-    param("adipose.il6_activation_half_rel", 0.08625, "1", (0.01, 1.0),
+    param("adipose.il6_activation_half_rel", 0.08777, "1", (0.01, 1.0),
           "Delayed activation giving half the maximal depot IL-6 output",
           "Lyngso 2002 (output unchanged during exercise, then rising): a threshold on the delayed signal"),
-    param("adipose.il6_activation_hill", 7.524, "1", (1.0, 8.0),
+    param("adipose.il6_activation_hill", 7.522, "1", (1.0, 8.0),
           "Steepness of the depot IL-6 output threshold", "Model assumption"),
     param("adipose.il6_systemic_fraction", 0.01, "1", (0.0, 0.05),
           "Share of the depot-level rise of adipose IL-6 output that reaches plasma",

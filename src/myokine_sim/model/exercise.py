@@ -32,7 +32,7 @@ PARAMETERS = (
     param("exercise.vo2_rate_per_min", 0.8, "1/min", (0.3, 2.0),
           "Rate constant of oxygen-uptake kinetics after a step in workload",
           "Roy & Parker 2007 J Diabetes Sci Technol 1:338 (dPVO2/dt = -0.8 PVO2 + 0.8 u)"),
-    param("exercise.catecholamine_rise_rate_per_min", 0.0957, "1/min", (0.02, 0.5),
+    param("exercise.catecholamine_rise_rate_per_min", 0.09585, "1/min", (0.02, 0.5),
           "Rate constant of the catecholamine rise after a step up in workload",
           "Catecholamines settle within ~10 min of a workload step (Galbo 1983, Hormonal and Metabolic Adaptation to "
           "Exercise); plasma noradrenaline still rose at the 5th min of a bout (Orizio 1988 Eur J Appl Physiol "
@@ -54,7 +54,7 @@ PARAMETERS = (
     param("exercise.leg_muscle_fraction", 0.16, "kg/kg", (0.12, 0.3),
           "Skeletal muscle of both legs per kg body mass, all active in cycling",
           "Janssen 2000 J Appl Physiol 89:81 (lower-body muscle ~21% of body mass in men)"),
-    param("exercise.running_mass_factor", 1.267, "1", (1.0, 2.0),
+    param("exercise.running_mass_factor", 1.281, "1", (1.0, 2.0),
           "Active muscle mass in running relative to cycling (trunk, hip and arm muscles also work)",
           "Starkie 2001 J Physiol 533:585 (same vastus IL-6 mRNA, larger plasma IL-6 in running than cycling)"),
     param("exercise.resting_vo2_ml_kg_min", 3.5, "mL/kg/min", (2.5, 5.0),
@@ -62,7 +62,7 @@ PARAMETERS = (
     param("exercise.knee_extension_systemic_fraction", 0.25, "1/leg", (0.1, 0.5),
           "Whole-body oxygen uptake above rest, as a fraction of the leg's relative intensity, per knee-extending leg",
           "Helge 2003 J Physiol 546:299 (two-legged knee extension at 65-85% of leg Wmax: 40% of pulmonary VO2max)"),
-    param("exercise.knee_extension_local_factor", 2.447, "1", (1.0, 2.5),
+    param("exercise.knee_extension_local_factor", 2.448, "1", (1.0, 2.5),
           "Local metabolic load of knee extension per % of leg peak power, relative to whole-body exercise per %VO2max",
           "A small muscle mass takes up about twice the O2 per kg at its peak as in whole-body exercise, where the "
           "heart limits flow (Andersen & Saltin 1985 J Physiol 366:233; Richardson 1993 J Clin Invest 91:2793)"),

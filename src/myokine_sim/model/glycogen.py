@@ -49,28 +49,28 @@ PHOSPHORYLASE_HALF_GLYCOGEN_MMOL_KG = 10.0
 SUPERCOMPENSATION_ORDER = 4.0
 
 PARAMETERS = (
-    param("muscle_glycogen.use_rate_mmol_kg_min", 1.598, "mmol/kg dw/min", (0.5, 20.0),
+    param("muscle_glycogen.use_rate_mmol_kg_min", 1.585, "mmol/kg dw/min", (0.5, 20.0),
           "Glycogen use of endurance-trained thigh muscle in cycling at 65% VO2max and 400 mmol/kg dw",
           "Watt 2002 J Physiol 541:969 (trained: 468->217 in 120 min at 57%); Spencer 1992 Am J Physiol 262:C975 "
           "(725->353 in 37 min at 75%)"),
-    param("muscle_glycogen.use_intensity_half_pct", 42.05, "%VO2max", (40.0, 150.0),
+    param("muscle_glycogen.use_intensity_half_pct", 41.99, "%VO2max", (40.0, 150.0),
           "Intensity at which glycogenolysis is half its maximum (glycogenolysis rises steeply with intensity)",
           "Romijn 1993 Am J Physiol 265:E380 (no glycogen oxidation at 25%, most carbohydrate at 85% VO2max); "
           "van Loon 2001 J Physiol 536:295"),
-    param("muscle_glycogen.use_intensity_hill", 3.513, "1", (1.5, 6.0),
+    param("muscle_glycogen.use_intensity_hill", 3.502, "1", (1.5, 6.0),
           "Steepness of glycogenolysis with intensity",
           "Gollnick 1974 J Physiol 241:45 (little glycogen use at ~30% VO2max, rapid depletion above 60%)"),
     param("muscle_glycogen.use_glycogen_exponent", 0.3001, "1", (0.3, 3.0),
           "Order of glycogen use in the glycogen level: use slows as glycogen falls",
           "Watt 2002 (use in the second 2 h a third of the first); Spencer 1992 (high vs low start; the loaded "
           "store's extra use is supercompensated_use_gain, so use from a low store stays fast)"),
-    param("muscle_glycogen.supercompensated_use_gain", 0.2117, "1", (0.0, 5.0),
+    param("muscle_glycogen.supercompensated_use_gain", 0.2032, "1", (0.0, 5.0),
           "Weight of glycogen use that rises with the fourth power of the store (relative to the reference): "
           "little from a low store, dominant from a loaded one (phosphorylase meets more substrate than "
           "glycolysis takes)",
           "Spencer 1992 Am J Physiol 262:C975 (from 725 mmol/kg dw, hexose monophosphates rose fivefold and lactate "
           "to 61 against 16 mmol/kg dw from 182, at the same load)"),
-    param("muscle_glycogen.onset_use_gain", 2.979, "1", (0.0, 3.0),
+    param("muscle_glycogen.onset_use_gain", 2.98, "1", (0.0, 3.0),
           "Extra relative glycogenolysis per unit of lag of the lipolytic drive behind the drive the work rate "
           "holds: until adipose lipolysis delivers fatty acids, glycogen covers what fat later takes",
           "Model assumption, timed by the lipolytic drive (adipose.lipolytic_rate_per_min): glycogen use is fastest "
@@ -79,27 +79,27 @@ PARAMETERS = (
           "2002 J Physiol 541:969: plasma FFA above rest only from 90 min, glycogen use 2.1 then 0.6 mmol/kg "
           "dw/min over the first and second 2 h). Tsintzas 2003 Int J Sports Med 24:452 (39-46 mmol/kg dw used in "
           "a 15-min run) prompted it"),
-    param("muscle_glycogen.running_use_factor", 0.764, "1", (0.3, 1.5),
+    param("muscle_glycogen.running_use_factor", 0.7562, "1", (0.3, 1.5),
           "Glycogen use of the thigh muscle in running relative to cycling at the same relative intensity",
           "Model inference from Tsintzas 1995 J Physiol 489:243 (151 mmol/kg dw used in 60 min of running at 70% "
           "VO2max; no cycling arm) against the cycling studies; vastus lateralis EMG rises with load in cycling "
           "but not in running (Bijker 2002 Eur J Appl Physiol, doi:10.1007/s00421-002-0663-8)"),
-    param("muscle_glycogen.untrained_use_gain", 0.8826, "1", (0.0, 2.0),
+    param("muscle_glycogen.untrained_use_gain", 0.8939, "1", (0.0, 2.0),
           "Extra relative glycogen use of untrained muscle at the same relative intensity",
           "Hurley 1986 J Appl Physiol 60:562 (12 wk of training cut glycogen use by ~40% at the same workload); "
           "recreationally active subjects deplete faster than the trained men of Watt 2002"),
-    param("muscle_glycogen.knee_extension_use_factor", 0.59, "1", (0.2, 1.0),
+    param("muscle_glycogen.knee_extension_use_factor", 0.5921, "1", (0.2, 1.0),
           "Glycogen use in knee extension relative to cycling at the same relative intensity",
           "Model assumption: small-muscle exercise raises adrenaline, a driver of glycogenolysis, less than "
           "whole-body exercise; inferred through the IL-6 glycogen sensor (Keller 2001; Steensberg 2000, 2001)"),
-    param("muscle_glycogen.resynthesis_rate_per_min", 0.0006827, "1/min", (1e-4, 1e-2),
+    param("muscle_glycogen.resynthesis_rate_per_min", 0.0006797, "1/min", (1e-4, 1e-2),
           "Fractional resynthesis of the glycogen deficit without carbohydrate, right after contraction",
           "Maehlum 1978 Scand J Clin Lab Invest 38:557 (fasting: 21.6->28.8 mmol/kg ww in 4 h, then no rise)"),
-    param("muscle_glycogen.contraction_uptake_decay_per_min", 0.01681, "1/min", (0.002, 0.05),
+    param("muscle_glycogen.contraction_uptake_decay_per_min", 0.01682, "1/min", (0.002, 0.05),
           "Decay rate of contraction-induced (insulin-independent) glucose uptake after exercise",
           "The insulin-independent phase of resynthesis lasts 30-60 min to a few hours (Ivy & Kuo 1998 Acta Physiol "
           "Scand 162:295; Maehlum 1978: no rise after 4 h of fasting)"),
-    param("muscle_glycogen.storage_share_max", 0.9646, "1", (0.1, 1.0),
+    param("muscle_glycogen.storage_share_max", 0.9648, "1", (0.1, 1.0),
           "Share of the insulin-mediated glucose disposal above rest (from any rise of plasma glucose: meals, "
           "drinks, the rise after intense exercise) that the exercised (leg) muscle of a trained subject stores as "
           "glycogen, synthase fully active (the rest goes to other muscle, fat and oxidation)",
@@ -111,7 +111,7 @@ PARAMETERS = (
     param("muscle_glycogen.untrained_storage_relative", 0.4145, "1", (0.2, 1.0),
           "Glucose storage of untrained muscle relative to trained muscle (less GLUT4 and synthase)",
           "Greiwe 1999 J Appl Physiol 87:222 (10.5 vs 4.5 mmol/kg ww/h trained vs untrained, same feeding)"),
-    param("muscle_glycogen.insulin_sensitivity_decay_per_min", 0.00285, "1/min", (3e-4, 0.02),
+    param("muscle_glycogen.insulin_sensitivity_decay_per_min", 0.002848, "1/min", (3e-4, 0.02),
           "Decay rate of the exercise-raised insulin action on muscle glucose storage",
           "Richter 1989 Am J Physiol 256:E1 and Cartee 1989 Am J Physiol 256:E494 (insulin-stimulated glucose "
           "transport stays raised for hours after exercise, up to 1-2 days)"),

@@ -17,7 +17,7 @@ PARAMETERS = (
     param("il1ra.elimination_rate_per_min", 0.02077, "1/min", (0.001, 0.06),
           "Plasma IL-1ra elimination rate",
           "Marathon IL-1ra still rising 2 h after the finish (Ostrowski 1998 J Physiol 508:949)"),
-    param("il1ra.max_fold", 54.94, "fold", (1.0, 500.0),
+    param("il1ra.max_fold", 54.91, "fold", (1.0, 500.0),
           "Maximal IL-1ra production over rest at full induction",
           "Marathon IL-1ra ~33-fold at 2 h post (Ostrowski 1998)"),
     param("il1ra.il6_half_pg_ml", 22.39, "pg/mL", (5.0, 1000.0),

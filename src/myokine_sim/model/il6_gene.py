@@ -15,21 +15,21 @@ STATES = (
 OUTPUTS = (Quantity("contraction_signal_fraction", "1", "Contraction signal driving IL-6 transcription (0-1)"),)
 
 PARAMETERS = (
-    param("il6_gene.max_transcription_fold", 9.952, "fold", (1.0, 300.0),
+    param("il6_gene.max_transcription_fold", 10.0, "fold", (1.0, 300.0),
           "Contraction-induced transcription at saturating intensity and full glycogen",
           "Keller 2001 FASEB J 15:2748 (~40-fold at 90 min, ~60-fold at 180 min with low glycogen)"),
-    param("il6_gene.intensity_half_pct", 30.76, "%VO2max", (30.0, 120.0),
+    param("il6_gene.intensity_half_pct", 30.75, "%VO2max", (30.0, 120.0),
           "Intensity giving half the maximal contraction signal",
           "IL-6 release rises steeply with intensity: little at 25%, large at 65-85% of leg Wmax (Helge 2003 J Physiol "
           "546:299); plasma IL-6 rises with running intensity (Scott 2011 Med Sci Sports Exerc 43:2073)"),
-    param("il6_gene.intensity_hill", 4.795, "1", (1.0, 6.0),
+    param("il6_gene.intensity_hill", 4.803, "1", (1.0, 6.0),
           "Steepness of the contraction signal with intensity",
           "Exponential rise of the IL-6 response with intensity (Pedersen & Febbraio 2008 Physiol Rev 88:1379)"),
-    param("il6_gene.trained_reduction", 0.02131, "1", (0.0, 0.9),
+    param("il6_gene.trained_reduction", 0.0213, "1", (0.0, 0.9),
           "Fractional reduction of contraction-induced transcription in endurance-trained muscle",
           "Fischer 2004 J Physiol 558:633 (after 10 wk of training, a smaller IL-6 mRNA rise and release at the same "
           "relative load); Croft 2009 Exerc Immunol Rev (smaller plasma IL-6 rise after training)"),
-    param("il6_gene.trained_sensor_reduction", 0.8406, "1", (0.0, 1.0),
+    param("il6_gene.trained_sensor_reduction", 0.8381, "1", (0.0, 1.0),
           "Fractional blunting, in endurance-trained muscle, of both glycogen (energy) sensors: the boost to IL-6 "
           "transcription here and the one to IL-6 synthesis (muscle_il6.glycogen_release_gain) (1: silent in trained "
           "muscle)",
@@ -39,10 +39,10 @@ PARAMETERS = (
           "synthesis sensor, made to match MacDonald 2003 J Appl Physiol 95:2273 (well-trained men: plasma IL-6 after "
           "1 h at 70% VO2peak the same from ~160 as from ~900 mmol/kg dw glycogen), although that study found the "
           "leg's IL-6 release and alpha2-AMPK higher in the depleted trial: the McConell studies did not measure IL-6"),
-    param("il6_gene.glycogen_sensor_gain", 11.45, "1", (0.0, 60.0),
+    param("il6_gene.glycogen_sensor_gain", 11.33, "1", (0.0, 60.0),
           "Extra relative transcription when glycogen is depleted, in untrained muscle (training blunts it)",
           "Keller 2001 (mRNA >100-fold with low vs ~30-fold with normal glycogen)"),
-    param("il6_gene.glycogen_sensor_half_mmol_kg", 124.3, "mmol/kg dw", (80.0, 500.0),
+    param("il6_gene.glycogen_sensor_half_mmol_kg", 123.7, "mmol/kg dw", (80.0, 500.0),
           "Working-muscle glycogen at which the energy sensor is half active",
           "Keller 2001 (low-glycogen trial ~60% of control)"),
     param("il6_gene.glycogen_sensor_hill", 4.0, "1", (1.0, 6.0),
@@ -51,10 +51,10 @@ PARAMETERS = (
     param("il6_gene.transcription_rate_per_min", 0.25, "1/min", (0.005, 0.3),
           "Rate constant of the transcriptional response",
           "Transcription rises within 30-90 min of contraction (Keller 2001)"),
-    param("il6_gene.mrna_decay_per_min", 0.03035, "1/min", (0.002, 0.06),
+    param("il6_gene.mrna_decay_per_min", 0.02995, "1/min", (0.002, 0.06),
           "IL-6 mRNA decay rate at rest",
           "mRNA returns towards rest over hours after exercise (Keller 2001; Steensberg 2002 Am J Physiol 283:E1272)"),
-    param("il6_gene.mrna_stabilisation", 0.447, "1", (0.0, 0.95),
+    param("il6_gene.mrna_stabilisation", 0.4443, "1", (0.0, 0.95),
           "Fractional slowing of mRNA decay at full contraction signal",
           "Model assumption: mRNA fold exceeds transcription fold in Keller 2001"),
 )

@@ -72,14 +72,14 @@ PARAMETERS = (
           "Liver glycogen (fraction of rest) at which glycogenolysis is half-maximal",
           "Model assumption: glycogenolysis falls as the store empties, so output falls late in prolonged exercise "
           "(Ahlborg 1974 J Clin Invest 53:1080)"),
-    param("liver.exercise_gain", 7.2, "1", (0.2, 8.0),
+    param("liver.exercise_gain", 7.202, "1", (0.2, 8.0),
           "Relative rise of glycogenolysis at catecholamine drive 1 (moderate exercise)",
           "Glucose Ra roughly doubles at 65% VO2max (Romijn 1993); 120-min cycling glucose Ra ~51 umol/kg/min "
           "(Jeukendrup 1999 J Physiol 515:579)"),
     param("liver.gluconeogenesis_exercise_gain", 0.5, "1", (0.0, 3.0),
           "Relative rise of gluconeogenesis at catecholamine drive 1",
           "Ahlborg 1974 (splanchnic gluconeogenic precursor uptake rises during prolonged exercise)"),
-    param("liver.gluconeogenesis_glucose_order", 0.3169, "1", (0.0, 4.0),
+    param("liver.gluconeogenesis_glucose_order", 0.3165, "1", (0.0, 4.0),
           "Order of gluconeogenesis in falling plasma glucose (x (rest/glucose)^order): glucagon rises and insulin "
           "falls as glucose falls",
           "Ahlborg 1974 J Clin Invest 53:1080 (splanchnic uptake of gluconeogenic precursors rose through 4 h of "
@@ -92,14 +92,14 @@ PARAMETERS = (
     param("liver.il6_exercise_half_pct", 20.0, "%VO2max", (5.0, 60.0),
           "Whole-body intensity at which IL-6's hepatic effect is half switched on",
           "Febbraio 2004 Diabetes 53:1643 (effect at 40% VO2max); none at rest (Steensberg 2003; Petersen 2005)"),
-    param("liver.il6_half_pg_ml", 5.189, "pg/mL", (5.0, 500.0),
+    param("liver.il6_half_pg_ml", 5.193, "pg/mL", (5.0, 500.0),
           "Tissue IL-6 exposure giving half the maximal effect on glucose output",
           "Febbraio 2004 (effect at IL-6 matched to moderate-intensity exercise)"),
     param("liver.carbohydrate_suppression", 0.9, "1", (0.0, 1.0),
           "Fractional suppression of glycogenolysis when plasma glucose (and with it insulin) is well above rest",
           "Jeukendrup 1999 Am J Physiol 276:E672 (a 22% glucose drink completely suppressed hepatic output); "
           "Edgerton 2001 Diabetes 50:1872 (small rises of insulin stop hepatic glycogenolysis, not gluconeogenesis)"),
-    param("liver.suppression_half_glucose_rise", 0.09945, "1", (0.01, 0.5),
+    param("liver.suppression_half_glucose_rise", 0.09948, "1", (0.01, 0.5),
           "Rise of plasma glucose over rest (fraction of resting glucose) giving half the suppression of "
           "glycogenolysis",
           "Taylor 1996 J Clin Invest 97:126 (hepatic output completely suppressed within 30 min of a mixed meal); "
@@ -119,7 +119,7 @@ PARAMETERS = (
     param("liver.refill_rate_per_min", 5e-4, "1/min", (5e-5, 5e-3),
           "Fractional return of liver glycogen to rest without carbohydrate",
           "Model assumption: habitual intake refills the liver over a day (Rothman 1991)"),
-    param("liver.carbohydrate_uptake_fraction", 0.2148, "1", (0.05, 0.6),
+    param("liver.carbohydrate_uptake_fraction", 0.2147, "1", (0.05, 0.6),
           "Share of ingested glucose stored as liver glycogen",
           "Taylor 1996 J Clin Invest 97:126 (liver glycogen 207 -> 316 mmol/L after a mixed meal; ~20% of meal "
           "carbohydrate); Gonzalez 2015 (glucose drinks prevented the fall in exercise)"),

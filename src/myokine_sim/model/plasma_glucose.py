@@ -58,12 +58,12 @@ PARAMETERS = (
           "DeFronzo 1979 Am J Physiol 237:E214 (glucose uptake rises several-fold when a hyperglycaemic clamp "
           "raises glucose by ~7 mmol/L); Coyle 1983 J Appl Physiol 55:230 (a glucose polymer raised blood glucose "
           "only 20-40% in 2 h of cycling)"),
-    param("plasma_glucose.adrenaline_order", 0.4346, "1", (0.0, 3.0),
+    param("plasma_glucose.adrenaline_order", 0.4261, "1", (0.0, 3.0),
           "Order of the adrenal medullary drive in falling plasma glucose (drive x (rest/glucose)^order)",
           "Felig 1982 (glucose ingestion blunted the adrenaline rise of prolonged exercise); Nieman 2005 Med Sci "
           "Sports Exerc 37:1283; Mitrakou 1991 Am J Physiol 260:E67 (adrenaline secretion starts as plasma glucose "
           "falls to 3.8 mmol/L at rest)"),
-    param("plasma_glucose.depleted_muscle_uptake_mg_kg_min", 69.24, "mg/kg muscle/min", (0.0, 80.0),
+    param("plasma_glucose.depleted_muscle_uptake_mg_kg_min", 68.22, "mg/kg muscle/min", (0.0, 80.0),
           "Extra glucose uptake of working muscle whose glycogen has run out, per kg of active muscle "
           "(x half^4 / (half^4 + glycogen^4)); switched on by contraction (half at 30% VO2max), not scaled by "
           "the load beyond it",

@@ -32,15 +32,15 @@ PARAMETERS = (
     param("plasma_il6.volume_l_per_kg", 0.04, "L/kg", (0.03, 0.1),
           "Distribution volume of IL-6 per kg body mass (plasma volume)",
           "Plasma volume ~40 mL/kg"),
-    param("plasma_il6.clearance_per_min", 0.6151, "1/min", (0.05, 2.0),
+    param("plasma_il6.clearance_per_min", 0.6176, "1/min", (0.05, 2.0),
           "First-order plasma IL-6 clearance rate",
           "Steensberg 2000 J Physiol 529:237 (1 min of release ~ half the plasma content); serum half-life ~1-2 min "
           "(Dwivedi 2014 CPT Pharmacometrics Syst Pharmacol 3:e89)"),
-    param("plasma_il6.adipose_fraction_at_rest", 0.3121, "1", (0.05, 0.6),
+    param("plasma_il6.adipose_fraction_at_rest", 0.3107, "1", (0.05, 0.6),
           "Share of resting IL-6 production from adipose tissue at the reference fat mass",
           "Mohamed-Ali 1997 J Clin Endocrinol Metab 82:4196; adipose IL-6 output scales with fat mass, and plasma "
           "IL-6 rises with adiposity (Vozarova 2001 Obes Res 9:414)"),
-    param("plasma_il6.adrenergic_release_ng_min", 3.587, "ng/min", (0.0, 20.0),
+    param("plasma_il6.adrenergic_release_ng_min", 3.562, "ng/min", (0.0, 20.0),
           "IL-6 released at once per unit adrenal medullary drive (beta-adrenergic release, not transcription)",
           "Adrenaline infusion raises plasma IL-6 (Sondergaard 2000 Am J Physiol 279:E1238); IL-6 rises with the "
           "catecholamines within 15 min of hard exercise (Papanicolaou 1996 Am J Physiol 271:E601); a 9-min "

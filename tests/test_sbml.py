@@ -100,13 +100,15 @@ def test_consistency_check_reports_no_errors(name):
     assert warnings == []
 
 
-def _numbers(math):
+def _numbers(math, skip: tuple[str, ...] = ()):
+    """The number nodes of ``math``, not looking inside the functions named in ``skip``."""
     pending, found = [math], []
     while pending:
         node = pending.pop()
         if node.isNumber():
             found.append(node)
-        pending.extend(node.getChild(i) for i in range(node.getNumChildren()))
+        if not (node.isFunction() and node.getName() in skip):
+            pending.extend(node.getChild(i) for i in range(node.getNumChildren()))
     return found
 
 
@@ -122,10 +124,25 @@ def test_the_unit_check_sees_a_wrong_unit_on_a_number():
     # The clean check above means something only if libsbml does look at the numbers' units.
     document = sbml.build_document(load_scenario("marathon"))
     rule = document.getModel().getRateRule("plasma_il6_pg_ml")
-    number = next(node for node in _numbers(rule.getMath()) if node.getUnits() == "dimensionless")
+    # libsbml does not check inside max() and min(); the export checks those itself (next test).
+    numbers = _numbers(rule.getMath(), skip=("max", "min"))
+    number = next(node for node in numbers if node.getUnits() == "dimensionless")
     number.setUnits("per_min")
     _, warnings = sbml.consistency_problems(document)
     assert any(" 105" in warning for warning in warnings), warnings
+
+
+def test_the_export_rejects_max_and_min_of_values_in_different_units():
+    from myokine_sim.sbml_units import DIMENSIONLESS, NumberUnits, UnitRegistry, dimension_of
+
+    document = libsbml.SBMLDocument(3, 2)
+    units = {"glucose": dimension_of(sbml.parse_unit("mmol/L")), "rate": dimension_of(sbml.parse_unit("1/min")),
+             "level": dimension_of(sbml.parse_unit("mmol/L"))}
+    numbers = NumberUnits(UnitRegistry(libsbml, document.createModel(), {}), units, {}, DIMENSIONLESS)
+    for function in ("max", "min"):
+        numbers.declare(libsbml.parseL3Formula(f"{function}(glucose, level)"), units["glucose"])
+        with pytest.raises(MyokineError, match=rf"arguments of {function}\(\) have different units"):
+            numbers.declare(libsbml.parseL3Formula(f"{function}(glucose, rate)"), units["glucose"])
 
 
 def test_numbers_get_the_unit_their_context_needs():

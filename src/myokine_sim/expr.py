@@ -232,7 +232,9 @@ def to_python(expr: Expr, name_of: Mapping[str, str] | None = None) -> str:
 def to_infix(expr: Expr, name_of: Mapping[str, str] | None = None) -> str:
     """SBML Level 3 infix formula for ``expr`` (readable by ``parseL3Formula``).
 
-    ``max``/``min`` become ``piecewise`` so that every SBML simulator reads them.
+    ``max``/``min`` stay the Level 3 Version 2 functions: as ``piecewise`` they would be conditions that
+    libRoadRunner turns into CVODE root functions, which chatter where the two arguments meet (as they do at
+    rest) and stall the integration.
     """
 
     def sym(node: Sym) -> str:
@@ -243,9 +245,7 @@ def to_infix(expr: Expr, name_of: Mapping[str, str] | None = None) -> str:
             return f"exp({args[0]})"
         if op == "log":
             return f"ln({args[0]})"
-        a, b = args
-        compare = ">=" if op == "max" else "<="
-        return f"piecewise({a}, ({a}) {compare} ({b}), {b})"
+        return f"{op}({', '.join(args)})"
 
     return _render(expr, sym, call, "^")[0]
 

@@ -5,8 +5,11 @@ without units (warning 99505). The rate laws are generated, so their numbers
 carry no unit; this module infers each number's unit from where it stands and
 declares it on the number (``sbml:units``):
 
-* a number added to, subtracted from or compared with a term takes that
-  term's unit (``x + 1``, ``piecewise(x, x >= 0, 0)``);
+* a number added to, subtracted from, compared with or taken the larger or
+  smaller of with a term takes that term's unit (``x + 1``, ``max(x, 0)``);
+  the arguments of ``max`` and ``min`` must share a unit, checked here because
+  libsbml's own unit check does not look inside these Level 3 Version 2
+  functions;
 * a number in a product or quotient takes whatever makes the product match
   what its context expects (the rule's variable, a sibling term), and is
   dimensionless when nothing is expected;
@@ -88,6 +91,10 @@ class UnitRegistry:
     def dimension(self, unit_sid: str) -> Dimension:
         return self._by_id[unit_sid]
 
+    def formula(self, node) -> str:
+        """``node`` as an SBML infix formula, for messages."""
+        return self._libsbml.formulaToL3String(node)
+
     def unit_id(self, dimension: Dimension) -> str:
         for known, sid in self._ids:
             if known.same_as(dimension):
@@ -164,6 +171,8 @@ class NumberUnits:
         if node.isRelational() or node.isLogical():
             self._condition(node)
             return DIMENSIONLESS
+        if node.isFunction() and node.getName() in ("max", "min"):
+            return self._extremum(node, expected)
         if node.isFunction() and node.getName() in ("exp", "ln"):
             self._infer(node.getChild(0), DIMENSIONLESS)
             return DIMENSIONLESS
@@ -187,6 +196,16 @@ class NumberUnits:
             if unit is FREE:
                 self._infer(term, known)
         return known
+
+    def _extremum(self, node, expected):
+        """``max``/``min``: arguments alike, as for ``+``, and checked here, since libsbml's unit check skips them."""
+        unit = self._alike(_children(node), expected)
+        for child in _children(node):
+            other = self._infer(child, unit)
+            if unit is not FREE and other is not FREE and not other.same_as(unit):
+                raise MyokineError(f"the arguments of {node.getName()}() have different units: "
+                                   f"{self.registry.formula(node)}")
+        return unit
 
     def _product(self, factors, signs, expected):
         """``prod(factor ** sign)``: a free factor takes the unit that gives ``expected`` (or none)."""

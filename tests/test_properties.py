@@ -90,6 +90,9 @@ def test_endotoxin_tolerance_weakens_a_second_dose_less_the_longer_the_gap(dose,
                                     {"time_min": gap_min, "dose_ng_per_kg": dose}],
                       "simulation": {"t_end_min": gap_min + 480.0, "output_step_min": 5.0}})
         tnf = np.asarray(result["tnf_alpha_pg_ml"])
+        # Tolerance is a share of the endotoxin sensed: above 1, (sensed^2)^(n/2) would sensitise monocytes again.
+        tolerance = np.asarray(result["monocyte_tolerance_rel"])
+        assert tolerance.min() >= 0.0 and tolerance.max() < 1.0
         t = result.time_min
         rest = tnf[0]
         return tnf[t < 480.0].max() - rest, tnf[t >= gap_min].max() - rest

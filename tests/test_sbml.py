@@ -141,6 +141,10 @@ def test_the_export_rejects_max_and_min_of_values_in_different_units():
     numbers = NumberUnits(UnitRegistry(libsbml, document.createModel(), {}), units, {}, DIMENSIONLESS)
     for function in ("max", "min"):
         numbers.declare(libsbml.parseL3Formula(f"{function}(glucose, level)"), units["glucose"])
+        # A number beside a term takes the term's unit, whatever the context expects.
+        beside = libsbml.parseL3Formula(f"rate * {function}(glucose, 0)")
+        numbers.declare(beside, DIMENSIONLESS)
+        assert numbers.registry.dimension(beside.getChild(1).getChild(1).getUnits()).same_as(units["glucose"])
         with pytest.raises(MyokineError, match=rf"arguments of {function}\(\) have different units"):
             numbers.declare(libsbml.parseL3Formula(f"{function}(glucose, rate)"), units["glucose"])
 

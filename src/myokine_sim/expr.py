@@ -241,11 +241,8 @@ def to_infix(expr: Expr, name_of: Mapping[str, str] | None = None) -> str:
         return name_of[node.name] if name_of else node.name
 
     def call(op: str, args: list[str]) -> str:
-        if op == "exp":
-            return f"exp({args[0]})"
-        if op == "log":
-            return f"ln({args[0]})"
-        return f"{op}({', '.join(args)})"
+        function = {"exp": "exp", "log": "ln", "max": "max", "min": "min"}[op]
+        return f"{function}({', '.join(args)})"
 
     return _render(expr, sym, call, "^")[0]
 

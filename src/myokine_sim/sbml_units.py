@@ -5,11 +5,11 @@ without units (warning 99505). The rate laws are generated, so their numbers
 carry no unit; this module infers each number's unit from where it stands and
 declares it on the number (``sbml:units``):
 
-* a number added to, subtracted from, compared with or taken the larger or
-  smaller of with a term takes that term's unit (``x + 1``, ``max(x, 0)``);
-  the arguments of ``max`` and ``min`` must share a unit, checked here because
-  libsbml's own unit check does not look inside these Level 3 Version 2
-  functions;
+* a number added to, subtracted from or compared with a term, or an argument
+  of ``max`` or ``min`` beside it, takes that term's unit (``x + 1``,
+  ``max(x, 0)``); the arguments of ``max`` and ``min`` must share a unit, which
+  is checked here because libsbml misses a clash inside them when they stand
+  in a product;
 * a number in a product or quotient takes whatever makes the product match
   what its context expects (the rule's variable, a sibling term), and is
   dimensionless when nothing is expected;
@@ -91,10 +91,6 @@ class UnitRegistry:
     def dimension(self, unit_sid: str) -> Dimension:
         return self._by_id[unit_sid]
 
-    def formula(self, node) -> str:
-        """``node`` as an SBML infix formula, for messages."""
-        return self._libsbml.formulaToL3String(node)
-
     def unit_id(self, dimension: Dimension) -> str:
         for known, sid in self._ids:
             if known.same_as(dimension):
@@ -172,7 +168,8 @@ class NumberUnits:
             self._condition(node)
             return DIMENSIONLESS
         if node.isFunction() and node.getName() in ("max", "min"):
-            return self._extremum(node, expected)
+            # libsbml misses a unit clash inside max/min when they stand in a product, so it is checked here.
+            return self._alike(_children(node), expected, checked=node)
         if node.isFunction() and node.getName() in ("exp", "ln"):
             self._infer(node.getChild(0), DIMENSIONLESS)
             return DIMENSIONLESS
@@ -186,26 +183,24 @@ class NumberUnits:
         _check(node.setUnits(self.registry.unit_id(expected)), "units of a number")
         return expected
 
-    def _alike(self, terms, expected):
-        """Terms that must share one unit: free ones take the first known term's unit (or ``expected``)."""
+    def _alike(self, terms, expected, checked=None):
+        """Terms that must share one unit: free ones take the first known term's unit (or ``expected``).
+
+        With ``checked`` (the node the terms belong to), known units that differ raise ``MyokineError``.
+        """
         units = [self._infer(term, FREE) for term in terms]
         known = next((u for u in units if u is not FREE), expected)
         if known is FREE:
             return FREE
+        if checked is not None and any(u is not FREE and not u.same_as(known) for u in units):
+            import libsbml
+
+            raise MyokineError(f"the arguments of {checked.getName()}() have different units: "
+                               f"{libsbml.formulaToL3String(checked)}")
         for term, unit in zip(terms, units):
             if unit is FREE:
                 self._infer(term, known)
         return known
-
-    def _extremum(self, node, expected):
-        """``max``/``min``: arguments alike, as for ``+``, and checked here, since libsbml's unit check skips them."""
-        unit = self._alike(_children(node), expected)
-        for child in _children(node):
-            other = self._infer(child, unit)
-            if unit is not FREE and other is not FREE and not other.same_as(unit):
-                raise MyokineError(f"the arguments of {node.getName()}() have different units: "
-                                   f"{self.registry.formula(node)}")
-        return unit
 
     def _product(self, factors, signs, expected):
         """``prod(factor ** sign)``: a free factor takes the unit that gives ``expected`` (or none)."""

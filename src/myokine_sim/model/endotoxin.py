@@ -88,8 +88,9 @@ PARAMETERS = (
           "Rate constant with which monocytes lose endotoxin tolerance",
           "Fitted, and not identified by the targets (it trades with the induction rate). A second 2 ng/kg challenge "
           "6 days after the first gave a 60% (48-71%) smaller TNF-alpha rise (Leentjens 2012 Am J Respir Crit Care "
-          "Med 186:838). How long tolerance lasts is disputed: little or none after 5 weeks (Rittig 2015 Shock), "
-          "attenuated responses a year later (Jorda 2025 Med Microbiol Immunol)"),
+          "Med 186:838). How long tolerance lasts is disputed: little or none after 5 weeks (Rittig 2015 Shock, \"no "
+          "evidence of endotoxin tolerance after 5 weeks in humans\"), attenuated responses a year later (Jorda 2025 "
+          "Med Microbiol Immunol, doi:10.1007/s00430-025-00823-5)"),
     param("endotoxin.gut_leak_max_ng_kg_min", 0.07175, "ng/kg/min", (1e-4, 0.2),
           "Endotoxin entering plasma from the gut at very high whole-body intensity",
           "Endotoxaemia after long hard endurance exercise (Brock-Utne 1988 S Afr Med J 73:533; Jeukendrup 2000 "

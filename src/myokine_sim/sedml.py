@@ -31,12 +31,10 @@ KISAO_RELATIVE_TOLERANCE = "KISAO:0000209"
 KISAO_ABSOLUTE_TOLERANCE = "KISAO:0000211"
 KISAO_MAXIMUM_STEPS = "KISAO:0000415"
 #: Tolerances for the archive's solver: ten times tighter than myokine_sim's default rtol (1e-6), and an absolute
-#: tolerance that keeps CVODE from chasing states that decay towards 1e-300 after exercise (docs/sbml.md). At rtol
-#: 1e-8 with one absolute tolerance for every state, CVODE stalled 0.4 min after the endotoxin bolus of
-#: endotoxin_rest (its inflammatory loop) with the 2026-12-02 parameter set; 3e-8 and 1e-7 ran. With the
-#: 2026-12-03 set and atol 1e-10, CVODE failed its error test at 554 min of il6_infusion_low with IL-6 clearance
-#: set to 0.8/min, while IL-6 and adipose states decayed through 1e-25 and below; at 1e-9 the marathon needed
-#: over 10^6 steps in its first second; 3e-10 ran both.
+#: tolerance (libRoadRunner multiplies it by each state's value at the start) that keeps CVODE from chasing states
+#: that decay towards 1e-300 after exercise (docs/sbml.md). Stalls seen earlier at other tolerances came from
+#: max/min exported as piecewise, whose conditions libRoadRunner tracks as CVODE roots; with max()/min(), absolute
+#: tolerances of 1e-9 and 1e-8, and a relative one of 1e-8, run the archives the tests execute as well (2026-12-05).
 RELATIVE_TOLERANCE = 1e-7
 ABSOLUTE_TOLERANCE = 3e-10
 #: Sharp Hill switches during hard exercise need many small CVODE steps between two output samples.

@@ -194,11 +194,12 @@ def sensor_ablation(parameter_set: str) -> list[tuple[str, float, float]]:
     return found
 
 
-def low_dose_cortisol_peak(parameter_set: str) -> float:
-    """Peak plasma cortisol (nmol/L) after 0.2 ng/kg endotoxin, which Krabbe 2005 found unchanged."""
-    from myokine_sim.calibration.validate import simulate_scenario
+def low_dose_cortisol_peak(validation: Validation) -> float:
+    """Peak plasma cortisol (nmol/L) after 0.2 ng/kg endotoxin, which Krabbe 2005 found unchanged.
 
-    return float(max(simulate_scenario("endotoxin_02ngkg", parameter_set)["cortisol_nmol_l"]))
+    Read from the run the validation already made for B127-B128, not simulated again.
+    """
+    return float(max(validation.results["endotoxin_02ngkg"]["cortisol_nmol_l"]))
 
 
 def ablation_line(label: str, fitted: float, off: float) -> str:
@@ -300,7 +301,7 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
         trained_damping=_value(values, model, "il6_gene.trained_sensor_reduction"),
         catecholamine_rise=_value(values, model, "exercise.catecholamine_rise_rate_per_min"),
         catecholamine_fall=_value(values, model, "exercise.catecholamine_fall_rate_per_min"),
-        cortisol_low_dose=low_dose_cortisol_peak(parameter_set),
+        cortisol_low_dose=low_dose_cortisol_peak(validation),
         tolerance_half_life_days=math.log(2.0)
         / _value(values, model, "endotoxin.tolerance_loss_rate_per_min") / (24 * 60),
         ablation="\n".join(ablation_line(*bout) for bout in sensor_ablation(parameter_set)),

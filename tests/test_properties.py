@@ -81,6 +81,22 @@ def test_tnf_alpha_after_endotoxin_rises_with_dose(dose, factor):
 
 
 @PROPERTY_SETTINGS
+@given(st.floats(min_value=0.1, max_value=1.0), st.floats(min_value=2.0, max_value=4.0))
+def test_innate_il6_rises_more_steeply_with_endotoxin_dose_than_tnf_alpha(dose, factor):
+    """Krabbe 2005 (0.2 ng/kg: IL-6 ~7-fold with TNF-alpha ~2-fold) against Copeland 2005 (2 ng/kg: ~1,000 pg/mL
+    IL-6 with a TNF-alpha rise of a few hundred pg/mL): the IL-6 rise per unit of TNF-alpha rise grows with the dose,
+    as IL-6 induction is of an order above one in TNF-alpha (endotoxin.il6_tnf_order)."""
+    def il6_per_tnf(d):
+        result = run({"endotoxin": [{"time_min": 30.0, "dose_ng_per_kg": d}], "simulation": {"t_end_min": 600.0}})
+        # Rises over the resting values at the bolus (the resting state is a steady state).
+        il6_rise = result["plasma_il6_pg_ml"].max() - result.at("plasma_il6_pg_ml", 0.0)
+        tnf_rise = result["tnf_alpha_pg_ml"].max() - result.at("tnf_alpha_pg_ml", 0.0)
+        return il6_rise / tnf_rise
+
+    assert il6_per_tnf(dose * factor) > il6_per_tnf(dose) > 0.0
+
+
+@PROPERTY_SETTINGS
 @given(st.floats(min_value=0.5, max_value=4.0), st.floats(min_value=1.0, max_value=5.0))
 def test_endotoxin_tolerance_weakens_a_second_dose_less_the_longer_the_gap(dose, gap_days):
     """Endotoxin tolerance: a second, equal dose raises TNF-alpha less than the first, and less still after a

@@ -113,6 +113,7 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "endotoxin.potency_hill",
     "endotoxin.signalling_rate_per_min",
     "endotoxin.il6_max_ng_min",
+    "endotoxin.il6_tnf_order",
     "endotoxin.il6_lag_rate_per_min",
     "endotoxin.gut_leak_max_ng_kg_min",
     "endotoxin.gut_injury_rate_per_min",

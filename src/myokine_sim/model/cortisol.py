@@ -37,7 +37,7 @@ PARAMETERS = (
     param("cortisol.tnf_half_pg_ml", 100.0, "pg/mL", (5.0, 2000.0),
           "TNF-alpha rise above rest giving half the maximal cortisol response",
           "Michie 1988 (stress hormones rose once TNF-alpha reached the levels seen after 4 ng/kg endotoxin)"),
-    param("cortisol.hypoglycaemia_max", 5.32, "1", (0.0, 10.0),
+    param("cortisol.hypoglycaemia_max", 5.882, "1", (0.0, 10.0),
           "Maximal relative rise of cortisol production caused by falling plasma glucose (through ACTH)",
           "Tabata 1984 Clin Physiol 4:299 (ACTH 44 -> 313 ng/L and cortisol 2.7-fold once blood glucose fell to "
           "2.6 mmol/L in fasted cycling); Tabata 1991 J Appl Physiol 71:1807 (no rise with glucose held at rest)"),

@@ -76,7 +76,8 @@ DISCUSSION = """\
   not identified: the induction and loss rates trade): day-5 peaks are {B122} (TNF-alpha) and {B123}
   (IL-6) of day 1's, and the second dose's TNF-alpha peak {B126} of the first's. Both day-5 rows pass
   in wide bands, but the order is reversed: the model cuts IL-6 more than TNF-alpha, where the
-  data cut TNF-alpha by 97% and IL-6 by 88%, as its innate IL-6 comes through TNF-alpha.
+  data cut TNF-alpha by 97% and IL-6 by 88%. Its innate IL-6 follows the TNF-alpha rise to an order
+  above one (below), so it must fall further than TNF-alpha does.
   Innate IL-6 induction is of order {tnf_order:.2f} in the TNF-alpha rise (`endotoxin.il6_tnf_order`,
   fitted: the IL-6 promoter needs NF-kappaB and NF-IL6 together, and TNF-alpha raises both;
   Matsusaka 1993), so IL-6 rises more steeply with dose than TNF-alpha: {B127}-fold 3 h after

@@ -145,7 +145,7 @@ def equations(x) -> Equations:
     # Plasma TNF-alpha rise as a share of its rise at full, unbraked monocyte activation.
     tnf_baseline = x.param("tnf_alpha.baseline_pg_ml")
     tnf_rise = (x.state("tnf_alpha_pg_ml") - tnf_baseline) / (tnf_baseline * x.param("tnf_alpha.monocyte_fold"))
-    # Signed power, d*|d|^(n-1): zero at rest, smooth through zero, and a fall of TNF-alpha below rest stays a fall.
+    # Signed power, d*|d|^(n-1): zero at rest, a continuous slope through zero, and a fall below rest stays a fall.
     tnf_drive = tnf_rise * (tnf_rise * tnf_rise) ** (0.5 * (p.il6_tnf_order - 1.0))
     return Equations(
         derivatives={

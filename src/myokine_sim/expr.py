@@ -141,6 +141,13 @@ def softplus(x, width) -> Expr:
     return width * (maximum(z, 0.0) + log(1.0 + exp(minimum(z, -z))))
 
 
+def abs_power(x, n) -> Expr:
+    """|x|^n written as (x^2)^(n/2): no clipping or sign test, so smooth through zero for n > 1 (stiff solvers
+    dislike kinks)."""
+    x, n = as_expr(x), as_expr(n)
+    return (x * x) ** (0.5 * n)
+
+
 def hill(x, half_max, n) -> Expr:
     """Hill activation x^n / (K^n + x^n), between 0 and 1 for x >= 0."""
     x, half_max, n = as_expr(x), as_expr(half_max), as_expr(n)

@@ -29,7 +29,7 @@ TNF-alpha (Leentjens 2012 Am J Respir Crit Care Med 186:838). The same tolerance
 of exercise from the endotoxin leaking from the gut, and damps the response to it.
 """
 
-from myokine_sim.expr import hill
+from myokine_sim.expr import abs_power, hill
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 
 #: Hypoperfusion (fraction of its maximum) below which the gut barrier is taken to heal rather than be injured:
@@ -139,14 +139,13 @@ def equations(x) -> Equations:
     # Tolerance shifts the dose-response: tolerant monocytes need more endotoxin for the same activation.
     # Activation induces it, far faster than it is lost, so even a small steady activation builds it over hours.
     sensed = endotoxin * (1.0 - tolerance)
-    # |E|^n written as (E^2)^(n/2): smooth through zero (n > 1) without clipping, which stiff solvers dislike.
-    magnitude = (sensed * sensed) ** (0.5 * p.potency_hill)
+    magnitude = abs_power(sensed, p.potency_hill)
     stimulus = magnitude / (p.potency_half_ng_kg**p.potency_hill + magnitude)
     # Plasma TNF-alpha rise as a share of its rise at full, unbraked monocyte activation.
     tnf_baseline = x.param("tnf_alpha.baseline_pg_ml")
     tnf_rise = (x.state("tnf_alpha_pg_ml") - tnf_baseline) / (tnf_baseline * x.param("tnf_alpha.monocyte_fold"))
     # Signed power, d*|d|^(n-1): zero at rest, a continuous slope through zero, and a fall below rest stays a fall.
-    tnf_drive = tnf_rise * (tnf_rise * tnf_rise) ** (0.5 * (p.il6_tnf_order - 1.0))
+    tnf_drive = tnf_rise * abs_power(tnf_rise, p.il6_tnf_order - 1.0)
     return Equations(
         derivatives={
             "plasma_endotoxin_ng_kg": leak - p.clearance_per_min * endotoxin,

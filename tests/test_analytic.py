@@ -7,6 +7,7 @@ solver's tolerances (error normalised by atol + rtol |y|, as in scipy's tests).
 
 import numpy as np
 import pytest
+from scipy.linalg import expm
 
 import myokine_sim as ms
 from myokine_sim.model.exercise import CATECHOLAMINE_SWITCH_WIDTH
@@ -69,6 +70,45 @@ def test_tissue_exposure_follows_the_two_compartment_closed_form(model):
     )
     error = normalised_error(result["il6_exposure_pg_ml"], expected, RTOL, atol_of(model, "il6_exposure_pg_ml"))
     assert error.max() < LIMIT
+
+
+def test_cortisol_under_hydrocortisone_follows_first_order_kinetics_and_lags_into_il10(model):
+    """At rest nothing else moves cortisol, so an infusion gives the one-compartment closed form; the IL-10
+    induction lags it by two more first-order stages, and IL-10 settles where its production balances."""
+    start, duration, rate = 20.0, 1400.0, 3.0
+    # A fast induction (its upper bound) lets IL-10 settle well inside the infusion, whatever the fitted rate.
+    result = run({"hydrocortisone_infusion": [{"start_min": start, "duration_min": duration, "rate_ug_kg_min": rate}],
+                  "parameters": {"il10.cortisol_induction_rate_per_min": 0.05},
+                  "simulation": {"t_end_min": start + duration + 200.0}})
+    p = result.parameters
+    k = p["cortisol.elimination_rate_per_min"]
+    plateau_rise = rate * (1000.0 / 362.46) / (p["cortisol.clearance_ml_min_kg"] * 1e-3)  # nmol/min/kg / (L/min/kg)
+    t = result.time_min
+    during = np.clip(t - start, 0.0, duration)
+    rise_at_stop = plateau_rise * (1.0 - np.exp(-k * duration))
+    expected = p["cortisol.baseline_nmol_l"] + np.where(
+        t < start + duration, plateau_rise * (1.0 - np.exp(-k * during)),
+        rise_at_stop * np.exp(-k * (t - start - duration)))
+    error = normalised_error(result["cortisol_nmol_l"], expected, RTOL, atol_of(model, "cortisol_nmol_l"))
+    assert error.max() < LIMIT
+
+    # The cortisol rise drives two first-order stages at one rate: an exact linear chain, solved by its matrix
+    # exponential (rise, signal, induction) with the infusion's constant input.
+    k_induction = p["il10.cortisol_induction_rate_per_min"]
+    chain = np.array([[-k, 0.0, 0.0], [k_induction * 1e-3, -k_induction, 0.0], [0.0, k_induction, -k_induction]])
+    drive = np.array([k * plateau_rise, 0.0, 0.0])
+    on = t <= start + duration
+    expected_chain = np.array([np.linalg.solve(chain, (expm(chain * tau) - np.eye(3)) @ drive)
+                               for tau in during[on]])
+    for column, state in enumerate(("il10_cortisol_signal_umol_l", "il10_cortisol_induction_umol_l"), start=1):
+        error = normalised_error(result[state][on], expected_chain[:, column], RTOL, atol_of(model, state))
+        assert error.max() < LIMIT, state
+
+    # After 23 h every stage has settled: production 1 + fold * induction, with IL-6 and adrenaline at rest.
+    settled = np.searchsorted(t, start + duration) - 1
+    il10 = p["il10.baseline_pg_ml"] * (1.0 + p["il10.cortisol_fold_per_umol_l"] * plateau_rise * 1e-3)
+    error = normalised_error(result["il10_pg_ml"][settled], il10, RTOL, atol_of(model, "il10_pg_ml"))
+    assert abs(error) < LIMIT
 
 
 def test_oxygen_uptake_is_a_first_order_lag_of_intensity(model):

@@ -87,6 +87,9 @@ BAD_FILES = {
     "supramaximal_too_long": 'name = "x"\n[[exercise]]\nduration_min = 60\nintensity_pct_vo2max = 150\n',
     "unknown_training_status": 'name = "x"\n[subject]\ntraining_status = "elite"\n',
     "meal_without_interval": 'name = "x"\n[[meal]]\nrepeat = 3\n',
+    "hydrocortisone_too_fast": 'name = "x"\n[[hydrocortisone_infusion]]\nrate_ug_kg_min = 5000\n',
+    "hydrocortisone_overlap": 'name = "x"\n[[hydrocortisone_infusion]]\nduration_min = 60\n'
+                              '[[hydrocortisone_infusion]]\nstart_min = 30\n',
 }
 
 

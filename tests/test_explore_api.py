@@ -117,6 +117,18 @@ def test_the_controls_keep_what_they_do_not_show(client):
     assert any("5 min at 50%" in item for item in response.json()["scenario"]["kept"])
 
 
+def test_the_controls_keep_a_hydrocortisone_infusion_and_list_it(client):
+    """The controls have no hydrocortisone: a larger endotoxin dose keeps the preset's infusion."""
+    controls = preset_controls("endotoxin_2ngkg_hydrocortisone", endotoxin_ng_per_kg=4.0)
+    response = client.post("/api/run", json={"preset": "endotoxin_2ngkg_hydrocortisone", "controls": controls})
+    assert response.status_code == 200, response.text
+
+    expected = shipped_document("endotoxin_2ngkg_hydrocortisone")
+    expected["endotoxin"][0]["dose_ng_per_kg"] = 4.0
+    assert_run_equals(response.json(), ms.simulate(scenario_from_dict(expected)))
+    assert "hydrocortisone infusion: 3 µg/kg/min for 360 min from 0 min" in response.json()["scenario"]["kept"]
+
+
 @pytest.mark.parametrize("name", preset_names())
 def test_every_preset_shows_as_itself(name):
     """The controls a preset opens with give back exactly the shipped scenario."""

@@ -23,10 +23,10 @@ from myokine_sim.figure_worker import FigureWorker, render_in_process
 from myokine_sim.figures import PAGE_PANELS, PANELS, slide_figure, teaching_figure
 from myokine_sim.labels import label
 
-#: Scenarios whose full page is checked: carbohydrate drinks, intervals, legends, rhIL-6 with endotoxin, and running
-#: (two glycogen stores, and the tendon tissue's IL-6 beside the muscle's).
+#: Scenarios whose full page is checked: carbohydrate drinks, intervals, legends, rhIL-6 with endotoxin, running
+#: (two glycogen stores, and the tendon tissue's IL-6 beside the muscle's) and hydrocortisone without exercise.
 PAGE_SCENARIOS = ("cycling_120min_glucose", "hiit_10x1min", "cycling_60min_65pct", "endotoxin_il6_infusion",
-                  "running_60min_lactate_threshold")
+                  "running_60min_lactate_threshold", "endotoxin_2ngkg_hydrocortisone")
 #: snake_case column names (plasma_il6_pg_ml) and dotted internal paths (exercise.0.intensity_pct_vo2max).
 INTERNAL_NAME = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b|\b[a-z][a-z0-9_]*\.(\d+\.)?[a-z][a-z0-9]*_[a-z0-9_]+\b")
 SLIDE_PIXELS = (1600, 900)
@@ -161,6 +161,9 @@ def test_the_release_panel_adds_the_tendon_tissue_only_after_running(results):
     assert running.get_title(loc="left") == "IL-6 release" and len(running.lines) == 2
     assert [text.get_text() for text in running.get_legend().get_texts()] == ["muscle", "tendon tissue"]
     assert cycling.get_title(loc="left") == "Muscle IL-6 release" and len(cycling.lines) == 1
+    # Without exercise the muscle's release is exactly zero and the tendon tissue's is rounding (~1e-19): one curve.
+    resting = release_panel("endotoxin_2ngkg_hydrocortisone")
+    assert resting.get_title(loc="left") == "Muscle IL-6 release" and len(resting.lines) == 1
 
 
 def test_every_panel_has_its_own_axis_with_a_unit_and_linear_axes_start_at_zero(results):
@@ -225,6 +228,11 @@ def test_interventions_have_their_own_labelled_lane(results):
     assert len(lane.lines[0].get_xdata()) == 8 and "16 g each" in lane.texts[0].get_text()
     assert not [ax for ax in teaching_figure(results["hiit_10x1min"]).axes
                 if ax.get_title(loc="left") == "Interventions"]
+    cortisol = teaching_figure(results["endotoxin_2ngkg_hydrocortisone"])
+    lane = next(ax for ax in cortisol.axes if ax.get_title(loc="left") == "Interventions")
+    assert [tick.get_text() for tick in lane.get_yticklabels()] == ["Cortisol", "Endotoxin"]
+    assert "3 µg/kg/min" in [text.get_text() for text in lane.texts]
+    assert [patch.get_hatch() for patch in lane.patches] == ["\\\\\\"]
 
 
 def test_the_summary_keeps_what_a_student_needs(results):

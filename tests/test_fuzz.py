@@ -86,6 +86,8 @@ SCENARIOS = st.fixed_dictionaries(
               "endotoxin": st.lists(table({"time_min": PLAIN_NUMBERS, "dose_ng_per_kg": st.just(1.0)}), max_size=1),
               "il6_infusion": st.lists(table({"start_min": PLAIN_NUMBERS, "duration_min": PLAIN_NUMBERS}),
                                        max_size=1),
+              "hydrocortisone_infusion": st.lists(table({"start_min": PLAIN_NUMBERS, "duration_min": PLAIN_NUMBERS,
+                                                         "rate_ug_kg_min": PLAIN_NUMBERS}), max_size=2),
               "simulation": SIMULATION,
               "parameters": st.dictionaries(st.sampled_from(["plasma_il6.clearance_per_min", "nope.x"]), VALUES,
                                             max_size=1)},

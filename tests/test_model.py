@@ -59,7 +59,7 @@ def test_rest_is_an_exact_steady_state_for_any_parameters(model, seed):
 def test_scalar_and_batch_code_agree(model):
     compiled = model.compiled
     sets = random_parameter_sets(model, 5, seed=3)
-    inputs = [70.0, 0.0, 1.0, 1.0, 100.0]
+    inputs = [70.0, 0.0, 1.0, 1.0, 100.0, 2.0]
     rng = np.random.default_rng(4)
     batch_params = [sets[:, i] for i in range(sets.shape[1])]
     K_batch = compiled.batch_constants(batch_params)

@@ -25,9 +25,11 @@ LOWER = np.array([p.lower for p in MODEL.parameters])
 UPPER = np.array([p.upper for p in MODEL.parameters])
 SCALES = np.array([s.scale for s in MODEL.states])
 AT_REST_FLOOR = np.array([s.floor == "rest" for s in MODEL.states])
-#: Scenarios covering every input: bouts of each mode, drinks, meals, rhIL-6, endotoxin, days of training.
+#: Scenarios covering every input: bouts of each mode, drinks, meals, rhIL-6, hydrocortisone, endotoxin, days of
+#: training.
 INPUT_SCENARIOS = ("marathon", "endotoxin_exercise", "endotoxin_4ngkg", "il6_infusion_high", "hiit_10x1min",
-                   "recovery_glucose_90g_per_h", "knee_extension_one_leg_5h", "training_7days_high_carbohydrate")
+                   "recovery_glucose_90g_per_h", "knee_extension_one_leg_5h", "training_7days_high_carbohydrate",
+                   "endotoxin_2ngkg_hydrocortisone", "hydrocortisone_100mg_bolus")
 
 
 def random_parameter_sets(n: int, rng: np.random.Generator) -> np.ndarray:

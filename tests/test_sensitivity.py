@@ -251,7 +251,7 @@ def test_cli_writes_results_manifest_and_figure(tmp_path, scenario_file, method,
     (["--metric", METRIC, "--method", "morris", "--samples", "1"], "at least 2 trajectories"),
     (["--metric", METRIC, "--method", "fast"], "unknown method"),
     (["--metric", METRIC, "--samples", "8"], "applies to --method morris and sobol"),
-    (["--metric", "suppression.tnf_alpha_pg_ml"], "this scenario has neither"),
+    (["--metric", "suppression.tnf_alpha_pg_ml"], "this scenario has none"),
 ])
 def test_cli_bad_input_exits_2_and_leaves_no_folder(tmp_path, arguments, message):
     out = tmp_path / "out"

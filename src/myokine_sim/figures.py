@@ -20,6 +20,7 @@ import numpy as np
 from myokine_sim.errors import InputError
 from myokine_sim.labels import column_name, scenario_label, unit_text
 from myokine_sim.results import Result
+from myokine_sim.schedule import INFUSION_TABLES
 
 #: Dark-to-light greys with distinct dash patterns, readable without colour.
 STYLES = (
@@ -93,9 +94,20 @@ LEGEND_NAMES = {"il6_mrna_fold": "mRNA", "il6_transcription_fold": "transcriptio
 INTERVENTIONS = {
     "carbohydrate": ("Drinks", {"marker": "v", "markersize": 10, "color": "0.3"}),
     "il6_infusion": ("rhIL-6", {}),
+    "hydrocortisone_infusion": ("Cortisol", {}),  # hydrocortisone is cortisol; the long name would be cut
     "meal": ("Meals", {"marker": "^", "markersize": 9, "color": "0.45"}),
     "endotoxin": ("Endotoxin", {"marker": "*", "markersize": 16, "color": "black"}),
 }
+#: Infusion lanes: kind -> (the note from the manifest's rate, in the scenario file's unit; bar hatch).
+INFUSION_NOTES = {
+    # ng/min x 60 min/h / 1000 ng/µg = µg/h, the unit of the scenario file.
+    "il6_infusion": (lambda rate: f"{rate * 0.06:,.4g} µg/h", "///"),
+    "hydrocortisone_infusion": (lambda rate: f"{rate:,.4g} µg/kg/min", "\\\\\\"),
+}
+#: The manifest's rate key of each infusion kind.
+RATE_KEYS = dict(INFUSION_TABLES.values())
+#: An infusion shorter than this share of the time axis (a bolus given over a minute) is drawn as a mark.
+SHORT_INFUSION_SHARE = 0.01
 PAGE_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 12,
            "xtick.labelsize": 12, "ytick.labelsize": 12, "axes.spines.top": False, "axes.spines.right": False}
 SLIDE_RC = {**PAGE_RC, "font.size": SLIDE_FONT, "axes.titlesize": SLIDE_FONT + 2, "axes.labelsize": SLIDE_FONT,
@@ -166,8 +178,9 @@ def _distinct_columns(result: Result, columns: tuple[str, ...]) -> list[str]:
 
     kept: list[str] = []
     for column in columns:
-        # Zero to rounding (the solver leaves ~1e-20 in a state that never moves) counts as no curve.
-        if kept and np.abs(curve(column)).max() <= 1e-9 * np.abs(curve(kept[0])).max():
+        # Zero to rounding (the solver leaves ~1e-20 in a state that never moves, even beside a first curve that
+        # is exactly zero) counts as no curve.
+        if kept and np.abs(curve(column)).max() <= max(1e-9 * np.abs(curve(kept[0])).max(), 1e-12):
             continue
         if not any(np.array_equal(curve(column), curve(earlier)) for earlier in kept):
             kept.append(column)
@@ -275,7 +288,8 @@ def _draw_schedule(ax, result: Result) -> None:
 
 
 def _draw_interventions(ax, result: Result) -> None:
-    """One row per kind of intervention: drinks, rhIL-6 infusions and endotoxin boluses, each labelled."""
+    """One row per kind of intervention: drinks, meals, rhIL-6 and hydrocortisone infusions and endotoxin boluses,
+    each labelled."""
     events = result.metadata.get("interventions", [])
     kinds = [kind for kind in INTERVENTIONS if any(event["kind"] == kind for event in events)]
     end = float(result.time_min[-1])
@@ -284,12 +298,17 @@ def _draw_interventions(ax, result: Result) -> None:
     for row, kind in enumerate(kinds):
         name, style = INTERVENTIONS[kind]
         mine = [event for event in events if event["kind"] == kind]
-        if kind == "il6_infusion":
+        if kind in INFUSION_NOTES:
+            note_of, hatch = INFUSION_NOTES[kind]
             for event in mine:
-                ax.barh(row, event["end_min"] - event["time_min"], left=event["time_min"], height=0.6,
-                        color="white", edgecolor="black", hatch="///", linewidth=1.0)
-            # ng/min x 60 min/h / 1000 ng/µg = µg/h, the unit of the scenario file.
-            note = ", ".join(f"{rate * 0.06:.3g} µg/h" for rate in sorted({event["rate_ng_min"] for event in mine}))
+                length = event["end_min"] - event["time_min"]
+                if length < SHORT_INFUSION_SHARE * (end - start):
+                    ax.plot([event["time_min"]], [row], linestyle="none", marker="D", markersize=9, color="black",
+                            clip_on=False)
+                else:
+                    ax.barh(row, length, left=event["time_min"], height=0.6, color="white", edgecolor="black",
+                            hatch=hatch, linewidth=1.0)
+            note = ", ".join(note_of(rate) for rate in sorted({event[RATE_KEYS[kind]] for event in mine}))
             at = mine[-1]["end_min"]
         else:
             ax.plot([event["time_min"] for event in mine], [row] * len(mine), linestyle="none", clip_on=False,

@@ -51,6 +51,9 @@ COLUMN_LABELS = {
     "vo2_l_min": "Oxygen uptake",
     "exogenous_glucose_ra_g_min": "Ingested glucose appearance",
     "il6_infusion_ng_min": "rhIL-6 infusion rate",
+    "hydrocortisone_infusion_ug_kg_min": "Hydrocortisone infusion rate",
+    "il10_cortisol_signal_umol_l": "Cortisol signal for IL-10 (first stage)",
+    "il10_cortisol_induction_umol_l": "Cortisol induction of IL-10",
     "plasma_endotoxin_ng_kg": "Plasma endotoxin",
     "hepatosplanchnic_il6_uptake_ng_min": "Hepatosplanchnic IL-6 uptake",
     "immune_il6_release_ng_min": "Immune-cell IL-6 release",
@@ -59,7 +62,8 @@ COLUMN_LABELS = {
 }
 
 #: Units as printed: micro sign, and what a "fold" is relative to.
-UNIT_TEXT = {"umol/kg/min": "µmol/kg/min", "ug/h": "µg/h", "fold": "fold over rest", "1": ""}
+UNIT_TEXT = {"umol/kg/min": "µmol/kg/min", "ug/h": "µg/h", "ug/kg/min": "µg/kg/min", "umol/L": "µmol/L",
+             "fold": "fold over rest", "1": ""}
 
 #: Summary statistics (results.METRICS) in words; ``{}`` is the column's label.
 METRIC_LABELS = {
@@ -75,11 +79,11 @@ METRIC_LABELS = {
 
 #: Scenario tables a sweep may vary: how one table is named (``{}`` is its number from 1).
 TABLE_LABELS = {"exercise": "Bout {}", "carbohydrate": "Drink {}", "il6_infusion": "rhIL-6 infusion {}",
-                "endotoxin": "Endotoxin bolus {}"}
+                "hydrocortisone_infusion": "Hydrocortisone infusion {}", "endotoxin": "Endotoxin bolus {}"}
 #: Numeric fields of those tables, in words.
 FIELD_LABELS = {"start_min": "start", "duration_min": "duration", "intensity_pct_vo2max": "intensity",
                 "every_min": "spacing", "until_min": "last time", "grams": "carbohydrate", "time_min": "time",
-                "rate_ug_per_h": "rate", "dose_ng_per_kg": "dose"}
+                "rate_ug_per_h": "rate", "rate_ug_kg_min": "rate", "dose_ng_per_kg": "dose"}
 
 _FIELD_NAME = re.compile(r"^(?P<table>[a-z0-9_]+)\.(?P<index>\d+)\.(?P<field>[a-z0-9_]+)$")
 #: Characters of a parameter label per line, and lines at most (tick labels of a slide).

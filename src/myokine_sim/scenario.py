@@ -197,21 +197,36 @@ class Meal(_Table):
         return [to_minutes(start + k * every) for k in range(self.repeat)]
 
 
-class IL6Infusion(_Table):
-    start_min: float = Field(0.0, ge=0.0, le=MAX_SPAN_MIN, description="Start of the infusion")
-    duration_min: float = Field(180.0, ge=MIN_DURATION_MIN, le=2880.0, description="Length of the infusion")
-    rate_ug_per_h: float = Field(5.0, gt=0.0, le=100.0, description="rhIL-6 infusion rate (ug/h)")
+class _Infusion(_Table):
+    """What every infusion table shares: a start and a length on the time grid, inside the longest span.
 
-    _grid = field_validator("start_min", "duration_min")(_on_grid)
+    Each drug's table declares ``duration_min`` with its own default.
+    """
+
+    start_min: float = Field(0.0, ge=0.0, le=MAX_SPAN_MIN, description="Start of the infusion")
+
+    _grid = field_validator("start_min", "duration_min", check_fields=False)(_on_grid)
 
     @model_validator(mode="after")
-    def _within_span(self) -> IL6Infusion:
+    def _within_span(self) -> _Infusion:
         _check_span(self.end_min, "the infusion ends")
         return self
 
     @property
     def end_min(self) -> float:
         return to_minutes(to_ticks(self.start_min) + to_ticks(self.duration_min))
+
+
+class IL6Infusion(_Infusion):
+    duration_min: float = Field(180.0, ge=MIN_DURATION_MIN, le=2880.0, description="Length of the infusion")
+    rate_ug_per_h: float = Field(5.0, gt=0.0, le=100.0, description="rhIL-6 infusion rate (ug/h)")
+
+
+class HydrocortisoneInfusion(_Infusion):
+    duration_min: float = Field(360.0, ge=MIN_DURATION_MIN, le=2880.0, description="Length of the infusion")
+    # 3 ug/kg/min is the stress dose of the endotoxin studies; a 100 mg bolus in 1 min for 50 kg is 2,000.
+    rate_ug_kg_min: float = Field(3.0, gt=0.0, le=2000.0,
+                                  description="Hydrocortisone infusion rate (ug per kg body mass per min)")
 
 
 class Endotoxin(_Table):
@@ -243,6 +258,8 @@ class Scenario(_Table):
     carbohydrate: list[Carbohydrate] = Field(default_factory=list, description="Carbohydrate drinks")
     meal: list[Meal] = Field(default_factory=list, description="Meals (carbohydrate absorbed over hours)")
     il6_infusion: list[IL6Infusion] = Field(default_factory=list, description="rhIL-6 infusions")
+    hydrocortisone_infusion: list[HydrocortisoneInfusion] = Field(default_factory=list,
+                                                                  description="Hydrocortisone infusions")
     endotoxin: list[Endotoxin] = Field(default_factory=list, description="Intravenous endotoxin boluses")
     parameters: dict[str, float] = Field(default_factory=dict, description="Model parameter overrides by dotted name")
     simulation: Simulation = Field(default_factory=Simulation, description="End time, sampling and solver settings")
@@ -274,8 +291,12 @@ class Scenario(_Table):
         )
         infusions = tuple(
             Infusion(inf.start_min, inf.end_min,
-                     inf.rate_ug_per_h * UG_PER_H_TO_NG_PER_MIN, f"il6_infusion[{i}]")
+                     inf.rate_ug_per_h * UG_PER_H_TO_NG_PER_MIN, f"il6_infusion[{i}]", "il6_infusion_ng_min")
             for i, inf in enumerate(self.il6_infusion)
+        ) + tuple(
+            Infusion(inf.start_min, inf.end_min, inf.rate_ug_kg_min, f"hydrocortisone_infusion[{i}]",
+                     "hydrocortisone_infusion_ug_kg_min")
+            for i, inf in enumerate(self.hydrocortisone_infusion)
         )
         boluses = tuple(
             Bolus(t, "carbohydrate", drink.grams, f"carbohydrate[{i}] drink at {t:g} min")
@@ -294,7 +315,7 @@ class Scenario(_Table):
     @property
     def last_event_min(self) -> float:
         ends = [to_minutes(b.intervals()[-1][1]) for b in self.exercise]
-        ends += [i.end_min for i in self.il6_infusion]
+        ends += [i.end_min for i in (*self.il6_infusion, *self.hydrocortisone_infusion)]
         ends += [c.times()[-1] for c in self.carbohydrate]
         ends += [m.times()[-1] for m in self.meal]
         ends += [e.time_min for e in self.endotoxin]
@@ -304,13 +325,14 @@ class Scenario(_Table):
     def t_end_min(self) -> float:
         if self.simulation.t_end_min is not None:
             return self.simulation.t_end_min
-        if self.last_event_min == 0.0 and not (self.exercise or self.il6_infusion or self.meal):
+        if self.last_event_min == 0.0 and not (self.exercise or self.il6_infusion or self.hydrocortisone_infusion
+                                               or self.meal):
             return DEFAULT_REST_MIN
         return min(on_time_grid(self.last_event_min + DEFAULT_RECOVERY_MIN), MAX_SPAN_MIN)
 
     def event_count(self) -> int:
         """Events of the schedule (each repeat and drink counts), counted without building them."""
-        return (sum(b.repeat for b in self.exercise) + len(self.il6_infusion)
+        return (sum(b.repeat for b in self.exercise) + len(self.il6_infusion) + len(self.hydrocortisone_infusion)
                 + sum(c.count() for c in self.carbohydrate) + sum(m.repeat for m in self.meal) + len(self.endotoxin))
 
     def output_sample_count(self) -> int:
@@ -427,7 +449,7 @@ def check_size(scenario: Scenario, source: str) -> None:
     """The documented limits on events and output samples (docs/scenarios.md, Limits)."""
     events = scenario.event_count()
     if events > MAX_EVENTS:
-        raise InputError(source, "exercise, carbohydrate, meal, il6_infusion, endotoxin",
+        raise InputError(source, "exercise, carbohydrate, meal, il6_infusion, hydrocortisone_infusion, endotoxin",
                          f"{events} events in all (each repeat and drink counts); allowed: at most {MAX_EVENTS}")
     samples = scenario.output_sample_count()
     if samples > MAX_OUTPUT_SAMPLES:

@@ -24,6 +24,12 @@ MODALITY_INPUTS: dict[str, tuple[float, float, float]] = {
 #: ug/h of rhIL-6 to ng/min.
 UG_PER_H_TO_NG_PER_MIN = 1000.0 / 60.0
 
+#: Each infused drug by the model input its rate sets: its scenario table and its rate's key in the manifest.
+INFUSION_TABLES: dict[str, tuple[str, str]] = {
+    "il6_infusion_ng_min": ("il6_infusion", "rate_ng_min"),
+    "hydrocortisone_infusion_ug_kg_min": ("hydrocortisone_infusion", "rate_ug_kg_min"),
+}
+
 
 class ScheduleError(ValueError):
     """Overlapping or out-of-range events; ``field`` names the offending table."""
@@ -49,12 +55,18 @@ class Bout:
 
 @dataclass(frozen=True)
 class Infusion:
-    """A constant-rate rhIL-6 infusion on ``[start_min, end_min)``."""
+    """A constant-rate intravenous infusion on ``[start_min, end_min)``; ``rate`` is in the unit of ``input``."""
 
     start_min: float
     end_min: float
-    rate_ng_min: float
+    rate: float
     label: str
+    input: str  # a key of INFUSION_TABLES
+
+    def __post_init__(self) -> None:
+        if self.input not in INFUSION_TABLES:
+            allowed = ", ".join(INFUSION_TABLES)
+            raise ScheduleError(self.label, f"unknown infusion input {self.input!r}; allowed: {allowed}")
 
     def active(self, t: float) -> bool:
         return self.start_min <= t < self.end_min
@@ -92,7 +104,8 @@ class Schedule:
 
     def __post_init__(self) -> None:
         self._reject_overlaps(self.bouts, "exercise")
-        self._reject_overlaps(self.infusions, "il6_infusion")
+        for drug, (table, _) in INFUSION_TABLES.items():
+            self._reject_overlaps([i for i in self.infusions if i.input == drug], table)
         seen: dict[tuple[str, float], str] = {}
         for bolus in self.boluses:
             key = (bolus.kind, bolus.time_min)
@@ -148,14 +161,14 @@ class Schedule:
             (b for b in self.bouts if b.end_min <= t), key=lambda b: b.end_min, default=None
         ) or (min(self.bouts, key=lambda b: b.start_min) if self.bouts else None)
         legs, whole_leg, running = MODALITY_INPUTS[recent.modality] if recent else (0.0, 0.0, 0.0)
-        infusion = sum(i.rate_ng_min for i in self.infusions if i.active(t))
         values = {
             "intensity_pct_vo2max": bout.intensity_pct_vo2max if bout else 0.0,
             "knee_extension_legs": legs,
             "whole_leg_exercise": whole_leg,
             "running": running,
-            "il6_infusion_ng_min": infusion,
         }
+        for drug in INFUSION_TABLES:
+            values[drug] = sum(i.rate for i in self.infusions if i.input == drug and i.active(t))
         return tuple(values[q.name] for q in INPUTS)
 
     def segments(self) -> list[Segment]:

@@ -10,7 +10,7 @@ from myokine_sim.model import Model, build_model
 from myokine_sim.parameters import check_value, load_parameter_set, parameter_vector
 from myokine_sim.results import CONTRACT_COLUMNS, Result
 from myokine_sim.scenario import Scenario, load_scenario
-from myokine_sim.schedule import Schedule
+from myokine_sim.schedule import INFUSION_TABLES, Schedule
 from myokine_sim.solver import SolverSettings, integrate, output_times
 
 
@@ -117,7 +117,8 @@ def _interventions(schedule: Schedule) -> list[dict]:
         {"kind": b.kind, "time_min": b.time_min, "amount": b.amount, "label": b.label} for b in schedule.boluses
     ]
     events += [
-        {"kind": "il6_infusion", "time_min": i.start_min, "end_min": i.end_min, "rate_ng_min": i.rate_ng_min}
+        {"kind": INFUSION_TABLES[i.input][0], "time_min": i.start_min, "end_min": i.end_min,
+         INFUSION_TABLES[i.input][1]: i.rate}
         for i in schedule.infusions
     ]
     return events

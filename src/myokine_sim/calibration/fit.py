@@ -100,12 +100,15 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "adipose.fat_fraction_rest",
     "adipose.high_intensity_trapping",
     "adipose.lipolysis_fasting_gain",
-    # IL-1ra and IL-10: Ostrowski 1998/1999, van der Poll 1996, Fijen 2000.
+    # IL-1ra and IL-10: Ostrowski 1998/1999, van der Poll 1996, Fijen 2000, Barber 1995, Dandona 1999.
     "il1ra.induction_rate_per_min",
     "il1ra.elimination_rate_per_min",
     "il1ra.max_fold",
     "il1ra.il6_half_pg_ml",
     "il10.il6_max_fold",
+    "il10.cortisol_induction_rate_per_min",
+    "il10.cortisol_fold_per_umol_l",
+    "il10.cortisol_activation_fold_per_umol_l",
     # Endotoxin, TNF-alpha and its brakes: Michie 1988, Copeland 2005, Mehta 2012, Starkie 2003, Barber 1993,
     # Draisma 2009, Leentjens 2012, Krabbe 2005.
     "endotoxin.clearance_per_min",

@@ -358,6 +358,9 @@ def kept_items(document: dict) -> list[str]:
             items.append(f"drink: {entry.get('grams', 16):g} g at {entry.get('start_min', 0):g} min")
     for entry in document.get("il6_infusion", [])[1:]:
         items.append(f"rhIL-6 infusion: {entry.get('rate_ug_per_h', 5):g} µg/h from {entry.get('start_min', 0):g} min")
+    for entry in document.get("hydrocortisone_infusion", []):
+        items.append(f"hydrocortisone infusion: {entry.get('rate_ug_kg_min', 3):g} µg/kg/min for "
+                     f"{entry.get('duration_min', 360):g} min from {entry.get('start_min', 0):g} min")
     for entry in document.get("endotoxin", [])[1:]:
         items.append(f"endotoxin: {entry.get('dose_ng_per_kg', 0.06):g} ng/kg at {entry.get('time_min', 0):g} min")
     for meal in document.get("meal", []):

@@ -1,5 +1,5 @@
 """Plasma cortisol: raised by hard or long exercise, by falling glucose, by IL-6 and by TNF-alpha (the response to
-endotoxin)."""
+endotoxin), and by infused hydrocortisone (cortisol itself)."""
 
 from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
@@ -8,6 +8,9 @@ from myokine_sim.model.core import Compartment, Equations, Quantity, param
 #: glucose crossed ~3.3 mmol/L in blood, and had not moved before). A tenth on at 4.2 mmol/L, nine tenths at 3.2;
 #: at 8 a fifth was on at 4.4 mmol/L, the glucose of a fasted two-hour ride, where ACTH has not yet risen.
 HYPOGLYCAEMIA_HILL = 16.0
+
+#: nmol of cortisol per ug of hydrocortisone (molar mass 362.46 g/mol).
+NMOL_PER_UG_CORTISOL = 1000.0 / 362.46
 
 STATES = (Quantity("cortisol_nmol_l", "nmol/L", "Plasma cortisol", scale=10.0, floor="rest"),)
 
@@ -45,6 +48,13 @@ PARAMETERS = (
           "Plasma glucose at which the ACTH-cortisol response to hypoglycaemia is half on",
           "Tabata 1984 (ACTH rose as blood glucose fell below ~3.3 mmol/L: 3.7 in plasma by the IFCC factor 1.11); "
           "Mitrakou 1991 Am J Physiol 260:E67 (counter-regulatory thresholds 3.6-3.8 mmol/L in arterialised plasma)"),
+    param("cortisol.clearance_ml_min_kg", 4.45, "mL/min/kg", (1.3, 9.0),
+          "Clearance of infused cortisol (plasma rise at steady state = infusion rate / clearance)",
+          "20 mg hydrocortisone i.v. in patients with adrenal insufficiency: median clearance 0.267 L/h/kg, range "
+          "0.076-0.540 (Thomson 2007 Clin Endocrinol 66:789). Not fitted: no target measures cortisol during an "
+          "infusion. At 3 ug/kg/min cortisol ends a 6-h infusion at about 2,200 nmol/L. The model clears all cortisol "
+          "at one rate (half-life 69 min); after a bolus the measured half-life is longer (median 2.2 h, Thomson "
+          "2007)"),
 )
 
 
@@ -69,8 +79,13 @@ def equations(x) -> Equations:
         + p.il6_max * il6_drive
         + p.tnf_max * hill(tnf_rise, p.tnf_half_pg_ml, 1.0)
     )
+    # Infused cortisol adds rate/clearance to the steady state and reaches it at the elimination rate.
+    infused_steady_rise = (
+        x.input("hydrocortisone_infusion_ug_kg_min") * NMOL_PER_UG_CORTISOL / (p.clearance_ml_min_kg * 1e-3)
+    )
     return Equations(
-        derivatives={"cortisol_nmol_l": p.elimination_rate_per_min * (p.baseline_nmol_l * production - cortisol)},
+        derivatives={"cortisol_nmol_l": p.elimination_rate_per_min
+                     * (p.baseline_nmol_l * production + infused_steady_rise - cortisol)},
         rest={"cortisol_nmol_l": p.baseline_nmol_l},
     )
 

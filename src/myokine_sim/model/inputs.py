@@ -20,6 +20,8 @@ INPUTS: tuple[Quantity, ...] = (
     ),
     Quantity("running", "1", "1 when the current or most recent bout is running, else 0"),
     Quantity("il6_infusion_ng_min", "ng/min", "Intravenous recombinant human IL-6 infusion rate"),
+    Quantity("hydrocortisone_infusion_ug_kg_min", "ug/kg/min",
+             "Intravenous hydrocortisone (cortisol) infusion rate per kg body mass"),
 )
 
 #: Boluses jump a state at an instant: the scenario table and the state it adds to.

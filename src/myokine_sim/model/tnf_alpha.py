@@ -33,7 +33,7 @@ PARAMETERS = (
     param("tnf_alpha.monocyte_fold", 377.0, "fold", (10.0, 5000.0),
           "TNF-alpha production over rest at full monocyte activation, unsuppressed",
           "~150-900 pg/mL TNF-alpha after 2 ng/kg endotoxin (van der Poll 1996 J Clin Invest 97:713; Copeland 2005)"),
-    param("tnf_alpha.cortisol_inhibition_nmol_l", 443.8, "nmol/L", (30.0, 3000.0),
+    param("tnf_alpha.cortisol_inhibition_nmol_l", 740.1, "nmol/L", (30.0, 3000.0),
           "Cortisol rise above rest halving monocyte TNF-alpha output",
           "Hydrocortisone before endotoxin diminished peak TNF-alpha (Barber 1993 J Immunol 150:1999); IL-6 raises "
           "cortisol (Steensberg 2003)"),
@@ -45,7 +45,7 @@ PARAMETERS = (
     param("tnf_alpha.il10_inhibition_pg_ml", 20.0, "pg/mL", (1.0, 500.0),
           "IL-10 rise above rest halving monocyte TNF-alpha output",
           "rhIL-10 before endotoxin reduced TNF-alpha (Pajkrt 1997 J Immunol 158:3971); Windoloski & Olufsen model"),
-    param("tnf_alpha.restraint_rate_per_min", 0.005154, "1/min", (0.005, 0.5),
+    param("tnf_alpha.restraint_rate_per_min", 0.005271, "1/min", (0.005, 0.5),
           "Rate constant with which monocytes take up the brakes on their TNF-alpha output",
           "IL-10 and cortisol act on monocytes through new gene expression, not at once: IL-10 represses TNF-alpha "
           "transcription through STAT3-induced proteins (Murray 2005 PNAS 102:8686); glucocorticoids inhibit NF-kB "

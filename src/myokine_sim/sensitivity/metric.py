@@ -9,8 +9,9 @@ One derived metric compares two runs with the same parameters:
 ``suppression.COLUMN`` = 1 - (peak - resting value) in the scenario
                            / (peak - resting value) in its control,
 
-where the control is the scenario without its exercise bouts and rhIL-6
-infusions (everything else, e.g. an endotoxin bolus, kept; same end time).
+where the control is the scenario without its exercise bouts and rhIL-6 and
+hydrocortisone infusions (everything else, e.g. an endotoxin bolus, kept; same
+end time).
 ``suppression.tnf_alpha_pg_ml`` in ``endotoxin_exercise`` is the fraction of
 the TNF-alpha response to endotoxin that exercise abolishes: 0 when exercise
 changes nothing, 1 when the rise is gone (Starkie 2003: "totally attenuated").
@@ -34,7 +35,7 @@ from myokine_sim.sweeps.space import Space
 
 SUPPRESSION = "suppression"
 #: Scenario tables the control of a suppression metric leaves out.
-CONTROL_REMOVES = ("exercise", "il6_infusion")
+CONTROL_REMOVES = ("exercise", "il6_infusion", "hydrocortisone_infusion")
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class Metric:
         """One sentence, as recorded in sensitivity.json."""
         if self.needs_control:
             return (f"1 - (peak - resting value of {self.column}) in the scenario / (peak - resting value) in the "
-                    "same scenario without its exercise bouts and rhIL-6 infusions (same parameters, same end time)")
+                    "same scenario without its exercise bouts and rhIL-6 and hydrocortisone infusions (same "
+                    "parameters, same end time)")
         return f"{self.label} over the run (summary.json: {self.name})"
 
 
@@ -88,12 +90,14 @@ def parse_metric(name: str, model: Model) -> Metric:
 
 
 def control_scenario(scenario: Scenario, metric: Metric) -> Scenario:
-    """``scenario`` without its exercise bouts and rhIL-6 infusions, ending at the same time."""
+    """``scenario`` without its exercise bouts and rhIL-6 and hydrocortisone infusions, ending at the same time."""
     if not any(getattr(scenario, table) for table in CONTROL_REMOVES):
         raise InputError("metric", metric.name, f"{SUPPRESSION} compares the scenario with a control without "
-                                                "exercise and rhIL-6 infusions; this scenario has neither")
+                                                "exercise and rhIL-6 or hydrocortisone infusions; this scenario has "
+                                                "none")
     simulation = scenario.simulation.model_copy(update={"t_end_min": scenario.t_end_min})
-    return scenario.model_copy(update={"exercise": [], "il6_infusion": [], "simulation": simulation,
+    removed = {table: [] for table in CONTROL_REMOVES}
+    return scenario.model_copy(update={**removed, "simulation": simulation,
                                        "name": f"{scenario.name} (control)"})
 
 

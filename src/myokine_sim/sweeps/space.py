@@ -25,7 +25,7 @@ from scipy import stats
 
 from myokine_sim.errors import InputError
 from myokine_sim.model import Model
-from myokine_sim.scenario import Carbohydrate, Endotoxin, Exercise, IL6Infusion, Scenario
+from myokine_sim.scenario import Carbohydrate, Endotoxin, Exercise, HydrocortisoneInfusion, IL6Infusion, Scenario
 
 #: Scenario tables a sweep may vary, with the unit of each numeric field.
 FIELD_UNITS: dict[str, tuple[type, dict[str, str]]] = {
@@ -33,6 +33,8 @@ FIELD_UNITS: dict[str, tuple[type, dict[str, str]]] = {
                             "intensity_pct_vo2max": "%VO2max", "every_min": "min"}),
     "carbohydrate": (Carbohydrate, {"start_min": "min", "every_min": "min", "until_min": "min", "grams": "g"}),
     "il6_infusion": (IL6Infusion, {"start_min": "min", "duration_min": "min", "rate_ug_per_h": "ug/h"}),
+    "hydrocortisone_infusion": (HydrocortisoneInfusion, {"start_min": "min", "duration_min": "min",
+                                                         "rate_ug_kg_min": "ug/kg/min"}),
     "endotoxin": (Endotoxin, {"time_min": "min", "dose_ng_per_kg": "ng/kg"}),
 }
 

@@ -22,6 +22,7 @@ const GROUP_OF_CONTROL = {
 };
 const INTERVENTION_MARKS = {
   carbohydrate: "▼ drink", meal: "▲ meal", endotoxin: "✱ endotoxin", il6_infusion: "▬ rhIL-6",
+  hydrocortisone_infusion: "▭ cortisol",
 };
 
 const state = {
@@ -265,6 +266,12 @@ function drawInterventions(u) {
       ctx.fillStyle = "#555";
       ctx.fillRect(x, bbox.top + 2 * ratio, right - x, 8 * ratio);
       ctx.fillStyle = "#000";
+    } else if (event.kind === "hydrocortisone_infusion") {
+      // An outlined bar, below the rhIL-6 bar's row, so the two infusions stay apart when they overlap.
+      const right = u.valToPos(event.end_min, "x", true);
+      ctx.strokeStyle = "#000";
+      ctx.lineWidth = 1.5 * ratio;
+      ctx.strokeRect(x, bbox.top + 12 * ratio, Math.max(right - x, 2 * ratio), 8 * ratio);
     } else {
       const mark = INTERVENTION_MARKS[event.kind];
       if (mark) ctx.fillText(mark[0], x, bbox.top + 2 * ratio);

@@ -105,9 +105,9 @@ def scenario_markdown() -> str:
         "except `name` is optional. Unknown fields are errors. Intervals (`[[exercise]]`,",
         "`[[il6_infusion]]`, `[[hydrocortisone_infusion]]`) are `[start, end)` and must not overlap",
         "(each drug with itself); drinks are taken at `start_min, start_min + every_min, ...` while",
-        "before `until_min` (a single drink without",
-        "`until_min`). `[parameters]` overrides model parameters by dotted name within their",
-        "plausible bounds (`myokine params`). `modality` is one of: "
+        "before `until_min` (a single drink without `until_min`). `[parameters]` overrides model",
+        "parameters by dotted name within their plausible bounds (`myokine params`). `modality` is",
+        "one of: "
         + ", ".join(f"`{m}`" for m in get_args(spec.Modality)) + ".",
         "",
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
@@ -30,6 +30,7 @@ from myokine_sim.model.subject import PARAMETERS as SUBJECT_PARAMETERS
 from myokine_sim.model.subject import TRAINING_LEVELS
 from myokine_sim.paths import shipped_scenarios
 from myokine_sim.schedule import (
+    INFUSION_TABLES,
     UG_PER_H_TO_NG_PER_MIN,
     Bolus,
     Bout,
@@ -200,8 +201,11 @@ class Meal(_Table):
 class _Infusion(_Table):
     """What every infusion table shares: a start and a length on the time grid, inside the longest span.
 
-    Each drug's table declares ``duration_min`` with its own default.
+    Each drug's table declares ``duration_min`` with its own default, the model input its rate sets
+    (``MODEL_INPUT``, a key of ``schedule.INFUSION_TABLES``) and that rate in the input's unit (``input_rate``).
     """
+
+    MODEL_INPUT: ClassVar[str]
 
     start_min: float = Field(0.0, ge=0.0, le=MAX_SPAN_MIN, description="Start of the infusion")
 
@@ -218,15 +222,25 @@ class _Infusion(_Table):
 
 
 class IL6Infusion(_Infusion):
+    MODEL_INPUT: ClassVar[str] = "il6_infusion_ng_min"
+
     duration_min: float = Field(180.0, ge=MIN_DURATION_MIN, le=2880.0, description="Length of the infusion")
     rate_ug_per_h: float = Field(5.0, gt=0.0, le=100.0, description="rhIL-6 infusion rate (ug/h)")
 
+    def input_rate(self) -> float:
+        return self.rate_ug_per_h * UG_PER_H_TO_NG_PER_MIN
+
 
 class HydrocortisoneInfusion(_Infusion):
+    MODEL_INPUT: ClassVar[str] = "hydrocortisone_infusion_ug_kg_min"
+
     duration_min: float = Field(360.0, ge=MIN_DURATION_MIN, le=2880.0, description="Length of the infusion")
     # 3 ug/kg/min is the stress dose of the endotoxin studies; a 100 mg bolus in 1 min for 50 kg is 2,000.
     rate_ug_kg_min: float = Field(3.0, gt=0.0, le=2000.0,
                                   description="Hydrocortisone infusion rate (ug per kg body mass per min)")
+
+    def input_rate(self) -> float:
+        return self.rate_ug_kg_min
 
 
 class Endotoxin(_Table):
@@ -290,13 +304,8 @@ class Scenario(_Table):
             for k, (start, end) in enumerate(bout.intervals())
         )
         infusions = tuple(
-            Infusion(inf.start_min, inf.end_min,
-                     inf.rate_ug_per_h * UG_PER_H_TO_NG_PER_MIN, f"il6_infusion[{i}]", "il6_infusion_ng_min")
-            for i, inf in enumerate(self.il6_infusion)
-        ) + tuple(
-            Infusion(inf.start_min, inf.end_min, inf.rate_ug_kg_min, f"hydrocortisone_infusion[{i}]",
-                     "hydrocortisone_infusion_ug_kg_min")
-            for i, inf in enumerate(self.hydrocortisone_infusion)
+            Infusion(inf.start_min, inf.end_min, inf.input_rate(), label, inf.MODEL_INPUT)
+            for label, inf in self.infusions()
         )
         boluses = tuple(
             Bolus(t, "carbohydrate", drink.grams, f"carbohydrate[{i}] drink at {t:g} min")
@@ -312,10 +321,15 @@ class Scenario(_Table):
         )
         return Schedule(bouts, infusions, tuple(sorted(boluses, key=lambda b: b.time_min)), self.t_end_min)
 
+    def infusions(self) -> list[tuple[str, _Infusion]]:
+        """Every infusion of every drug, with its label (``il6_infusion[0]``)."""
+        return [(f"{table}[{i}]", infusion) for table, _ in INFUSION_TABLES.values()
+                for i, infusion in enumerate(getattr(self, table))]
+
     @property
     def last_event_min(self) -> float:
         ends = [to_minutes(b.intervals()[-1][1]) for b in self.exercise]
-        ends += [i.end_min for i in (*self.il6_infusion, *self.hydrocortisone_infusion)]
+        ends += [i.end_min for _, i in self.infusions()]
         ends += [c.times()[-1] for c in self.carbohydrate]
         ends += [m.times()[-1] for m in self.meal]
         ends += [e.time_min for e in self.endotoxin]
@@ -325,14 +339,13 @@ class Scenario(_Table):
     def t_end_min(self) -> float:
         if self.simulation.t_end_min is not None:
             return self.simulation.t_end_min
-        if self.last_event_min == 0.0 and not (self.exercise or self.il6_infusion or self.hydrocortisone_infusion
-                                               or self.meal):
+        if self.last_event_min == 0.0 and not (self.exercise or self.infusions() or self.meal):
             return DEFAULT_REST_MIN
         return min(on_time_grid(self.last_event_min + DEFAULT_RECOVERY_MIN), MAX_SPAN_MIN)
 
     def event_count(self) -> int:
         """Events of the schedule (each repeat and drink counts), counted without building them."""
-        return (sum(b.repeat for b in self.exercise) + len(self.il6_infusion) + len(self.hydrocortisone_infusion)
+        return (sum(b.repeat for b in self.exercise) + len(self.infusions())
                 + sum(c.count() for c in self.carbohydrate) + sum(m.repeat for m in self.meal) + len(self.endotoxin))
 
     def output_sample_count(self) -> int:

@@ -111,6 +111,42 @@ def test_cortisol_under_hydrocortisone_follows_first_order_kinetics_and_lags_int
     assert abs(error) < LIMIT
 
 
+def test_glucocorticoid_brake_and_priming_follow_the_cortisol_rise_as_a_linear_chain(model):
+    """Without endotoxin nothing feeds back on the glucocorticoid brake: the cortisol rise drives two first-order
+    stages, and the brake drives the priming's two slower stages. Infusion on then off is exact piecewise: the
+    chain's matrix exponential with the infusion's constant input, then without it from the state at the stop."""
+    start, duration, rate = 30.0, 360.0, 3.0
+    result = run({"hydrocortisone_infusion": [{"start_min": start, "duration_min": duration, "rate_ug_kg_min": rate}],
+                  "simulation": {"t_end_min": start + duration + 2880.0}})
+    p = result.parameters
+    k = p["cortisol.elimination_rate_per_min"]
+    k_brake = p["tnf_alpha.glucocorticoid_rate_per_min"]
+    k_priming = p["tnf_alpha.priming_rate_per_min"]
+    plateau_rise = rate * (1000.0 / 362.46) / (p["cortisol.clearance_ml_min_kg"] * 1e-3)
+    # States: cortisol rise (nmol/L), brake signal, brake, priming signal, priming.
+    chain = np.array([
+        [-k, 0.0, 0.0, 0.0, 0.0],
+        [k_brake / p["tnf_alpha.cortisol_inhibition_nmol_l"], -k_brake, 0.0, 0.0, 0.0],
+        [0.0, k_brake, -k_brake, 0.0, 0.0],
+        [0.0, 0.0, k_priming * p["tnf_alpha.priming_gain"], -k_priming, 0.0],
+        [0.0, 0.0, 0.0, k_priming, -k_priming],
+    ])
+    drive = np.array([k * plateau_rise, 0.0, 0.0, 0.0, 0.0])
+    t = result.time_min
+    at_stop = np.linalg.solve(chain, (expm(chain * duration) - np.eye(5)) @ drive)
+    expected = np.array([
+        np.zeros(5) if time <= start
+        else np.linalg.solve(chain, (expm(chain * (time - start)) - np.eye(5)) @ drive) if time <= start + duration
+        else expm(chain * (time - start - duration)) @ at_stop
+        for time in t
+    ])
+    states = ("monocyte_glucocorticoid_signal_rel", "monocyte_glucocorticoid_brake_rel",
+              "monocyte_priming_signal_rel", "monocyte_glucocorticoid_priming_rel")
+    for column, state in enumerate(states, start=1):
+        error = normalised_error(result[state], expected[:, column], RTOL, atol_of(model, state))
+        assert error.max() < LIMIT, state
+
+
 def test_oxygen_uptake_is_a_first_order_lag_of_intensity(model):
     result = run({"exercise": [{"start_min": 20.0, "duration_min": 40.0, "intensity_pct_vo2max": 80.0}],
                   "simulation": {"t_end_min": 120.0}})

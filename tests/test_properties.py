@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from scipy.integrate import trapezoid
 
 import myokine_sim as ms
+from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import scenario_from_dict
 
 IL6 = "plasma_il6_pg_ml"
@@ -102,6 +103,58 @@ def test_more_hydrocortisone_before_endotoxin_brakes_tnf_alpha_more(dose, rate, 
 
 @PROPERTY_SETTINGS
 @given(st.floats(min_value=0.5, max_value=4.0), st.floats(min_value=2.0, max_value=4.0),
+       st.floats(min_value=900.0, max_value=8640.0))
+def test_hydrocortisone_15_h_to_6_days_before_endotoxin_primes_tnf_alpha(dose, rate, gap):
+    """Once the glucocorticoid brake has faded, the priming it leaves raises the TNF-alpha response: hydrocortisone
+    12 h to 6 days before endotoxin enhanced it (Barber 1993, 1995; van der Poll 1996). The model's crossover from
+    brake to priming falls near 12 h (B142 holds it there for a 6-h infusion; after these 4-h infusions it is
+    about 12-13 h), so the property starts at 15 h."""
+    tnf_none, _ = hydrocortisone_then_endotoxin(0.0, dose, gap)
+    tnf_primed, _ = hydrocortisone_then_endotoxin(rate, dose, gap)
+    assert tnf_primed > tnf_none
+
+
+def test_tolerant_monocytes_are_hardly_primed_by_hydrocortisone():
+    """Tolerance silences the inflammatory genes (Foster 2007), so hydrocortisone a day after endotoxin builds priming
+    only in the share of monocytes not tolerant: the priming it adds is the naive priming times 1 - tolerance."""
+    infusion = [{"start_min": 1440.0, "duration_min": 360.0, "rate_ug_kg_min": 3.0}]
+    bolus = [{"time_min": 0.0, "dose_ng_per_kg": 2.0}]
+    end = {"t_end_min": 3240.0, "output_step_min": 5.0}
+    tolerant = run({"endotoxin": bolus, "hydrocortisone_infusion": infusion, "simulation": end})
+    endotoxin_only = run({"endotoxin": bolus, "simulation": end})
+    naive = run({"hydrocortisone_infusion": infusion, "simulation": end})
+    added = (tolerant.at("monocyte_glucocorticoid_priming_rel", 3240.0)
+             - endotoxin_only.at("monocyte_glucocorticoid_priming_rel", 3240.0))
+    naive_priming = naive.at("monocyte_glucocorticoid_priming_rel", 3240.0)
+    not_tolerant = 1.0 - tolerant.at("monocyte_tolerance_rel", 1440.0)
+    assert not_tolerant < 0.5
+    # Tolerance fades by a few per cent over the day and cortisol adds almost linearly, hence the 10% band.
+    assert added / naive_priming == pytest.approx(not_tolerant, rel=0.1)
+
+
+@pytest.mark.parametrize("tolerance", [0.0, 0.5, 0.9])
+def test_priming_raises_monocyte_tnf_alpha_output_only_in_the_share_not_tolerant(tolerance):
+    """At full activation from rest (no brakes), TNF-alpha production over basal is multiplied by
+    1 + priming * (1 - tolerance): evaluated on the right-hand side itself."""
+    model = ms.build_model()
+    scenario = ms.load_scenario("rest")
+    parameters = parameter_vector(model, ms.resolve_parameters(scenario, model=model))
+    constants = model.compiled.constants(parameters)
+    inputs = [float(value) for value in scenario.schedule().inputs_at(0.0)]
+    index = model.state_index
+
+    def tnf_rate(priming: float) -> float:
+        states = list(model.compiled.rest(parameters, constants))
+        states[index["monocyte_activation_rel"]] = 1.0
+        states[index["monocyte_tolerance_rel"]] = tolerance
+        states[index["monocyte_glucocorticoid_priming_rel"]] = priming
+        return model.compiled.rhs(states, parameters, constants, inputs, [0.0] * len(states))[index["tnf_alpha_pg_ml"]]
+
+    assert tnf_rate(1.0) / tnf_rate(0.0) == pytest.approx(1.0 + (1.0 - tolerance), rel=1e-12)
+
+
+@PROPERTY_SETTINGS
+@given(st.floats(min_value=0.5, max_value=4.0), st.floats(min_value=2.0, max_value=4.0),
        st.floats(min_value=0.0, max_value=60.0))
 def test_stress_dose_hydrocortisone_up_to_endotoxin_raises_il10(dose, rate, gap):
     """Hydrocortisone at the stress doses of the studies (2-4 ug/kg/min) up to the endotoxin raises IL-10 (van der Poll
@@ -129,10 +182,12 @@ def test_innate_il6_rises_more_steeply_with_endotoxin_dose_than_tnf_alpha(dose, 
 
 
 @PROPERTY_SETTINGS
-@given(st.floats(min_value=0.5, max_value=4.0), st.floats(min_value=1.0, max_value=5.0))
+@given(st.floats(min_value=1.0, max_value=4.0), st.floats(min_value=1.0, max_value=5.0))
 def test_endotoxin_tolerance_weakens_a_second_dose_less_the_longer_the_gap(dose, gap_days):
     """Endotoxin tolerance: a second, equal dose raises TNF-alpha less than the first, and less still after a
-    shorter gap, as tolerance fades over days (Draisma 2009; Leentjens 2012)."""
+    shorter gap, as tolerance fades over days (Draisma 2009; Leentjens 2012; both at 2 ng/kg). Not claimed below
+    1 ng/kg: there a dose leaves little tolerance (a sixth at 0.5 ng/kg), and the glucocorticoid priming its own
+    cortisol leaves can outweigh the fading of tolerance for a few days (an untested prediction of the model)."""
     def tnf_rises(gap_min):
         result = run({"endotoxin": [{"time_min": 0.0, "dose_ng_per_kg": dose},
                                     {"time_min": gap_min, "dose_ng_per_kg": dose}],

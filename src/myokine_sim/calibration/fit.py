@@ -109,8 +109,8 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "il10.cortisol_induction_rate_per_min",
     "il10.cortisol_fold_per_umol_l",
     "il10.cortisol_activation_fold_per_umol_l",
-    # Endotoxin, TNF-alpha and its brakes: Michie 1988, Copeland 2005, Mehta 2012, Starkie 2003, Barber 1993,
-    # Draisma 2009, Leentjens 2012, Krabbe 2005.
+    # Endotoxin, TNF-alpha and its brakes: Michie 1988, Copeland 2005, Mehta 2012, Starkie 2003, Barber 1993 and 1995,
+    # van der Poll 1996, Yeager 2009, Draisma 2009, Leentjens 2012, Krabbe 2005.
     "endotoxin.clearance_per_min",
     "endotoxin.potency_half_ng_kg",
     "endotoxin.potency_hill",
@@ -127,6 +127,9 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "tnf_alpha.adrenaline_inhibition_drive",
     "tnf_alpha.cortisol_inhibition_nmol_l",
     "tnf_alpha.restraint_rate_per_min",
+    "tnf_alpha.glucocorticoid_rate_per_min",
+    "tnf_alpha.priming_gain",
+    "tnf_alpha.priming_rate_per_min",
     # Liver: Febbraio 2004, Jeukendrup 1999, Angus 2002, Gonzalez 2015, Taylor 1996.
     "liver.il6_max",
     "liver.il6_half_pg_ml",

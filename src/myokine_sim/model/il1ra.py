@@ -17,10 +17,10 @@ PARAMETERS = (
     param("il1ra.elimination_rate_per_min", 0.02166, "1/min", (0.001, 0.06),
           "Plasma IL-1ra elimination rate",
           "Marathon IL-1ra still rising 2 h after the finish (Ostrowski 1998 J Physiol 508:949)"),
-    param("il1ra.max_fold", 52.6, "fold", (1.0, 500.0),
+    param("il1ra.max_fold", 43.6, "fold", (1.0, 500.0),
           "Maximal IL-1ra production over rest at full induction",
           "Marathon IL-1ra ~33-fold at 2 h post (Ostrowski 1998)"),
-    param("il1ra.il6_half_pg_ml", 20.5, "pg/mL", (5.0, 1000.0),
+    param("il1ra.il6_half_pg_ml", 9.395, "pg/mL", (5.0, 1000.0),
           "Plasma IL-6 giving half-maximal IL-1ra induction",
           "rhIL-6 at ~140 pg/mL raises IL-1ra (Steensberg 2003 Am J Physiol Endocrinol Metab 285:E433)"),
 )

@@ -29,7 +29,7 @@ PARAMETERS = (
           "Fractional reduction of contraction-induced transcription in endurance-trained muscle",
           "Fischer 2004 J Physiol 558:633 (after 10 wk of training, a smaller IL-6 mRNA rise and release at the same "
           "relative load); Croft 2009 Exerc Immunol Rev (smaller plasma IL-6 rise after training)"),
-    param("il6_gene.trained_sensor_reduction", 0.8379, "1", (0.0, 1.0),
+    param("il6_gene.trained_sensor_reduction", 0.8374, "1", (0.0, 1.0),
           "Fractional blunting, in endurance-trained muscle, of both glycogen (energy) sensors: the boost to IL-6 "
           "transcription here and the one to IL-6 synthesis (muscle_il6.glycogen_release_gain) (1: silent in trained "
           "muscle)",

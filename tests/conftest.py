@@ -38,6 +38,25 @@ def model():
     return build_model()
 
 
+def resting_right_hand_side():
+    """The model's state index, its resting state (scenario ``rest``, shipped parameters) and a function giving dy/dt
+    at a state with the resting inputs, for tests that evaluate the right-hand side itself."""
+    import myokine_sim as ms
+    from myokine_sim.parameters import parameter_vector
+
+    model = ms.build_model()
+    scenario = ms.load_scenario("rest")
+    parameters = parameter_vector(model, ms.resolve_parameters(scenario, model=model))
+    constants = model.compiled.constants(parameters)
+    inputs = [float(value) for value in scenario.schedule().inputs_at(0.0)]
+    rest = list(model.compiled.rest(parameters, constants))
+
+    def rates(states) -> np.ndarray:
+        return np.array(model.compiled.rhs(list(states), parameters, constants, inputs, [0.0] * len(states)))
+
+    return model.state_index, rest, rates
+
+
 def normalised_error(y, y_ref, rtol, atol):
     """|y - y_ref| / (atol + rtol |y_ref|), as in scipy's own solver tests."""
     y, y_ref = np.asarray(y, dtype=float), np.asarray(y_ref, dtype=float)

@@ -11,8 +11,9 @@ from scipy.integrate import cumulative_trapezoid
 
 import myokine_sim as ms
 from myokine_sim.model.plasma_glucose import MG_PER_G, MG_PER_MMOL
-from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import scenario_from_dict
+
+from conftest import resting_right_hand_side
 
 GLUCOSE = "plasma_glucose_mmol_l"
 PROPERTY_SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
@@ -197,18 +198,13 @@ def test_the_intense_switch_acts_on_glucose_disposal_and_glycogenolysis_only_abo
                                                                                        switch_matters):
     """At rest but for plasma glucose, the rates of plasma glucose and liver glycogen are the same with the switch
     off and full on when glucose is below rest (counter-regulation stays whole), and differ when it is above."""
-    model = ms.build_model()
-    scenario = ms.load_scenario("rest")
-    parameters = parameter_vector(model, ms.resolve_parameters(scenario, model=model))
-    constants = model.compiled.constants(parameters)
-    inputs = [float(value) for value in scenario.schedule().inputs_at(0.0)]
-    index = model.state_index
+    index, rest, right_hand_side = resting_right_hand_side()
 
     def rates(switch: float) -> np.ndarray:
-        states = list(model.compiled.rest(parameters, constants))
+        states = list(rest)
         states[index[GLUCOSE]] *= glucose_relative
         states[index["intense_exercise_fraction"]] = switch
-        derivatives = model.compiled.rhs(states, parameters, constants, inputs, [0.0] * len(states))
+        derivatives = right_hand_side(states)
         return np.array([derivatives[index[GLUCOSE]], derivatives[index["liver_glycogen_g"]]])
 
     off, on = rates(0.0), rates(1.0)

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from scipy.integrate import trapezoid
 
 import myokine_sim as ms
-from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import scenario_from_dict
+
+from conftest import resting_right_hand_side
 
 IL6 = "plasma_il6_pg_ml"
 # Derandomised: a failure reproduces on every run and in CI.
@@ -136,19 +137,14 @@ def test_tolerant_monocytes_are_hardly_primed_by_hydrocortisone():
 def test_priming_raises_monocyte_tnf_alpha_output_only_in_the_share_not_tolerant(tolerance):
     """At full activation from rest (no brakes), TNF-alpha production over basal is multiplied by
     1 + priming * (1 - tolerance): evaluated on the right-hand side itself."""
-    model = ms.build_model()
-    scenario = ms.load_scenario("rest")
-    parameters = parameter_vector(model, ms.resolve_parameters(scenario, model=model))
-    constants = model.compiled.constants(parameters)
-    inputs = [float(value) for value in scenario.schedule().inputs_at(0.0)]
-    index = model.state_index
+    index, rest, rates = resting_right_hand_side()
 
     def tnf_rate(priming: float) -> float:
-        states = list(model.compiled.rest(parameters, constants))
+        states = list(rest)
         states[index["monocyte_activation_rel"]] = 1.0
         states[index["monocyte_tolerance_rel"]] = tolerance
         states[index["monocyte_glucocorticoid_priming_rel"]] = priming
-        return model.compiled.rhs(states, parameters, constants, inputs, [0.0] * len(states))[index["tnf_alpha_pg_ml"]]
+        return rates(states)[index["tnf_alpha_pg_ml"]]
 
     assert tnf_rate(1.0) / tnf_rate(0.0) == pytest.approx(1.0 + (1.0 - tolerance), rel=1e-12)
 

@@ -11,7 +11,7 @@ IL-6 adds a modest effect. Resting lipolysis and adipose IL-6 scale with fat mas
 """
 
 from myokine_sim.expr import hill, maximum, minimum
-from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.core import Compartment, Equations, Quantity, param, two_stage_lag
 from myokine_sim.model.subject import REFERENCE_FAT_MASS_KG
 
 STATES = (
@@ -191,12 +191,14 @@ def equations(x) -> Equations:
     )
     adipose_grams_per_100 = x.param("subject.fat_mass_kg") * 10.0
     lipolytic_target = lipolytic_drive_target(x)
+    d_signal, d_activation = two_stage_lag(p.il6_activation_rate_per_min, x.state("catecholamine_drive_rel"), signal,
+                                           activation)
     return Equations(
         derivatives={
             "plasma_ffa_mmol_l": d_ffa,
             "lipolytic_drive_rel": p.lipolytic_rate_per_min * (lipolytic_target - drive),
-            "adipose_il6_signal_rel": p.il6_activation_rate_per_min * (x.state("catecholamine_drive_rel") - signal),
-            "adipose_il6_activation_rel": p.il6_activation_rate_per_min * (signal - activation),
+            "adipose_il6_signal_rel": d_signal,
+            "adipose_il6_activation_rel": d_activation,
         },
         rest={
             "plasma_ffa_mmol_l": p.ffa_baseline_mmol_l,

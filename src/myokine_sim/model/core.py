@@ -136,6 +136,12 @@ class Compartment:
         return equations
 
 
+def two_stage_lag(rate: Expr, drive: Expr, first: Expr, second: Expr) -> tuple[Expr, Expr]:
+    """The derivatives of two first-order stages at one rate: ``first`` follows ``drive`` and ``second`` follows
+    ``first``. A gamma-shaped delay of mean 2/rate, without the long tail of one slow stage."""
+    return rate * (drive - first), rate * (first - second)
+
+
 def param(name: str, value: float, unit: str, bounds: tuple[float, float], description: str, source: str) -> Parameter:
     """Shorthand used by the compartment modules to declare a parameter."""
     return Parameter(

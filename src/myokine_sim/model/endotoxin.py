@@ -30,7 +30,7 @@ of exercise from the endotoxin leaking from the gut, and damps the response to i
 """
 
 from myokine_sim.expr import abs_power, hill
-from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.core import Compartment, Equations, Quantity, param, two_stage_lag
 
 #: Hypoperfusion (fraction of its maximum) below which the gut barrier is taken to heal rather than be injured:
 #: splanchnic flow falls in proportion to intensity (Rowell 1964), so this is light exercise or rest.
@@ -146,19 +146,20 @@ def equations(x) -> Equations:
     tnf_rise = (x.state("tnf_alpha_pg_ml") - tnf_baseline) / (tnf_baseline * x.param("tnf_alpha.monocyte_fold"))
     # Signed power, d*|d|^(n-1): zero at rest, a continuous slope through zero, and a fall below rest stays a fall.
     tnf_drive = tnf_rise * abs_power(tnf_rise, p.il6_tnf_order - 1.0)
+    d_signal, d_activation = two_stage_lag(p.signalling_rate_per_min, stimulus, signal, activation)
+    # TNF-alpha induces the IL-6 of the innate response (the cytokine cascade), so IL-6 follows plasma TNF-alpha and
+    # inherits its brakes (cortisol, adrenaline, IL-10 and IL-6) and glucocorticoid priming.
+    d_il6_induction, d_il6_synthesis = two_stage_lag(p.il6_lag_rate_per_min, tnf_drive, il6_induction, il6_synthesis)
     return Equations(
         derivatives={
             "plasma_endotoxin_ng_kg": leak - p.clearance_per_min * endotoxin,
             "gut_barrier_injury_rel": injury_rate * (hypoperfusion - injury),
             "monocyte_tolerance_rel": p.tolerance_induction_rate_per_min * activation * (1.0 - tolerance)
             - p.tolerance_loss_rate_per_min * tolerance,
-            "monocyte_signal_rel": p.signalling_rate_per_min * (stimulus - signal),
-            "monocyte_activation_rel": p.signalling_rate_per_min * (signal - activation),
-            # TNF-alpha induces the IL-6 of the innate response (the cytokine cascade), so IL-6 follows plasma
-            # TNF-alpha and inherits its brakes (cortisol, adrenaline, IL-10 and IL-6) and glucocorticoid priming.
-            # Two stages give the delay without the long tail of one slow stage.
-            "monocyte_il6_induction_rel": p.il6_lag_rate_per_min * (tnf_drive - il6_induction),
-            "monocyte_il6_synthesis_rel": p.il6_lag_rate_per_min * (il6_induction - il6_synthesis),
+            "monocyte_signal_rel": d_signal,
+            "monocyte_activation_rel": d_activation,
+            "monocyte_il6_induction_rel": d_il6_induction,
+            "monocyte_il6_synthesis_rel": d_il6_synthesis,
         },
         rest={
             "plasma_endotoxin_ng_kg": 0.0,

@@ -13,7 +13,7 @@ they do not hold it back for two hours as Dandona's samples suggest (target B140
 """
 
 from myokine_sim.expr import hill, maximum
-from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.core import Compartment, Equations, Quantity, param, two_stage_lag
 
 STATES = (
     Quantity("il10_pg_ml", "pg/mL", "Plasma IL-10", scale=1.0, floor="rest"),
@@ -73,12 +73,13 @@ def equations(x) -> Equations:
         + cortisol_induction * (p.cortisol_fold_per_umol_l
                                 + p.cortisol_activation_fold_per_umol_l * x.state("monocyte_activation_rel"))
     )
+    d_signal, d_induction = two_stage_lag(p.cortisol_induction_rate_per_min, cortisol_rise_umol_l, cortisol_signal,
+                                          cortisol_induction)
     return Equations(
         derivatives={
             "il10_pg_ml": p.elimination_rate_per_min * (p.baseline_pg_ml * production - il10),
-            "il10_cortisol_signal_umol_l": p.cortisol_induction_rate_per_min * (cortisol_rise_umol_l - cortisol_signal),
-            "il10_cortisol_induction_umol_l": p.cortisol_induction_rate_per_min
-            * (cortisol_signal - cortisol_induction),
+            "il10_cortisol_signal_umol_l": d_signal,
+            "il10_cortisol_induction_umol_l": d_induction,
         },
         rest={"il10_pg_ml": p.baseline_pg_ml, "il10_cortisol_signal_umol_l": 0.0,
               "il10_cortisol_induction_umol_l": 0.0},

@@ -31,7 +31,7 @@ measured 24-48 h after; and it cannot give the larger priming at an intermediate
 (Yeager 2009, targets B148-B150).
 """
 
-from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.core import Compartment, Equations, Quantity, param, two_stage_lag
 
 STATES = (
     Quantity("tnf_alpha_pg_ml", "pg/mL", "Plasma TNF-alpha", scale=0.1, floor="rest"),
@@ -137,17 +137,19 @@ def equations(x) -> Equations:
     not_tolerant = 1.0 - x.state("monocyte_tolerance_rel")
     primed_share = priming * not_tolerant
     production = 1.0 + p.monocyte_fold * x.state("monocyte_activation_rel") * (1.0 + primed_share) * relative_output
+    d_brake_signal, d_brake = two_stage_lag(p.glucocorticoid_rate_per_min, cortisol_rise / p.cortisol_inhibition_nmol_l,
+                                            glucocorticoid_signal, glucocorticoid_brake)
+    d_priming_signal, d_priming = two_stage_lag(p.priming_rate_per_min,
+                                                p.priming_gain * glucocorticoid_brake * not_tolerant, priming_signal,
+                                                priming)
     return Equations(
         derivatives={
             "tnf_alpha_pg_ml": p.elimination_rate_per_min * (p.baseline_pg_ml * production - tnf),
             "monocyte_restraint_rel": p.restraint_rate_per_min * (target_restraint - restraint),
-            "monocyte_glucocorticoid_signal_rel": p.glucocorticoid_rate_per_min
-            * (cortisol_rise / p.cortisol_inhibition_nmol_l - glucocorticoid_signal),
-            "monocyte_glucocorticoid_brake_rel": p.glucocorticoid_rate_per_min
-            * (glucocorticoid_signal - glucocorticoid_brake),
-            "monocyte_priming_signal_rel": p.priming_rate_per_min
-            * (p.priming_gain * glucocorticoid_brake * not_tolerant - priming_signal),
-            "monocyte_glucocorticoid_priming_rel": p.priming_rate_per_min * (priming_signal - priming),
+            "monocyte_glucocorticoid_signal_rel": d_brake_signal,
+            "monocyte_glucocorticoid_brake_rel": d_brake,
+            "monocyte_priming_signal_rel": d_priming_signal,
+            "monocyte_glucocorticoid_priming_rel": d_priming,
         },
         rest={"tnf_alpha_pg_ml": p.baseline_pg_ml, "monocyte_restraint_rel": 0.0,
               "monocyte_glucocorticoid_signal_rel": 0.0, "monocyte_glucocorticoid_brake_rel": 0.0,

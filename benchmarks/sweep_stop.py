@@ -5,7 +5,9 @@ on 2 workers) is started in its own process group; once its first chunk is on
 disk, the signal goes to the whole group, as Ctrl-C in a terminal does. The
 time from the signal until the process has exited is the stop latency. Its
 median and largest value are printed per signal, beside the budget of 2 s,
-optionally with busy processes competing for the cores (``--load N``).
+optionally with busy processes competing for the cores (``--load N``). The load
+is CPU only: a busy disk, which slows the fsync of a chunk saved while the
+signal waits, is not simulated.
 
 Run: .venv/bin/python benchmarks/sweep_stop.py [--repeats R] [--load N]
 """
@@ -27,6 +29,8 @@ from pathlib import Path
 COMMAND = [sys.executable, "-c", "from myokine_sim.cli import app; app()", "sweep", "cycling_60min_65pct",
            "--method", "population", "--samples", "20000", "--workers", "2"]
 BUDGET_S = 2.0
+#: A stop that takes longer is reported as a hang, and the benchmark ends.
+HANG_GUARD_S = 60
 
 
 def _spin() -> None:
@@ -45,7 +49,11 @@ def stop_latency(signum: int, folder: Path) -> tuple[float, int, int, int]:
         time.sleep(0.02)
     start = time.perf_counter()
     os.killpg(process.pid, signum)
-    process.wait()
+    try:
+        process.wait(timeout=HANG_GUARD_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise SystemExit(f"the sweep did not stop within {HANG_GUARD_S} s of {signal.Signals(signum).name}") from None
     elapsed = time.perf_counter() - start
     planned = json.loads((out / "chunks" / "plan.json").read_text())["chunks"]
     return elapsed, process.returncode, len(list((out / "chunks").glob("chunk-*.npz"))), planned

@@ -153,6 +153,19 @@ def test_bad_parameter_set_files_name_the_scenario_the_field_and_the_set(tmp_pat
     assert invoke("params", "--parameter-set", tmp_path / "set.toml").exit_code == 2
 
 
+@pytest.mark.parametrize("text, field", [
+    ('"plasma_il6.clearance_per_min" = 0.5\n', "plasma_il6.clearance_per_min"),  # the [values] header forgotten
+    ('[value]\n"plasma_il6.clearance_per_min" = 0.5\n', "value"),  # a misspelt table
+    ('[provenance]\nnote = "no values"\n', "values"),
+])
+def test_parameter_set_values_outside_values_are_refused_not_ignored(tmp_path, text, field):
+    (tmp_path / "set.toml").write_text(text)
+    result = invoke("run", "rest", "--parameter-set", tmp_path / "set.toml", "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'set.toml'}: {field}:" in result.output and "[values]" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
 def test_an_unknown_parameter_set_names_the_scenario_file_and_field(tmp_path):
     path = scenario_file(tmp_path, 'name = "x"\n[simulation]\nparameter_set = "nope"\n')
     result = invoke("run", path)

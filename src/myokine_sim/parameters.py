@@ -63,6 +63,10 @@ def resolve_parameter_set(name_or_path: str) -> Path:
     return shipped[name_or_path]
 
 
+#: The top-level tables of a parameter set file: the values, and how they were obtained (written by `myokine fit`).
+PARAMETER_SET_TABLES = frozenset({"values", "provenance"})
+
+
 def load_parameter_set(name_or_path: str, model: Model | None = None) -> dict[str, float]:
     """The validated ``[values]`` of a parameter set file."""
     model = model or build_model()
@@ -78,7 +82,16 @@ def load_parameter_set(name_or_path: str, model: Model | None = None) -> dict[st
         raise InputError(str(path), None, "not a UTF-8 text file") from None
     except OSError as error:
         raise InputError(str(path), None, f"cannot be read: {error.strerror or error}") from None
-    table = document.get("values", {})
+    # A value outside [values] (a missing header, a misspelt table) would otherwise be ignored without a word.
+    stray = sorted(set(document) - PARAMETER_SET_TABLES)
+    if stray:
+        raise InputError(str(path), stray[0], f"not a table of a parameter set; allowed: "
+                                              f"{', '.join(f'[{name}]' for name in sorted(PARAMETER_SET_TABLES))} "
+                                              "(values go under [values] as dotted.name = number)")
+    if "values" not in document:
+        raise InputError(str(path), "values", "missing; a parameter set lists its values under [values] "
+                                              "(dotted.name = number)")
+    table = document["values"]
     if not isinstance(table, dict):
         raise InputError(str(path), "values", f"got {table!r:.60}; allowed: a table of parameter values "
                                               "([values] with dotted.name = number)")

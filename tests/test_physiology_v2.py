@@ -344,3 +344,32 @@ def test_il6_synthesis_grows_with_time_spent_working_without_the_glycogen_sensor
         return result.at("il6_release_ng_min", 240.0) / result.at("il6_release_ng_min", 120.0)
 
     assert growth(no_sensors) > 1.25 * growth({**no_sensors, "muscle_il6.duration_gain": 0.0})
+
+
+def test_il10_has_no_direct_catecholamine_term_and_answers_plasma_il6_as_its_hill_law_says():
+    """Adrenaline potentiates endotoxin-induced IL-10 (van der Poll 1996) but has no direct route in the model: at an
+    otherwise resting state, the sympatho-adrenal drive of hard exercise with glucose at 60% of rest (which raises the
+    adrenal drive further) leaves IL-10's rate at zero, while the plasma IL-6 of a long run raises it by exactly the
+    IL-6 induction. (Catecholamines still reach IL-10 indirectly, through IL-6 release and cortisol: not seen here.)"""
+    from conftest import resting_right_hand_side
+
+    index, rest, right_hand_side = resting_right_hand_side()
+    model = ms.build_model()
+    p = ms.resolve_parameters(ms.load_scenario("rest"), model=model)
+
+    def il10_rate(**changes: float) -> float:
+        states = list(rest)
+        for name, value in changes.items():
+            states[index[name]] = value
+        return right_hand_side(states)[index["il10_pg_ml"]]
+
+    assert il10_rate() == 0.0  # rest is a steady state
+    stressed = il10_rate(catecholamine_drive_rel=2.0,
+                         plasma_glucose_mmol_l=0.6 * rest[index["plasma_glucose_mmol_l"]])
+    assert abs(stressed) < 1e-12
+    resting_il6 = rest[index["plasma_il6_pg_ml"]]
+    half = p["il10.il6_half_pg_ml"]
+    induction = p["il10.il6_max_fold"] * (20.0 * resting_il6 / (20.0 * resting_il6 + half)
+                                          - resting_il6 / (resting_il6 + half))
+    expected = p["il10.elimination_rate_per_min"] * p["il10.baseline_pg_ml"] * induction
+    assert il10_rate(plasma_il6_pg_ml=20.0 * resting_il6) == pytest.approx(expected, rel=1e-9)

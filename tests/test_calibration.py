@@ -374,3 +374,42 @@ def test_validation_report_is_generated_from_the_current_model():
         assert f"| {row.id} |" in report
     for image in (ROOT / "docs" / "figures" / "validation").iterdir():
         assert f"figures/validation/{image.name}" in report
+
+
+def test_a_fitted_value_just_inside_a_bound_counts_as_at_it_and_one_a_few_percent_in_as_near_it():
+    from myokine_sim.calibration.fit import AT_BOUND_LOG, NEAR_BOUND_LOG, at_bound, bound_distance
+
+    lower, upper = np.log([1.0, 1.0, 1.0, 1.0]), np.log([10.0, 10.0, 10.0, 10.0])
+    # The solver stops just inside: 0.3% above the lower bound, 0.5% under the upper, 3% and 20% inside.
+    x = np.log([1.003, 10.0 / 1.005, 1.03, 1.2])
+    assert at_bound(x, lower, upper).tolist() == [True, True, False, False]
+    distance = bound_distance(x, lower, upper)
+    near = (distance >= AT_BOUND_LOG) & (distance < NEAR_BOUND_LOG)
+    assert near.tolist() == [False, False, True, False]
+
+
+def test_the_report_lists_each_parameter_at_or_near_a_bound_with_its_side_and_what_it_says():
+    from myokine_sim.calibration.report import BOUND_NOTES, _bound_section
+    from myokine_sim.model import build_model
+
+    model = build_model()
+    name_low, name_high = "muscle_glycogen.use_glycogen_exponent", "liver.glycogen_max_g"
+    low, high = model.parameter(name_low), model.parameter(name_high)
+    values = {name_low: low.lower * 1.0003, name_high: high.upper / 1.03}
+    lines = _bound_section(model, values, {"at_bound": [name_low], "near_bound": [name_high]})
+    text = "\n".join(lines)
+    assert "1 fitted parameters sit at a bound" in text and "1 near one" in text
+    row_low = next(line for line in lines if name_low in line)
+    row_high = next(line for line in lines if name_high in line)
+    assert "at its lower bound" in row_low and BOUND_NOTES[name_low][:40] in row_low
+    assert "near its upper bound" in row_high
+    assert _bound_section(model, values, {"at_bound": [], "near_bound": []}) == []
+
+
+def test_every_parameter_the_shipped_fit_leaves_at_or_near_a_bound_has_a_note():
+    from myokine_sim.calibration.report import BOUND_NOTES
+
+    shipped = tomllib.loads(shipped_parameter_sets()["default"].read_text())
+    uncertainty = shipped["provenance"]["uncertainty"]
+    missing = [n for n in [*uncertainty["at_bound"], *uncertainty["near_bound"]] if n not in BOUND_NOTES]
+    assert missing == []

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from myokine_sim.calibration.fit import LOG_FLOOR
+from myokine_sim.calibration.fit import LOG_FLOOR, at_bound
 from myokine_sim.calibration.petab import MeasurementTable
 from myokine_sim.errors import InputError, SimulationError
 from myokine_sim.model import Model, build_model
@@ -190,8 +190,7 @@ def fit_data(problem: DataProblem, max_evaluations: int = 50, posterior: bool = 
     result = DataFitResult(problem.names, np.exp(problem.start), solution.x, r, problem.simulate(solution.x)[0],
                            problem.sigma, sd_log, intervals, solution.message, solution.nfev,
                            time.perf_counter() - started)
-    result.at_bound = [bool(x - lo < 1e-3 or hi - x < 1e-3) for x, lo, hi in zip(solution.x, problem.lower,
-                                                                                 problem.upper)]
+    result.at_bound = at_bound(solution.x, problem.lower, problem.upper).tolist()
     log(f"{solution.message} ({solution.nfev} evaluations); cost {result.cost:.3f}")
     if posterior:
         from myokine_sim.calibration.posterior import chain_diagnostics, quantile_table, run_ensemble

@@ -162,6 +162,21 @@ HIGH_CORRELATION = 0.95
 SMALL_SINGULAR_RATIO = 1e-3
 #: A target "informs" a parameter when a 10% change moves its residual by this much (tolerance units).
 INFORMS_THRESHOLD = 0.05
+#: A fitted log-parameter this close to a bound (about 1%) counts as at it: the trust-region solver stops just
+#: inside a bound the data push against, so an exact test would miss it.
+AT_BOUND_LOG = 0.01
+#: Within this distance (about 5%) it is reported as near a bound: the data lean on it.
+NEAR_BOUND_LOG = 0.05
+
+
+def bound_distance(x: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Distance of each log-parameter from its nearer bound (log units, about relative)."""
+    return np.minimum(np.asarray(x) - lower, upper - np.asarray(x))
+
+
+def at_bound(x: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Which log-parameters sit at a bound (within ``AT_BOUND_LOG``)."""
+    return bound_distance(x, lower, upper) < AT_BOUND_LOG
 
 
 @dataclass(frozen=True)
@@ -379,7 +394,8 @@ def uncertainty(result: FitResult, lower: np.ndarray, upper: np.ndarray) -> dict
     se = np.sqrt(np.maximum(np.diag(covariance), 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         correlation = covariance / np.outer(se, se)
-    at_bound = (result.x - lower < 1e-6) | (upper - result.x < 1e-6)
+    pinned = at_bound(result.x, lower, upper)
+    distance = bound_distance(result.x, lower, upper)
     # Directions the data cannot see: right singular vectors of (near-)zero singular values.
     null_directions = [
         {
@@ -401,7 +417,7 @@ def uncertainty(result: FitResult, lower: np.ndarray, upper: np.ndarray) -> dict
         order = np.argsort(-effect)
         informs[name] = [result.targets[i].id for i in order if effect[i] >= INFORMS_THRESHOLD]
     unidentified = sorted(
-        {name for name, s, bound in zip(result.names, se, at_bound) if bound or s > POOR_SE_LOG or s == 0.0}
+        {name for name, s, bound in zip(result.names, se, pinned) if bound or s > POOR_SE_LOG or s == 0.0}
         | {name for pair in pairs for name in pair[:2]}
         | {name for d in null_directions for name, weight in d["parameters"].items() if abs(weight) > 0.3}
     )
@@ -409,7 +425,8 @@ def uncertainty(result: FitResult, lower: np.ndarray, upper: np.ndarray) -> dict
         "residual_variance": s2,
         "degrees_of_freedom": m - n,
         "se_log": dict(zip(result.names, se.tolist())),
-        "at_bound": [name for name, bound in zip(result.names, at_bound) if bound],
+        "at_bound": [name for name, bound in zip(result.names, pinned) if bound],
+        "near_bound": [name for name, d in zip(result.names, distance) if AT_BOUND_LOG <= d < NEAR_BOUND_LOG],
         "singular_values": singular.tolist(),
         "null_directions": null_directions,
         "high_correlations": pairs,
@@ -471,6 +488,7 @@ def parameter_set_document(result: FitResult) -> dict:
                 "degrees_of_freedom": u["degrees_of_freedom"],
                 "se_log": {k: round(v, 4) for k, v in u["se_log"].items()},
                 "at_bound": u["at_bound"],
+                "near_bound": u.get("near_bound", []),
                 "singular_values": [round(v, 6) for v in u["singular_values"]],
                 "high_correlations": [[a, b, round(c, 3)] for a, b, c in u["high_correlations"]],
                 "unidentified": u["unidentified"],
@@ -507,6 +525,8 @@ def summary_lines(result: FitResult) -> list[str]:
     ]
     for name, start, value in zip(result.names, result.start_values, result.values):
         note = "at bound" if name in u["at_bound"] else ("not identified" if name in u["unidentified"] else "")
+        if name in u.get("near_bound", []):
+            note = (note + ", " if note else "") + "near bound"
         lines.append(
             f"{name:45s} {start:10.4g} {value:10.4g} {model.units[name]:12s} {u['se_log'][name]:8.3f}  {note}"
         )

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from myokine_sim.calibration.fit import at_bound
 from myokine_sim.calibration.likelihood import PosteriorProblem
 
 #: Screening: a parameter is sampled when its Laplace SD (log scale) stays below this with the others taken.
@@ -72,12 +73,12 @@ def screen(names: tuple[str, ...], jacobian: np.ndarray, x: np.ndarray, lower: n
            max_sampled: int) -> list[int]:
     """Indices of the parameters the data identify (greedy by Fisher information; see the module docstring)."""
     information = np.sum(jacobian * jacobian, axis=0)
-    at_bound = (x - lower < 1e-3) | (upper - x < 1e-3)
+    pinned = at_bound(x, lower, upper)
     taken: list[int] = []
     for j in np.argsort(-information):
         if len(taken) >= max_sampled or information[j] <= 0.0:
             break
-        if at_bound[j] or 1.0 / math.sqrt(information[j]) >= IDENTIFIED_SD_LOG:
+        if pinned[j] or 1.0 / math.sqrt(information[j]) >= IDENTIFIED_SD_LOG:
             continue
         trial = taken + [int(j)]
         block = jacobian[:, trial]

@@ -422,6 +422,103 @@ def _informed_text(ids: list[str], shown: int = 8) -> str:
     return ", ".join(ids[:shown]) + more
 
 
+#: What a fitted parameter at or near its bound says about the model: each is a sign of a missing mechanism or of
+#: a parameter no target sizes. Keyed by name; one without an entry is listed as not yet analysed.
+BOUND_NOTES = {
+    "muscle_glycogen.use_glycogen_exponent":
+        "use barely slows as the store falls: Watt 2002's slowing over 4 h is carried by the onset term instead, "
+        "and use from a low start is still too slow (C16b fails), so no law of the store alone fits both. Points "
+        "to use set by fuel selection (carbohydrate oxidation less blood glucose uptake, fat taking over as fatty "
+        "acid supply rises), which the model does not balance: its fat and carbohydrate oxidation are read out, "
+        "not drawn from the stores",
+    "muscle_glycogen.onset_use_gain":
+        "the early fast use is as large as the lag of lipolysis lets it be: the same pointer as the glycogen "
+        "exponent (the fall of use over a bout is a change of fuel, timed by fatty acid supply)",
+    "muscle_glycogen.use_intensity_half_pct":
+        "use nearly saturates above ~60% VO2max, so it rises too little from 48% to 76% (B83) and falls from stage "
+        "to stage of graded cycling (B129-B130). Use drawn from carbohydrate oxidation would rise with oxygen "
+        "uptake and with carbohydrate's share of it, steeply above ~65% (Romijn 1993)",
+    "muscle_glycogen.synthase_glycogen_exponent":
+        "resynthesis has to stay near its full rate until the store is close to its resting level and then stop, "
+        "as the model's synthesis stops at the resting store (informed by Sherman 1993, B60). The model has no "
+        "supercompensation, a store raised above its usual level by carbohydrate after depleting exercise",
+    "muscle_glycogen.rested_storage_relative":
+        "rested muscle stores almost none of an insulin-driven glucose rise; no target informs it alone, and it "
+        "trades with the liver's capacity and its share of ingested glucose (correlations near 0.98): the model "
+        "has the legs and the liver as the only stores of a meal, without the rest of the muscle or the rise of "
+        "carbohydrate oxidation after a meal",
+    "liver.glycogen_max_g":
+        "no target informs it alone; it trades with the share of ingested glucose the liver stores and with rested "
+        "muscle's storage (see `muscle_glycogen.rested_storage_relative`)",
+    "liver.carbohydrate_uptake_fraction":
+        "trades with the liver's capacity (see `liver.glycogen_max_g`)",
+    "liver.portal_hold_glucose_order":
+        "absorbed glucose has to replace the liver's exercise output as a switch (one for one while glucose holds, "
+        "not at all once it falls); no target informs it alone. The model reads insulin and glucagon from plasma "
+        "glucose, with no state of their own",
+    "liver.il6_max":
+        "IL-6's rise of hepatic output is at its largest to reach Febbraio 2004's 'higher' with the default 10% "
+        "margin (C25, 1.13). The effect scales with the resting glycogenolysis; Febbraio 2004 also found glucose "
+        "uptake raised, which the model gives only through feed-forward matching of output",
+    "liver.il6_half_pg_ml":
+        "paired with `liver.il6_max`: the two together make the effect as large as the bounds allow",
+    "adipose.fat_fraction_intensity_hill":
+        "fat's share of energy has to fall as a switch near 76% VO2max (Achten 2002-2003, Romijn 1993). The fall "
+        "is a consequence of glycolytic flux limiting fatty acid entry into mitochondria (Coyle 1997 J Clin Invest "
+        "100:2502), which the model lacks: its fat share is a function of intensity and plasma FFA",
+    "adipose.ffa_uptake_exercise_gain":
+        "FFA clearance rises with oxygen uptake no more than the lower bound allows (informed only by Hiscock "
+        "2005's 'higher' palmitate appearance, C24c): tissue uptake of FFA in the model saturates with plasma FFA "
+        "and does not follow fat oxidation",
+    "adipose.high_intensity_trapping":
+        "no re-esterification in the adipocyte at high intensity is needed once albumin's room limits release: no "
+        "target informs it, so the term has no identifiable effect",
+    "adipose.lipolysis_fasting_gain":
+        "no target informs the rise of lipolysis as liver glycogen runs low: the term has no identifiable effect",
+    "adipose.lipolysis_carbohydrate_suppression":
+        "trades with how fast carbohydrate availability rises (correlation 0.98 with "
+        "`carbohydrate.availability_half_g_min`, itself near its lower bound): one study (Horowitz 1997) sizes both",
+    "carbohydrate.availability_half_g_min":
+        "see `adipose.lipolysis_carbohydrate_suppression`",
+    "il6_gene.intensity_half_pct":
+        "the contraction signal to the IL-6 gene is half on near 31% VO2max, so IL-6 mRNA rises little with "
+        "intensity above ~45%; intensity reaches plasma IL-6 mostly through glycogen use and the adrenergic release",
+    "exercise.knee_extension_local_factor":
+        "knee extension has to load its small muscle mass as much as the bounds allow for its IL-6 (Keller 2001, "
+        "Steensberg 2000): the local intensity of one-legged work is not measured in the model's terms",
+    "muscle_glycogen.storage_share_max":
+        "trained legs store nearly all of the insulin-driven disposal above rest that reaches them",
+}
+
+
+def _bound_section(model, values: dict, u: dict) -> list[str]:
+    """The fitted parameters at or near a bound, with what each says about the model."""
+    pinned = u.get("at_bound", [])
+    near = u.get("near_bound", [])
+    if not pinned and not near:
+        return []
+    rows = [("parameter", "fitted", "bounds", "where", "what it says")]
+    for name in [*pinned, *near]:
+        parameter = model.parameter(name)
+        value = values[name]
+        side = "lower" if abs(math.log(max(value, 1e-300) / max(parameter.lower, 1e-300))) < abs(
+            math.log(parameter.upper / value)) else "upper"
+        where = f"at its {side} bound" if name in pinned else f"near its {side} bound"
+        rows.append((f"`{name}`", f"{value:.4g}", f"{parameter.lower:g}-{parameter.upper:g}", where,
+                     BOUND_NOTES.get(name, "not yet analysed")))
+    return [
+        "### Parameters the data push to a bound",
+        "",
+        f"{len(pinned)} fitted parameters sit at a bound (within 1%, in log) and {len(near)} near one (within 5%).",
+        "The least-squares solver stops just inside a bound the data push against, so these are the parameters",
+        "the targets would move further if they could: each is a sign of a missing mechanism or of a term no",
+        "target sizes.",
+        "",
+        *_markdown_table(rows),
+        "",
+    ]
+
+
 def _fit_section(model, values: dict, provenance: dict) -> list[str]:
     if not provenance:
         return ["## Fit", "", "This parameter set carries no fit provenance.", ""]
@@ -430,12 +527,15 @@ def _fit_section(model, values: dict, provenance: dict) -> list[str]:
     informed = u.get("informed_by", {})
     unidentified = set(u.get("unidentified", []))
     at_bound = set(u.get("at_bound", []))
+    near_bound = set(u.get("near_bound", []))
     table = [("parameter", "fitted", "unit", "bounds", "start", "SE of log (x/÷ 95%)", "informed by", "identified?")]
     for name in provenance.get("start_values", {}):
         parameter = model.parameter(name)
         s = se.get(name, float("nan"))
         spread = f"{s:.2f} (x{math.exp(1.96 * s):.2g})" if math.isfinite(s) and s < 5 else f"{s:.2g}"
         status = "at a bound" if name in at_bound else ("no" if name in unidentified else "yes")
+        if name in near_bound:
+            status += " (near a bound)"
         table.append((
             f"`{name}`", f"{values[name]:.4g}", parameter.unit, f"{parameter.lower:g}-{parameter.upper:g}",
             f"{provenance['start_values'][name]:.4g}", spread, _informed_text(informed.get(name, [])), status,
@@ -463,8 +563,8 @@ def _fit_section(model, values: dict, provenance: dict) -> list[str]:
         "They are local and conditional on the model; because residuals are in tolerance units they measure how",
         "far a parameter can move before targets leave their pass bands. 'Informed by' lists the targets whose",
         "residual moves by at least 0.05 tolerance units for a 10% change of the parameter, strongest first.",
-        "A parameter is 'not identified' when it sits at a bound, its SE of log exceeds ln 2 (a factor 2),",
-        "it is correlated beyond ±0.95 with another, or it dominates a near-null direction of the Jacobian.",
+        "A parameter is 'not identified' when it sits at a bound (within 1%, in log), its SE of log exceeds ln 2 (a",
+        "factor 2), it is correlated beyond ±0.95 with another, or it dominates a near-null direction of the Jacobian.",
         "",
         *_markdown_table(table),
         "",
@@ -483,5 +583,6 @@ def _fit_section(model, values: dict, provenance: dict) -> list[str]:
         "Their values come from the fit but could move a long way (alone or together with a correlated partner)",
         "without any target leaving its pass band; predictions that depend on them are not validated.",
         "",
+        *_bound_section(model, values, u),
     ]
     return lines

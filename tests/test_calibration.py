@@ -389,20 +389,29 @@ def test_a_fitted_value_just_inside_a_bound_counts_as_at_it_and_one_a_few_percen
 
 
 def test_the_report_lists_each_parameter_at_or_near_a_bound_with_its_side_and_what_it_says():
+    from myokine_sim.calibration.fit import LOG_FLOOR
     from myokine_sim.calibration.report import BOUND_NOTES, _bound_section
     from myokine_sim.model import build_model
 
     model = build_model()
     name_low, name_high = "muscle_glycogen.use_glycogen_exponent", "liver.glycogen_max_g"
-    low, high = model.parameter(name_low), model.parameter(name_high)
-    values = {name_low: low.lower * 1.0003, name_high: high.upper / 1.03}
-    lines = _bound_section(model, values, {"at_bound": [name_low], "near_bound": [name_high]})
+    # A lower bound of 0 is LOG_FLOOR x upper on the fit's log scale: a value there is at its lower bound.
+    name_zero = "adipose.high_intensity_trapping"
+    low, high, zero = model.parameter(name_low), model.parameter(name_high), model.parameter(name_zero)
+    assert zero.lower == 0.0
+    values = {name_low: low.lower * 1.0003, name_high: high.upper / 1.03, name_zero: LOG_FLOOR * zero.upper}
+    uncertainty = {"at_bound": [name_low, name_zero], "near_bound": [name_high],
+                   "informed_by": {name_low: ["C15b"], name_high: [], name_zero: []}}
+    lines = _bound_section(model, values, uncertainty)
     text = "\n".join(lines)
-    assert "1 fitted parameters sit at a bound" in text and "1 near one" in text
+    assert "2 fitted parameters sit at a bound" in text and "1 near one" in text
+    assert "The 2 that no target informs" in text
     row_low = next(line for line in lines if name_low in line)
     row_high = next(line for line in lines if name_high in line)
-    assert "at its lower bound" in row_low and BOUND_NOTES[name_low][:40] in row_low
+    row_zero = next(line for line in lines if name_zero in line)
+    assert "at its lower bound" in row_low and "C15b" in row_low and BOUND_NOTES[name_low][:40] in row_low
     assert "near its upper bound" in row_high
+    assert "at its lower bound" in row_zero
     assert _bound_section(model, values, {"at_bound": [], "near_bound": []}) == []
 
 
@@ -413,3 +422,29 @@ def test_every_parameter_the_shipped_fit_leaves_at_or_near_a_bound_has_a_note():
     uncertainty = shipped["provenance"]["uncertainty"]
     missing = [n for n in [*uncertainty["at_bound"], *uncertainty["near_bound"]] if n not in BOUND_NOTES]
     assert missing == []
+
+
+def test_the_crossvalidation_fingerprint_reads_scenarios_as_parsed_so_a_comment_leaves_it(tmp_path, monkeypatch):
+    import re
+
+    import myokine_sim.calibration.crossvalidate as crossvalidate
+    from myokine_sim.scenario import load_scenario, resolve_scenario
+
+    targets = [target for target in load_targets() if target.simulable][:5]
+    name = next(n for t in targets for n in sorted(t.scenarios) if "t_end_min" in resolve_scenario(n).read_text())
+    text = resolve_scenario(name).read_text()
+    files = {
+        "comment": "# a comment naming another study\n" + text,
+        "value": re.sub(r"t_end_min = ([0-9.]+)", lambda m: f"t_end_min = {float(m.group(1)) + 10}", text, count=1),
+    }
+    for label, body in files.items():
+        (tmp_path / f"{label}.toml").write_text(body)
+    shipped = crossvalidate.fingerprint(targets, 8)
+
+    def fingerprint_with(label):
+        monkeypatch.setattr(crossvalidate, "_load", lambda n: load_scenario(
+            tmp_path / f"{label}.toml" if n == name else n))
+        return crossvalidate.fingerprint(targets, 8)
+
+    assert fingerprint_with("comment") == shipped
+    assert fingerprint_with("value") != shipped

@@ -69,15 +69,15 @@ def fingerprint(targets: list[Target], max_evaluations: int) -> str:
     """What the results depend on: the shipped parameter set, the targets' numbers and rules, the scenario files
     they run, the model's equations and the fit's settings; the same inputs give the same text in any process."""
     from myokine_sim.model import build_model
-    from myokine_sim.scenario import resolve_scenario
 
     digest = hashlib.sha256()
     digest.update(json.dumps(load_parameter_set("default"), sort_keys=True).encode())
     for target in sorted(targets, key=lambda target: target.id):  # the order of the file does not matter
         fields = target.model_dump(mode="json", include=set(FINGERPRINT_FIELDS))
         digest.update(json.dumps(fields, sort_keys=True, default=repr).encode())
+    # The scenarios as parsed, so that a comment (the study a scenario mirrors) leaves the results valid.
     for name in sorted({name for target in targets for name in target.scenarios}):
-        digest.update(resolve_scenario(name).read_bytes())
+        digest.update(json.dumps(_load(name).model_dump(mode="json"), sort_keys=True).encode())
     digest.update(build_model().compiled.source.encode())
     digest.update(json.dumps(FitSettings(max_evaluations=max_evaluations).as_dict(), sort_keys=True).encode())
     return digest.hexdigest()[:20]

@@ -6,7 +6,7 @@ The algorithm, in order (``run_posterior``):
    (``likelihood.PosteriorProblem``) over every fitted parameter gives the Fisher information
    ``F = J^T J`` on log scale. Parameters are taken greedily by decreasing ``F_ii`` while every taken
    parameter keeps a Laplace standard deviation below ``ln 2`` (the data pin it to within a factor 2
-   with the others taken free) and none sits at a bound; at most ``max_sampled``. The rest are held
+   with the others taken free) and none sits at a bound (within 1%, in log); at most ``max_sampled``. The rest are held
    at their fitted values and reported as fixed, each with a likelihood slice.
 2. **Mode.** A few Gauss-Newton steps (``least_squares``) move the taken parameters to the posterior
    mode of this likelihood (the fit minimised a different loss, with pass-boundary steps).

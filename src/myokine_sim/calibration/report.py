@@ -12,6 +12,7 @@ import math
 import tomllib
 from pathlib import Path
 
+from myokine_sim.calibration.fit import LOG_FLOOR
 from myokine_sim.calibration.targets import DEFAULT_TOLERANCE, load_targets
 from myokine_sim.calibration.validate import Validation, slug, table_rows
 
@@ -47,12 +48,17 @@ DISCUSSION = """\
     working: a slow record of contraction (time constant about 2 h) multiplies IL-6 synthesis by up
     to {duration_factor_max:.2g} after hours of work (`muscle_il6.duration_gain`), whatever the glycogen
     (Fischer 2006: duration alone explains more than half of the variation of the plasma IL-6 rise).
-* **Glycogen use and intensity (B83, B129-B130).** The use law is fastest early in a bout, while
+* **Glycogen use and intensity (B83, B129-B130, B159).** The use law is fastest early in a bout, while
   lipolysis lags the work rate, and nearly saturates above ~60% VO2max. In graded cycling its use
   therefore falls from stage to stage (ratios {B129} and {B130}), where van Loon 2001 found it rising
   with each increment of intensity. Two refits in which the onset's extra use settles at its own
   rate passed these rows and Harvey 2007 (B83), but each lost other targets and behaviour tests;
-  neither was kept (B129 in `targets.toml`).
+  neither was kept (B129 in `targets.toml`). The same saturation, with a contraction signal to the
+  IL-6 gene that is nearly full above ~45% VO2max and a catecholamine drive that takes about 10 min
+  to approach its target, makes plasma IL-6 follow the time spent working more than the intensity:
+  ten 4-min intervals at 87.5% VO2peak give {B159} of the peak IL-6 of 58.7 min at 61.8% for the
+  same work, where Leggate 2010 found it higher (B159, a study the fit never saw). Three parameters
+  of the use law sit at or near their bounds (see "Parameters at or near a bound" above).
 * **Glycogen and plasma IL-6 in trained men (B114-B121).** Well-trained men cycling 1 h at 70%
   VO2peak reached the same plasma IL-6 from ~160 as from ~900 mmol/kg dw of glycogen (MacDonald
   2003), although their leg released IL-6 early, and their alpha2-AMPK rose, only when depleted.
@@ -87,7 +93,11 @@ DISCUSSION = """\
   gut in long bouts. On day 5 of the daily doses it also leaves less IL-6 to drive IL-10, whose peak
   is now {B124} of day 1's, against 0.13 (B124, scored and not fitted). IL-1ra's is {B125}, against
   0.07 (B125): it follows plasma IL-6 alone, which on day 5 still drives it most of the way, where
-  after endotoxin monocytes make it directly. The model also raises cortisol after 0.2 ng/kg
+  after endotoxin monocytes make it directly. IL-10 after a single dose of 2 ng/kg rises by {B168}
+  pg/mL and peaks near 4 h, against 129 pg/mL in men (van Eijk 2007, B168, a study the fit never
+  saw): it is induced by plasma IL-6 and, through lagged stages, by the cortisol that endotoxin
+  raises, so it peaks late and high, where monocytes make it directly as endotoxin activates them.
+  The model also raises cortisol after 0.2 ng/kg
   ({cortisol_low_dose:.0f} nmol/L at its peak, from 350), which Krabbe 2005 did not see.
 
 * **Plasma glucose, stress hormones and carbohydrate (B91-B109).** Adrenaline and cortisol rise
@@ -432,8 +442,9 @@ BOUND_NOTES = {
         "acid supply rises), which the model does not balance: its fat and carbohydrate oxidation are read out, "
         "not drawn from the stores",
     "muscle_glycogen.onset_use_gain":
-        "the early fast use is as large as the lag of lipolysis lets it be: the same pointer as the glycogen "
-        "exponent (the fall of use over a bout is a change of fuel, timed by fatty acid supply)",
+        "the extra use while lipolysis lags the work rate is at its upper bound: the fast early use and its fall "
+        "over a bout ask for more than the term allows, the same pointer as the glycogen exponent (a change of fuel, "
+        "timed by fatty acid supply)",
     "muscle_glycogen.use_intensity_half_pct":
         "use nearly saturates above ~60% VO2max, so it rises too little from 48% to 76% (B83) and falls from stage "
         "to stage of graded cycling (B129-B130). Use drawn from carbohydrate oxidation would rise with oxygen "
@@ -453,9 +464,9 @@ BOUND_NOTES = {
     "liver.carbohydrate_uptake_fraction":
         "trades with the liver's capacity (see `liver.glycogen_max_g`)",
     "liver.portal_hold_glucose_order":
-        "absorbed glucose has to replace the liver's exercise output as a switch (one for one while glucose holds, "
-        "not at all once it falls); no target informs it alone. The model reads insulin and glucagon from plasma "
-        "glucose, with no state of their own",
+        "the replacement of the liver's exercise output by absorbed glucose is as switch-like as the bound allows "
+        "(one for one while glucose holds, not at all once it falls); no target informs it. The model reads "
+        "insulin and glucagon from plasma glucose, with no state of their own",
     "liver.il6_max":
         "IL-6's rise of hepatic output is at its largest to reach Febbraio 2004's 'higher' with the default 10% "
         "margin (C25, 1.13). The effect scales with the resting glycogenolysis; Febbraio 2004 also found glucose "
@@ -464,15 +475,17 @@ BOUND_NOTES = {
         "paired with `liver.il6_max`: the two together make the effect as large as the bounds allow",
     "adipose.fat_fraction_intensity_hill":
         "fat's share of energy has to fall as a switch near 76% VO2max (Achten 2002-2003, Romijn 1993). The fall "
-        "is a consequence of glycolytic flux limiting fatty acid entry into mitochondria (Coyle 1997 J Clin Invest "
-        "100:2502), which the model lacks: its fat share is a function of intensity and plasma FFA",
+        "follows from glycolytic flux limiting the entry of long-chain fatty acids into mitochondria (Coyle 1997 "
+        "Am J Physiol 273:E268; Sidossis 1996 J Clin Invest 98:2244), which the model lacks: its fat share is a "
+        "function of intensity and plasma FFA",
     "adipose.ffa_uptake_exercise_gain":
         "FFA clearance rises with oxygen uptake no more than the lower bound allows (informed only by Hiscock "
         "2005's 'higher' palmitate appearance, C24c): tissue uptake of FFA in the model saturates with plasma FFA "
         "and does not follow fat oxidation",
     "adipose.high_intensity_trapping":
-        "no re-esterification in the adipocyte at high intensity is needed once albumin's room limits release: no "
-        "target informs it, so the term has no identifiable effect",
+        "no target informs it, so the term has no identifiable effect: with its half-maximum at 80% VO2max it is "
+        "too weak at 45-65% to give the fall of FFA appearance Friedlander 1999 found there (B169 fails, 1.06 even "
+        "at the upper bound), and C24c asks for the opposite in the second hour",
     "adipose.lipolysis_fasting_gain":
         "no target informs the rise of lipolysis as liver glycogen runs low: the term has no identifiable effect",
     "adipose.lipolysis_carbohydrate_suppression":
@@ -484,11 +497,22 @@ BOUND_NOTES = {
         "the contraction signal to the IL-6 gene is half on near 31% VO2max, so IL-6 mRNA rises little with "
         "intensity above ~45%; intensity reaches plasma IL-6 mostly through glycogen use and the adrenergic release",
     "exercise.knee_extension_local_factor":
-        "knee extension has to load its small muscle mass as much as the bounds allow for its IL-6 (Keller 2001, "
-        "Steensberg 2000): the local intensity of one-legged work is not measured in the model's terms",
+        "knee extension has to load its small muscle mass nearly as much as the bounds allow for its IL-6 "
+        "(Steensberg 2000 and 2001: C01, C02, C05a): the local intensity of knee-extensor work is not measured in "
+        "the model's terms",
     "muscle_glycogen.storage_share_max":
-        "trained legs store nearly all of the insulin-driven disposal above rest that reaches them",
+        "the legs of a trained subject have to store 96% of the whole body's insulin-driven glucose disposal above "
+        "rest, more than is plausible: all skeletal muscle takes about 80% of an insulin-stimulated load, oxidation "
+        "included, and the legs hold about half of it (DeFronzo 1981). The storage of meal and drink glucose the "
+        "targets ask for needs a route the model lacks",
 }
+
+
+def _bound_side(parameter, value: float) -> str:
+    """Which bound a fitted value is nearer, in log as the fit sees it (a lower bound of 0 is ``LOG_FLOOR`` x upper)."""
+    lower = max(parameter.lower, LOG_FLOOR * parameter.upper)
+    value = min(max(value, lower), parameter.upper)
+    return "lower" if math.log(value / lower) < math.log(parameter.upper / value) else "upper"
 
 
 def _bound_section(model, values: dict, u: dict) -> list[str]:
@@ -497,22 +521,23 @@ def _bound_section(model, values: dict, u: dict) -> list[str]:
     near = u.get("near_bound", [])
     if not pinned and not near:
         return []
-    rows = [("parameter", "fitted", "bounds", "where", "what it says")]
+    informed = u.get("informed_by", {})
+    rows = [("parameter", "fitted", "bounds", "where", "informed by", "what it says")]
     for name in [*pinned, *near]:
         parameter = model.parameter(name)
-        value = values[name]
-        side = "lower" if abs(math.log(max(value, 1e-300) / max(parameter.lower, 1e-300))) < abs(
-            math.log(parameter.upper / value)) else "upper"
+        side = _bound_side(parameter, values[name])
         where = f"at its {side} bound" if name in pinned else f"near its {side} bound"
-        rows.append((f"`{name}`", f"{value:.4g}", f"{parameter.lower:g}-{parameter.upper:g}", where,
-                     BOUND_NOTES.get(name, "not yet analysed")))
+        rows.append((f"`{name}`", f"{values[name]:.4g}", f"{parameter.lower:g}-{parameter.upper:g}", where,
+                     _informed_text(informed.get(name, [])), BOUND_NOTES.get(name, "not yet analysed")))
+    uninformed = sum(1 for name in [*pinned, *near] if not informed.get(name))
     return [
-        "### Parameters the data push to a bound",
+        "### Parameters at or near a bound",
         "",
         f"{len(pinned)} fitted parameters sit at a bound (within 1%, in log) and {len(near)} near one (within 5%).",
-        "The least-squares solver stops just inside a bound the data push against, so these are the parameters",
-        "the targets would move further if they could: each is a sign of a missing mechanism or of a term no",
-        "target sizes.",
+        "The least-squares solver stops just inside a bound the targets push against: those informed by targets",
+        f"would move further if they could. The {uninformed} that no target informs (a 10% change moves no",
+        "residual by 0.05 tolerance units) sit where the optimiser left them, terms with no identifiable effect.",
+        "Either is a sign of a missing mechanism or of a term to drop.",
         "",
         *_markdown_table(rows),
         "",

@@ -433,8 +433,11 @@ def test_the_crossvalidation_fingerprint_reads_scenarios_as_parsed_so_a_comment_
     targets = [target for target in load_targets() if target.simulable][:5]
     name = next(n for t in targets for n in sorted(t.scenarios) if "t_end_min" in resolve_scenario(n).read_text())
     text = resolve_scenario(name).read_text()
+    assert "output_step_min" not in text
     files = {
         "comment": "# a comment naming another study\n" + text,
+        # The schema's default written out: the same scenario.
+        "explicit default": text.replace("[simulation]", "[simulation]\noutput_step_min = 1.0", 1),
         "value": re.sub(r"t_end_min = ([0-9.]+)", lambda m: f"t_end_min = {float(m.group(1)) + 10}", text, count=1),
     }
     for label, body in files.items():
@@ -447,4 +450,28 @@ def test_the_crossvalidation_fingerprint_reads_scenarios_as_parsed_so_a_comment_
         return crossvalidate.fingerprint(targets, 8)
 
     assert fingerprint_with("comment") == shipped
+    assert fingerprint_with("explicit default") == shipped
     assert fingerprint_with("value") != shipped
+
+
+def test_the_crossvalidation_fingerprint_sees_a_changed_code_default_that_no_parameter_set_names(monkeypatch):
+    from myokine_sim.calibration.crossvalidate import fingerprint
+    from myokine_sim.model import Model, build_model
+    from myokine_sim.parameters import load_parameter_set
+
+    model = build_model()
+    # A parameter the shipped set leaves at its code default (and no scenario's subject sets): the compiled
+    # source reads it only by index.
+    name = next(n for n in model.parameter_names
+                if n not in load_parameter_set("default") and not n.startswith("subject."))
+    targets = [target for target in load_targets() if target.simulable][:5]
+    shipped = fingerprint(targets, 8)
+    original = Model.default_values
+
+    def shifted(self):
+        values = list(original(self))
+        values[self.parameter_names.index(name)] *= 1.1
+        return values
+
+    monkeypatch.setattr(Model, "default_values", shifted)
+    assert fingerprint(targets, 8) != shipped

@@ -66,19 +66,27 @@ FINGERPRINT_FIELDS = ("id", "study", "observable", "observed", "rule", "toleranc
 
 
 def fingerprint(targets: list[Target], max_evaluations: int) -> str:
-    """What the results depend on: the shipped parameter set, the targets' numbers and rules, the scenario files
-    they run, the model's equations and the fit's settings; the same inputs give the same text in any process."""
+    """What the results depend on: every parameter value each scenario runs with (code defaults, its parameter
+    set, its subject), the targets' numbers and rules with the default tolerances, the scenarios as parsed, the
+    model's equations and the fit's settings; the same inputs give the same text in any process."""
+    from myokine_sim.calibration.targets import DEFAULT_TOLERANCE
     from myokine_sim.model import build_model
+    from myokine_sim.simulation import resolve_parameters
 
+    model = build_model()
     digest = hashlib.sha256()
     digest.update(json.dumps(load_parameter_set("default"), sort_keys=True).encode())
+    digest.update(json.dumps(DEFAULT_TOLERANCE, sort_keys=True).encode())
     for target in sorted(targets, key=lambda target: target.id):  # the order of the file does not matter
         fields = target.model_dump(mode="json", include=set(FINGERPRINT_FIELDS))
         digest.update(json.dumps(fields, sort_keys=True, default=repr).encode())
-    # The scenarios as parsed, so that a comment (the study a scenario mirrors) leaves the results valid.
+    # The scenarios as parsed, so that a comment (the study a scenario mirrors) leaves the results valid; and the
+    # values they run with, so that a changed code default is seen although the model's source only indexes it.
     for name in sorted({name for target in targets for name in target.scenarios}):
-        digest.update(json.dumps(_load(name).model_dump(mode="json"), sort_keys=True).encode())
-    digest.update(build_model().compiled.source.encode())
+        scenario = _load(name)
+        digest.update(json.dumps(scenario.model_dump(mode="json"), sort_keys=True).encode())
+        digest.update(json.dumps(resolve_parameters(scenario, model=model), sort_keys=True).encode())
+    digest.update(model.compiled.source.encode())
     digest.update(json.dumps(FitSettings(max_evaluations=max_evaluations).as_dict(), sort_keys=True).encode())
     return digest.hexdigest()[:20]
 

@@ -472,7 +472,8 @@ BOUND_NOTES = {
         "margin (C25, 1.13). The effect scales with the resting glycogenolysis; Febbraio 2004 also found glucose "
         "uptake raised, which the model gives only through feed-forward matching of output",
     "liver.il6_half_pg_ml":
-        "paired with `liver.il6_max`: the two together make the effect as large as the bounds allow",
+        "paired with `liver.il6_max`: the two together make the effect as large as the bounds allow. A 10% step "
+        "moves no residual, but C25 fails if it rises to 20 pg/mL (1.08)",
     "adipose.fat_fraction_intensity_hill":
         "fat's share of energy has to fall as a switch near 76% VO2max (Achten 2002-2003, Romijn 1993). The fall "
         "follows from glycolytic flux limiting the entry of long-chain fatty acids into mitochondria (Coyle 1997 "
@@ -483,9 +484,9 @@ BOUND_NOTES = {
         "2005's 'higher' palmitate appearance, C24c): tissue uptake of FFA in the model saturates with plasma FFA "
         "and does not follow fat oxidation",
     "adipose.high_intensity_trapping":
-        "no target informs it, so the term has no identifiable effect: with its half-maximum at 80% VO2max it is "
-        "too weak at 45-65% to give the fall of FFA appearance Friedlander 1999 found there (B169 fails, 1.06 even "
-        "at the upper bound), and C24c asks for the opposite in the second hour",
+        "at zero no target informs it: with its half-maximum at 80% VO2max it is too weak at 45-65% to give the "
+        "fall of FFA appearance Friedlander 1999 found there (B169 fails, 1.06 even at the upper bound), and with "
+        "the half-maximum at 60% it gives the fall but loses Hiscock 2005's rise in the second hour (C24c)",
     "adipose.lipolysis_fasting_gain":
         "no target informs the rise of lipolysis as liver glycogen runs low: the term has no identifiable effect",
     "adipose.lipolysis_carbohydrate_suppression":
@@ -501,8 +502,9 @@ BOUND_NOTES = {
         "(Steensberg 2000 and 2001: C01, C02, C05a): the local intensity of knee-extensor work is not measured in "
         "the model's terms",
     "muscle_glycogen.storage_share_max":
-        "the legs of a trained subject have to store 96% of the whole body's insulin-driven glucose disposal above "
-        "rest, more than is plausible: all skeletal muscle takes about 80% of an insulin-stimulated load, oxidation "
+        "the legs of a trained subject can store up to 96% of the whole body's insulin-driven glucose disposal "
+        "above rest (the share right after exercise; it wanes with the exercise-raised insulin action), more than "
+        "is plausible: all skeletal muscle takes about 80% of an insulin-stimulated load, oxidation "
         "included, and the legs hold about half of it (DeFronzo 1981). The storage of meal and drink glucose the "
         "targets ask for needs a route the model lacks",
 }
@@ -535,9 +537,10 @@ def _bound_section(model, values: dict, u: dict) -> list[str]:
         "",
         f"{len(pinned)} fitted parameters sit at a bound (within 1%, in log) and {len(near)} near one (within 5%).",
         "The least-squares solver stops just inside a bound the targets push against: those informed by targets",
-        f"would move further if they could. The {uninformed} that no target informs (a 10% change moves no",
-        "residual by 0.05 tolerance units) sit where the optimiser left them, terms with no identifiable effect.",
-        "Either is a sign of a missing mechanism or of a term to drop.",
+        f"would move further if they could. The {uninformed} that no target informs locally (a 10% step at the",
+        "fitted value moves no residual by 0.05 tolerance units) either sit where the optimiser left them, a term",
+        "with no identifiable effect, or are held by a target only against larger moves (as",
+        "`liver.il6_half_pg_ml` is by C25). Either is a sign of a missing mechanism or of a term to drop.",
         "",
         *_markdown_table(rows),
         "",

@@ -118,7 +118,7 @@ def _measurement_sd(target, noise) -> float:
 
 def build_problem(parameter_set: str = "default") -> PetabProblem:
     """The PEtab tables of the shipped calibration problem with ``parameter_set``'s values."""
-    from myokine_sim.calibration.fit import FITTED_PARAMETERS, LOG_FLOOR
+    from myokine_sim.calibration.fit import FITTED_PARAMETERS, positive_lower_bound
     from myokine_sim.calibration.likelihood import load_noise
     from myokine_sim.calibration.targets import load_targets
     from myokine_sim.model import build_model
@@ -213,7 +213,7 @@ def build_problem(parameter_set: str = "default") -> PetabProblem:
     parameter_rows = []
     for name in FITTED_PARAMETERS:
         parameter = model.parameter(name)
-        lower = max(parameter.lower, LOG_FLOOR * parameter.upper)  # log10 scale needs a positive lower bound
+        lower = positive_lower_bound(parameter)  # log10 scale needs a positive lower bound
         nominal = values[name]
         if not lower <= nominal <= parameter.upper:
             raise MyokineError(f"{name} = {nominal:g} lies outside its bounds {lower:g}-{parameter.upper:g}")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from myokine_sim.calibration.fit import LOG_FLOOR, at_bound
+from myokine_sim.calibration.fit import at_bound, positive_lower_bound
 from myokine_sim.calibration.petab import MeasurementTable
 from myokine_sim.errors import InputError, SimulationError
 from myokine_sim.model import Model, build_model
@@ -64,7 +64,7 @@ class DataProblem:
                 raise InputError("--fit-parameter", name, f"unknown parameter{hint} (`myokine params` lists them)")
         self.indices = np.array([self.model.parameter_index[n] for n in self.names], dtype=int)
         parameters = [self.model.parameter(n) for n in self.names]
-        self.lower = np.log([max(p.lower, LOG_FLOOR * p.upper) for p in parameters])
+        self.lower = np.log([positive_lower_bound(p) for p in parameters])
         self.upper = np.log([p.upper for p in parameters])
         self.conditions = {}
         for condition, scenario in self.table.conditions.items():

@@ -156,6 +156,12 @@ JACOBIAN_STEP = 1e-2
 #: Fitting is on log scale, so a lower bound of 0 becomes this fraction of the upper bound (a parameter
 #: pushed there has no identifiable effect and is reported at its bound).
 LOG_FLOOR = 1e-4
+
+
+def positive_lower_bound(parameter) -> float:
+    """A parameter's lower bound as the log-scale fit sees it: a bound of 0 becomes ``LOG_FLOOR`` x upper."""
+    return max(parameter.lower, LOG_FLOOR * parameter.upper)
+
 #: Thresholds of the identifiability summary.
 POOR_SE_LOG = math.log(2.0)
 HIGH_CORRELATION = 0.95
@@ -228,7 +234,7 @@ class FitProblem:
                 raise ValueError(f"scenario {run.name} uses parameter set {run.scenario.simulation.parameter_set!r}")
         self.indices = np.array([self.model.parameter_index[name] for name in self.names])
         parameters = [self.model.parameter(name) for name in self.names]
-        self.lower = np.log([max(p.lower, LOG_FLOOR * p.upper) for p in parameters])
+        self.lower = np.log([positive_lower_bound(p) for p in parameters])
         self.upper = np.log([p.upper for p in parameters])
 
     @property
@@ -394,8 +400,8 @@ def uncertainty(result: FitResult, lower: np.ndarray, upper: np.ndarray) -> dict
     se = np.sqrt(np.maximum(np.diag(covariance), 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         correlation = covariance / np.outer(se, se)
-    pinned = at_bound(result.x, lower, upper)
     distance = bound_distance(result.x, lower, upper)
+    pinned = distance < AT_BOUND_LOG
     # Directions the data cannot see: right singular vectors of (near-)zero singular values.
     null_directions = [
         {

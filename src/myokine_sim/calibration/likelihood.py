@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from myokine_sim.calibration.fit import LOG_FLOOR, fitted_targets
+from myokine_sim.calibration.fit import fitted_targets, positive_lower_bound
 from myokine_sim.calibration.runs import PreparedRun, prepare_runs, simulate_run
 from myokine_sim.calibration.targets import Series, Target
 from myokine_sim.errors import InputError, SimulationError
@@ -150,7 +150,7 @@ class PosteriorProblem:
                 raise ValueError(f"scenario {run.name} sets sampled parameters {sorted(clash)}")
         self.indices = np.array([self.model.parameter_index[name] for name in self.names], dtype=int)
         parameters = [self.model.parameter(name) for name in self.names]
-        self.lower = np.log([max(p.lower, LOG_FLOOR * p.upper) for p in parameters])
+        self.lower = np.log([positive_lower_bound(p) for p in parameters])
         self.upper = np.log([p.upper for p in parameters])
         self.sigma = np.array([self.noise[t.id].sigma for t in self.targets])
         self.weights = np.array([t.fit_weight for t in self.targets])

@@ -12,7 +12,7 @@ import math
 import tomllib
 from pathlib import Path
 
-from myokine_sim.calibration.fit import LOG_FLOOR
+from myokine_sim.calibration.fit import positive_lower_bound
 from myokine_sim.calibration.targets import DEFAULT_TOLERANCE, load_targets
 from myokine_sim.calibration.validate import Validation, slug, table_rows
 
@@ -511,8 +511,8 @@ BOUND_NOTES = {
 
 
 def _bound_side(parameter, value: float) -> str:
-    """Which bound a fitted value is nearer, in log as the fit sees it (a lower bound of 0 is ``LOG_FLOOR`` x upper)."""
-    lower = max(parameter.lower, LOG_FLOOR * parameter.upper)
+    """Which bound a fitted value is nearer, in log as the fit sees it."""
+    lower = positive_lower_bound(parameter)
     value = min(max(value, lower), parameter.upper)
     return "lower" if math.log(value / lower) < math.log(parameter.upper / value) else "upper"
 

@@ -100,12 +100,16 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "adipose.fat_fraction_rest",
     "adipose.high_intensity_trapping",
     "adipose.lipolysis_fasting_gain",
-    # IL-1ra and IL-10: Ostrowski 1998/1999, van der Poll 1996, Fijen 2000, Barber 1995, Dandona 1999.
+    # IL-1ra and IL-10: Ostrowski 1998/1999, van der Poll 1996, Fijen 2000, Barber 1995, Dandona 1999, Nieman 1998,
+    # Draisma 2009.
     "il1ra.induction_rate_per_min",
     "il1ra.elimination_rate_per_min",
     "il1ra.max_fold",
     "il1ra.il6_half_pg_ml",
+    "il1ra.cortisol_order",
+    "il1ra.monocyte_fold",
     "il10.il6_max_fold",
+    "il10.il6_half_pg_ml",
     "il10.cortisol_induction_rate_per_min",
     "il10.cortisol_fold_per_umol_l",
     "il10.cortisol_activation_fold_per_umol_l",

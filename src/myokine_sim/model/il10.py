@@ -41,22 +41,22 @@ PARAMETERS = (
     param("il10.elimination_rate_per_min", 0.02, "1/min", (0.003, 0.1),
           "Plasma IL-10 elimination rate",
           "IL-10 peaks at the end of a marathon and falls within hours (Ostrowski 1999)"),
-    param("il10.il6_max_fold", 112.9, "fold", (0.0, 300.0),
+    param("il10.il6_max_fold", 74.88, "fold", (0.0, 300.0),
           "Maximal IL-10 production over rest caused by IL-6",
           "Marathon IL-10 27-fold (Ostrowski 1999); rhIL-6 raises IL-10 (Steensberg 2003 Am J Physiol Endocrinol "
           "Metab 285:E433)"),
-    param("il10.il6_half_pg_ml", 150.0, "pg/mL", (5.0, 2000.0),
+    param("il10.il6_half_pg_ml", 101.5, "pg/mL", (5.0, 2000.0),
           "Plasma IL-6 giving half the maximal IL-10 induction", "Model assumption"),
-    param("il10.cortisol_induction_rate_per_min", 0.01384, "1/min", (0.002, 0.05),
+    param("il10.cortisol_induction_rate_per_min", 0.01428, "1/min", (0.002, 0.05),
           "Rate constant of each of the two stages by which the induction of IL-10 by cortisol follows the "
           "plasma cortisol rise",
           "After 100 mg hydrocortisone i.v. plasma IL-10 was 3.0 pg/mL at 2 h, 9.0 at 4 h (the peak) and back to "
           "baseline by 8 h (Dandona 1999 J Clin Endocrinol Metab 84:1141); hydrocortisone ending 6 h before "
           "endotoxin left IL-10 unchanged (van der Poll 1996 J Clin Endocrinol Metab 81:3604)"),
-    param("il10.cortisol_fold_per_umol_l", 1.175, "1/(umol/L)", (0.0, 20.0),
+    param("il10.cortisol_fold_per_umol_l", 0.6621, "1/(umol/L)", (0.0, 20.0),
           "IL-10 production over rest per umol/L of induction by cortisol, without endotoxin",
           "Dandona 1999 (100 mg hydrocortisone i.v.: IL-10 9.0 pg/mL at 4 h, '436% of basal')"),
-    param("il10.cortisol_activation_fold_per_umol_l", 3125.0, "1/(umol/L)", (0.0, 5000.0),
+    param("il10.cortisol_activation_fold_per_umol_l", 3124, "1/(umol/L)", (0.0, 5000.0),
           "IL-10 production over rest per umol/L of induction by cortisol, at full endotoxin activation of monocytes",
           "Hydrocortisone 3 ug/kg/min for 6 h up to 2 ng/kg endotoxin: IL-10 peak 1,784 against 162 pg/mL "
           "(van der Poll 1996 J Clin Endocrinol Metab 81:3604). In whole blood hydrocortisone lowered "

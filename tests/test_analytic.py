@@ -260,3 +260,39 @@ def test_contraction_history_decays_exponentially_once_contraction_has_stopped(m
     error = normalised_error(history[after], expected, RTOL, atol_of(model, "contraction_history_rel"))
     assert error.max() < LIMIT
     assert history[after][0] > 0.1  # two hours of work have filled the record well beyond the solver's noise
+
+
+def test_il1ra_under_a_long_il6_infusion_settles_where_the_cortisol_amplified_il6_drive_puts_it(model):
+    """Without endotoxin the monocyte route stays off; once a day-long rhIL-6 infusion has settled plasma IL-6 and
+    cortisol, IL-1ra balances baseline x (1 + max fold x IL-6 drive x (cortisol / rest)^order)."""
+    start, duration = 30.0, 1440.0
+    result = run({"il6_infusion": [{"start_min": start, "duration_min": duration, "rate_ug_per_h": 16.4}],
+                  "parameters": {"il1ra.cortisol_order": 2.0},
+                  "simulation": {"t_end_min": start + duration}})
+    p = result.parameters
+    monocyte = normalised_error(result["il1ra_monocyte_induction_rel"], 0.0, RTOL,
+                                atol_of(model, "il1ra_monocyte_induction_rel"))
+    assert monocyte.max() < LIMIT
+
+    def occupancy(il6):
+        return il6 / (il6 + p["il1ra.il6_half_pg_ml"])
+
+    il6 = result["plasma_il6_pg_ml"][-1]
+    cortisol_ratio = result["cortisol_nmol_l"][-1] / p["cortisol.baseline_nmol_l"]
+    assert cortisol_ratio > 1.1  # IL-6 raises cortisol, so the order matters here
+    drive = (occupancy(il6) - occupancy(p["plasma_il6.baseline_pg_ml"])) * cortisol_ratio ** 2.0
+    expected = p["il1ra.baseline_pg_ml"] * (1.0 + p["il1ra.max_fold"] * drive)
+    error = normalised_error(result["il1ra_pg_ml"][-1], expected, RTOL, atol_of(model, "il1ra_pg_ml"))
+    assert abs(error) < LIMIT
+
+
+def test_hydrocortisone_at_rest_leaves_il1ra_at_rest(model):
+    """Cortisol amplifies the IL-6 route of IL-1ra but does not drive it: with IL-6 at rest, a hydrocortisone
+    infusion that raises cortisol several-fold leaves IL-1ra at its resting level (dexamethasone even lowered
+    monocytes' spontaneous IL-1ra release: Joyce 1996 J Interferon Cytokine Res 16:511)."""
+    result = run({"hydrocortisone_infusion": [{"start_min": 20.0, "duration_min": 360.0, "rate_ug_kg_min": 3.0}],
+                  "simulation": {"t_end_min": 600.0}})
+    p = result.parameters
+    assert result["cortisol_nmol_l"].max() > 3.0 * p["cortisol.baseline_nmol_l"]
+    error = normalised_error(result["il1ra_pg_ml"], p["il1ra.baseline_pg_ml"], RTOL, atol_of(model, "il1ra_pg_ml"))
+    assert error.max() < LIMIT

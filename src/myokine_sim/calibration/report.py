@@ -91,12 +91,21 @@ DISCUSSION = """\
   TNF-alpha {B128}-fold against about 2, and {B25} pg/mL after 2 ng/kg against ~1,000 (Copeland 2005,
   B25). The same order keeps the innate IL-6 small at the low endotoxin levels that leak from the
   gut in long bouts. On day 5 of the daily doses it also leaves less IL-6 to drive IL-10, whose peak
-  is now {B124} of day 1's, against 0.13 (B124, scored and not fitted). IL-1ra's is {B125}, against
-  0.07 (B125): it follows plasma IL-6 alone, which on day 5 still drives it most of the way, where
-  after endotoxin monocytes make it directly. IL-10 after a single dose of 2 ng/kg rises by {B168}
-  pg/mL and peaks near 4 h, against 129 pg/mL in men (van Eijk 2007, B168, a study the fit never
-  saw): it is induced by plasma IL-6 and, through lagged stages, by the cortisol that endotoxin
-  raises, so it peaks late and high, where monocytes make it directly as endotoxin activates them.
+  is now {B124} of day 1's, against 0.13 (B124, scored and not fitted). IL-1ra has two routes: an
+  acute-phase route led by IL-6 and amplified by cortisol over rest (`il1ra.cortisol_order`, fitted;
+  glucocorticoids amplify the hepatic acute-phase response to IL-6, Marinkovic 1989), and the
+  monocytes' own output, which follows their activation and so their tolerance. Day 5's IL-1ra peak
+  is {B125} of day 1's, against 0.07 (B125, fitted): tolerance cuts the monocyte route, and the
+  day-5 IL-6, still near a marathon's, is amplified less by the lower day-5 cortisol. The monocyte
+  route has no brake of its own, so hydrocortisone lowers IL-1ra after endotoxin only through the
+  innate IL-6 (ratio {B138}, B138). The cortisol route also makes carbohydrate lower IL-1ra more
+  than IL-6 ({B11} for Nieman 1998's extreme trials, B11, fitted), but in the placebo marathon race
+  of Nieman 2001, whose glucose falls too far (B107), cortisol then amplifies IL-1ra too much
+  (ratio {B156} against 0.32, B156, scored and not fitted). IL-10 after a single dose of 2 ng/kg
+  rises by {B168} pg/mL and peaks near 4 h, against 129 pg/mL in men (van Eijk 2007, B168, fitted
+  with `il10.il6_half_pg_ml`): it is induced by plasma IL-6 and, through lagged stages, by the
+  cortisol that endotoxin raises, so it peaks late, where monocytes make it directly as endotoxin
+  activates them.
   The model also raises cortisol after 0.2 ng/kg
   ({cortisol_low_dose:.0f} nmol/L at its peak, from 350), which Krabbe 2005 did not see.
 

@@ -58,11 +58,11 @@ OUTPUTS = (
 )
 
 PARAMETERS = (
-    param("endotoxin.clearance_per_min", 0.0118, "1/min", (0.005, 0.5),
+    param("endotoxin.clearance_per_min", 0.01176, "1/min", (0.005, 0.5),
           "Plasma endotoxin clearance rate",
           "Endotoxin leaves plasma within about an hour; TNF-alpha appears 30 min and peaks 90 min after a bolus "
           "(Michie 1988 N Engl J Med 318:1481; Suffredini 1995)"),
-    param("endotoxin.potency_half_ng_kg", 1.006, "ng/kg", (0.2, 20.0),
+    param("endotoxin.potency_half_ng_kg", 1.002, "ng/kg", (0.2, 20.0),
           "Endotoxin giving half the maximal monocyte activation",
           "Dose-response 0.06-4 ng/kg: TNF-alpha ~25-fold at 0.6 (Mehta 2012), 150-900 pg/mL at 2 ng/kg "
           "(van der Poll 1996; Copeland 2005), 240 pg/mL at 4 ng/kg (Michie 1988)"),
@@ -70,7 +70,7 @@ PARAMETERS = (
           "Steepness of monocyte activation with endotoxin (more than linear at low dose)",
           "TNF-alpha ~25-fold at 0.6 ng/kg (Mehta 2012) against 100-600-fold at 2 ng/kg (Barber 1993; Copeland 2005); "
           "0.06 ng/kg gives a small rise (Starkie 2003 FASEB J 17:884)"),
-    param("endotoxin.signalling_rate_per_min", 0.02456, "1/min", (0.005, 0.2),
+    param("endotoxin.signalling_rate_per_min", 0.02459, "1/min", (0.005, 0.2),
           "Rate constant of each stage of monocyte activation",
           "TNF-alpha peaks 90 min, IL-6 180 min after 4 ng/kg (Suffredini; Michie 1988)"),
     param("endotoxin.il6_lag_rate_per_min", 0.0251, "1/min", (0.002, 0.1),
@@ -89,7 +89,7 @@ PARAMETERS = (
           "IL-6 release of the innate response at the TNF-alpha rise of full, unbraked monocyte activation",
           "~1,000 pg/mL IL-6 2 h after 2 ng/kg (Copeland 2005 Clin Diagn Lab Immunol 12:60); IL-6 peaks 2-3 h "
           "after the bolus, after TNF-alpha (Barber 1993 J Immunol 150:1999; Suffredini 1995)"),
-    param("endotoxin.tolerance_induction_rate_per_min", 0.03071, "1/min", (0.001, 0.5),
+    param("endotoxin.tolerance_induction_rate_per_min", 0.031, "1/min", (0.001, 0.5),
           "Rate constant with which endotoxin-activated monocytes become tolerant (at full activation)",
           "Fitted, and not identified by the targets (it trades with the loss rate). Five daily 2 ng/kg doses cut the "
           "TNF-alpha rise by 97% and the IL-6 rise by 88% on day 5 (Draisma 2009 "

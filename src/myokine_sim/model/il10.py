@@ -47,7 +47,7 @@ PARAMETERS = (
           "Metab 285:E433)"),
     param("il10.il6_half_pg_ml", 101.5, "pg/mL", (5.0, 2000.0),
           "Plasma IL-6 giving half the maximal IL-10 induction", "Model assumption"),
-    param("il10.cortisol_induction_rate_per_min", 0.01428, "1/min", (0.002, 0.05),
+    param("il10.cortisol_induction_rate_per_min", 0.01432, "1/min", (0.002, 0.05),
           "Rate constant of each of the two stages by which the induction of IL-10 by cortisol follows the "
           "plasma cortisol rise",
           "After 100 mg hydrocortisone i.v. plasma IL-10 was 3.0 pg/mL at 2 h, 9.0 at 4 h (the peak) and back to "

@@ -29,7 +29,7 @@ PARAMETERS = (
           "Fractional reduction of contraction-induced transcription in endurance-trained muscle",
           "Fischer 2004 J Physiol 558:633 (after 10 wk of training, a smaller IL-6 mRNA rise and release at the same "
           "relative load); Croft 2009 Exerc Immunol Rev (smaller plasma IL-6 rise after training)"),
-    param("il6_gene.trained_sensor_reduction", 0.8354, "1", (0.0, 1.0),
+    param("il6_gene.trained_sensor_reduction", 0.8374, "1", (0.0, 1.0),
           "Fractional blunting, in endurance-trained muscle, of both glycogen (energy) sensors: the boost to IL-6 "
           "transcription here and the one to IL-6 synthesis (muscle_il6.glycogen_release_gain) (1: silent in trained "
           "muscle)",
@@ -51,7 +51,7 @@ PARAMETERS = (
     param("il6_gene.transcription_rate_per_min", 0.25, "1/min", (0.005, 0.3),
           "Rate constant of the transcriptional response",
           "Transcription rises within 30-90 min of contraction (Keller 2001)"),
-    param("il6_gene.mrna_decay_per_min", 0.02985, "1/min", (0.002, 0.06),
+    param("il6_gene.mrna_decay_per_min", 0.02995, "1/min", (0.002, 0.06),
           "IL-6 mRNA decay rate at rest",
           "mRNA returns towards rest over hours after exercise (Keller 2001; Steensberg 2002 Am J Physiol 283:E1272)"),
     param("il6_gene.mrna_stabilisation", 0.4443, "1", (0.0, 0.95),

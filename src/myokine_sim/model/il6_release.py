@@ -26,14 +26,14 @@ PARAMETERS = (
     param("muscle_il6.translation_ng_kg_min_per_fold", 0.00859, "ng/kg/min", (0.005, 3.0),
           "IL-6 synthesis per unit of mRNA fold above rest",
           "Steensberg 2000 J Physiol 529:237 (6.8 ng/min/kg late in 5 h knee extension)"),
-    param("muscle_il6.secretion_rate_per_min", 0.03835, "1/min", (0.005, 0.5),
+    param("muscle_il6.secretion_rate_per_min", 0.03842, "1/min", (0.005, 0.5),
           "Fractional release of muscle IL-6 protein",
           "Model assumption: release tracks mRNA within ~10 min"),
     param("muscle_il6.translation_half_fold", 25.25, "fold", (5.0, 1000.0),
           "mRNA fold above rest at which IL-6 synthesis is half its maximum (translation saturates)",
           "Keller 2001 FASEB J 15:2748 (low vs normal glycogen: mRNA >3x, plasma IL-6 1.6x): "
           "synthesis is not proportional to mRNA"),
-    param("muscle_il6.glycogen_release_gain", 28.91, "1", (0.0, 60.0),
+    param("muscle_il6.glycogen_release_gain", 28.95, "1", (0.0, 60.0),
           "Extra relative IL-6 synthesis when working-muscle glycogen is nearly exhausted, in untrained muscle "
           "(training blunts it: il6_gene.trained_sensor_reduction)",
           "Steensberg 2001 J Physiol 537:633 (glycogen alters IL-6 production and release); plasma IL-6 keeps "

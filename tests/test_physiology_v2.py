@@ -373,3 +373,37 @@ def test_il10_has_no_direct_catecholamine_term_and_answers_plasma_il6_as_its_hil
                                           - resting_il6 / (resting_il6 + half))
     expected = p["il10.elimination_rate_per_min"] * p["il10.baseline_pg_ml"] * induction
     assert il10_rate(plasma_il6_pg_ml=20.0 * resting_il6) == pytest.approx(expected, rel=1e-9)
+
+
+def test_il1ra_routes_answer_monocyte_activation_and_cortisol_amplified_il6_as_their_laws_say():
+    """IL-1ra's two routes, read off the right-hand side at an otherwise resting state: the monocyte route follows
+    monocyte activation alone (not TNF-alpha or cortisol), cortisol without raised IL-6 induces nothing, and raised IL-6
+    induces at its Hill drive times (cortisol / rest)^order."""
+    from conftest import resting_right_hand_side
+
+    index, rest, right_hand_side = resting_right_hand_side()
+    p = ms.resolve_parameters(ms.load_scenario("rest"), model=ms.build_model())
+    rate = p["il1ra.induction_rate_per_min"]
+    cortisol_rest = rest[index["cortisol_nmol_l"]]
+
+    def rates(**changes: float) -> np.ndarray:
+        states = list(rest)
+        for name, value in changes.items():
+            states[index[name]] = value
+        return right_hand_side(states)
+
+    monocyte = rates(monocyte_activation_rel=0.5, tnf_alpha_pg_ml=10.0 * rest[index["tnf_alpha_pg_ml"]],
+                     cortisol_nmol_l=3.0 * cortisol_rest)
+    assert monocyte[index["il1ra_monocyte_induction_rel"]] == pytest.approx(rate * 0.5, rel=1e-12)
+    assert monocyte[index["il1ra_induction_rel"]] == 0.0  # cortisol amplifies IL-6's drive; alone it drives nothing
+    produced = rates(il1ra_monocyte_induction_rel=0.2)[index["il1ra_pg_ml"]]
+    assert produced == pytest.approx(
+        p["il1ra.elimination_rate_per_min"] * p["il1ra.baseline_pg_ml"] * p["il1ra.monocyte_fold"] * 0.2, rel=1e-12)
+
+    resting_il6 = rest[index["plasma_il6_pg_ml"]]
+    half = p["il1ra.il6_half_pg_ml"]
+    drive = 30.0 * resting_il6 / (30.0 * resting_il6 + half) - resting_il6 / (resting_il6 + half)
+    for ratio in (1.0, 2.5):
+        induced = rates(plasma_il6_pg_ml=30.0 * resting_il6, cortisol_nmol_l=ratio * cortisol_rest)
+        assert induced[index["il1ra_induction_rel"]] == pytest.approx(
+            rate * drive * ratio ** p["il1ra.cortisol_order"], rel=1e-9)

@@ -46,7 +46,9 @@ PARAMETERS = (
           "Marathon IL-10 27-fold (Ostrowski 1999); rhIL-6 raises IL-10 (Steensberg 2003 Am J Physiol Endocrinol "
           "Metab 285:E433)"),
     param("il10.il6_half_pg_ml", 101.5, "pg/mL", (5.0, 2000.0),
-          "Plasma IL-6 giving half the maximal IL-10 induction", "Model assumption"),
+          "Plasma IL-6 giving half the maximal IL-10 induction",
+          "Fitted: the IL-10 rise after 2 ng/kg endotoxin, 129 pg/mL with IL-6 near 1,000 pg/mL (van Eijk 2007 Crit "
+          "Care Med 35:1464), against the marathon's 27-fold with IL-6 near 60 pg/mL (Ostrowski 1999)"),
     param("il10.cortisol_induction_rate_per_min", 0.01432, "1/min", (0.002, 0.05),
           "Rate constant of each of the two stages by which the induction of IL-10 by cortisol follows the "
           "plasma cortisol rise",
@@ -56,7 +58,7 @@ PARAMETERS = (
     param("il10.cortisol_fold_per_umol_l", 0.6621, "1/(umol/L)", (0.0, 20.0),
           "IL-10 production over rest per umol/L of induction by cortisol, without endotoxin",
           "Dandona 1999 (100 mg hydrocortisone i.v.: IL-10 9.0 pg/mL at 4 h, '436% of basal')"),
-    param("il10.cortisol_activation_fold_per_umol_l", 3124, "1/(umol/L)", (0.0, 5000.0),
+    param("il10.cortisol_activation_fold_per_umol_l", 3124.0, "1/(umol/L)", (0.0, 5000.0),
           "IL-10 production over rest per umol/L of induction by cortisol, at full endotoxin activation of monocytes",
           "Hydrocortisone 3 ug/kg/min for 6 h up to 2 ng/kg endotoxin: IL-10 peak 1,784 against 162 pg/mL "
           "(van der Poll 1996 J Clin Endocrinol Metab 81:3604). In whole blood hydrocortisone lowered "

@@ -96,19 +96,19 @@ DISCUSSION = """\
   glucocorticoids amplify the hepatic acute-phase response to IL-6, Marinkovic 1989), and the
   monocytes' own output, which follows their activation and so their tolerance. Day 5's IL-1ra peak
   is {B125} of day 1's, against 0.07 (B125, fitted): tolerance cuts the monocyte route, and the
-  day-5 IL-6, still near a marathon's, is amplified less by the lower day-5 cortisol. The monocyte
+  day-5 IL-6, still above a marathon's peak, is amplified less by the lower day-5 cortisol. The monocyte
   route has no glucocorticoid brake (a simplification), so hydrocortisone lowers IL-1ra after
-  endotoxin only as it cuts the innate IL-6 (to {B134} of its peak, where Barber 1993 found it
+  endotoxin only as it cuts the innate IL-6 (to {B134} of endotoxin alone's peak, where Barber 1993 found it
   unchanged, B134), and cortisol at about six times rest amplifies what is left: IL-1ra peaks at
   {B138} of endotoxin alone's (B138; a smaller rise in Barber 1995, unchanged in Santos 1993).
-  The cortisol route also makes carbohydrate lower IL-1ra more than IL-6 ({B11} for Nieman
+  Cortisol's amplification also makes carbohydrate lower IL-1ra more than IL-6 ({B11} for Nieman
   1998's extreme trials, B11, fitted), but in the placebo marathon race
   of Nieman 2001, whose glucose falls too far (B107), cortisol then amplifies IL-1ra too much
   (ratio {B156} against 0.32, B156, scored and not fitted). IL-10 after a single dose of 2 ng/kg
   rises by {B168} pg/mL and peaks near 4 h, against 129 pg/mL in men (van Eijk 2007, B168, fitted
   with `il10.il6_half_pg_ml`): it is induced by plasma IL-6 and, through lagged stages, by the
-  cortisol that endotoxin raises, so it peaks late, where monocytes make it directly as endotoxin
-  activates them.
+  cortisol that endotoxin raises, so it peaks late, whereas in people monocytes make it directly as
+  endotoxin activates them (a route the model lacks).
   The model also raises cortisol after 0.2 ng/kg
   ({cortisol_low_dose:.0f} nmol/L at its peak, from 350), which Krabbe 2005 did not see.
 
@@ -162,15 +162,16 @@ DISCUSSION = """\
 * **How much carbohydrate lowers plasma IL-6.** A drink taken through exercise left plasma IL-6 at
   0.60 of placebo after 3 h of cycling (Keller 2003, B113) and 0.61 after 2.5 h of running
   (Nehlsen-Cannarella 1997, B12-B13, from Nieman's laboratory). The extreme trials of Nieman 1998
-  (placebo running against carbohydrate cycling, B10) and its IL-1ra (B11), which had no mode effect
-  (B88), imply about a quarter. The model cannot pass both readings: its carbohydrate ratio after
-  3 h at 60% stays below the one after 2.5 h at 75%, because the fasted arm rises steeply late in long
-  rides, so B10's ratio would put B113 well under its band. Fitted together from the previous
-  parameter set, the blunting of muscle IL-6 synthesis stayed near-total (0.96) and Keller 2003
-  failed; B10 is held out of the fit and fails ({B10}), and the model gives {B113} for Keller 2003.
-  B11, fitted since IL-1ra's IL-6 route is amplified by cortisol (which carbohydrate blunts), passes
-  ({B11}): carbohydrate lowers IL-1ra more than IL-6. Carbohydrate taken in recovery left the fall
-  of IL-6 unchanged (Gusba 2008); the model still lowers it ({B79} of the water arm, B79).
+  (placebo running against carbohydrate cycling, B10) imply about a quarter; their IL-1ra (B11, no
+  mode effect: B88) implied the same while the model's IL-1ra followed IL-6 alone. The model cannot
+  pass both readings: its carbohydrate ratio after 3 h at 60% stays below the one after 2.5 h at
+  75%, because the fasted arm rises steeply late in long rides, so B10's ratio would put B113 well
+  under its band. Fitted together from the previous parameter set, the blunting of muscle IL-6
+  synthesis stayed near-total (0.96) and Keller 2003 failed; B10 is held out of the fit and fails
+  ({B10}), and the model gives {B113} for Keller 2003. B11, fitted since IL-1ra's IL-6 route is
+  amplified by cortisol (which carbohydrate blunts), passes ({B11}): carbohydrate lowers IL-1ra more
+  than IL-6. Carbohydrate taken in recovery left the fall of IL-6 unchanged (Gusba 2008); the model
+  still lowers it ({B79} of the water arm, B79).
 * **Glucose in fasted cycling versus a marathon on water.** Trained cyclists at 70% VO2max fell to
   3.1 mmol/L at fatigue after ~170 min (Coggan & Coyle 1987, B100); trained marathoners at 64.5%
   held glucose at or above rest for up to 3.75 h on water (O'Brien 1993, B107). The model reads

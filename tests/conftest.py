@@ -40,7 +40,8 @@ def model():
 
 def resting_right_hand_side():
     """The model's state index, its resting state (scenario ``rest``, shipped parameters) and a function giving dy/dt
-    at a state with the resting inputs, for tests that evaluate the right-hand side itself."""
+    with the resting inputs, for tests that evaluate the right-hand side itself: at ``states``, or at the resting state
+    with the states named in ``changes`` set to their values."""
     import myokine_sim as ms
     from myokine_sim.parameters import parameter_vector
 
@@ -51,8 +52,11 @@ def resting_right_hand_side():
     inputs = [float(value) for value in scenario.schedule().inputs_at(0.0)]
     rest = list(model.compiled.rest(parameters, constants))
 
-    def rates(states) -> np.ndarray:
-        return np.array(model.compiled.rhs(list(states), parameters, constants, inputs, [0.0] * len(states)))
+    def rates(states=None, **changes: float) -> np.ndarray:
+        states = list(rest if states is None else states)
+        for name, value in changes.items():
+            states[model.state_index[name]] = value
+        return np.array(model.compiled.rhs(states, parameters, constants, inputs, [0.0] * len(states)))
 
     return model.state_index, rest, rates
 

@@ -358,10 +358,7 @@ def test_il10_has_no_direct_catecholamine_term_and_answers_plasma_il6_as_its_hil
     p = ms.resolve_parameters(ms.load_scenario("rest"), model=model)
 
     def il10_rate(**changes: float) -> float:
-        states = list(rest)
-        for name, value in changes.items():
-            states[index[name]] = value
-        return right_hand_side(states)[index["il10_pg_ml"]]
+        return right_hand_side(**changes)[index["il10_pg_ml"]]
 
     assert il10_rate() == 0.0  # rest is a steady state
     stressed = il10_rate(catecholamine_drive_rel=2.0,
@@ -381,16 +378,10 @@ def test_il1ra_routes_answer_monocyte_activation_and_cortisol_amplified_il6_as_t
     induces at its Hill drive times (cortisol / rest)^order."""
     from conftest import resting_right_hand_side
 
-    index, rest, right_hand_side = resting_right_hand_side()
+    index, rest, rates = resting_right_hand_side()
     p = ms.resolve_parameters(ms.load_scenario("rest"), model=ms.build_model())
     rate = p["il1ra.induction_rate_per_min"]
     cortisol_rest = rest[index["cortisol_nmol_l"]]
-
-    def rates(**changes: float) -> np.ndarray:
-        states = list(rest)
-        for name, value in changes.items():
-            states[index[name]] = value
-        return right_hand_side(states)
 
     monocyte = rates(monocyte_activation_rel=0.5, tnf_alpha_pg_ml=10.0 * rest[index["tnf_alpha_pg_ml"]],
                      cortisol_nmol_l=3.0 * cortisol_rest)

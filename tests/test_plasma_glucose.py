@@ -201,10 +201,8 @@ def test_the_intense_switch_acts_on_glucose_disposal_and_glycogenolysis_only_abo
     index, rest, right_hand_side = resting_right_hand_side()
 
     def rates(switch: float) -> np.ndarray:
-        states = list(rest)
-        states[index[GLUCOSE]] *= glucose_relative
-        states[index["intense_exercise_fraction"]] = switch
-        derivatives = right_hand_side(states)
+        derivatives = right_hand_side(**{GLUCOSE: glucose_relative * rest[index[GLUCOSE]],
+                                         "intense_exercise_fraction": switch})
         return np.array([derivatives[index[GLUCOSE]], derivatives[index["liver_glycogen_g"]]])
 
     off, on = rates(0.0), rates(1.0)

@@ -140,11 +140,8 @@ def test_priming_raises_monocyte_tnf_alpha_output_only_in_the_share_not_tolerant
     index, rest, rates = resting_right_hand_side()
 
     def tnf_rate(priming: float) -> float:
-        states = list(rest)
-        states[index["monocyte_activation_rel"]] = 1.0
-        states[index["monocyte_tolerance_rel"]] = tolerance
-        states[index["monocyte_glucocorticoid_priming_rel"]] = priming
-        return rates(states)[index["tnf_alpha_pg_ml"]]
+        return rates(monocyte_activation_rel=1.0, monocyte_tolerance_rel=tolerance,
+                     monocyte_glucocorticoid_priming_rel=priming)[index["tnf_alpha_pg_ml"]]
 
     assert tnf_rate(1.0) / tnf_rate(0.0) == pytest.approx(1.0 + (1.0 - tolerance), rel=1e-12)
 

@@ -12,6 +12,7 @@ IL-6 adds a modest effect. Resting lipolysis and adipose IL-6 scale with fat mas
 
 from myokine_sim.expr import hill, maximum, minimum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param, two_stage_lag
+from myokine_sim.model.plasma_il6 import il6_action_above_rest
 from myokine_sim.model.subject import REFERENCE_FAT_MASS_KG
 
 STATES = (
@@ -141,13 +142,10 @@ def equations(x) -> Equations:
     activation = x.state("adipose_il6_activation_rel")
     systemic = x.var("systemic_intensity_pct_vo2max")
     exposure = x.state("il6_exposure_pg_ml")
-    resting_il6 = x.var("resting_plasma_il6_pg_ml")
     fat_ratio = x.param("subject.fat_mass_kg") / REFERENCE_FAT_MASS_KG
 
     resting_glycerol_ra = p.glycerol_ra_rest_umol_kg_min * fat_ratio**p.fat_mass_exponent
-    il6_effect = p.lipolysis_il6_max * (
-        hill(exposure, p.lipolysis_il6_half_pg_ml, 1.0) - hill(resting_il6, p.lipolysis_il6_half_pg_ml, 1.0)
-    )
+    il6_effect = p.lipolysis_il6_max * il6_action_above_rest(x, exposure, p.lipolysis_il6_half_pg_ml)
     glycerol_ra = (
         resting_glycerol_ra
         * (

@@ -3,6 +3,7 @@ endotoxin), and by infused hydrocortisone (cortisol itself)."""
 
 from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.plasma_il6 import il6_action_above_rest
 
 #: Steepness of the ACTH response around its glycaemic threshold (Tabata 1984: ACTH rose in every subject once
 #: glucose crossed ~3.3 mmol/L in blood, and had not moved before). A tenth on at 4.2 mmol/L, nine tenths at 3.2;
@@ -62,10 +63,9 @@ def equations(x) -> Equations:
     p = x.p
     cortisol = x.state("cortisol_nmol_l")
     exposure = x.state("il6_exposure_pg_ml")
-    resting_il6 = x.var("resting_plasma_il6_pg_ml")
     # The HPA axis answers circulating cytokines, so cortisol lags TNF-alpha rather than rising with it.
     tnf_rise = x.state("tnf_alpha_pg_ml") - x.param("tnf_alpha.baseline_pg_ml")
-    il6_drive = hill(exposure, p.il6_half_pg_ml, 1.0) - hill(resting_il6, p.il6_half_pg_ml, 1.0)
+    il6_drive = il6_action_above_rest(x, exposure, p.il6_half_pg_ml)
     # Zero at and above resting glucose: hypoglycaemia adds to production, a fed state takes nothing away.
     hypoglycaemia = maximum(
         hill(p.hypoglycaemia_half_mmol_l, x.state("plasma_glucose_mmol_l"), HYPOGLYCAEMIA_HILL)

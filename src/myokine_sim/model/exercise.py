@@ -1,7 +1,8 @@
 """Exercise drive: oxygen uptake, catecholamine drive, active muscle mass and energy expenditure."""
 
-from myokine_sim.expr import Expr, exp, hill, maximum, minimum
+from myokine_sim.expr import Expr, exp, maximum, minimum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.plasma_il6 import il6_action_above_rest
 
 STATES = (
     Quantity("exercise_vo2_pct_vo2max", "%VO2max",
@@ -91,7 +92,6 @@ def equations(x) -> Equations:
     body_mass = x.param("subject.body_mass_kg")
     vo2max = x.param("subject.vo2max_ml_kg_min")
     exposure = x.state("il6_exposure_pg_ml")
-    resting_il6 = x.var("resting_plasma_il6_pg_ml")
 
     # Knee extension works a small muscle mass: the whole body sees a fraction of the leg's intensity.
     systemic = maximum(vo2, 0.0) * (
@@ -105,9 +105,7 @@ def equations(x) -> Equations:
     falling_share = 1.0 / (1.0 + exp(gap_in_widths))
     catecholamine_rate = p.catecholamine_rise_rate_per_min + (
         p.catecholamine_fall_rate_per_min - p.catecholamine_rise_rate_per_min) * falling_share
-    thermogenesis = p.il6_thermogenic_max * (
-        hill(exposure, p.il6_thermogenic_half_pg_ml, 1.0) - hill(resting_il6, p.il6_thermogenic_half_pg_ml, 1.0)
-    )
+    thermogenesis = p.il6_thermogenic_max * il6_action_above_rest(x, exposure, p.il6_thermogenic_half_pg_ml)
     resting = p.resting_vo2_ml_kg_min * (1.0 + thermogenesis)
     # Oxygen uptake cannot exceed VO2max; demand above it is met anaerobically.
     aerobic = minimum(x.var("systemic_intensity_pct_vo2max"), 100.0)

@@ -23,8 +23,8 @@ infused up to the endotoxin, van der Poll 1996). The induction is gone hours aft
 they do not hold it back for two hours as Dandona's samples suggest (target B140).
 """
 
-from myokine_sim.expr import hill
 from myokine_sim.model.core import Compartment, Equations, Quantity, param, two_stage_lag
+from myokine_sim.model.plasma_il6 import il6_action_above_rest
 
 STATES = (
     Quantity("il10_pg_ml", "pg/mL", "Plasma IL-10", scale=1.0, floor="rest"),
@@ -70,8 +70,7 @@ def equations(x) -> Equations:
     p = x.p
     il10 = x.state("il10_pg_ml")
     plasma_il6 = x.state("plasma_il6_pg_ml")
-    resting_il6 = x.var("resting_plasma_il6_pg_ml")
-    il6_drive = hill(plasma_il6, p.il6_half_pg_ml, 1.0) - hill(resting_il6, p.il6_half_pg_ml, 1.0)
+    il6_drive = il6_action_above_rest(x, plasma_il6, p.il6_half_pg_ml)
     cortisol_signal = x.state("il10_cortisol_signal_umol_l")
     cortisol_induction = x.state("il10_cortisol_induction_umol_l")
     # nmol/L to umol/L; the rise is never negative (cortisol's floor is its resting value).

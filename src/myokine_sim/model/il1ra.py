@@ -19,8 +19,8 @@ amplifies what IL-6 is left (a smaller rise, Barber 1995 Surgery 118:406; unchan
 model's cortisol to 6 times rest, where the amplification is an extrapolation.
 """
 
-from myokine_sim.expr import hill
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
+from myokine_sim.model.plasma_il6 import il6_action_above_rest
 
 STATES = (
     Quantity("il1ra_induction_rel", "1", "IL-6-driven induction of IL-1ra production (the acute-phase route)",
@@ -71,13 +71,10 @@ def equations(x) -> Equations:
     monocyte_induction = x.state("il1ra_monocyte_induction_rel")
     il1ra = x.state("il1ra_pg_ml")
     plasma_il6 = x.state("plasma_il6_pg_ml")
-    baseline_il6 = x.var("resting_plasma_il6_pg_ml")
     # Cortisol over rest scales the IL-6 route (1 at rest, so the resting state does not depend on the order; the
     # cortisol state is floored at rest, so the ratio is never below 1).
     cortisol_ratio = x.state("cortisol_nmol_l") / x.param("cortisol.baseline_nmol_l")
-    il6_drive = (hill(plasma_il6, p.il6_half_pg_ml, 1.0) - hill(baseline_il6, p.il6_half_pg_ml, 1.0)) * (
-        cortisol_ratio**p.cortisol_order
-    )
+    il6_drive = il6_action_above_rest(x, plasma_il6, p.il6_half_pg_ml) * cortisol_ratio**p.cortisol_order
     return Equations(
         derivatives={
             "il1ra_induction_rel": p.induction_rate_per_min * (il6_drive - induction),

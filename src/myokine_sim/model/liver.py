@@ -17,6 +17,7 @@ from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
 from myokine_sim.model.core import MG_PER_G, Compartment, Equations, Quantity, param
 from myokine_sim.model.exercise import catecholamine_drive_target
 from myokine_sim.model.plasma_glucose import counter_regulatory_glucose, intense_exercise_switch
+from myokine_sim.model.plasma_il6 import il6_action_above_rest
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
 DEPLETION_WIDTH = 0.02
@@ -147,10 +148,9 @@ def equations(x) -> Equations:
     glycogen = maximum(x.state("liver_glycogen_g"), 0.0)
     drive = x.state("catecholamine_drive_rel")
     exposure = x.state("il6_exposure_pg_ml")
-    resting_il6 = x.var("resting_plasma_il6_pg_ml")
     body_mass = x.param("subject.body_mass_kg")
 
-    il6_effect = p.il6_max * (hill(exposure, p.il6_half_pg_ml, 1.0) - hill(resting_il6, p.il6_half_pg_ml, 1.0))
+    il6_effect = p.il6_max * il6_action_above_rest(x, exposure, p.il6_half_pg_ml)
     store = hill(glycogen / p.glycogen_rest_g, p.glycogen_half_fraction, 2.0) / hill(
         1.0, p.glycogen_half_fraction, 2.0
     )

@@ -6,7 +6,7 @@ infusion and the innate immune response to endotoxin. Loss: first-order clearanc
 within minutes, a known part of it hepatosplanchnic.
 """
 
-from myokine_sim.expr import maximum
+from myokine_sim.expr import hill, maximum
 from myokine_sim.model.core import Compartment, Equations, Quantity, param
 from myokine_sim.model.subject import REFERENCE_FAT_MASS_KG
 
@@ -108,3 +108,10 @@ PLASMA_IL6 = Compartment(
     equations=equations,
     outputs=OUTPUTS,
 )
+
+
+def il6_action_above_rest(x, il6, half_pg_ml):
+    """The rise of an IL-6 action (first-order Hill occupancy) over its value at the subject's resting IL-6: zero at
+    rest whatever the half-maximum, so each action of IL-6 leaves the resting state a steady state."""
+    return hill(il6, half_pg_ml, 1.0) - hill(x.var("resting_plasma_il6_pg_ml"), half_pg_ml, 1.0)
+

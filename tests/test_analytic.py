@@ -11,6 +11,7 @@ from scipy.linalg import expm
 
 import myokine_sim as ms
 from myokine_sim.model.exercise import CATECHOLAMINE_SWITCH_WIDTH
+from myokine_sim.model.il10 import CORTISOL_CASCADE
 from myokine_sim.scenario import scenario_from_dict
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings
 
@@ -74,11 +75,11 @@ def test_tissue_exposure_follows_the_two_compartment_closed_form(model):
 
 def test_cortisol_under_hydrocortisone_follows_first_order_kinetics_and_lags_into_il10(model):
     """At rest nothing else moves cortisol, so an infusion gives the one-compartment closed form; the IL-10
-    induction lags it by two more first-order stages, and IL-10 settles where its production balances."""
+    induction lags it by a cascade of equal first-order stages, and IL-10 settles where its production balances."""
     start, duration, rate = 20.0, 1400.0, 3.0
-    # A fast induction (its upper bound) lets IL-10 settle well inside the infusion, whatever the fitted rate.
+    # A short delay (its lower bound) lets IL-10 settle well inside the infusion, whatever the fitted delay.
     result = run({"hydrocortisone_infusion": [{"start_min": start, "duration_min": duration, "rate_ug_kg_min": rate}],
-                  "parameters": {"il10.cortisol_induction_rate_per_min": 0.05},
+                  "parameters": {"il10.cortisol_induction_delay_min": 40.0},
                   "simulation": {"t_end_min": start + duration + 200.0}})
     p = result.parameters
     k = p["cortisol.elimination_rate_per_min"]
@@ -92,15 +93,17 @@ def test_cortisol_under_hydrocortisone_follows_first_order_kinetics_and_lags_int
     error = normalised_error(result["cortisol_nmol_l"], expected, RTOL, atol_of(model, "cortisol_nmol_l"))
     assert error.max() < LIMIT
 
-    # The cortisol rise drives two first-order stages at one rate: an exact linear chain, solved by its matrix
-    # exponential (rise, signal, induction) with the infusion's constant input.
-    k_induction = p["il10.cortisol_induction_rate_per_min"]
-    chain = np.array([[-k, 0.0, 0.0], [k_induction * 1e-3, -k_induction, 0.0], [0.0, k_induction, -k_induction]])
-    drive = np.array([k * plateau_rise, 0.0, 0.0])
+    # The cortisol rise drives the cascade's stages at one rate (stages over the mean delay): an exact linear chain,
+    # solved by its matrix exponential (rise, then each stage) with the infusion's constant input.
+    stages = len(CORTISOL_CASCADE)
+    k_stage = stages / p["il10.cortisol_induction_delay_min"]
+    chain = np.diag([-k] + [-k_stage] * stages) + np.diag([k_stage * 1e-3] + [k_stage] * (stages - 1), k=-1)
+    drive = np.zeros(stages + 1)
+    drive[0] = k * plateau_rise
     on = t <= start + duration
-    expected_chain = np.array([np.linalg.solve(chain, (expm(chain * tau) - np.eye(3)) @ drive)
+    expected_chain = np.array([np.linalg.solve(chain, (expm(chain * tau) - np.eye(stages + 1)) @ drive)
                                for tau in during[on]])
-    for column, state in enumerate(("il10_cortisol_signal_umol_l", "il10_cortisol_induction_umol_l"), start=1):
+    for column, state in enumerate(CORTISOL_CASCADE, start=1):
         error = normalised_error(result[state][on], expected_chain[:, column], RTOL, atol_of(model, state))
         assert error.max() < LIMIT, state
 

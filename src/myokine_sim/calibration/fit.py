@@ -110,7 +110,7 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "il1ra.monocyte_fold",
     "il10.il6_max_fold",
     "il10.il6_half_pg_ml",
-    "il10.cortisol_induction_rate_per_min",
+    "il10.cortisol_induction_delay_min",
     "il10.cortisol_fold_per_umol_l",
     "il10.cortisol_activation_fold_per_umol_l",
     # Endotoxin, TNF-alpha and its brakes: Michie 1988, Copeland 2005, Mehta 2012, Starkie 2003, Barber 1993 and 1995,

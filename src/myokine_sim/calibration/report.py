@@ -106,9 +106,12 @@ DISCUSSION = """\
   of Nieman 2001, whose glucose falls too far (B107), cortisol then amplifies IL-1ra too much
   (ratio {B156} against 0.32, B156, scored and not fitted). IL-10 after a single dose of 2 ng/kg
   rises by {B168} pg/mL and peaks near 4 h, against 129 pg/mL in men (van Eijk 2007, B168, fitted
-  with `il10.il6_half_pg_ml`): it is induced by plasma IL-6 and, through lagged stages, by the
-  cortisol that endotoxin raises, so it peaks late, whereas in people monocytes make it directly as
-  endotoxin activates them (a route the model lacks).
+  with `il10.il6_half_pg_ml`, which also holds IL-10 under a doubling after an hour's moderate
+  running, B153): it is induced by plasma IL-6 and, through a three-stage cascade of about 3 h, by
+  the cortisol that endotoxin raises, so it peaks late, whereas in people monocytes make it directly
+  as endotoxin activates them (a route the model lacks). The cascade holds back the IL-10 that a
+  hydrocortisone bolus induces: {B140} times its 2-h value at 4 h, against 3.0 (Dandona 1999, B140,
+  fitted; two equal stages spread it and gave 1.3).
   The model also raises cortisol after 0.2 ng/kg
   ({cortisol_low_dose:.0f} nmol/L at its peak, from 350), which Krabbe 2005 did not see.
 

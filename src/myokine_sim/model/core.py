@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -136,10 +136,19 @@ class Compartment:
         return equations
 
 
+def transit_chain(rate: Expr, drive: Expr, stages: Sequence[Expr]) -> list[Expr]:
+    """The derivatives of first-order stages in series at one rate: the first follows ``drive``, each next one the
+    stage before it. n stages give a gamma-shaped (Erlang) delay of mean n/rate whose spread, 1/sqrt(n) of the
+    mean, narrows as stages are added."""
+    upstream = (drive, *stages[:-1])
+    return [rate * (before - stage) for before, stage in zip(upstream, stages)]
+
+
 def two_stage_lag(rate: Expr, drive: Expr, first: Expr, second: Expr) -> tuple[Expr, Expr]:
     """The derivatives of two first-order stages at one rate: ``first`` follows ``drive`` and ``second`` follows
     ``first``. A gamma-shaped delay of mean 2/rate, without the long tail of one slow stage."""
-    return rate * (drive - first), rate * (first - second)
+    d_first, d_second = transit_chain(rate, drive, (first, second))
+    return d_first, d_second
 
 
 def param(name: str, value: float, unit: str, bounds: tuple[float, float], description: str, source: str) -> Parameter:

@@ -41,10 +41,10 @@ STATES = (
              scale=0.01),
     Quantity("monocyte_glucocorticoid_signal_rel", "1",
              "First stage of the glucocorticoid brake: inhibitor genes transcribed as the cortisol rise is signalled, "
-             "in units of cortisol_inhibition_nmol_l (0 at rest)", scale=0.01),
+             "in units of cortisol_inhibition_nmol_l (0 at rest)", scale=1.0),
     Quantity("monocyte_glucocorticoid_brake_rel", "1",
              "Second stage of the glucocorticoid brake: the inhibitor proteins made, adding to the restraint "
-             "(0 at rest)", scale=0.01),
+             "(0 at rest)", scale=1.0),
     Quantity("monocyte_priming_signal_rel", "1",
              "First stage of glucocorticoid priming: the priming program induced by the glucocorticoid brake held "
              "(0 at rest)", scale=0.01),
@@ -67,18 +67,18 @@ PARAMETERS = (
     param("tnf_alpha.monocyte_fold", 417.6, "fold", (10.0, 5000.0),
           "TNF-alpha production over rest at full monocyte activation, unsuppressed",
           "~150-900 pg/mL TNF-alpha after 2 ng/kg endotoxin (van der Poll 1996 J Clin Invest 97:713; Copeland 2005)"),
-    param("tnf_alpha.cortisol_inhibition_nmol_l", 62.94, "nmol/L", (30.0, 3000.0),
+    param("tnf_alpha.cortisol_inhibition_nmol_l", 32.42, "nmol/L", (30.0, 3000.0),
           "Cortisol rise above rest halving monocyte TNF-alpha output, once held long enough for the glucocorticoid "
           "brake to build",
           "Hydrocortisone before endotoxin left TNF-alpha undetectable, at the end of the infusion (Barber 1993 "
           "J Immunol 150:1999) and 6 h after it (Barber 1995 Surgery 118:406); IL-6 raises cortisol (Steensberg "
           "2003)"),
-    param("tnf_alpha.glucocorticoid_rate_per_min", 0.007993, "1/min", (0.0005, 0.05),
+    param("tnf_alpha.glucocorticoid_rate_per_min", 0.008367, "1/min", (0.0005, 0.05),
           "Rate constant of each of the two stages by which the glucocorticoid brake follows the plasma cortisol rise",
           "Glucocorticoids inhibit NF-kB by inducing IkB-alpha synthesis (Auphan 1995 Science 270:286; Scheinman "
           "1995 Science 270:283) and GILZ in macrophages (Berrebi 2003 Blood 101:729); the brake outlasted a 6-h "
           "hydrocortisone infusion by 6 h (Barber 1995) and had turned to priming by 12 h (van der Poll 1996)"),
-    param("tnf_alpha.priming_gain", 1.387, "1", (0.0, 20.0),
+    param("tnf_alpha.priming_gain", 1.034, "1", (0.0, 20.0),
           "Priming of monocyte TNF-alpha output built per unit of glucocorticoid brake held",
           "Hydrocortisone 12 h to 7 days before endotoxin enhanced TNF-alpha (van der Poll 1996 J Clin Endocrinol "
           "Metab 81:3604), and TNF-alpha and IL-6 at 12 and 144 h (Barber 1993, as Barber 1995 sums it up; Barber "
@@ -86,7 +86,7 @@ PARAMETERS = (
           "cells glucocorticoids induce Toll-like receptor and other innate immune genes (Galon 2002 FASEB J 16:61). "
           "Only the direction is measured: a lower bound, not identified. A day after a 6-h infusion, 1.5 ug/kg/min "
           "primed IL-6 more than 3 ug/kg/min did (Yeager 2009 Crit Care Med 37:2727), which a gain cannot give"),
-    param("tnf_alpha.priming_rate_per_min", 0.0004835, "1/min", (2e-5, 5e-3),
+    param("tnf_alpha.priming_rate_per_min", 0.00052, "1/min", (2e-5, 5e-3),
           "Rate constant of each of the two stages by which glucocorticoid priming builds and fades",
           "Priming still raised the TNF-alpha peak 6 days (144 h) after a 6-h hydrocortisone infusion (Barber "
           "1995 Surgery 118:406), and had not yet overcome the brake 6 h after it (Barber 1995). Not identified: "

@@ -63,6 +63,7 @@ docs-sensitivity: $(VENV)/.installed-test
 
 # Leave-one-study-out cross-validation (long: one refit per study); results in docs/crossvalidation.json, which
 # docs/validation.md reports (rerun `myokine validate --report docs/validation.md --uncertainty 50` after it).
+# Each study keeps its result while its fingerprint holds: a new check target that is not fitted reruns one study.
 crossvalidate: $(VENV)/.installed
 	$(BIN)/myokine crossvalidate --out docs/crossvalidation.json
 

@@ -272,8 +272,9 @@ def test_rerunning_the_fit_reproduces_the_shipped_default_parameter_set():
         assert value == pytest.approx(shipped["values"][name], rel=100 * settings["ftol_xtol_gtol"]), name
 
 
-def test_crossvalidation_resumes_its_own_file_and_starts_a_stale_one_afresh(tmp_path, monkeypatch):
-    """A rerun skips studies already done, but never reuses results of another fit, target set or budget."""
+def test_crossvalidation_resumes_its_own_file_and_reruns_only_stale_studies(tmp_path, monkeypatch):
+    """A rerun skips studies still current, but never reuses a study's result of another fit, target set or
+    budget."""
     from types import SimpleNamespace
 
     from myokine_sim.calibration import crossvalidate as cv
@@ -281,23 +282,26 @@ def test_crossvalidation_resumes_its_own_file_and_starts_a_stale_one_afresh(tmp_
     refits = []
 
     def fake_fit(settings, targets, start, progress):  # the shipped values: the prediction is the full fit's
-        refits.append(settings.max_evaluations)
+        refits.append((settings.max_evaluations, len(targets)))
         return SimpleNamespace(names=tuple(start), values=np.array(list(start.values())), cost=0.0, status="fake")
 
     monkeypatch.setattr(cv, "run_fit", fake_fit)
-    out, study = tmp_path / "cv.json", "Ahlborg 1974"
-    first = cv.crossvalidate(out, [study], max_evaluations=2, progress=lambda line: None)
-    assert refits == [2] and first["studies"][study]["passed"] == first["studies"][study]["count"]
-    cv.crossvalidate(out, [study], max_evaluations=2, progress=lambda line: None)
-    assert refits == [2]  # resumed: nothing to redo
+    out, studies = tmp_path / "cv.json", ["Ahlborg 1974", "Keller 2001"]
+    first = cv.crossvalidate(out, studies, max_evaluations=2, progress=lambda line: None)
+    assert [budget for budget, _ in refits] == [2, 2]
+    assert all(entry["passed"] == entry["count"] for entry in first["studies"].values())
+    assert list(first["studies"]) == sorted(studies, key=cv.studies_of(load_targets()).index)
+    cv.crossvalidate(out, studies, max_evaluations=2, progress=lambda line: None)
+    assert len(refits) == 2  # resumed: nothing to redo
     lines = []
-    cv.crossvalidate(out, [study], max_evaluations=3, progress=lines.append)
-    assert refits == [2, 3] and "starting afresh" in lines[0]
+    cv.crossvalidate(out, studies[:1], max_evaluations=3, progress=lines.append)
+    assert refits[2:] == [(3, refits[0][1])] and "2 stored studies were run with another" in lines[0]
+    assert list(json.loads(out.read_text())["studies"]) == studies[:1]  # the stale study is not kept
     stale = json.loads(out.read_text())
-    stale["settings"]["fingerprint"] = "from-an-older-model"
+    stale["studies"][studies[0]]["fingerprint"] = "from-an-older-model"
     out.write_text(json.dumps(stale))
-    cv.crossvalidate(out, [study], max_evaluations=3, progress=lambda line: None)
-    assert refits == [2, 3, 3]
+    cv.crossvalidate(out, studies, max_evaluations=3, progress=lambda line: None)
+    assert len(refits) == 5
 
 
 # ------------------------------------------------------------------ validate
@@ -332,12 +336,32 @@ def test_validate_exits_1_and_lists_failing_rows(tmp_path):
     assert "failing targets:" in result.output and "C01 (Steensberg 2000" in result.output
 
 
-def test_the_crossvalidation_fingerprint_ignores_the_order_of_the_targets_but_not_their_set():
-    from myokine_sim.calibration.crossvalidate import fingerprint
+def test_the_crossvalidation_fingerprints_ignore_the_order_of_the_targets_but_not_their_set():
+    from myokine_sim.calibration.crossvalidate import study_fingerprints
 
     targets = [target for target in load_targets() if target.simulable][:5]
-    assert fingerprint(targets, 8) == fingerprint(targets[::-1], 8)
-    assert fingerprint(targets, 8) != fingerprint(targets[:4], 8)
+    assert study_fingerprints(targets, 8) == study_fingerprints(targets[::-1], 8)
+    assert study_fingerprints(targets, 8) != study_fingerprints(targets[:4], 8)
+    assert study_fingerprints(targets, 8) != study_fingerprints(targets, 9)
+
+
+def test_a_new_scored_target_reruns_its_own_study_and_a_new_fitted_one_every_other():
+    """A check the fit never sees changes only its study's held-out set; a fitted one changes every other
+    study's refit, and its own study's held-out set."""
+    from myokine_sim.calibration.crossvalidate import study_fingerprints
+
+    targets = load_targets()
+    scored = next(t for t in targets if t.scored and t.simulable and t.fit_weight > 0)
+    shipped = study_fingerprints(targets, 8)
+
+    def changed(added):
+        now = study_fingerprints(targets + [added], 8)
+        return {study for study in shipped if now[study] != shipped[study]}
+
+    check = scored.model_copy(update={"id": "X01", "fit_weight": 0.0})
+    assert changed(check) == {scored.study}
+    fitted = scored.model_copy(update={"id": "X01"})
+    assert changed(fitted) == set(shipped)
 
 
 def test_the_report_explains_posterior_bands_only_when_the_figures_carry_them():
@@ -442,12 +466,12 @@ def test_the_crossvalidation_fingerprint_reads_scenarios_as_parsed_so_a_comment_
     }
     for label, body in files.items():
         (tmp_path / f"{label}.toml").write_text(body)
-    shipped = crossvalidate.fingerprint(targets, 8)
+    shipped = crossvalidate.study_fingerprints(targets, 8)
 
     def fingerprint_with(label):
         monkeypatch.setattr(crossvalidate, "_load", lambda n: load_scenario(
             tmp_path / f"{label}.toml" if n == name else n))
-        return crossvalidate.fingerprint(targets, 8)
+        return crossvalidate.study_fingerprints(targets, 8)
 
     assert fingerprint_with("comment") == shipped
     assert fingerprint_with("explicit default") == shipped
@@ -455,7 +479,7 @@ def test_the_crossvalidation_fingerprint_reads_scenarios_as_parsed_so_a_comment_
 
 
 def test_the_crossvalidation_fingerprint_sees_a_changed_code_default_that_no_parameter_set_names(monkeypatch):
-    from myokine_sim.calibration.crossvalidate import fingerprint
+    from myokine_sim.calibration.crossvalidate import study_fingerprints
     from myokine_sim.model import Model, build_model
     from myokine_sim.parameters import load_parameter_set
 
@@ -465,7 +489,7 @@ def test_the_crossvalidation_fingerprint_sees_a_changed_code_default_that_no_par
     name = next(n for n in model.parameter_names
                 if n not in load_parameter_set("default") and not n.startswith("subject."))
     targets = [target for target in load_targets() if target.simulable][:5]
-    shipped = fingerprint(targets, 8)
+    shipped = study_fingerprints(targets, 8)
     original = Model.default_values
 
     def shifted(self):
@@ -474,4 +498,4 @@ def test_the_crossvalidation_fingerprint_sees_a_changed_code_default_that_no_par
         return values
 
     monkeypatch.setattr(Model, "default_values", shifted)
-    assert fingerprint(targets, 8) != shipped
+    assert study_fingerprints(targets, 8) != shipped

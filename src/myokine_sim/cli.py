@@ -506,7 +506,7 @@ def validate(
 @app.command()
 def crossvalidate(
     out: Path = typer.Option(Path("out/crossvalidation.json"), "--out", "-o",
-                             help="JSON file of per-study results; a rerun skips the studies already in it."),
+                             help="JSON file of per-study results; a rerun skips its studies that are still current."),
     study: list[str] | None = typer.Option(None, "--study", help="Only these studies (repeatable) [default: all]."),
     max_evaluations: int = typer.Option(8, "--max-evaluations", help="Residual evaluations of each refit."),
 ) -> None:

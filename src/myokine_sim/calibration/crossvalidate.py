@@ -7,9 +7,12 @@ the shipped fit, a warm start, with a bounded number of evaluations) and the
 held-out study's targets are simulated with the refitted values.
 
 Results are written after every study, atomically, so an interrupted run keeps
-what it finished and a rerun skips the studies already in the file, as long as the
-file was made from the same start, targets, model and evaluation budget (its
-fingerprint); a file from anything else is started afresh.
+what it finished, and a rerun skips each study whose stored fingerprint is still
+current. A study's fingerprint covers what its result depends on: the start, the
+model, the evaluation budget, the targets its refit is fitted to (every other
+study's fitted targets), its own scored targets and the scenarios of both. So a
+new target that is scored but not fitted reruns only its own study, while a
+changed fitted target or model reruns every study it reaches.
 """
 
 from __future__ import annotations
@@ -65,30 +68,51 @@ def predict(targets: list[Target], values: dict[str, float]) -> list[dict]:
 FINGERPRINT_FIELDS = ("id", "study", "observable", "observed", "rule", "tolerance", "fit_weight", "scored")
 
 
-def fingerprint(targets: list[Target], max_evaluations: int) -> str:
-    """What the results depend on: every parameter value each scenario runs with (code defaults, its parameter
-    set, its subject), the targets' numbers and rules with the default tolerances, the scenarios as parsed, the
-    model's equations and the fit's settings; the same inputs give the same text in any process."""
+def study_fingerprints(targets: list[Target], max_evaluations: int) -> dict[str, str]:
+    """What each study's result depends on, by study: every parameter value each scenario runs with (code
+    defaults, its parameter set, its subject), the numbers and rules (with the default tolerances) of the targets
+    its refit is fitted to and of its own scored targets, those targets' scenarios as parsed, the model's
+    equations and the fit's settings. The same inputs give the same text in any process, whatever the order of
+    the targets."""
     from myokine_sim.calibration.targets import DEFAULT_TOLERANCE
     from myokine_sim.model import build_model
     from myokine_sim.simulation import resolve_parameters
 
     model = build_model()
-    digest = hashlib.sha256()
-    digest.update(json.dumps(load_parameter_set("default"), sort_keys=True).encode())
-    digest.update(json.dumps(DEFAULT_TOLERANCE, sort_keys=True).encode())
-    for target in sorted(targets, key=lambda target: target.id):  # the order of the file does not matter
-        fields = target.model_dump(mode="json", include=set(FINGERPRINT_FIELDS))
-        digest.update(json.dumps(fields, sort_keys=True, default=repr).encode())
+    common = hashlib.sha256()
+    common.update(json.dumps(load_parameter_set("default"), sort_keys=True).encode())
+    common.update(json.dumps(DEFAULT_TOLERANCE, sort_keys=True).encode())
+    common.update(model.compiled.source.encode())
+    common.update(json.dumps(FitSettings(max_evaluations=max_evaluations).as_dict(), sort_keys=True).encode())
+
+    def digest(*parts: object) -> str:
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
+
+    by_target = {target.id: digest(target.model_dump(mode="json", include=set(FINGERPRINT_FIELDS)))
+                 for target in targets}
     # The scenarios as parsed, so that a comment (the study a scenario mirrors) leaves the results valid; and the
     # values they run with, so that a changed code default is seen although the model's source only indexes it.
+    scenarios = {}
     for name in sorted({name for target in targets for name in target.scenarios}):
         scenario = _load(name)
-        digest.update(json.dumps(scenario.model_dump(mode="json"), sort_keys=True).encode())
-        digest.update(json.dumps(resolve_parameters(scenario, model=model), sort_keys=True).encode())
-    digest.update(model.compiled.source.encode())
-    digest.update(json.dumps(FitSettings(max_evaluations=max_evaluations).as_dict(), sort_keys=True).encode())
-    return digest.hexdigest()[:20]
+        scenarios[name] = digest(scenario.model_dump(mode="json"), resolve_parameters(scenario, model=model))
+    fitted = fitted_targets(targets)
+    prints = {}
+    for study in studies_of(targets):
+        training = [t for t in fitted if t.study != study]
+        held_out = [t for t in targets if t.study == study and t.scored and t.simulable]
+        names = sorted({name for target in training + held_out for name in target.scenarios})
+        study_digest = common.copy()
+        study_digest.update(digest(sorted(by_target[t.id] for t in training), sorted(by_target[t.id] for t in held_out),
+                                   [scenarios[name] for name in names]).encode())
+        prints[study] = study_digest.hexdigest()[:20]
+    return prints
+
+
+def current_studies(report: dict, prints: dict[str, str]) -> dict[str, dict]:
+    """The studies of a cross-validation ``report`` whose fingerprints are still the current ``prints``."""
+    return {study: entry for study, entry in report.get("studies", {}).items()
+            if entry.get("fingerprint") == prints.get(study)}
 
 
 def _load(name: str):
@@ -114,15 +138,19 @@ def crossvalidate(
     fitted = load_parameter_set("default")
     start = {name: fitted[name] for name in FITTED_PARAMETERS if name in fitted}
     settings = {"start": "shipped default parameter set (warm start: see docs/validation.md)",
-                "max_evaluations": max_evaluations, "fingerprint": fingerprint(targets, max_evaluations)}
-    report = json.loads(out.read_text()) if out.exists() else {"settings": settings, "studies": {}}
-    if report.get("settings", {}).get("fingerprint") != settings["fingerprint"]:
-        if report.get("studies"):
-            progress(f"{out} holds results of another start, target set, model or budget: starting afresh")
-        report = {"settings": settings, "studies": {}}
+                "max_evaluations": max_evaluations}
+    prints = study_fingerprints(targets, max_evaluations)
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    kept = current_studies(previous, prints)
+    stale = len(previous.get("studies", {})) - len(kept)
+    if stale:
+        progress(f"{out}: {stale} stored {'study was' if stale == 1 else 'studies were'} run with another start, "
+                 "target set, model or budget: rerun")
+    # Studies in file order, so that a partial rerun writes the same file as a full one.
+    report = {"settings": settings, "studies": {study: kept[study] for study in studies_of(targets) if study in kept}}
     for number, study in enumerate(chosen, 1):
         if study in report["studies"]:
-            progress(f"[{number}/{len(chosen)}] {study}: already done, skipped")
+            progress(f"[{number}/{len(chosen)}] {study}: still current, skipped")
             continue
         started = time.perf_counter()
         held_out = [t for t in targets if t.study == study and t.scored and t.simulable]
@@ -137,6 +165,7 @@ def crossvalidate(
             row["simulated_in_full_fit"] = fit_row["simulated"]
             row["passes_in_full_fit"] = fit_row["passes"]
         report["studies"][study] = {
+            "fingerprint": prints[study],
             "targets": rows,
             "passed": sum(row["passes"] for row in rows),
             "count": len(rows),
@@ -146,6 +175,7 @@ def crossvalidate(
             "refit_status": result.status,
             "runtime_s": round(time.perf_counter() - started, 1),
         }
+        report["studies"] = {name: report["studies"][name] for name in studies_of(targets) if name in report["studies"]}
         write_json_atomic(out, report)
         entry = report["studies"][study]
         progress(f"    predicted {entry['passed']}/{entry['count']} held-out targets, RMS residual "

@@ -62,7 +62,8 @@ PARAMETERS = (
     param("il10.il6_half_pg_ml", 173.1, "pg/mL", (5.0, 2000.0),
           "Plasma IL-6 giving half the maximal IL-10 induction",
           "Fitted: the IL-10 rise after 2 ng/kg endotoxin, 129 pg/mL with IL-6 near 1,000 pg/mL (van Eijk 2007 Crit "
-          "Care Med 35:1464), against the marathon's 27-fold with IL-6 near 60 pg/mL (Ostrowski 1999)"),
+          "Care Med 35:1464), against the marathon's 27-fold with IL-6 near 60 pg/mL (Ostrowski 1999) and no "
+          "significant rise after an hour's running at 60% VO2max (Peake 2005 Eur J Appl Physiol 95:514)"),
     param("il10.cortisol_induction_delay_min", 170.2, "min", (40.0, 1000.0),
           "Mean delay of the cascade by which the induction of IL-10 by cortisol follows the plasma cortisol rise "
           "(each stage's rate constant is the number of stages over it)",

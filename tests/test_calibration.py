@@ -290,7 +290,8 @@ def test_crossvalidation_resumes_its_own_file_and_reruns_only_stale_studies(tmp_
     first = cv.crossvalidate(out, studies, max_evaluations=2, progress=lambda line: None)
     assert [budget for budget, _ in refits] == [2, 2]
     assert all(entry["passed"] == entry["count"] for entry in first["studies"].values())
-    assert list(first["studies"]) == sorted(studies, key=cv.studies_of(load_targets()).index)
+    in_file_order = sorted(studies, key=cv.studies_of(load_targets()).index)
+    assert list(first["studies"]) == in_file_order
     cv.crossvalidate(out, studies, max_evaluations=2, progress=lambda line: None)
     assert len(refits) == 2  # resumed: nothing to redo
     lines = []
@@ -302,6 +303,21 @@ def test_crossvalidation_resumes_its_own_file_and_reruns_only_stale_studies(tmp_
     out.write_text(json.dumps(stale))
     cv.crossvalidate(out, studies, max_evaluations=3, progress=lambda line: None)
     assert len(refits) == 5
+    # One study current, one stale: only the stale one is refitted, the other kept as it was, in file order.
+    stale = json.loads(out.read_text())
+    kept = stale["studies"][studies[0]]
+    stale["studies"][studies[1]]["fingerprint"] = "from-an-older-model"
+    out.write_text(json.dumps(stale))
+    report = cv.crossvalidate(out, studies, max_evaluations=3, progress=lambda line: None)
+    assert len(refits) == 6 and refits[-1][1] != refits[0][1]
+    assert report["studies"][studies[0]] == kept and list(report["studies"]) == in_file_order
+
+
+def test_a_crossvalidation_entry_without_a_current_fingerprint_is_not_current():
+    from myokine_sim.calibration.crossvalidate import current_studies
+
+    report = {"studies": {"A": {"fingerprint": "a"}, "B": {"fingerprint": "old"}, "C": {}, "Gone": {}}}
+    assert list(current_studies(report, {"A": "a", "B": "b", "C": "c"})) == ["A"]
 
 
 # ------------------------------------------------------------------ validate

@@ -53,6 +53,7 @@ COLUMN_LABELS = {
     "il6_infusion_ng_min": "rhIL-6 infusion rate",
     "hydrocortisone_infusion_ug_kg_min": "Hydrocortisone infusion rate",
     "il10_cortisol_signal_umol_l": "Cortisol signal for IL-10 (first stage)",
+    "il10_cortisol_cascade_2_umol_l": "Cortisol induction of IL-10 (middle stage)",
     "il10_cortisol_induction_umol_l": "Cortisol induction of IL-10",
     "plasma_endotoxin_ng_kg": "Plasma endotoxin",
     "hepatosplanchnic_il6_uptake_ng_min": "Hepatosplanchnic IL-6 uptake",

@@ -72,47 +72,49 @@ def study_fingerprints(targets: list[Target], max_evaluations: int) -> dict[str,
     """What each study's result depends on, by study: every parameter value each scenario runs with (code
     defaults, its parameter set, its subject), the numbers and rules (with the default tolerances) of the targets
     its refit is fitted to and of its own scored targets, those targets' scenarios as parsed, the model's
-    equations and the fit's settings. The same inputs give the same text in any process, whatever the order of
-    the targets."""
+    equations and state scales (the solver's absolute tolerances), the solver's and the fit's settings, and the
+    fitted parameters with their bounds. The same inputs give the same text in any process, whatever the order
+    of the targets."""
     from myokine_sim.calibration.targets import DEFAULT_TOLERANCE
     from myokine_sim.model import build_model
     from myokine_sim.simulation import resolve_parameters
-
-    model = build_model()
-    common = hashlib.sha256()
-    common.update(json.dumps(load_parameter_set("default"), sort_keys=True).encode())
-    common.update(json.dumps(DEFAULT_TOLERANCE, sort_keys=True).encode())
-    common.update(model.compiled.source.encode())
-    common.update(json.dumps(FitSettings(max_evaluations=max_evaluations).as_dict(), sort_keys=True).encode())
+    from myokine_sim.solver import SolverSettings
 
     def digest(*parts: object) -> str:
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
 
-    by_target = {target.id: digest(target.model_dump(mode="json", include=set(FINGERPRINT_FIELDS)))
-                 for target in targets}
+    model = build_model()
+    common = digest(
+        load_parameter_set("default"), DEFAULT_TOLERANCE, model.compiled.source,
+        [(state.name, state.scale, state.floor) for state in model.states], SolverSettings().as_dict(),
+        FitSettings(max_evaluations=max_evaluations).as_dict(),
+        [(name, model.parameter(name).lower, model.parameter(name).upper) for name in FITTED_PARAMETERS],
+    )
+    target_digests = {target.id: digest(target.model_dump(mode="json", include=set(FINGERPRINT_FIELDS)))
+                      for target in targets}
     # The scenarios as parsed, so that a comment (the study a scenario mirrors) leaves the results valid; and the
     # values they run with, so that a changed code default is seen although the model's source only indexes it.
-    scenarios = {}
+    scenario_digests = {}
     for name in sorted({name for target in targets for name in target.scenarios}):
         scenario = _load(name)
-        scenarios[name] = digest(scenario.model_dump(mode="json"), resolve_parameters(scenario, model=model))
+        scenario_digests[name] = digest(scenario.model_dump(mode="json"), resolve_parameters(scenario, model=model))
     fitted = fitted_targets(targets)
-    prints = {}
+    fingerprints = {}
     for study in studies_of(targets):
         training = [t for t in fitted if t.study != study]
         held_out = [t for t in targets if t.study == study and t.scored and t.simulable]
         names = sorted({name for target in training + held_out for name in target.scenarios})
-        study_digest = common.copy()
-        study_digest.update(digest(sorted(by_target[t.id] for t in training), sorted(by_target[t.id] for t in held_out),
-                                   [scenarios[name] for name in names]).encode())
-        prints[study] = study_digest.hexdigest()[:20]
-    return prints
+        fingerprints[study] = digest(common, sorted(target_digests[t.id] for t in training),
+                                     sorted(target_digests[t.id] for t in held_out),
+                                     [scenario_digests[name] for name in names])[:20]
+    return fingerprints
 
 
-def current_studies(report: dict, prints: dict[str, str]) -> dict[str, dict]:
-    """The studies of a cross-validation ``report`` whose fingerprints are still the current ``prints``."""
+def current_studies(report: dict, fingerprints: dict[str, str]) -> dict[str, dict]:
+    """The studies of a cross-validation ``report`` that are still studies and whose results are still current
+    (their stored fingerprint is in ``fingerprints``)."""
     return {study: entry for study, entry in report.get("studies", {}).items()
-            if entry.get("fingerprint") == prints.get(study)}
+            if study in fingerprints and entry.get("fingerprint") == fingerprints[study]}
 
 
 def _load(name: str):
@@ -139,15 +141,13 @@ def crossvalidate(
     start = {name: fitted[name] for name in FITTED_PARAMETERS if name in fitted}
     settings = {"start": "shipped default parameter set (warm start: see docs/validation.md)",
                 "max_evaluations": max_evaluations}
-    prints = study_fingerprints(targets, max_evaluations)
+    fingerprints = study_fingerprints(targets, max_evaluations)
     previous = json.loads(out.read_text()) if out.exists() else {}
-    kept = current_studies(previous, prints)
-    stale = len(previous.get("studies", {})) - len(kept)
+    report = {"settings": settings, "studies": current_studies(previous, fingerprints)}
+    stale = len(previous.get("studies", {})) - len(report["studies"])
     if stale:
         progress(f"{out}: {stale} stored {'study was' if stale == 1 else 'studies were'} run with another start, "
-                 "target set, model or budget: rerun")
-    # Studies in file order, so that a partial rerun writes the same file as a full one.
-    report = {"settings": settings, "studies": {study: kept[study] for study in studies_of(targets) if study in kept}}
+                 "target set, model or budget: dropped, and rerun if chosen")
     for number, study in enumerate(chosen, 1):
         if study in report["studies"]:
             progress(f"[{number}/{len(chosen)}] {study}: still current, skipped")
@@ -165,7 +165,7 @@ def crossvalidate(
             row["simulated_in_full_fit"] = fit_row["simulated"]
             row["passes_in_full_fit"] = fit_row["passes"]
         report["studies"][study] = {
-            "fingerprint": prints[study],
+            "fingerprint": fingerprints[study],
             "targets": rows,
             "passed": sum(row["passes"] for row in rows),
             "count": len(rows),
@@ -175,6 +175,7 @@ def crossvalidate(
             "refit_status": result.status,
             "runtime_s": round(time.perf_counter() - started, 1),
         }
+        # Studies in file order, so that a partial rerun writes the same file as a full one.
         report["studies"] = {name: report["studies"][name] for name in studies_of(targets) if name in report["studies"]}
         write_json_atomic(out, report)
         entry = report["studies"][study]

@@ -15,6 +15,7 @@ from pathlib import Path
 from myokine_sim.calibration.fit import positive_lower_bound
 from myokine_sim.calibration.targets import DEFAULT_TOLERANCE, load_targets
 from myokine_sim.calibration.validate import Validation, slug, table_rows
+from myokine_sim.model.il10 import CORTISOL_CASCADE
 
 #: Studies whose infusion rate was chosen to reach a published plasma IL-6 (protocol checks).
 PROTOCOL_CHECKS = ("C23a", "C23b", "C24d", "A01d")
@@ -107,11 +108,11 @@ DISCUSSION = """\
   (ratio {B156} against 0.32, B156, scored and not fitted). IL-10 after a single dose of 2 ng/kg
   rises by {B168} pg/mL and peaks near 4 h, against 129 pg/mL in men (van Eijk 2007, B168, fitted
   with `il10.il6_half_pg_ml`, which also holds IL-10 under a doubling after an hour's moderate
-  running, B153): it is induced by plasma IL-6 and, through a three-stage cascade of about 3 h, by
-  the cortisol that endotoxin raises, so it peaks late, whereas in people monocytes make it directly
-  as endotoxin activates them (a route the model lacks). The cascade holds back the IL-10 that a
-  hydrocortisone bolus induces: {B140} times its 2-h value at 4 h, against 3.0 (Dandona 1999, B140,
-  fitted; two equal stages spread it and gave 1.3).
+  running, B153): it is induced by plasma IL-6 and, through a cascade of {il10_stages} stages with a mean
+  delay of {il10_delay_h:.1f} h, by the cortisol that endotoxin raises, so it peaks late, whereas in
+  people monocytes make it directly as endotoxin activates them (a route the model lacks). The
+  cascade holds back the IL-10 that a hydrocortisone bolus induces: {B140} times its 2-h value at
+  4 h, against 3.0 (Dandona 1999, B140, fitted; two equal stages spread it and gave 1.3).
   The model also raises cortisol after 0.2 ng/kg
   ({cortisol_low_dose:.0f} nmol/L at its peak, from 350), which Krabbe 2005 did not see.
 
@@ -332,6 +333,8 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
         catecholamine_fall=_value(values, model, "exercise.catecholamine_fall_rate_per_min"),
         cortisol_low_dose=low_dose_cortisol_peak(validation),
         tnf_order=_value(values, model, "endotoxin.il6_tnf_order"),
+        il10_stages=len(CORTISOL_CASCADE),
+        il10_delay_h=_value(values, model, "il10.cortisol_induction_delay_min") / 60.0,
         tolerance_half_life_days=math.log(2.0)
         / _value(values, model, "endotoxin.tolerance_loss_rate_per_min") / (24 * 60),
         ablation="\n".join(ablation_line(*bout) for bout in sensor_ablation(parameter_set)),

@@ -43,6 +43,14 @@ def studies_of(targets: list[Target]) -> list[str]:
     return list(seen)
 
 
+def split_by_study(targets: list[Target], study: str) -> tuple[list[Target], list[Target]]:
+    """The targets a refit without ``study`` is fitted to (every other study's fitted targets), and the study's
+    scored targets it then predicts; the run and its fingerprint both read them from here."""
+    training = [t for t in fitted_targets(targets) if t.study != study]
+    held_out = [t for t in targets if t.study == study and t.scored and t.simulable]
+    return training, held_out
+
+
 def predict(targets: list[Target], values: dict[str, float]) -> list[dict]:
     """Simulate ``targets`` with parameter ``values``; one row per target."""
     from myokine_sim.simulation import simulate
@@ -98,11 +106,9 @@ def study_fingerprints(targets: list[Target], max_evaluations: int) -> dict[str,
     for name in sorted({name for target in targets for name in target.scenarios}):
         scenario = _load(name)
         scenario_digests[name] = digest(scenario.model_dump(mode="json"), resolve_parameters(scenario, model=model))
-    fitted = fitted_targets(targets)
     fingerprints = {}
     for study in studies_of(targets):
-        training = [t for t in fitted if t.study != study]
-        held_out = [t for t in targets if t.study == study and t.scored and t.simulable]
+        training, held_out = split_by_study(targets, study)
         names = sorted({name for target in training + held_out for name in target.scenarios})
         fingerprints[study] = digest(common, sorted(target_digests[t.id] for t in training),
                                      sorted(target_digests[t.id] for t in held_out),
@@ -153,8 +159,7 @@ def crossvalidate(
             progress(f"[{number}/{len(chosen)}] {study}: still current, skipped")
             continue
         started = time.perf_counter()
-        held_out = [t for t in targets if t.study == study and t.scored and t.simulable]
-        training = [t for t in fitted_targets(targets) if t.study != study]
+        training, held_out = split_by_study(targets, study)
         progress(f"[{number}/{len(chosen)}] {study}: refitting to {len(training)} targets without it ...")
         result = run_fit(FitSettings(max_evaluations=max_evaluations), targets=training, start=start,
                          progress=lambda line: None)

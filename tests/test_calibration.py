@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from myokine_sim.calibration.fit import FITTED_PARAMETERS, FitSettings, fitted_targets, run_fit
 from myokine_sim.calibration.targets import (
     DEFAULT_TOLERANCE,
+    STEP_GAIN,
+    STEP_WIDTH,
     Leaf,
     Target,
     leaves,
@@ -172,6 +174,23 @@ def test_fit_residuals_vanish_on_target_and_grow_smoothly_beyond_the_band():
     assert float(lower_bound.residual(np.array([200.0]))[0]) < 1e-3 < float(lower_bound.residual(np.array([90.0]))[0])
 
 
+
+@pytest.mark.parametrize("width", [STEP_WIDTH, 0.25])
+def test_the_pass_boundary_step_rises_over_its_width(width):
+    """At the boundary (|misfit| = 1) the residual's slope in the misfit is 1 + STEP_GAIN / (4 width): the tanh
+    step's derivative there. A wider step is gentler, which is what lets a first fit stage move without stalling."""
+    t = target("factor", 10.0)
+    edge = 15.0  # on the band's edge: misfit 1
+    values = np.array([edge / 1.001, edge * 1.001])
+    z = t.misfit(values)
+    r = t.residual(values, width)
+    slope = float((r[1] - r[0]) / (z[1] - z[0]))
+    assert slope == pytest.approx(1.0 + STEP_GAIN / (4.0 * width), rel=1e-3)
+    # Far from the boundary the step is the full gain, whatever its width.
+    far = t.residual(np.array([edge * 4.0]), width)[0]
+    assert far == pytest.approx(float(t.misfit(np.array([edge * 4.0]))[0]) + STEP_GAIN, rel=1e-3)
+
+
 # ------------------------------------------------------------------ fit and shipped parameter set
 
 
@@ -261,10 +280,45 @@ def test_fit_rejects_a_bad_evaluation_budget():
     assert result.exit_code == 2
 
 
+@pytest.mark.parametrize("arguments, option", [
+    (["--step-width", "0"], "--step-width"),
+    (["--step-width", "nan"], "--step-width"),
+    (["--step-width", "1.5"], "--step-width"),
+    (["--parameter-set", "default", "--update-default"], "--parameter-set"),
+    (["--parameter-set", "no_such_set"], "no_such_set"),
+])
+def test_fit_rejects_a_bad_step_width_or_start(arguments, option):
+    result = runner.invoke(app, ["fit", "--max-evaluations", "1", *arguments])
+    assert result.exit_code == 2 and option in result.output and "Traceback" not in result.output, result.output
+
+
+def test_fit_starts_from_a_given_parameter_set_with_the_given_step(tmp_path, monkeypatch):
+    """``--parameter-set`` starts the target fit from that set's values of the fitted parameters, and
+    ``--step-width`` reaches the loss (checked on the arguments, not on a full fit)."""
+    from myokine_sim.calibration import fit as fit_module
+
+    seen = {}
+
+    def fake_fit(settings, start=None, **_):
+        seen.update(settings=settings, start=start)
+        raise KeyboardInterrupt  # stop before any integration
+
+    monkeypatch.setattr(fit_module, "run_fit", fake_fit)
+    start = tmp_path / "start.toml"
+    name = FITTED_PARAMETERS[0]
+    start.write_text(f'[values]\n"{name}" = 2.0\n')
+    runner.invoke(app, ["fit", "--out", str(tmp_path / "fit"), "--step-width", "0.2", "--parameter-set", str(start)])
+    assert seen["settings"].step_width == 0.2 and seen["settings"].as_dict()["pass_boundary_step_width"] == 0.2
+    assert seen["start"] == {name: 2.0}
+    assert not (tmp_path / "fit").exists()  # nothing written by a fit that did not finish
+
+
 def test_rerunning_the_fit_reproduces_the_shipped_default_parameter_set():
     shipped = tomllib.loads(shipped_parameter_sets()["default"].read_text())
     settings = shipped["provenance"]["settings"]
-    result = run_fit(FitSettings(max_evaluations=settings["max_evaluations"]), progress=lambda line: None)
+    width = settings.get("pass_boundary_step_width", STEP_WIDTH)  # sets written before it was recorded used the usual
+    result = run_fit(FitSettings(max_evaluations=settings["max_evaluations"], step_width=width),
+                     progress=lambda line: None)
     # Within a hundred times the fit's step tolerance: the compiled and NumPy integrators (with and without numba)
     # differ far below the solver tolerance, which moves the optimiser's last steps along the poorly identified
     # directions by up to a few tens of its tolerance (3.5e-5 at most, measured side by side, for this set).

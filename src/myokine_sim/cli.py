@@ -406,8 +406,13 @@ def fit(
     steps: int = typer.Option(300, "--steps", help="With --posterior: emcee steps."),
     walkers: int = typer.Option(16, "--walkers", help="With --posterior: emcee walkers."),
     seed: int = typer.Option(0, "--seed", help="With --posterior: seed of the sampler."),
-    parameter_set: str = typer.Option("default", "--parameter-set", "-p", help="With --data: the parameter set "
-                                                                               "the fit starts from."),
+    parameter_set: str | None = typer.Option(
+        None, "--parameter-set", "-p", help="The parameter set (name or .toml path) the fit starts from [default: "
+                                            "with --data the default set; otherwise the code defaults]."),
+    step_width: float | None = typer.Option(
+        None, "--step-width", help="Width of the loss's step at each target's pass boundary, in tolerance units "
+                                   "[default: 0.05]. A wider step (e.g. 0.2) gives a first stage that does not "
+                                   "stall; then fit again with --parameter-set OUT/fitted.toml."),
     update_default: bool = typer.Option(
         False, "--update-default", help="Maintainers: refit to the calibration targets and also replace the shipped "
                                         "models/parameters/default.toml (source checkout only)."),
@@ -424,12 +429,15 @@ def fit(
                 if given:
                     raise InputError(option, None, "only with --data (a measurement table)")
             return fit_command(out, max_evaluations, update_default or write_default,
-                               "--write-default" if write_default and not update_default else "--update-default")
+                               "--write-default" if write_default and not update_default else "--update-default",
+                               step_width, parameter_set)
         if update_default or write_default:
             raise InputError("--update-default", None, "refits the shipped set to the calibration targets; it does "
                                                        "not take --data (your fit goes to --out)")
+        if step_width is not None:
+            raise InputError("--step-width", None, "only without --data (the calibration targets' pass boundaries)")
         return data_fit_command(data, fit_parameter or [], out, max_evaluations, posterior, steps, walkers, seed,
-                                parameter_set)
+                                parameter_set or "default")
 
     for line in _guarded(action):
         typer.echo(line)

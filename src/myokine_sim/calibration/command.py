@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -37,10 +38,15 @@ def check_fit_output(out: Path | None, write_default: bool, option: str = "--upd
 
 
 def fit_command(out: Path | None, max_evaluations: int, write_default: bool = False,
-                option: str = "--update-default") -> list[str]:
-    """Fit, write the parameter set, its report and manifest into ``out``, and return the summary lines."""
+                option: str = "--update-default", step_width: float | None = None,
+                start_set: str | None = None) -> list[str]:
+    """Fit, write the parameter set, its report and manifest into ``out``, and return the summary lines.
+
+    ``step_width`` widens the pass-boundary step of the loss; ``start_set`` (a parameter set name or path)
+    starts the fit from its values rather than the code defaults."""
     from myokine_sim.calibration.fit import (
         DEFAULT_SET_HEADER,
+        FITTED_PARAMETERS,
         FITTED_SET_HEADER,
         FitSettings,
         default_parameter_set_path,
@@ -50,20 +56,34 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
     )
     from myokine_sim.io import manifest
     from myokine_sim.model import build_model
+    from myokine_sim.parameters import load_parameter_set
     from myokine_sim.sweeps.progress import ProgressBar, stderr_is_terminal
 
     if max_evaluations < 1:
         raise InputError("--max-evaluations", None, f"must be at least 1, got {max_evaluations}")
+    settings = FitSettings(max_evaluations=max_evaluations)
+    if step_width is not None:
+        if not (math.isfinite(step_width) and 0.0 < step_width <= 1.0):
+            raise InputError("--step-width", None, "must be a number in (0, 1], in tolerance units (the usual step "
+                             f"rises over {settings.step_width}), got {step_width}")
+        settings = replace(settings, step_width=step_width)
+    start = None
+    if start_set is not None:
+        if write_default:
+            raise InputError("--parameter-set", None, f"{option} refits from the code defaults, so that the shipped "
+                             "set can be reproduced; fit to --out instead, and copy the values into the modules")
+        values = load_parameter_set(start_set)
+        start = {name: values[name] for name in FITTED_PARAMETERS if name in values}
     directory = check_fit_output(out, write_default, option)
     if stderr_is_terminal():  # a bar with an ETA (at most max_evaluations); logs and pipes get the plain lines
         bar = ProgressBar("fit", "evaluations")
         bar.start(max_evaluations)
         try:
-            result = run_fit(FitSettings(max_evaluations=max_evaluations), progress=bar.log, evaluated=bar.update)
+            result = run_fit(settings, progress=bar.log, start=start, evaluated=bar.update)
         finally:
             bar.close()
     else:
-        result = run_fit(FitSettings(max_evaluations=max_evaluations))
+        result = run_fit(settings, start=start)
     lines = summary_lines(result)
     fitted = directory / FITTED_SET_FILE
     with output_directory(directory):

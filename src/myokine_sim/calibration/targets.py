@@ -335,11 +335,12 @@ class Target(BaseModel):
         """Tolerance-scaled misfit (|misfit| <= 1 passes; one-sided rules about 0 once met), unweighted."""
         return _residual(self.rule, np.asarray(simulated, dtype=float), self.observed, self.limit)
 
-    def residual(self, simulated: np.ndarray) -> np.ndarray:
+    def residual(self, simulated: np.ndarray, step_width: float = STEP_WIDTH) -> np.ndarray:
         """Fit residual(s), smooth in the simulated value: the tolerance-scaled misfit, plus a smooth step
-        of STEP_GAIN at the pass boundary, so the fit prefers every target inside its band."""
+        of STEP_GAIN at the pass boundary, rising over about ``step_width``, so the fit prefers every target
+        inside its band."""
         z = self.misfit(simulated)
-        step = STEP_GAIN * 0.5 * (1.0 + np.tanh((np.abs(z) - 1.0) / (2.0 * STEP_WIDTH)))
+        step = STEP_GAIN * 0.5 * (1.0 + np.tanh((np.abs(z) - 1.0) / (2.0 * step_width)))
         return self.fit_weight * (z + np.sign(z) * step)
 
 

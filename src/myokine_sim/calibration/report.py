@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 from myokine_sim.calibration.fit import positive_lower_bound
-from myokine_sim.calibration.targets import DEFAULT_TOLERANCE, load_targets
+from myokine_sim.calibration.targets import DEFAULT_TOLERANCE, STEP_WIDTH, load_targets
 from myokine_sim.calibration.validate import Validation, slug, table_rows
 from myokine_sim.model.il10 import CORTISOL_CASCADE
 
@@ -599,13 +599,22 @@ def _fit_section(model, values: dict, provenance: dict) -> list[str]:
         f"{provenance.get('evaluations', '?')} evaluations and {provenance.get('jacobian_evaluations', '?')} "
         f"Jacobians in {provenance.get('runtime_s', '?')} s; cost {provenance.get('cost', float('nan')):.4g} over "
         f"{len(provenance.get('targets', []))} targets. Method: {settings.get('method', '')}; residuals in units of "
-        "each target's pass tolerance, plus a smooth step at its boundary; forward-difference Jacobian in one batched "
-        f"integration per scenario (log step {settings.get('jacobian_step_log', '?')}). Versions: "
+        "each target's pass tolerance, plus a smooth step at its boundary (rising over "
+        f"{settings.get('pass_boundary_step_width', STEP_WIDTH)} tolerance units); forward-difference Jacobian in one "
+        f"batched integration per scenario (log step {settings.get('jacobian_step_log', '?')}). Versions: "
         + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
         "",
         "Start values are the code defaults of the compartment modules. They were set by hand near the region that",
         "exploratory fits reached during development (the least-squares problem has several local minima); from",
         "them the fit is deterministic, so rerunning `myokine fit` reproduces this file's values.",
+        "",
+        "The step is steep, and trust-region steps stall where many targets sit just inside their bands: these values",
+        "are such a point. A first stage with a wider step (`myokine fit --step-width 0.2`), then a fit started from",
+        "its result (`myokine fit --parameter-set out/fit/fitted.toml`), reaches lower minima of the same loss, so the",
+        "values here are not the best fit the targets allow. Such deeper minima have so far given up behaviour that",
+        "no fitted target holds (glucose's return after a meal or a hard bout, the fading of endotoxin tolerance),",
+        "which is why they are not shipped; see the scored but unfitted glucose rows of Siafarikas 2004 and Howlett",
+        "2003.",
         "",
         "Standard errors come from the Jacobian at",
         ("the solution: covariance = s²(JᵀJ)⁺ with s² the residual variance "

@@ -301,7 +301,8 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
                 drawn.add(_draw_marker(ax, ", ".join(t.id for t in targets), where, value, kind, error))
             ax.set_title(column_label(column, units.get(column, "")), loc="left")
             ax.set_xlabel("Time (min)")
-            ax.set_ylim(bottom=0)
+            # Headroom above the autoscaled top, so that a marker there is drawn whole.
+            ax.set_ylim(0, ax.get_ylim()[1] * 1.05)
             ax.set_xlim(0, end)
             ax.grid(True, color="0.85", linewidth=0.6)
             # Beside the panel, where it can cover no curve and no marker.

@@ -174,7 +174,6 @@ def test_fit_residuals_vanish_on_target_and_grow_smoothly_beyond_the_band():
     assert float(lower_bound.residual(np.array([200.0]))[0]) < 1e-3 < float(lower_bound.residual(np.array([90.0]))[0])
 
 
-
 @pytest.mark.parametrize("width", [STEP_WIDTH, 0.25])
 def test_the_pass_boundary_step_rises_over_its_width(width):
     """At the boundary (|misfit| = 1) the residual's slope in the misfit is 1 + STEP_GAIN / (4 width): the tanh
@@ -285,38 +284,66 @@ def test_fit_rejects_a_bad_evaluation_budget():
     (["--step-width", "nan"], "--step-width"),
     (["--step-width", "1.5"], "--step-width"),
     (["--parameter-set", "default", "--update-default"], "--parameter-set"),
-    (["--parameter-set", "no_such_set"], "no_such_set"),
+    (["--parameter-set", "no_such_set"], "--parameter-set: no_such_set"),
+    (["--parameter-set", "UNFITTED"], "plasma_il6.baseline_pg_ml"),
 ])
-def test_fit_rejects_a_bad_step_width_or_start(arguments, option):
-    result = runner.invoke(app, ["fit", "--max-evaluations", "1", *arguments])
+def test_fit_rejects_a_bad_step_width_or_start(arguments, option, tmp_path):
+    unfitted = tmp_path / "unfitted.toml"
+    unfitted.write_text('[values]\n"plasma_il6.baseline_pg_ml" = 3.0\n')
+    arguments = [str(unfitted) if a == "UNFITTED" else a for a in arguments]
+    result = runner.invoke(app, ["fit", "--max-evaluations", "1", "--out", str(tmp_path / "fit"), *arguments])
     assert result.exit_code == 2 and option in result.output and "Traceback" not in result.output, result.output
+    assert not (tmp_path / "fit").exists()
+
+
+class _StopBeforeFitting(Exception):
+    pass
 
 
 def test_fit_starts_from_a_given_parameter_set_with_the_given_step(tmp_path, monkeypatch):
     """``--parameter-set`` starts the target fit from that set's values of the fitted parameters, and
-    ``--step-width`` reaches the loss (checked on the arguments, not on a full fit)."""
+    ``--step-width`` reaches the fit's settings (checked on the arguments, not on a full fit)."""
     from myokine_sim.calibration import fit as fit_module
 
     seen = {}
 
     def fake_fit(settings, start=None, **_):
         seen.update(settings=settings, start=start)
-        raise KeyboardInterrupt  # stop before any integration
+        raise _StopBeforeFitting
 
     monkeypatch.setattr(fit_module, "run_fit", fake_fit)
     start = tmp_path / "start.toml"
     name = FITTED_PARAMETERS[0]
     start.write_text(f'[values]\n"{name}" = 2.0\n')
-    runner.invoke(app, ["fit", "--out", str(tmp_path / "fit"), "--step-width", "0.2", "--parameter-set", str(start)])
+    result = runner.invoke(app, ["fit", "--out", str(tmp_path / "fit"), "--step-width", "0.2", "--parameter-set",
+                                 str(start)])
+    assert result.exit_code == 1 and "_StopBeforeFitting" in result.output, result.output  # the fake was reached
     assert seen["settings"].step_width == 0.2 and seen["settings"].as_dict()["pass_boundary_step_width"] == 0.2
     assert seen["start"] == {name: 2.0}
-    assert not (tmp_path / "fit").exists()  # nothing written by a fit that did not finish
+
+
+def test_the_fit_problem_hands_its_step_width_to_every_residual(monkeypatch, targets, model):
+    from myokine_sim.calibration.fit import FitProblem
+
+    widths = []
+    original = Target.residual
+
+    def recording(self, simulated, step_width=STEP_WIDTH):
+        widths.append(step_width)
+        return original(self, simulated, step_width)
+
+    monkeypatch.setattr(Target, "residual", recording)
+    chosen = [t for t in targets if t.id == "B65"]  # one short scenario
+    problem = FitProblem(model, chosen, ("adipose.lipolysis_exercise_gain",), FitSettings(step_width=0.3),
+                         lambda line: None)
+    problem.residuals(problem.x0)
+    assert widths == [0.3]
 
 
 def test_rerunning_the_fit_reproduces_the_shipped_default_parameter_set():
     shipped = tomllib.loads(shipped_parameter_sets()["default"].read_text())
     settings = shipped["provenance"]["settings"]
-    width = settings.get("pass_boundary_step_width", STEP_WIDTH)  # sets written before it was recorded used the usual
+    width = settings.get("pass_boundary_step_width", STEP_WIDTH)  # sets written before it was recorded: the usual
     result = run_fit(FitSettings(max_evaluations=settings["max_evaluations"], step_width=width),
                      progress=lambda line: None)
     # Within a hundred times the fit's step tolerance: the compiled and NumPy integrators (with and without numba)

@@ -410,9 +410,10 @@ def fit(
         None, "--parameter-set", "-p", help="The parameter set (name or .toml path) the fit starts from [default: "
                                             "with --data the default set; otherwise the code defaults]."),
     step_width: float | None = typer.Option(
-        None, "--step-width", help="Width of the loss's step at each target's pass boundary, in tolerance units "
-                                   "[default: 0.05]. A wider step (e.g. 0.2) gives a first stage that does not "
-                                   "stall; then fit again with --parameter-set OUT/fitted.toml."),
+        None, "--step-width", help="Width of the loss's step at each target's pass boundary, in tolerance units, "
+                                   "from above 0 to 1 [default: the usual 0.05]. A wider step (e.g. 0.2) gives a "
+                                   "first stage that does not stall; then fit again with --parameter-set "
+                                   "OUT/fitted.toml."),
     update_default: bool = typer.Option(
         False, "--update-default", help="Maintainers: refit to the calibration targets and also replace the shipped "
                                         "models/parameters/default.toml (source checkout only)."),

@@ -72,7 +72,18 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
         if write_default:
             raise InputError("--parameter-set", None, f"{option} refits from the code defaults, so that the shipped "
                              "set can be reproduced; fit to --out instead, and copy the values into the modules")
-        values = load_parameter_set(start_set)
+        try:
+            values = load_parameter_set(start_set)
+        except InputError as error:
+            raise InputError("--parameter-set", None, str(error)) from None
+        model = build_model()
+        # The fit moves only the fitted parameters: a set that changes another one would not be what it fits.
+        unfitted = sorted(name for name, value in values.items()
+                          if name not in FITTED_PARAMETERS and value != model.parameter(name).value)
+        if unfitted:
+            raise InputError("--parameter-set", start_set, f"sets parameters the fit does not fit "
+                             f"({', '.join(unfitted)}); allowed: values of the fitted parameters only (as in a "
+                             "`myokine fit` result)")
         start = {name: values[name] for name in FITTED_PARAMETERS if name in values}
     directory = check_fit_output(out, write_default, option)
     if stderr_is_terminal():  # a bar with an ETA (at most max_evaluations); logs and pipes get the plain lines

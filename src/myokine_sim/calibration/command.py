@@ -37,6 +37,27 @@ def check_fit_output(out: Path | None, write_default: bool, option: str = "--upd
     return directory
 
 
+def fit_start(start_set: str) -> dict[str, float]:
+    """The fitted parameters' values in parameter set ``start_set`` (``myokine fit --parameter-set``), refusing a
+    set that changes parameters the fit does not fit."""
+    from myokine_sim.calibration.fit import FITTED_PARAMETERS
+    from myokine_sim.model import build_model
+    from myokine_sim.parameters import load_parameter_set
+
+    model = build_model()
+    try:
+        values = load_parameter_set(start_set, model)
+    except InputError as error:
+        raise InputError("--parameter-set", None, str(error)) from None
+    # The fit moves only the fitted parameters: a set that changes another one would not be what it fits.
+    unfitted = sorted(name for name, value in values.items()
+                      if name not in FITTED_PARAMETERS and value != model.parameter(name).value)
+    if unfitted:
+        raise InputError("--parameter-set", start_set, f"sets parameters the fit does not fit ({', '.join(unfitted)}); "
+                         "allowed: values of the fitted parameters only (as in a `myokine fit` result)")
+    return {name: values[name] for name in FITTED_PARAMETERS if name in values}
+
+
 def fit_command(out: Path | None, max_evaluations: int, write_default: bool = False,
                 option: str = "--update-default", step_width: float | None = None,
                 start_set: str | None = None) -> list[str]:
@@ -46,7 +67,6 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
     starts the fit from its values rather than the code defaults."""
     from myokine_sim.calibration.fit import (
         DEFAULT_SET_HEADER,
-        FITTED_PARAMETERS,
         FITTED_SET_HEADER,
         FitSettings,
         default_parameter_set_path,
@@ -56,7 +76,6 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
     )
     from myokine_sim.io import manifest
     from myokine_sim.model import build_model
-    from myokine_sim.parameters import load_parameter_set
     from myokine_sim.sweeps.progress import ProgressBar, stderr_is_terminal
 
     if max_evaluations < 1:
@@ -67,24 +86,10 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
             raise InputError("--step-width", None, "must be a number in (0, 1], in tolerance units (the usual step "
                              f"rises over {settings.step_width}), got {step_width}")
         settings = replace(settings, step_width=step_width)
-    start = None
-    if start_set is not None:
-        if write_default:
-            raise InputError("--parameter-set", None, f"{option} refits from the code defaults, so that the shipped "
-                             "set can be reproduced; fit to --out instead, and copy the values into the modules")
-        try:
-            values = load_parameter_set(start_set)
-        except InputError as error:
-            raise InputError("--parameter-set", None, str(error)) from None
-        model = build_model()
-        # The fit moves only the fitted parameters: a set that changes another one would not be what it fits.
-        unfitted = sorted(name for name, value in values.items()
-                          if name not in FITTED_PARAMETERS and value != model.parameter(name).value)
-        if unfitted:
-            raise InputError("--parameter-set", start_set, f"sets parameters the fit does not fit "
-                             f"({', '.join(unfitted)}); allowed: values of the fitted parameters only (as in a "
-                             "`myokine fit` result)")
-        start = {name: values[name] for name in FITTED_PARAMETERS if name in values}
+    if start_set is not None and write_default:
+        raise InputError("--parameter-set", None, f"{option} refits from the code defaults, so that the shipped "
+                         "set can be reproduced; fit to --out instead, and copy the values into the modules")
+    start = None if start_set is None else fit_start(start_set)
     directory = check_fit_output(out, write_default, option)
     if stderr_is_terminal():  # a bar with an ETA (at most max_evaluations); logs and pipes get the plain lines
         bar = ProgressBar("fit", "evaluations")

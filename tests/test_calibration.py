@@ -24,6 +24,7 @@ from myokine_sim.calibration.targets import (
     window_peak,
 )
 from myokine_sim.cli import app
+from myokine_sim.errors import InputError
 from myokine_sim.model import build_model
 from myokine_sim.parameters import load_parameter_set
 from myokine_sim.paths import models_dir, shipped_parameter_sets, shipped_scenarios
@@ -233,6 +234,22 @@ def test_fit_command_writes_a_loadable_parameter_set_into_its_folder(tmp_path):
     assert manifest["scenario"]["simulation"]["parameter_set"] == str(out / "fitted.toml")
 
 
+def test_a_fit_with_a_held_compartment_leaves_it_out_of_the_set_and_records_it(tmp_path):
+    out = tmp_path / "fit"
+    result = runner.invoke(app, ["fit", "--out", str(out), "--max-evaluations", "1", "--hold", "liver"])
+    assert result.exit_code == 0, result.output
+    liver = [n for n in FITTED_PARAMETERS if n.startswith("liver.")]
+    assert f"held at their code defaults ({len(liver)}): " + ", ".join(liver) in result.output
+    values = load_parameter_set(str(out / "fitted.toml"), build_model())
+    assert set(values) == set(FITTED_PARAMETERS) - set(liver)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["fit"]["held"] == liver and not set(liver) & set(manifest["parameters"])
+    # The second stage of a two-stage fit starts from that set with the same hold.
+    again = runner.invoke(app, ["fit", "--out", str(tmp_path / "again"), "--max-evaluations", "1", "--hold", "liver",
+                                "--parameter-set", str(out / "fitted.toml")])
+    assert again.exit_code == 0, again.output
+
+
 def test_fit_writes_under_out_by_default_and_refuses_a_toml_out(tmp_path, monkeypatch):
     from myokine_sim.calibration.command import check_fit_output
 
@@ -286,11 +303,20 @@ def test_fit_rejects_a_bad_evaluation_budget():
     (["--parameter-set", "default", "--update-default"], "--parameter-set"),
     (["--parameter-set", "no_such_set"], "--parameter-set: no_such_set"),
     (["--parameter-set", "UNFITTED"], "plasma_il6.baseline_pg_ml"),
+    (["--hold", "no_such_compartment"], "--hold: 'no_such_compartment' is neither a compartment"),
+    (["--hold", "liver.no_such_parameter"], "--hold: 'liver.no_such_parameter'"),
+    (["--hold", "plasma_il6.baseline_pg_ml"], "nor a fitted parameter"),  # a parameter the fit never moves
+    (["--parameter-set", "LIVER", "--hold", "liver"], "changes liver.exercise_gain"),
+    (["--data", "DATA", "--hold", "liver"], "--hold: only without --data"),
 ])
-def test_fit_rejects_a_bad_step_width_or_start(arguments, option, tmp_path):
+def test_fit_rejects_a_bad_step_width_start_or_hold(arguments, option, tmp_path):
     unfitted = tmp_path / "unfitted.toml"
     unfitted.write_text('[values]\n"plasma_il6.baseline_pg_ml" = 3.0\n')
-    arguments = [str(unfitted) if a == "UNFITTED" else a for a in arguments]
+    liver = tmp_path / "liver.toml"
+    liver.write_text('[values]\n"liver.exercise_gain" = 2.0\n')
+    data = tmp_path / "data.tsv"
+    data.write_text("observableId\tsimulationConditionId\ttime\tmeasurement\n")
+    arguments = [{"UNFITTED": str(unfitted), "LIVER": str(liver), "DATA": str(data)}.get(a, a) for a in arguments]
     result = runner.invoke(app, ["fit", "--max-evaluations", "1", "--out", str(tmp_path / "fit"), *arguments])
     assert result.exit_code == 2 and option in result.output and "Traceback" not in result.output, result.output
     assert not (tmp_path / "fit").exists()
@@ -320,6 +346,31 @@ def test_fit_starts_from_a_given_parameter_set_with_the_given_step(tmp_path, mon
     assert result.exit_code == 1 and "_StopBeforeFitting" in result.output, result.output  # the fake was reached
     assert seen["settings"].step_width == 0.2 and seen["settings"].as_dict()["pass_boundary_step_width"] == 0.2
     assert seen["start"] == {name: 2.0}
+
+
+def test_held_compartments_and_parameters_leave_the_fit_and_the_rest_keep_their_order(tmp_path, monkeypatch):
+    from myokine_sim.calibration import fit as fit_module
+    from myokine_sim.calibration.command import free_parameters
+
+    seen = {}
+
+    def fake_fit(settings, names=FITTED_PARAMETERS, **_):
+        seen.update(names=names)
+        raise _StopBeforeFitting
+
+    monkeypatch.setattr(fit_module, "run_fit", fake_fit)
+    held = ["liver", "muscle_il6.duration_gain"]
+    result = runner.invoke(app, ["fit", "--out", str(tmp_path / "fit"), *(f"--hold={h}" for h in held)])
+    assert result.exit_code == 1 and "_StopBeforeFitting" in result.output, result.output
+    liver = [n for n in FITTED_PARAMETERS if n.startswith("liver.")]
+    assert len(liver) >= 2 and "muscle_il6.duration_gain" in FITTED_PARAMETERS
+    assert seen["names"] == tuple(n for n in FITTED_PARAMETERS if n not in {*liver, "muscle_il6.duration_gain"})
+    assert free_parameters([]) == FITTED_PARAMETERS
+    from myokine_sim.calibration.report import HELD_IN_TWO_STAGE_VARIANT  # the report's --hold options must run
+
+    assert len(free_parameters(list(HELD_IN_TWO_STAGE_VARIANT))) == len(FITTED_PARAMETERS) - 27
+    with pytest.raises(InputError, match="leave at least one free"):
+        free_parameters(sorted({n.split(".")[0] for n in FITTED_PARAMETERS}))
 
 
 def test_the_fit_problem_hands_its_step_width_to_every_residual(monkeypatch, targets, model):

@@ -414,6 +414,9 @@ def fit(
                                    "from above 0 to 1 [default: the usual 0.05]. A wider step (e.g. 0.2) gives a "
                                    "first stage that does not stall; then fit again with --parameter-set "
                                    "OUT/fitted.toml."),
+    hold: list[str] | None = typer.Option(
+        None, "--hold", help="Without --data: hold a compartment's fitted parameters (e.g. liver) or one parameter "
+                             "(e.g. muscle_il6.duration_gain) at their code defaults (repeatable)."),
     update_default: bool = typer.Option(
         False, "--update-default", help="Maintainers: refit to the calibration targets and also replace the shipped "
                                         "models/parameters/default.toml (source checkout only)."),
@@ -431,12 +434,14 @@ def fit(
                     raise InputError(option, None, "only with --data (a measurement table)")
             return fit_command(out, max_evaluations, update_default or write_default,
                                "--write-default" if write_default and not update_default else "--update-default",
-                               step_width, parameter_set)
+                               step_width, parameter_set, hold or [])
         if update_default or write_default:
             raise InputError("--update-default", None, "refits the shipped set to the calibration targets; it does "
                                                        "not take --data (your fit goes to --out)")
-        if step_width is not None:
-            raise InputError("--step-width", None, "only without --data (the calibration targets' pass boundaries)")
+        for option, given in (("--step-width", step_width is not None), ("--hold", hold)):
+            if given:
+                raise InputError(option, None, "only without --data (a fit to the calibration targets; with --data "
+                                               "choose what is fitted with --fit-parameter)")
         return data_fit_command(data, fit_parameter or [], out, max_evaluations, posterior, steps, walkers, seed,
                                 parameter_set or "default")
 

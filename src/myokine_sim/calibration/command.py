@@ -58,15 +58,35 @@ def fit_start(start_set: str) -> dict[str, float]:
     return {name: values[name] for name in FITTED_PARAMETERS if name in values}
 
 
+def free_parameters(held: list[str]) -> tuple[str, ...]:
+    """The fitted parameters less those ``held`` names: a compartment (every parameter under it) or one name."""
+    from myokine_sim.calibration.fit import FITTED_PARAMETERS
+
+    compartments = sorted({name.split(".")[0] for name in FITTED_PARAMETERS})
+    held_names: set[str] = set()
+    for entry in held:
+        matching = {name for name in FITTED_PARAMETERS if name == entry or name.startswith(entry + ".")}
+        if not matching:
+            raise InputError("--hold", None, f"{entry!r} is neither a compartment with fitted parameters "
+                             f"({', '.join(compartments)}) nor a fitted parameter (`myokine params` lists them)")
+        held_names |= matching
+    names = tuple(name for name in FITTED_PARAMETERS if name not in held_names)
+    if not names:
+        raise InputError("--hold", None, "holds every fitted parameter: leave at least one free")
+    return names
+
+
 def fit_command(out: Path | None, max_evaluations: int, write_default: bool = False,
                 option: str = "--update-default", step_width: float | None = None,
-                start_set: str | None = None) -> list[str]:
+                start_set: str | None = None, held: list[str] = ()) -> list[str]:
     """Fit, write the parameter set, its report and manifest into ``out``, and return the summary lines.
 
     ``step_width`` widens the pass-boundary step of the loss; ``start_set`` (a parameter set name or path)
-    starts the fit from its values rather than the code defaults."""
+    starts the fit from its values rather than the code defaults; ``held`` names compartments or parameters
+    kept at their code defaults."""
     from myokine_sim.calibration.fit import (
         DEFAULT_SET_HEADER,
+        FITTED_PARAMETERS,
         FITTED_SET_HEADER,
         FitSettings,
         default_parameter_set_path,
@@ -89,24 +109,34 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
     if start_set is not None and write_default:
         raise InputError("--parameter-set", None, f"{option} refits from the code defaults, so that the shipped "
                          "set can be reproduced; fit to --out instead, and copy the values into the modules")
+    names = free_parameters(held)
     start = None if start_set is None else fit_start(start_set)
+    moved = sorted(name for name, value in (start or {}).items()
+                   if name not in names and value != build_model().parameter(name).value)
+    if moved:
+        raise InputError("--hold", None, f"holds parameters at their code defaults, but {start_set} changes "
+                         f"{', '.join(moved)}: hold only parameters the set leaves alone")
     directory = check_fit_output(out, write_default, option)
     if stderr_is_terminal():  # a bar with an ETA (at most max_evaluations); logs and pipes get the plain lines
         bar = ProgressBar("fit", "evaluations")
         bar.start(max_evaluations)
         try:
-            result = run_fit(settings, progress=bar.log, start=start, evaluated=bar.update)
+            result = run_fit(settings, names=names, progress=bar.log, start=start, evaluated=bar.update)
         finally:
             bar.close()
     else:
-        result = run_fit(settings, start=start)
+        result = run_fit(settings, names=names, start=start)
     lines = summary_lines(result)
+    held_names = [name for name in FITTED_PARAMETERS if name not in names]
+    if held_names:
+        lines.append(f"held at their code defaults ({len(held_names)}): " + ", ".join(held_names))
     fitted = directory / FITTED_SET_FILE
     with output_directory(directory):
         write_parameter_set(result, fitted, FITTED_SET_HEADER.format(path=fitted))
         write_text_atomic(directory / FIT_REPORT_FILE, "\n".join(lines) + "\n")
         document = manifest(kind="fit", scenario={}, parameters=dict(zip(result.names, map(float, result.values))),
-                            units=build_model().units, solver={}, extra={"fit": result.settings.as_dict()},
+                            units=build_model().units, solver={}, extra={"fit": {**result.settings.as_dict(),
+                                                                         "held": held_names}},
                             files=[fitted, directory / FIT_REPORT_FILE])
         write_json_atomic(directory / FIT_MANIFEST_FILE, document)
     lines += ["", f"wrote {directory}/ ({FITTED_SET_FILE}, {FIT_REPORT_FILE}, {FIT_MANIFEST_FILE})",

@@ -234,7 +234,10 @@ def test_fit_command_writes_a_loadable_parameter_set_into_its_folder(tmp_path):
     assert manifest["scenario"]["simulation"]["parameter_set"] == str(out / "fitted.toml")
 
 
-def test_a_fit_with_a_held_compartment_leaves_it_out_of_the_set_and_records_it(tmp_path):
+def test_a_fit_with_a_held_compartment_leaves_it_out_of_the_set_and_records_it(tmp_path, monkeypatch):
+    from myokine_sim.calibration import fit as fit_module
+    from myokine_sim.calibration.report import _start_lines
+
     out = tmp_path / "fit"
     result = runner.invoke(app, ["fit", "--out", str(out), "--max-evaluations", "1", "--hold", "liver"])
     assert result.exit_code == 0, result.output
@@ -244,10 +247,23 @@ def test_a_fit_with_a_held_compartment_leaves_it_out_of_the_set_and_records_it(t
     assert set(values) == set(FITTED_PARAMETERS) - set(liver)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["fit"]["held"] == liver and not set(liver) & set(manifest["parameters"])
-    # The second stage of a two-stage fit starts from that set with the same hold.
-    again = runner.invoke(app, ["fit", "--out", str(tmp_path / "again"), "--max-evaluations", "1", "--hold", "liver",
+    provenance = tomllib.loads((out / "fitted.toml").read_text())["provenance"]
+    assert provenance["held_at_code_defaults"] == liver
+    report = "\n".join(_start_lines(build_model(), provenance))
+    assert "with the same `--hold` options" in report and liver[0] in report and "47.66" not in report
+
+    # The second stage starts from that set with the same hold (checked on the arguments the fit receives).
+    seen = {}
+
+    def fake_fit(settings, names=FITTED_PARAMETERS, start=None, **_):
+        seen.update(names=names, start=start)
+        raise _StopBeforeFitting
+
+    monkeypatch.setattr(fit_module, "run_fit", fake_fit)
+    again = runner.invoke(app, ["fit", "--out", str(tmp_path / "again"), "--hold", "liver",
                                 "--parameter-set", str(out / "fitted.toml")])
-    assert again.exit_code == 0, again.output
+    assert "_StopBeforeFitting" in again.output, again.output
+    assert set(seen["names"]) == set(values) and seen["start"] == values
 
 
 def test_fit_writes_under_out_by_default_and_refuses_a_toml_out(tmp_path, monkeypatch):
@@ -303,8 +319,10 @@ def test_fit_rejects_a_bad_evaluation_budget():
     (["--parameter-set", "default", "--update-default"], "--parameter-set"),
     (["--parameter-set", "no_such_set"], "--parameter-set: no_such_set"),
     (["--parameter-set", "UNFITTED"], "plasma_il6.baseline_pg_ml"),
-    (["--hold", "no_such_compartment"], "--hold: 'no_such_compartment' is neither a compartment"),
-    (["--hold", "liver.no_such_parameter"], "--hold: 'liver.no_such_parameter'"),
+    (["--hold", "no_such_compartment"], "the compartments are adipose, "),
+    (["--hold", "liver.no_such_parameter"], "liver's fitted parameters are liver."),
+    (["--hold", "liver", "--update-default"], "--hold: --update-default refits every fitted parameter"),
+    (["ALL"], "--hold: holds every fitted parameter"),
     (["--hold", "plasma_il6.baseline_pg_ml"], "nor a fitted parameter"),  # a parameter the fit never moves
     (["--parameter-set", "LIVER", "--hold", "liver"], "changes liver.exercise_gain"),
     (["--data", "DATA", "--hold", "liver"], "--hold: only without --data"),
@@ -317,6 +335,8 @@ def test_fit_rejects_a_bad_step_width_start_or_hold(arguments, option, tmp_path)
     data = tmp_path / "data.tsv"
     data.write_text("observableId\tsimulationConditionId\ttime\tmeasurement\n")
     arguments = [{"UNFITTED": str(unfitted), "LIVER": str(liver), "DATA": str(data)}.get(a, a) for a in arguments]
+    if arguments == ["ALL"]:
+        arguments = [f"--hold={c}" for c in sorted({n.split(".")[0] for n in FITTED_PARAMETERS})]
     result = runner.invoke(app, ["fit", "--max-evaluations", "1", "--out", str(tmp_path / "fit"), *arguments])
     assert result.exit_code == 2 and option in result.output and "Traceback" not in result.output, result.output
     assert not (tmp_path / "fit").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,6 +17,8 @@ FITTED_SET_FILE = "fitted.toml"
 FIT_REPORT_FILE = "report.txt"
 FIT_MANIFEST_FILE = "manifest.json"
 DEFAULT_FIT_DIRECTORY = Path("out") / "fit"
+# How far (relative) a start set may differ from the code default of a parameter held with --hold.
+HELD_START_TOLERANCE = 1e-3
 
 
 def check_fit_output(out: Path | None, write_default: bool, option: str = "--update-default") -> Path:
@@ -58,7 +61,7 @@ def fit_start(start_set: str) -> dict[str, float]:
     return {name: values[name] for name in FITTED_PARAMETERS if name in values}
 
 
-def free_parameters(held: list[str]) -> tuple[str, ...]:
+def free_parameters(held: Sequence[str]) -> tuple[str, ...]:
     """The fitted parameters less those ``held`` names: a compartment (every parameter under it) or one name."""
     from myokine_sim.calibration.fit import FITTED_PARAMETERS
 
@@ -67,8 +70,12 @@ def free_parameters(held: list[str]) -> tuple[str, ...]:
     for entry in held:
         matching = {name for name in FITTED_PARAMETERS if name == entry or name.startswith(entry + ".")}
         if not matching:
-            raise InputError("--hold", None, f"{entry!r} is neither a compartment with fitted parameters "
-                             f"({', '.join(compartments)}) nor a fitted parameter (`myokine params` lists them)")
+            compartment = entry.split(".")[0]
+            allowed = ([name for name in FITTED_PARAMETERS if name.startswith(compartment + ".")]
+                       if compartment in compartments else [])
+            raise InputError("--hold", None, f"{entry!r} is neither a compartment with fitted parameters nor a "
+                             "fitted parameter; " + (f"{compartment}'s fitted parameters are {', '.join(allowed)}"
+                                                     if allowed else f"the compartments are {', '.join(compartments)}"))
         held_names |= matching
     names = tuple(name for name in FITTED_PARAMETERS if name not in held_names)
     if not names:
@@ -78,7 +85,7 @@ def free_parameters(held: list[str]) -> tuple[str, ...]:
 
 def fit_command(out: Path | None, max_evaluations: int, write_default: bool = False,
                 option: str = "--update-default", step_width: float | None = None,
-                start_set: str | None = None, held: list[str] = ()) -> list[str]:
+                start_set: str | None = None, held: Sequence[str] = ()) -> list[str]:
     """Fit, write the parameter set, its report and manifest into ``out``, and return the summary lines.
 
     ``step_width`` widens the pass-boundary step of the loss; ``start_set`` (a parameter set name or path)
@@ -109,10 +116,15 @@ def fit_command(out: Path | None, max_evaluations: int, write_default: bool = Fa
     if start_set is not None and write_default:
         raise InputError("--parameter-set", None, f"{option} refits from the code defaults, so that the shipped "
                          "set can be reproduced; fit to --out instead, and copy the values into the modules")
+    if held and write_default:
+        raise InputError("--hold", None, f"{option} refits every fitted parameter from the code defaults, so that "
+                         "the shipped set can be reproduced; fit to --out instead")
     names = free_parameters(held)
     start = None if start_set is None else fit_start(start_set)
+    # Within 0.1%: the shipped set differs from the code defaults (its values rounded) only in the 4th digit.
     moved = sorted(name for name, value in (start or {}).items()
-                   if name not in names and value != build_model().parameter(name).value)
+                   if name not in names and not math.isclose(value, build_model().parameter(name).value,
+                                                             rel_tol=HELD_START_TOLERANCE))
     if moved:
         raise InputError("--hold", None, f"holds parameters at their code defaults, but {start_set} changes "
                          f"{', '.join(moved)}: hold only parameters the set leaves alone")

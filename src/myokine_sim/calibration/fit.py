@@ -500,6 +500,9 @@ def parameter_set_document(result: FitResult) -> dict:
             "weights": {t.id: t.fit_weight for t in result.targets},
             "residuals": {t.id: round(float(r), 4) for t, r in zip(result.targets, result.residuals)},
             "start_values": dict(zip(result.names, result.start_values.tolist())),
+            # Fitted parameters this fit kept at their code defaults (myokine fit --hold); absent when none were.
+            **({"held_at_code_defaults": held} if (held := [n for n in FITTED_PARAMETERS if n not in result.names])
+               else {}),
             "settings": result.settings.as_dict(),
             "versions": {k: v or "not installed" for k, v in package_versions().items()},
             "uncertainty": {

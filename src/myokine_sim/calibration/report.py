@@ -569,7 +569,7 @@ def _bound_section(model, values: dict, u: dict) -> list[str]:
     ]
 
 
-# What a two-stage variant of the fit held at the shipped values (see _start_lines).
+# What a two-stage variant of the fit held at the code defaults (see _start_lines).
 HELD_IN_TWO_STAGE_VARIANT = ("liver", "plasma_glucose", "endotoxin", "tendon_il6", "muscle_il6.duration_gain")
 
 
@@ -580,10 +580,17 @@ def _start_lines(model, provenance: dict) -> list[str]:
     start = provenance.get("start_values", {})
     from_code_defaults = all(math.isclose(value, model.parameter(name).value, rel_tol=1e-9)
                              for name, value in start.items())
+    held = provenance.get("held_at_code_defaults", [])
+    held_lines = [f"Held at their code defaults (`myokine fit --hold`; not in the table): {', '.join(held)}."] if held \
+        else []
     if not from_code_defaults:
         return ["Start values: those of the parameter set this fit was started from (`myokine fit --parameter-set`;",
                 "column 'start'), with the pass-boundary step rising over "
-                f"{settings.get('pass_boundary_step_width', STEP_WIDTH)} tolerance units."]
+                f"{settings.get('pass_boundary_step_width', STEP_WIDTH)} tolerance units.", *held_lines]
+    if held:
+        return ["Start values are the code defaults of the compartment modules; from them the fit is deterministic,",
+                "so rerunning `myokine fit` with the same `--hold` options reproduces this file's values.",
+                *held_lines]
     lines = [
         "Start values are the code defaults of the compartment modules. They were set by hand near the region that",
         "exploratory fits reached during development (the least-squares problem has several local minima); from",
@@ -598,17 +605,21 @@ def _start_lines(model, provenance: dict) -> list[str]:
             "out/fit-wide/fitted.toml`), reaches lower minima of the same loss, so these values are not the best fit",
             "the targets allow. The deeper minima found so far give up behaviour that no fitted target holds and the",
             "behaviour tests check (glucose's return after a meal, a fasted bout or a hard bout, hepatic output with a",
-            "sports drink, the fading of endotoxin tolerance), so they are not shipped. Holding the compartments that",
-            "carry that behaviour on both stages,",
+            "sports drink, the fading of endotoxin tolerance), so they are not shipped. Holding the compartments and",
+            "the parameter that carry that behaviour on both stages,",
             "",
             "    " + " ".join(f"--hold {name}" for name in HELD_IN_TWO_STAGE_VARIANT),
             "",
-            "reaches cost 39.57 and predicts left-out studies better (191 of 230 held-out targets and 65 of 89",
-            "studies in full, against 187 and 59 from these values), but it leaves 21 fitted parameters at a bound",
-            "against 11 here, the IL-6 gene's contraction switch among them (half on at 30% VO2max with steepness 6,",
-            "so 95% on by 50%), and still fails the sports-drink test narrowly, so it is not shipped either. The",
-            "scored, unfitted glucose rows of Siafarikas 2004 (after an oral load) and Howlett 2003 (in a hard bout)",
-            "are human data for the glucose behaviour; the model fails them with these values too.",
+            "reaches cost 39.57 and predicts left-out studies better (`myokine crossvalidate` from its values, whose",
+            "refits free every parameter: 191 of 230 held-out targets and 65 of 89 studies in full, against 187 and",
+            "59 from these values), but it leaves 21 fitted parameters at a bound against 11 here, and still fails",
+            "the sports-drink test narrowly, so it is not shipped either. Its gain needs terms at their bounds: the",
+            "IL-6 gene's contraction switch (half on at 30% VO2max with steepness 6, so 95% on by 50%), the extra",
+            "IL-6 synthesis of emptied muscle (`muscle_il6.glycogen_release_gain`) and three of TNF-alpha's brakes.",
+            "Holding the IL-6 gene, TNF-alpha and that gain as well, the two stages stop at cost 48.75, above these",
+            "values' 47.66. The scored, unfitted glucose rows of Siafarikas 2004 (after an oral load) and Howlett",
+            "2003 (in a hard bout) are human data for the glucose behaviour; the model fails them with these values",
+            "too.",
         ]
     return lines
 

@@ -16,7 +16,11 @@ balanced by habitual intake, so rest is a steady state.
 from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
 from myokine_sim.model.core import MG_PER_G, Compartment, Equations, Quantity, param
 from myokine_sim.model.exercise import catecholamine_drive_target
-from myokine_sim.model.plasma_glucose import counter_regulatory_glucose, intense_exercise_switch
+from myokine_sim.model.plasma_glucose import (
+    counter_regulatory_glucose,
+    incretin_amplification,
+    intense_exercise_switch,
+)
 from myokine_sim.model.plasma_il6 import il6_action_above_rest
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
@@ -186,7 +190,9 @@ def equations(x) -> Equations:
         target_lead_term + x.state("intense_exercise_fraction") ** INTENSE_LEAD_POWER
         + INTENSE_LEAD_FLOOR**INTENSE_LEAD_POWER
     )
-    insulin_brake = 1.0 - insulin_suppression(glucose_rise) / insulin_suppression(softplus_at_rest)
+    # Gut hormones amplify the insulin that a glucose rise brings (1 when nothing is absorbed).
+    insulin_brake = 1.0 - insulin_suppression(glucose_rise * incretin_amplification(x)) / insulin_suppression(
+        softplus_at_rest)
     # The switch holds off only the brake of a rise; below rest (brake < 0) it stays (a kink at rest while on).
     suppression = 1.0 - maximum(insulin_brake, 0.0) * (1.0 - intense) - minimum(insulin_brake, 0.0)
     # Feed-forward control matches the output to muscle uptake, so absorbed glucose, all of which passes the liver

@@ -15,6 +15,9 @@ muscle glycogen stores a share of, has a kink at resting glucose too; at rest it
 is zero at the resting store. While ingested glucose is absorbed, gut hormones (GIP, GLP-1) amplify the
 glucose-driven rise of insulin-mediated disposal and of insulin's brake on the liver, as they amplify
 glucose-stimulated insulin secretion; exercise's alpha-adrenergic inhibition of insulin secretion fades it.
+Insulin's actions are taken to scale with its secretion, without delay or saturation. Disposal is unchanged at
+or below resting glucose; the liver's brake reads a smoothed glucose rise (softplus, width 2%), so with glucose
+at rest and a load being absorbed it is slightly stronger (glycogenolysis 3% lower at the start of 75 g).
 """
 
 from myokine_sim.expr import Expr, hill, maximum, minimum
@@ -28,12 +31,15 @@ GLUCOSE_FLOOR_MMOL_L = 1.0
 #: (model assumption, near the middle of the range that prolonged exercise runs through).
 UPTAKE_GLYCOGEN_HALF_MMOL_KG = 150.0
 
-#: Ingested glucose appearance at which the gut hormones' amplification of insulin secretion is half its maximum
-#: (model assumption: near the appearance of a 75-g oral load, so amplification grows with the load as in Mari
-#: 2013, where oral over intravenous insulin secretion was 1.3, 1.7 and 2.2 for 25, 75 and 125 g).
+#: Ingested glucose appearance at which the gut hormones' amplification is half its maximum (model assumption,
+#: with the gain chosen so that the factor is about 1.7 at a 75-g load's early appearance, ~0.7 g/min, as Mari 2013's
+#: oral over intravenous insulin secretion was for 75 g). It saturates: gut appearance of a drink is capped near
+#: 1.1 g/min, so 125 g gives about 1.65, not Mari's 2.2. Mari's ratio is of total secretion, basal included, so
+#: the ratio of the rises is larger (their glucose sensitivity ratio, 1.9-3.1): the amplification is conservative.
 INCRETIN_HALF_G_MIN = 1.0
 #: Sympatho-adrenal drive at which exercise has halved that amplification (model assumption: alpha-adrenergic
-#: inhibition of insulin secretion is well on in moderate exercise, where the drive is near 1; Galbo 1977).
+#: inhibition of insulin secretion, Galbo 1977, is well on in moderate exercise, where the drive is near 1). It
+#: fades only the incretin share, which keeps the fits of carbohydrate taken during exercise (Coyle 1983).
 INCRETIN_EXERCISE_HALF_DRIVE = 0.3
 
 
@@ -80,7 +86,8 @@ PARAMETERS = (
     param("plasma_glucose.incretin_gain", 1.7, "1", (0.0, 4.0),
           "Maximal relative amplification, by the gut hormones, of the glucose-driven rise of insulin-mediated "
           "disposal (and of insulin's brake on the liver) while ingested glucose is absorbed at rest; glucose-"
-          "dependent, so nothing at or below resting glucose",
+          "dependent, so disposal is unchanged at or below resting glucose (1 + gain x hill(appearance, 1 g/min): "
+          "about 1.7 early in a 75-g load, 1.3 by its 120th minute)",
           "Mari 2013 PLoS ONE 8:e73154 (oral over isoglycaemic intravenous insulin secretion 1.7 for 75 g glucose); "
           "Meier & Nauck 2010 Diabetes 59:1117 (incretins carry 50-70% of the insulin response to a meal); "
           "Galbo 1977 Acta Physiol Scand 101:428 (alpha-adrenergic inhibition lowers insulin in exercise)"),

@@ -483,9 +483,15 @@ def _plain(value):
     return value
 
 
+def held_parameters(fitted: tuple[str, ...]) -> list[str]:
+    """The fitted parameters a fit of only ``fitted`` kept at their code defaults (``myokine fit --hold``)."""
+    return [name for name in FITTED_PARAMETERS if name not in fitted]
+
+
 def parameter_set_document(result: FitResult) -> dict:
     """The fitted parameter set with its provenance: ``[values]`` and ``[provenance]``."""
     u = result.uncertainty
+    held = held_parameters(result.names)
     return _plain({
         "values": {name: float(v) for name, v in zip(result.names, result.values)},
         "provenance": {
@@ -500,9 +506,8 @@ def parameter_set_document(result: FitResult) -> dict:
             "weights": {t.id: t.fit_weight for t in result.targets},
             "residuals": {t.id: round(float(r), 4) for t, r in zip(result.targets, result.residuals)},
             "start_values": dict(zip(result.names, result.start_values.tolist())),
-            # Fitted parameters this fit kept at their code defaults (myokine fit --hold); absent when none were.
-            **({"held_at_code_defaults": held} if (held := [n for n in FITTED_PARAMETERS if n not in result.names])
-               else {}),
+            # Absent when nothing was held, so a fit of every parameter writes the set as before.
+            **({"held_at_code_defaults": held} if held else {}),
             "settings": result.settings.as_dict(),
             "versions": {k: v or "not installed" for k, v in package_versions().items()},
             "uncertainty": {

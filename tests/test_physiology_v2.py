@@ -248,8 +248,10 @@ def test_carbohydrate_during_exercise_holds_glucose_output_near_rest():
 
 def test_a_sports_drink_dose_during_exercise_holds_glucose_and_keeps_glucose_output_near_rest():
     """A sports-drink dose (16 g every 15 min, 64 g/h) through 2 h at 65% VO2max. Plasma glucose stays within a tenth
-    of rest; from the first drink to the last, hepatic output stays below 1.5 times rest, as with an 8% drink in
-    Angus 2002 (target B110: a trained subject at 80 g/h); and from 30 min on it is at most half the fasted ride's,
+    of rest; through the whole ride, the quarter hour after the last drink included, hepatic output stays below 1.5
+    times rest, as with an 8% drink in Angus 2002 (target B110: a trained subject at 80 g/h), although glucose dips
+    below rest as the working muscle's glycogen runs low (insulin, which holds the liver, falls only as glucose
+    does); and from 30 min on it is at most half the fasted ride's,
     which rises several-fold (Jeukendrup 1999: 9.2 mg/kg/min at 120 min on water, about 4.5 times rest; a 4% drink,
     about 23 g/h, already suppressed output partially)."""
     drinks = [{"start_min": 0.0, "every_min": 15.0, "until_min": 120.0, "grams": 16.0}]
@@ -257,8 +259,7 @@ def test_a_sports_drink_dose_during_exercise_holds_glucose_and_keeps_glucose_out
     fasted = run(120.0, exercise=bout(120.0, 65.0))
     resting_output = fed.at(HGO, 0.0)
     assert fed["plasma_glucose_mmol_l"].min() >= 0.9 * fed.at("plasma_glucose_mmol_l", 0.0)
-    drinking = fed.time_min <= 105.0
-    assert fed[HGO][drinking].max() < 1.5 * resting_output
+    assert fed[HGO].max() < 1.5 * resting_output
     later = fed.time_min >= 30.0
     assert np.all(fed[HGO][later] <= 0.5 * fasted[HGO][later])
     assert fasted.at(HGO, 120.0) > 3.0 * resting_output

@@ -47,6 +47,7 @@ COLUMN_LABELS = {
     "glucose_uptake_mg_kg_min": "Glucose uptake (disposal)",
     "insulin_disposal_rise_mg_kg_min": "Insulin-mediated glucose disposal above rest",
     "exercise_glucose_demand_mg_kg_min": "Working muscle's glucose demand",
+    "incretin_amplification_rel": "Gut-hormone (incretin) amplification of insulin's rise",
     "adrenaline_drive_rel": "Adrenal medullary drive (the sympatho-adrenal drive, raised as glucose falls)",
     "vo2_l_min": "Oxygen uptake",
     "exogenous_glucose_ra_g_min": "Ingested glucose appearance",

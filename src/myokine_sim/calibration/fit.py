@@ -146,7 +146,6 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "liver.exercise_gain",
     "liver.glycogen_max_g",
     "liver.carbohydrate_uptake_fraction",
-    "liver.portal_hold_glucose_order",
     "liver.exercise_storage_brake",
     "carbohydrate.availability_half_g_min",
     # Plasma glucose and its counter-regulation: Coggan & Coyle 1987, Coyle 1983, Tabata 1984.

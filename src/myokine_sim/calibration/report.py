@@ -485,10 +485,6 @@ BOUND_NOTES = {
         "muscle's storage (see `muscle_glycogen.rested_storage_relative`)",
     "liver.carbohydrate_uptake_fraction":
         "trades with the liver's capacity (see `liver.glycogen_max_g`)",
-    "liver.portal_hold_glucose_order":
-        "the replacement of the liver's exercise output by absorbed glucose is as switch-like as the bound allows "
-        "(one for one while glucose holds, not at all once it falls); no target informs it. The model reads "
-        "insulin and glucagon from plasma glucose, with no state of their own",
     "liver.il6_max":
         "IL-6's rise of hepatic output is at its largest to reach Febbraio 2004's 'higher' with the default 10% "
         "margin (C25, 1.13). The effect scales with the resting glycogenolysis; Febbraio 2004 also found glucose "

@@ -4,7 +4,8 @@ Output is glycogenolysis plus gluconeogenesis. Exercise raises both through the
 sympatho-adrenal (and glucagon) drive; IL-6 raises glycogenolysis only during exercise
 (it has no hepatic effect at rest). In exercise, glucose absorbed from the gut replaces
 the exercise rise of glycogenolysis mg for mg while plasma glucose holds (feed-forward
-control matches output to uptake). Absorbed carbohydrate also raises plasma glucose, and
+control matches output to uptake); the hold is the insulin that absorbed glucose keeps up,
+so it falls with glucose as insulin-mediated disposal does. Absorbed carbohydrate also raises plasma glucose, and
 the insulin that follows suppresses glycogenolysis; it refills liver glycogen, little
 while exercise lasts. Falling glucose raises gluconeogenesis (glucagon). As glycogen
 runs out, output falls back towards gluconeogenesis. In intense exercise the
@@ -16,11 +17,7 @@ balanced by habitual intake, so rest is a steady state.
 from myokine_sim.expr import exp, hill, log, maximum, minimum, softplus
 from myokine_sim.model.core import MG_PER_G, Compartment, Equations, Quantity, param
 from myokine_sim.model.exercise import catecholamine_drive_target
-from myokine_sim.model.plasma_glucose import (
-    counter_regulatory_glucose,
-    incretin_amplification,
-    intense_exercise_switch,
-)
+from myokine_sim.model.plasma_glucose import counter_regulatory_glucose, intense_exercise_switch
 from myokine_sim.model.plasma_il6 import il6_action_above_rest
 
 #: Width of the smooth positive parts of liver glycogen depletion and of the glucose rise (fractions of rest).
@@ -128,14 +125,6 @@ PARAMETERS = (
           "Share of ingested glucose stored as liver glycogen",
           "Taylor 1996 J Clin Invest 97:126 (liver glycogen 207 -> 316 mmol/L after a mixed meal; ~20% of meal "
           "carbohydrate); Gonzalez 2015 (glucose drinks prevented the fall in exercise)"),
-    param("liver.portal_hold_glucose_order", 15.99, "1", (0.0, 16.0),
-          "Order in plasma glucose (relative to rest, smoothly capped at 1) of the hold absorbed glucose keeps on "
-          "the liver's exercise glycogenolysis: while glucose holds, each mg of absorbed glucose replaces a mg of "
-          "the exercise rise; as glucose falls, the exercise drive releases glycogen again",
-          "Model assumption (one-for-one replacement while glucose holds); direction from Jeukendrup 1999 Am J "
-          "Physiol 276:E672 (hepatic output partially suppressed by a 4% glucose drink, completely by a 22% one) "
-          "and Angus 2002 Am J Physiol Endocrinol Metab 283:E573 (with an 8% drink liver output never rose above "
-          "rest through cycling to fatigue while glucose held)"),
     param("liver.exercise_storage_brake", 14.77, "1", (0.5, 20.0),
           "Fall of liver storage of ingested glucose per unit of catecholamine drive (storage / (1 + brake x drive))",
           "Model assumption for the form; Gonzalez 2015 Am J Physiol Endocrinol Metab 309:E1032 (glucose drinks "
@@ -191,16 +180,17 @@ def equations(x) -> Equations:
         + INTENSE_LEAD_FLOOR**INTENSE_LEAD_POWER
     )
     # Gut hormones amplify the insulin that a glucose rise brings (1 when nothing is absorbed).
-    insulin_brake = 1.0 - insulin_suppression(glucose_rise * incretin_amplification(x)) / insulin_suppression(
+    insulin_brake = 1.0 - insulin_suppression(glucose_rise * x.var("incretin_amplification_rel")) / insulin_suppression(
         softplus_at_rest)
     # The switch holds off only the brake of a rise; below rest (brake < 0) it stays (a kink at rest while on).
     suppression = 1.0 - maximum(insulin_brake, 0.0) * (1.0 - intense) - minimum(insulin_brake, 0.0)
     # Feed-forward control matches the output to muscle uptake, so absorbed glucose, all of which passes the liver
     # in the portal vein, replaces the exercise rise of glycogenolysis (before store and insulin scale it) while
-    # plasma glucose holds; as glucose falls the drive releases glycogen again.
+    # plasma glucose holds. The hold is insulin's (carbohydrate keeps insulin from falling in exercise): as glucose
+    # falls, insulin falls with it, with the order of insulin-mediated disposal, and the drive releases glycogen.
     portal_glucose_mg_kg_min = x.var("exogenous_glucose_ra_g_min") * MG_PER_G / body_mass
     # Glucose capped smoothly at rest (g - softplus(g - 1)): no kink where glucose settles with drinks.
-    portal_hold = (glucose_relative - glucose_rise) ** p.portal_hold_glucose_order
+    portal_hold = (glucose_relative - glucose_rise) ** x.param("plasma_glucose.insulin_disposal_order")
     # A kink where the gut supply meets the exercise rise: crossed as drinks come and go, not settled on.
     released_rise = maximum(glycogenolysis_rise - portal_glucose_mg_kg_min * portal_hold, 0.0)
     glycogenolysis = (glycogenolysis_rest + released_rise) * suppression * store

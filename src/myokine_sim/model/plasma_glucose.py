@@ -45,7 +45,8 @@ INCRETIN_EXERCISE_HALF_DRIVE = 0.3
 
 def incretin_amplification(x) -> Expr:
     """Factor by which gut hormones (GIP, GLP-1) amplify insulin's glucose-driven rise while ingested glucose is
-    absorbed: 1 with nothing absorbed, fading in exercise. For this module and the liver."""
+    absorbed: 1 with nothing absorbed, fading in exercise. Evaluated once, as ``incretin_amplification_rel``,
+    which this module and the liver read."""
     absorbing = hill(maximum(x.var("exogenous_glucose_ra_g_min"), 0.0), INCRETIN_HALF_G_MIN, 1.0)
     resting = 1.0 - hill(maximum(x.state("catecholamine_drive_rel"), 0.0), INCRETIN_EXERCISE_HALF_DRIVE, 2.0)
     return 1.0 + x.param("plasma_glucose.incretin_gain") * absorbing * resting
@@ -66,6 +67,9 @@ OUTPUTS = (
     Quantity("glucose_uptake_mg_kg_min", "mg/kg/min", "Whole-body glucose disposal (rate of disappearance)"),
     Quantity("insulin_disposal_rise_mg_kg_min", "mg/kg/min",
              "Insulin-mediated glucose disposal above its resting rate (0 at or below resting glucose)"),
+    Quantity("incretin_amplification_rel", "1",
+             "Amplification of insulin's glucose-driven rise by the gut hormones while ingested glucose is absorbed "
+             "(1 with nothing absorbed; fades in exercise)"),
     Quantity("adrenaline_drive_rel", "1",
              "Adrenal medullary drive: the exercise load's sympatho-adrenal drive, raised as glucose falls"),
 )
@@ -79,10 +83,12 @@ PARAMETERS = (
           "Dalla Man 2007 IEEE Trans Biomed Eng 54:1740 (1.88 dL/kg)"),
     param("plasma_glucose.insulin_disposal_order", 2.763, "1", (1.0, 5.0),
           "Order of resting (insulin-mediated) glucose disposal in plasma glucose: insulin secretion rises and falls "
-          "with glucose",
+          "with glucose. The same order sets how the hold of absorbed glucose on the liver's exercise glycogenolysis "
+          "(kept by the insulin it keeps up) falls as glucose falls below rest",
           "DeFronzo 1979 Am J Physiol 237:E214 (glucose uptake rises several-fold when a hyperglycaemic clamp "
           "raises glucose by ~7 mmol/L); Coyle 1983 J Appl Physiol 55:230 (a glucose polymer raised blood glucose "
-          "only 20-40% in 2 h of cycling)"),
+          "only 20-40% in 2 h of cycling, and prevented the exercise fall of insulin); Galbo 1977 Acta Physiol "
+          "Scand 101:428 (insulin falls through fasted exercise)"),
     param("plasma_glucose.incretin_gain", 1.7, "1", (0.0, 4.0),
           "Maximal relative amplification, by the gut hormones, of the glucose-driven rise of insulin-mediated "
           "disposal (and of insulin's brake on the liver) while ingested glucose is absorbed at rest; glucose-"
@@ -137,7 +143,7 @@ def equations(x) -> Equations:
     insulin_order_above = p.insulin_disposal_order - (p.insulin_disposal_order - 1.0) * intense
     # Incretins amplify glucose-stimulated insulin secretion only: the rise above rest, not resting disposal.
     insulin_disposal = rest_uptake * below ** p.insulin_disposal_order * (
-        1.0 + (above ** insulin_order_above - 1.0) * incretin_amplification(x))
+        1.0 + (above ** insulin_order_above - 1.0) * x.var("incretin_amplification_rel"))
     uptake = insulin_disposal + contraction_uptake
     pool_mg_per_mmol_l = p.distribution_volume_l_kg * MG_PER_MMOL
     return Equations(
@@ -146,6 +152,7 @@ def equations(x) -> Equations:
         variables={
             "glucose_uptake_mg_kg_min": uptake,
             "insulin_disposal_rise_mg_kg_min": maximum(insulin_disposal - rest_uptake, 0.0),
+            "incretin_amplification_rel": incretin_amplification(x),
             "adrenaline_drive_rel": x.state("catecholamine_drive_rel")
             * (1.0 / minimum(counter_relative, 1.0)) ** p.adrenaline_order
             * (1.0 / maximum(counter_relative, 1.0)) ** (p.adrenaline_order * (1.0 - intense)),

@@ -3,10 +3,12 @@
 Output is glycogenolysis plus gluconeogenesis. Exercise raises both through the
 sympatho-adrenal (and glucagon) drive; IL-6 raises glycogenolysis only during exercise
 (it has no hepatic effect at rest). In exercise, glucose absorbed from the gut replaces
-the exercise rise of glycogenolysis mg for mg while plasma glucose holds (feed-forward
-control matches output to uptake); the hold is the insulin that absorbed glucose keeps up,
-so it falls with glucose as insulin-mediated disposal does. Absorbed carbohydrate also raises plasma glucose, and
-the insulin that follows suppresses glycogenolysis; it refills liver glycogen, little
+the exercise rise of glycogenolysis mg for mg while plasma glucose is above rest
+(feed-forward control matches output to uptake); the hold is taken to be the insulin that
+absorbed glucose keeps up, so below rest it falls with glucose at the order of
+insulin-mediated disposal (about 96% of it is left at resting glucose, where the smooth cap
+reads 0.986). Absorbed carbohydrate also raises plasma glucose, and the insulin that
+follows suppresses glycogenolysis; it refills liver glycogen, little
 while exercise lasts. Falling glucose raises gluconeogenesis (glucagon). As glycogen
 runs out, output falls back towards gluconeogenesis. In intense exercise the
 sympatho-adrenal drive raises output beyond working muscle's uptake and holds off the
@@ -186,10 +188,12 @@ def equations(x) -> Equations:
     suppression = 1.0 - maximum(insulin_brake, 0.0) * (1.0 - intense) - minimum(insulin_brake, 0.0)
     # Feed-forward control matches the output to muscle uptake, so absorbed glucose, all of which passes the liver
     # in the portal vein, replaces the exercise rise of glycogenolysis (before store and insulin scale it) while
-    # plasma glucose holds. The hold is insulin's (carbohydrate keeps insulin from falling in exercise): as glucose
-    # falls, insulin falls with it, with the order of insulin-mediated disposal, and the drive releases glycogen.
+    # plasma glucose holds. The hold is taken to be insulin's (carbohydrate keeps insulin from falling in exercise:
+    # Coyle 1983): as glucose falls, insulin falls with it, at the order of insulin-mediated disposal (model
+    # assumption: no target informed a separate order), and the drive releases glycogen.
     portal_glucose_mg_kg_min = x.var("exogenous_glucose_ra_g_min") * MG_PER_G / body_mass
-    # Glucose capped smoothly at rest (g - softplus(g - 1)): no kink where glucose settles with drinks.
+    # Glucose capped smoothly at rest (g - softplus(g - 1), 0.986 at rest, so the hold is ~0.96 there and full only
+    # above rest): no kink where glucose settles with drinks.
     portal_hold = (glucose_relative - glucose_rise) ** x.param("plasma_glucose.insulin_disposal_order")
     # A kink where the gut supply meets the exercise rise: crossed as drinks come and go, not settled on.
     released_rise = maximum(glycogenolysis_rise - portal_glucose_mg_kg_min * portal_hold, 0.0)

@@ -84,11 +84,15 @@ PARAMETERS = (
     param("plasma_glucose.insulin_disposal_order", 2.763, "1", (1.0, 5.0),
           "Order of resting (insulin-mediated) glucose disposal in plasma glucose: insulin secretion rises and falls "
           "with glucose. The same order sets how the hold of absorbed glucose on the liver's exercise glycogenolysis "
-          "(kept by the insulin it keeps up) falls as glucose falls below rest",
+          "(taken to be the insulin it keeps up) falls as glucose falls below rest: a model assumption, as no target "
+          "informed a separate order",
           "DeFronzo 1979 Am J Physiol 237:E214 (glucose uptake rises several-fold when a hyperglycaemic clamp "
           "raises glucose by ~7 mmol/L); Coyle 1983 J Appl Physiol 55:230 (a glucose polymer raised blood glucose "
           "only 20-40% in 2 h of cycling, and prevented the exercise fall of insulin); Galbo 1977 Acta Physiol "
-          "Scand 101:428 (insulin falls through fasted exercise)"),
+          "Scand 101:428 (insulin falls through fasted exercise); for the hold, Jeukendrup 1999 Am J Physiol "
+          "276:E672 (hepatic output partially suppressed by a 4% glucose drink, completely by a 22% one) and Angus "
+          "2002 Am J Physiol Endocrinol Metab 283:E573 (with an 8% drink liver output never rose above rest through "
+          "cycling to fatigue while glucose held)"),
     param("plasma_glucose.incretin_gain", 1.7, "1", (0.0, 4.0),
           "Maximal relative amplification, by the gut hormones, of the glucose-driven rise of insulin-mediated "
           "disposal (and of insulin's brake on the liver) while ingested glucose is absorbed at rest; glucose-"

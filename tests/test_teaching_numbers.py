@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 import myokine_sim as ms
+from myokine_sim.results import column_metrics
 from myokine_sim.scenario import load_scenario, with_settings
 
 TEACHING = Path(__file__).resolve().parents[1] / "docs" / "teaching"
@@ -51,8 +52,9 @@ def at(command: str, time: float, column: str = IL6) -> float:
 
 
 def fold(command: str, column: str = IL6) -> float:
-    """Peak over the resting value, as the run summary gives it."""
-    return peak(command, column) / float(run(command)[column][0])
+    """Peak over the resting value, as the run summary gives it (``fold_peak``)."""
+    result = run(command)
+    return column_metrics(result.time_min, result[column])["fold_peak"]
 
 
 def bout_mean(command: str, column: str, end: float) -> float:
@@ -72,6 +74,12 @@ class Quote:
 
     def __str__(self) -> str:
         return f"{self.page}: {self.phrase!r} ({self.quoted:g})"
+
+
+def both(page: str, phrase: str, first: tuple[float, str], second: tuple[float, str],
+         model: Callable[[tuple[str, ...]], float]) -> list[Quote]:
+    """The two quotes of a phrase "about A against B": A from the first run, B from the second, each by ``model``."""
+    return [Quote(page, phrase, quoted, (command,), model) for quoted, command in (first, second)]
 
 
 QUOTES = [
@@ -94,10 +102,8 @@ QUOTES = [
     Quote("02_glycogen.md", "Glycogen goes down to about 94", 94.0,
           ("cycling_60min_65pct --set subject.muscle_glycogen_mmol_kg_dw=250",),
           lambda c: float(run(c[0])[GLYCOGEN].min())),
-    Quote("03_carbohydrate.md", "(about 9 against 18 pg/mL)", 9.0,
-          ("cycling_120min_glucose",), lambda c: peak(c[0])),
-    Quote("03_carbohydrate.md", "(about 9 against 18 pg/mL)", 18.0,
-          ("cycling_120min_placebo",), lambda c: peak(c[0])),
+    *both("03_carbohydrate.md", "(about 9 against 18 pg/mL)",
+          (9.0, "cycling_120min_glucose"), (18.0, "cycling_120min_placebo"), lambda c: peak(c[0])),
     Quote("03_carbohydrate.md", "(about 32-fold in both)", 32.0,
           ("cycling_120min_glucose",), lambda c: peak(c[0], "il6_mrna_fold")),
     Quote("03_carbohydrate.md", "the peak is about 0.7 of placebo", 0.7,
@@ -112,25 +118,19 @@ QUOTES = [
           ("il6_infusion_high",), lambda c: fold(c[0], "glycerol_ra_umol_kg_min") - 1.0, shown="80%"),
     Quote("04_il6_infusion.md", "the default is about 0.62 per minute", 0.62,
           ("il6_infusion_low",), lambda c: ms.resolve_parameters(load_scenario(c[0]))["plasma_il6.clearance_per_min"]),
-    Quote("04_il6_infusion.md", "Plasma IL-6 doubles (about 295 pg/mL against about 150)", 295.0,
-          ("il6_infusion_low --set plasma_il6.clearance_per_min=0.31",), lambda c: peak(c[0])),
-    Quote("04_il6_infusion.md", "Plasma IL-6 doubles (about 295 pg/mL against about 150)", 150.0,
-          ("il6_infusion_low",), lambda c: peak(c[0])),
-    Quote("06_muscle_mass_mode.md", "(about 8.5 against about 0.44 ng/min/kg)", 8.5,
-          ("knee_extension_one_leg_5h",), lambda c: peak(c[0], "il6_release_ng_min_kg")),
-    Quote("06_muscle_mass_mode.md", "(about 8.5 against about 0.44 ng/min/kg)", 0.44,
-          ("cycling_60min_lactate_threshold",), lambda c: peak(c[0], "il6_release_ng_min_kg")),
-    Quote("06_muscle_mass_mode.md", "(roughly 26 against 12 pg/mL)", 26.0,
-          ("knee_extension_two_leg_5h_control_leg",), lambda c: peak(c[0])),
-    Quote("06_muscle_mass_mode.md", "(roughly 26 against 12 pg/mL)", 12.0,
-          ("knee_extension_one_leg_5h",), lambda c: peak(c[0])),
+    *both("04_il6_infusion.md", "Plasma IL-6 doubles (about 295 pg/mL against about 150)",
+          (295.0, "il6_infusion_low --set plasma_il6.clearance_per_min=0.31"), (150.0, "il6_infusion_low"),
+          lambda c: peak(c[0])),
+    *both("06_muscle_mass_mode.md", "(about 8.5 against about 0.44 ng/min/kg)",
+          (8.5, "knee_extension_one_leg_5h"), (0.44, "cycling_60min_lactate_threshold"),
+          lambda c: peak(c[0], "il6_release_ng_min_kg")),
+    *both("06_muscle_mass_mode.md", "(roughly 26 against 12 pg/mL)",
+          (26.0, "knee_extension_two_leg_5h_control_leg"), (12.0, "knee_extension_one_leg_5h"), lambda c: peak(c[0])),
     Quote("06_muscle_mass_mode.md", "about 15% higher in running (about 6.0 against 5.2 pg/mL)", 0.15,
           ("running_60min_lactate_threshold", "cycling_60min_lactate_threshold"),
           lambda c: peak(c[0]) / peak(c[1]) - 1.0, shown="15%", tolerance=0.05),
-    Quote("06_muscle_mass_mode.md", "about 15% higher in running (about 6.0 against 5.2 pg/mL)", 6.0,
-          ("running_60min_lactate_threshold",), lambda c: peak(c[0])),
-    Quote("06_muscle_mass_mode.md", "about 15% higher in running (about 6.0 against 5.2 pg/mL)", 5.2,
-          ("cycling_60min_lactate_threshold",), lambda c: peak(c[0])),
+    *both("06_muscle_mass_mode.md", "about 15% higher in running (about 6.0 against 5.2 pg/mL)",
+          (6.0, "running_60min_lactate_threshold"), (5.2, "cycling_60min_lactate_threshold"), lambda c: peak(c[0])),
     Quote("07_training_days.md", "the second IL-6 peak is about 1.4 times the first", 1.4,
           ("cycling_2x75min_3h_apart",), lambda c: peak(c[0], start=255.0) / peak(c[0], end=255.0)),
     Quote("07_training_days.md", "with 6 hours, only about 1.1 times", 1.1,

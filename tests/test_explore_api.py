@@ -82,6 +82,21 @@ def test_a_run_equals_simulate_of_the_same_scenario_edited_by_hand(client):
     assert answer["units"]["plasma_il6_pg_ml"] == "pg/mL"
 
 
+def test_a_run_names_the_calibration_study_nearest_to_it_as_myokine_evidence_does(client):
+    from myokine_sim.calibration.evidence import nearest_studies
+
+    shipped = client.post("/api/run", json={"preset": "marathon"}).json()["evidence"]
+    assert shipped["study"] == "Ostrowski 1998b" and shipped["distance"] == 0.0 and shipped["within_range"] is True
+    controls = preset_controls("marathon", intensity_pct_vo2max=25.0)
+    far = client.post("/api/run", json={"preset": "marathon", "controls": controls}).json()["evidence"]
+    expected = shipped_document("marathon")
+    expected["exercise"][0]["intensity_pct_vo2max"] = 25.0
+    (nearest,) = nearest_studies(scenario_from_dict(expected), limit=1)
+    assert far["study"] == nearest.study and far["distance"] == round(nearest.distance, 3)
+    assert far["within_range"] is False and [f["id"] for f in far["known_failures"]] == [
+        i for i, _ in nearest.known_failures]
+
+
 def test_controls_left_out_keep_the_presets_values(client):
     response = client.post("/api/run", json={"preset": "marathon"})
     assert response.status_code == 200, response.text

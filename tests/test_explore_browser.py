@@ -64,6 +64,19 @@ def test_moving_intensity_redraws_the_peak_that_simulate_gives(page):
     assert f"{expected:.1f} pg/mL" in page.inner_text("#readout-il6")
 
 
+def test_the_readout_names_the_nearest_calibration_study_and_says_when_a_run_leaves_their_range(page):
+    from myokine_sim.calibration.evidence import nearest_studies
+
+    redraw_after(page, lambda: page.select_option("#preset", "marathon"))
+    assert "Within the calibrated range: nearest study Ostrowski 1998b" in page.inner_text("#readout-evidence")
+    redraw_after(page, lambda: page.fill("#intensity_pct_vo2max", "25"))
+    document = preset_document("marathon")
+    document["exercise"][0]["intensity_pct_vo2max"] = 25
+    (nearest,) = nearest_studies(scenario_from_dict(document), limit=1)
+    text = page.inner_text("#readout-evidence")
+    assert not nearest.within_range and "Outside the calibrated range" in text and nearest.study in text
+
+
 def test_a_preset_a_pinned_baseline_and_a_changed_run_side_by_side(page):
     redraw_after(page, lambda: page.select_option("#preset", "hiit_10x1min"))
     hiit = simulated_peak("hiit_10x1min")

@@ -213,6 +213,24 @@ def run(
 TABLE_FORMAT_HELP = "table (fitted to the terminal's width), csv or json."
 
 
+@app.command()
+def evidence(
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=SCENARIO_HELP),
+    limit: int = typer.Option(5, "--limit", help="How many of the nearest calibration studies to list."),
+    output_format: str = typer.Option("table", "--format", help=TABLE_FORMAT_HELP),
+) -> None:
+    """List the calibration studies nearest to SCENARIO's protocol and their known failures, and say whether it
+    lies within the calibrated range (distance rules: docs/scenarios.md; the failures: docs/validation.md)."""
+
+    def action():
+        from myokine_sim.calibration.evidence import evidence_text
+        from myokine_sim.scenario import load_scenario
+
+        typer.echo(evidence_text(load_scenario(scenario), limit, output_format))
+
+    _guarded(action)
+
+
 @app.command("list")
 def list_() -> None:
     """List the shipped scenarios and parameter sets."""

@@ -85,11 +85,18 @@ def _constraints(field) -> str:
     return ", ".join(parts)
 
 
+def _distance_rules(module_doc: str) -> str:
+    """The evidence module's own statement of its distance (its docstring after the first paragraph), so the page
+    and the code cannot say different things."""
+    return module_doc.split("\n\n", 1)[1].strip()
+
+
 def scenario_markdown() -> str:
     from typing import get_args
 
     from myokine_sim import limits
     from myokine_sim import scenario as spec
+    from myokine_sim.calibration.evidence import __doc__ as evidence_doc
 
     tables = [
         ("top level", spec.Scenario), ("[subject]", spec.Subject), ("[[exercise]]", spec.Exercise),
@@ -165,6 +172,18 @@ def scenario_markdown() -> str:
         f"- **`name`** is one safe path component: {spec.NAME_ALLOWED}. It can never point outside `out/`.",
         "- **`parameter_set`** is loaded with the scenario: a missing or malformed set names this file and",
         "  `simulation.parameter_set`.",
+        "",
+        "## Is a scenario within the calibrated range?",
+        "",
+        "`myokine evidence SCENARIO` lists the calibration studies whose protocols lie nearest to the",
+        "scenario's, each with its scored targets and the ones the model fails (`docs/validation.md` explains",
+        "each), and says whether the scenario lies within the calibrated range:",
+        "",
+        "```sh",
+        "myokine evidence marathon_race_placebo         # table and verdict; --limit N, --format csv|json",
+        "```",
+        "",
+        *_distance_rules(evidence_doc).splitlines(),
     ]
     return "\n".join(lines)
 

@@ -64,8 +64,10 @@ def _numbers(values) -> str:
     return "[" + ",".join(f"{value:.{SIGNIFICANT_DIGITS}g}" for value in values.tolist()) + "]"
 
 
-def run_json(result: Result, scenario, changed: bool, kept: list[str]) -> bytes:
-    """One run for the page: the plotted columns, exercise, interventions, the headline, the scenario's name."""
+def run_json(result: Result, scenario, changed: bool, kept: list[str], evidence: dict | None = None) -> bytes:
+    """One run for the page: the plotted columns, exercise, interventions, the headline, the scenario's name and,
+    when given, the calibration study nearest to it (``evidence``: study, distance, within_range,
+    known_failures)."""
     from myokine_sim.figures import _load_unit
 
     headline = result.headline()
@@ -78,6 +80,8 @@ def run_json(result: Result, scenario, changed: bool, kept: list[str]) -> bytes:
         "load_unit": _load_unit(result) if result.exercise_periods else "%VO2max",
         "units": {column: result.units[column] for column in PLOTTED_COLUMNS},
     }
+    if evidence is not None:
+        document["evidence"] = evidence
     uncertainty = result.metadata.get("uncertainty")
     if uncertainty:
         document["uncertainty"] = {"draws": uncertainty["draws"], "seed": uncertainty["seed"],

@@ -47,7 +47,8 @@ def _handle(task: str, body: dict):
         # The code path of ``myokine run --uncertainty N`` with its default seed.
         result = with_bands(result, scenario, request.uncertainty, BAND_SEED)
     if task == "run":
-        return run_json(result, scenario, changed, kept_items(preset_document(request.preset)))
+        return run_json(result, scenario, changed, kept_items(preset_document(request.preset)),
+                        evidence=nearest_study(scenario))
     if task == "csv":
         return f"{scenario.name}-timeseries.csv", result.to_csv_text().encode("utf-8")
     if task == "png":
@@ -57,6 +58,28 @@ def _handle(task: str, body: dict):
     raise ValueError(f"unknown task {task!r}")
 
 
+#: The calibration studies, loaded once per worker (loading their scenarios takes about 0.25 s); False once
+#: loading has failed, so a broken install costs one attempt, not one per request.
+_STUDIES = None
+
+
+def nearest_study(scenario) -> dict | None:
+    """The calibration study nearest to ``scenario`` for the page's readout (see ``myokine evidence``); None if
+    it cannot be found, so the run is still shown."""
+    global _STUDIES
+    from myokine_sim.calibration.evidence import calibration_studies, nearest_studies
+
+    if _STUDIES is None:
+        try:
+            _STUDIES = calibration_studies()
+        except Exception:  # noqa: BLE001 - the readout's extra line must never cost the user the run
+            _STUDIES = False
+    if _STUDIES is False:
+        return None
+    (nearest,) = nearest_studies(scenario, limit=1, studies=_STUDIES)
+    return nearest.as_record()
+
+
 def _serve(connection) -> None:  # pragma: no cover - runs in the worker process
     """The worker's loop: answer each (task, body) with ("ok", value), ("input", source, field, problem)
     or ("error", text)."""
@@ -64,6 +87,7 @@ def _serve(connection) -> None:  # pragma: no cover - runs in the worker process
     from myokine_sim.simulation import simulate
 
     simulate(_warm_up_scenario())
+    nearest_study(_warm_up_scenario())  # loads the studies' protocols before the first request
     connection.send(("ready",))
     while True:
         try:

@@ -530,7 +530,8 @@ function showReadout() {
     `<div class="figure" id="readout-il6">Peak plasma IL-6 <b>${now.il6}</b> (<b>${now.fold}</b> rest) ` +
     `at <b>${now.il6Time}</b>${interval}${compare(base ? `${base.il6} (${base.fold}) at ${base.il6Time}` : "")}</div>` +
     `<div class="figure" id="readout-glycogen">Glycogen nadir <b>${now.glycogen}</b> at <b>${now.glycogenTime}</b> ` +
-    `(from ${now.glycogenFrom}${now.stores})${compare(base ? `${base.glycogen} at ${base.glycogenTime}` : "")}</div>`;
+    `(from ${now.glycogenFrom}${now.stores})${compare(base ? `${base.glycogen} at ${base.glycogenTime}` : "")}</div>` +
+    evidenceText(run.evidence);
   const scenario = run.scenario;
   $("#scenario-name").textContent = `${scenario.name}${scenario.changed ? " (changed)" : ""}: ${scenario.description}`;
   const kept = $("#kept");
@@ -539,6 +540,19 @@ function showReadout() {
   $("#key").textContent = "Shaded: exercise." +
     (u ? `  Light band: 90% of ${u.draws} posterior draws.` : "") +
     (state.baseline ? `  Grey: pinned baseline (${state.baseline.scenario.name}).` : "");
+}
+
+// The human data nearest to what is simulated (`myokine evidence`): beyond one step the curves are extrapolation.
+function evidenceText(evidence) {
+  if (!evidence) return "";
+  const study = `<b>${escapeHtml(evidence.study)}</b>`;
+  const range = evidence.within_range
+    ? "Within the calibrated range" : `<span class="outside">Outside the calibrated range</span>`;
+  const verdict = `${range}: nearest study ${study}, ${fixed(evidence.distance, 2)} steps away`;
+  const failures = evidence.known_failures.map(
+    (f) => `<abbr title="${escapeHtml(f.quantity)}">${escapeHtml(f.id)}</abbr>`);
+  const known = failures.length ? `; the model fails its ${failures.join(", ")} (docs/validation.md)` : "";
+  return `<div class="figure" id="readout-evidence">${verdict}${known}</div>`;
 }
 
 function escapeHtml(text) {

@@ -143,3 +143,23 @@ def test_training_status_sets_the_training_level_parameter():
         assert scenario.parameter_overrides()["subject.training_level"] == level
     changed = with_settings(scenario_from_dict({"name": "t"}), ["subject.training_status=trained"])
     assert changed.subject.training_status == "trained"
+
+
+def test_a_parameter_set_is_parsed_once_per_version_of_its_file_and_each_caller_gets_its_own_dict(tmp_path):
+    """Loading many scenarios parses their shared set once; an edited file is read again, and a broken one is
+    refused every time, not remembered as good."""
+    from myokine_sim.parameters import load_parameter_set
+
+    path = tmp_path / "set.toml"
+    path.write_text('[values]\n"plasma_il6.clearance_per_min" = 0.5\n')
+    first = load_parameter_set(str(path))
+    first["plasma_il6.clearance_per_min"] = 99.0
+    assert load_parameter_set(str(path)) == {"plasma_il6.clearance_per_min": 0.5}
+
+    path.write_text('[values]\n"plasma_il6.clearance_per_min" = 0.25\n')
+    assert load_parameter_set(str(path)) == {"plasma_il6.clearance_per_min": 0.25}
+
+    path.write_text('[values]\n"plasma_il6.clearance_per_min" = -1.0\n')
+    for _ in range(2):
+        with pytest.raises(InputError, match="clearance_per_min"):
+            load_parameter_set(str(path))

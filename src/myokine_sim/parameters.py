@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 from myokine_sim.errors import InputError
@@ -68,9 +69,25 @@ PARAMETER_SET_TABLES = frozenset({"values", "provenance"})
 
 
 def load_parameter_set(name_or_path: str, model: Model | None = None) -> dict[str, float]:
-    """The validated ``[values]`` of a parameter set file."""
-    model = model or build_model()
+    """The validated ``[values]`` of a parameter set file (a new dict each call)."""
     path = resolve_parameter_set(name_or_path)
+    if model is not None and model is not build_model():
+        return _read_parameter_set(path, model)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_parameter_set(path, build_model())
+    # Every scenario names its set, so loading 100 scenarios would otherwise parse the same file 100 times.
+    return dict(_shipped_model_values(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=16)
+def _shipped_model_values(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, float], ...]:
+    """One version of a parameter set file (its path, modification time and size), validated for the shipped model."""
+    return tuple(_read_parameter_set(Path(path), build_model()).items())
+
+
+def _read_parameter_set(path: Path, model: Model) -> dict[str, float]:
     try:
         if path.stat().st_size > MAX_INPUT_FILE_BYTES:
             raise InputError(str(path), None, f"file of {path.stat().st_size} bytes; allowed: at most "

@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 import tomllib
 from pathlib import Path
 
@@ -478,14 +479,21 @@ def test_a_crossvalidation_entry_without_a_current_fingerprint_is_not_current():
 # ------------------------------------------------------------------ validate
 
 
-def test_validate_fails_exactly_the_known_disagreements_and_writes_json_and_figures(tmp_path):
+@pytest.fixture(scope="module")
+def shipped_validation(tmp_path_factory):
+    """`myokine validate` of the shipped model, run once: its result, rows and output folder."""
+    out = tmp_path_factory.mktemp("validate")
+    result = runner.invoke(app, ["validate", "--out", str(out)])
+    return result, json.loads((out / "validation.json").read_text()), out
+
+
+def test_validate_fails_exactly_the_known_disagreements_and_writes_json_and_figures(shipped_validation):
     """Every scored target passes except those labelled known_failure, and every such label is still true.
 
     A new failure (a regression) or a labelled target that now passes (a stale label) fails this test;
     `myokine validate` itself exits 1 while any scored target fails.
     """
-    result = runner.invoke(app, ["validate", "--out", str(tmp_path)])
-    rows = json.loads((tmp_path / "validation.json").read_text())
+    result, rows, tmp_path = shipped_validation
     assert {"id", "study", "quantity", "observed", "simulated", "pass"} <= set(rows[0])
     failing = {row["id"] for row in rows if row["scored"] and not row["pass"]}
     known = {row["id"] for row in rows if row["scored"] and row["known_failure"]}
@@ -496,6 +504,21 @@ def test_validate_fails_exactly_the_known_disagreements_and_writes_json_and_figu
     figures = sorted(p.name for p in (tmp_path / "figures").iterdir())
     assert "keller_2001.png" in figures and len(figures) == len({r["study"] for r in rows if r["scenarios"]})
     assert (tmp_path / "figures" / "keller_2001.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_each_known_failure_opens_with_the_value_the_model_gives_now(shipped_validation):
+    """A known_failure's text opens 'the model gives <value>': that value, as validate shows it (a percent change
+    for percent_change rows), is the shipped model's to within one unit of its last quoted digit, so a refit that
+    moves a failing target cannot leave its opening number stale (later numbers in the text are not checked)."""
+    _, rows, _ = shipped_validation
+    known = [row for row in rows if row["known_failure"]]
+    assert known
+    for row in known:
+        lead = re.match(r"the model gives ([+-]?\d+(?:\.(\d+))?)", row["known_failure"])
+        assert lead, f"{row['id']}: its known_failure should open 'the model gives <value>'"
+        shown = (row["simulated"] - 1.0) * 100.0 if row["rule"] == "percent_change" else row["simulated"]
+        last_digit = 10.0 ** -len(lead.group(2) or "")
+        assert abs(float(lead.group(1)) - shown) <= last_digit, (row["id"], lead.group(1), shown)
 
 
 def test_validate_exits_1_and_lists_failing_rows(tmp_path):

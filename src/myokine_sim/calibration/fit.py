@@ -155,6 +155,11 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "liver.gluconeogenesis_glucose_order",
     "liver.suppression_half_glucose_rise",
     "cortisol.hypoglycaemia_max",
+    # Cortisol in exercise: Hill 2008 (an intensity threshold).
+    "cortisol.exercise_gain",
+    "cortisol.exercise_threshold_gain",
+    "cortisol.exercise_threshold_drive",
+    "cortisol.feedback_order",
     # Glucose in intense exercise: Kreisman 2000.
     "exercise.catecholamine_rise_rate_per_min",
     "liver.intense_surplus_max",

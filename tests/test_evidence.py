@@ -10,8 +10,10 @@ from myokine_sim.calibration.evidence import (
     MISSING_EXERCISE,
     MISSING_INPUT,
     OTHER_KIND_OF_WORK,
+    SHOWN_DECIMALS,
     TIMING_STEP_MIN,
     WITHIN_RANGE,
+    StudyMatch,
     calibration_studies,
     distance,
     nearest_studies,
@@ -179,3 +181,13 @@ def test_the_command_prints_a_table_and_verdict_and_json_on_request(tmp_path):
 def test_bad_input_exits_2_naming_what_is_wrong(arguments, named):
     result = runner.invoke(app, arguments)
     assert result.exit_code == 2 and named in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("raw", "shown", "within"), [(1.004, 1.0, True), (1.006, 1.01, False), (0.996, 1.0, True)])
+def test_the_verdict_reads_the_distance_as_shown(raw, shown, within):
+    """A distance printed as 1.00 is within the range and one printed as 1.01 is not: the verdict, the table and the
+    JSON record never disagree about a distance just past the limit."""
+    match = StudyMatch("A study", "a_scenario", raw, ("T1",), ())
+    record = match.as_record()
+    assert match.within_range is within and record["within_range"] is within
+    assert record["distance"] == shown and f"{match.distance:.{SHOWN_DECIMALS}f}" == f"{shown:.{SHOWN_DECIMALS}f}"

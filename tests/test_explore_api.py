@@ -92,7 +92,7 @@ def test_a_run_names_the_calibration_study_nearest_to_it_as_myokine_evidence_doe
     expected = shipped_document("marathon")
     expected["exercise"][0]["intensity_pct_vo2max"] = 25.0
     (nearest,) = nearest_studies(scenario_from_dict(expected), limit=1)
-    assert far["study"] == nearest.study and far["distance"] == round(nearest.distance, 3)
+    assert far["study"] == nearest.study and far["distance"] == nearest.as_record()["distance"]
     assert far["within_range"] is False and [f["id"] for f in far["known_failures"]] == [
         i for i, _ in nearest.known_failures]
 

@@ -145,16 +145,19 @@ def test_training_status_sets_the_training_level_parameter():
     assert changed.subject.training_status == "trained"
 
 
-def test_a_parameter_set_is_parsed_once_per_version_of_its_file_and_each_caller_gets_its_own_dict(tmp_path):
-    """Loading many scenarios parses their shared set once; an edited file is read again, and a broken one is
-    refused every time, not remembered as good."""
-    from myokine_sim.parameters import load_parameter_set
+def test_a_parameter_set_is_parsed_once_per_content_of_its_file_and_each_caller_gets_its_own_dict(tmp_path):
+    """Loading many scenarios parses their shared set once; a file rewritten with other values of the same size (in
+    the same clock tick, as far as its timestamp shows) is parsed again, and a broken one is refused every time, not
+    remembered as good."""
+    from myokine_sim.parameters import _parsed_for_shipped_model, load_parameter_set
 
     path = tmp_path / "set.toml"
-    path.write_text('[values]\n"plasma_il6.clearance_per_min" = 0.5\n')
+    path.write_text('[values]\n"plasma_il6.clearance_per_min" = 0.50\n')
     first = load_parameter_set(str(path))
     first["plasma_il6.clearance_per_min"] = 99.0
+    hits = _parsed_for_shipped_model.cache_info().hits
     assert load_parameter_set(str(path)) == {"plasma_il6.clearance_per_min": 0.5}
+    assert _parsed_for_shipped_model.cache_info().hits == hits + 1
 
     path.write_text('[values]\n"plasma_il6.clearance_per_min" = 0.25\n')
     assert load_parameter_set(str(path)) == {"plasma_il6.clearance_per_min": 0.25}

@@ -71,49 +71,52 @@ PARAMETER_SET_TABLES = frozenset({"values", "provenance"})
 def load_parameter_set(name_or_path: str, model: Model | None = None) -> dict[str, float]:
     """The validated ``[values]`` of a parameter set file (a new dict each call)."""
     path = resolve_parameter_set(name_or_path)
+    text = _read_text(path)
     if model is not None and model is not build_model():
-        return _read_parameter_set(path, model)
-    try:
-        stat = path.stat()
-    except OSError:
-        return _read_parameter_set(path, build_model())
-    # Every scenario names its set, so loading 100 scenarios would otherwise parse the same file 100 times.
-    return dict(_shipped_model_values(str(path), stat.st_mtime_ns, stat.st_size))
+        return _parse_parameter_set(str(path), text, model)
+    # Every scenario names its set, so loading 100 scenarios would otherwise parse the same text 100 times; keyed
+    # by the content read now, an edited file is parsed again however quickly it was rewritten.
+    return dict(_parsed_for_shipped_model(str(path), text))
 
 
 @lru_cache(maxsize=16)
-def _shipped_model_values(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, float], ...]:
-    """One version of a parameter set file (its path, modification time and size), validated for the shipped model."""
-    return tuple(_read_parameter_set(Path(path), build_model()).items())
+def _parsed_for_shipped_model(path: str, text: str) -> tuple[tuple[str, float], ...]:
+    """One version (``text``) of a parameter set file, validated for the shipped model."""
+    return tuple(_parse_parameter_set(path, text, build_model()).items())
 
 
-def _read_parameter_set(path: Path, model: Model) -> dict[str, float]:
+def _read_text(path: Path) -> str:
     try:
-        if path.stat().st_size > MAX_INPUT_FILE_BYTES:
-            raise InputError(str(path), None, f"file of {path.stat().st_size} bytes; allowed: at most "
-                                              f"{MAX_INPUT_FILE_BYTES} bytes")
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(str(path), None, f"malformed TOML: {error}") from None
+        size = path.stat().st_size
+        if size > MAX_INPUT_FILE_BYTES:
+            raise InputError(str(path), None, f"file of {size} bytes; allowed: at most {MAX_INPUT_FILE_BYTES} bytes")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError(str(path), None, "not a UTF-8 text file") from None
     except OSError as error:
         raise InputError(str(path), None, f"cannot be read: {error.strerror or error}") from None
+
+
+def _parse_parameter_set(path: str, text: str, model: Model) -> dict[str, float]:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, None, f"malformed TOML: {error}") from None
     # A value outside [values] (a missing header, a misspelt table) would otherwise be ignored without a word.
     stray = sorted(set(document) - PARAMETER_SET_TABLES)
     if stray:
-        raise InputError(str(path), stray[0], f"not a table of a parameter set; allowed: "
-                                              f"{', '.join(f'[{name}]' for name in sorted(PARAMETER_SET_TABLES))} "
-                                              "(values go under [values] as dotted.name = number)")
+        raise InputError(path, stray[0], f"not a table of a parameter set; allowed: "
+                                         f"{', '.join(f'[{name}]' for name in sorted(PARAMETER_SET_TABLES))} "
+                                         "(values go under [values] as dotted.name = number)")
     if "values" not in document:
-        raise InputError(str(path), "values", "missing; a parameter set lists its values under [values] "
-                                              "(dotted.name = number)")
+        raise InputError(path, "values", "missing; a parameter set lists its values under [values] "
+                                         "(dotted.name = number)")
     table = document["values"]
     if not isinstance(table, dict):
-        raise InputError(str(path), "values", f"got {table!r:.60}; allowed: a table of parameter values "
-                                              "([values] with dotted.name = number)")
+        raise InputError(path, "values", f"got {table!r:.60}; allowed: a table of parameter values "
+                                         "([values] with dotted.name = number)")
     values = flatten(table)
-    return {name: check_value(model, name, value, str(path), f"values.{name}") for name, value in values.items()}
+    return {name: check_value(model, name, value, path, f"values.{name}") for name, value in values.items()}
 
 
 def parameter_vector(model: Model, values: dict[str, float]) -> list[float]:

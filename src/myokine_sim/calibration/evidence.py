@@ -35,6 +35,8 @@ from myokine_sim.scenario import Scenario
 
 #: Largest distance still counted as within the calibrated range.
 WITHIN_RANGE = 1.0
+#: Decimals a distance is shown with; the verdict reads the distance as shown, so the two never disagree.
+SHOWN_DECIMALS = 2
 #: Intensity difference (%VO2max) that counts as one step.
 INTENSITY_STEP_PCT = 10.0
 #: Shift of a start (min) that counts as one step.
@@ -101,11 +103,11 @@ class StudyMatch:
 
     @property
     def within_range(self) -> bool:
-        return self.distance <= WITHIN_RANGE
+        return round(self.distance, SHOWN_DECIMALS) <= WITHIN_RANGE
 
     def as_record(self) -> dict:
         """The match as JSON-ready values (the command's ``--format json`` and the explorer's readout)."""
-        return {"study": self.study, "scenario": self.scenario, "distance": round(self.distance, 3),
+        return {"study": self.study, "scenario": self.scenario, "distance": round(self.distance, SHOWN_DECIMALS),
                 "within_range": self.within_range, "targets": list(self.targets),
                 "known_failures": [{"id": i, "quantity": q} for i, q in self.known_failures]}
 
@@ -275,16 +277,17 @@ def evidence_text(scenario: Scenario, limit: int = 5, output_format: str = "tabl
     matches = nearest_studies(scenario, limit)
     records = [match.as_record() for match in matches]
     header = ("distance", "study", "nearest scenario", "scored targets", "known failures")
-    rows = [(f"{m.distance:.2f}", m.study, m.scenario, str(len(m.targets)),
+    rows = [(f"{m.distance:.{SHOWN_DECIMALS}f}", m.study, m.scenario, str(len(m.targets)),
              "; ".join(f"{i} ({q})" for i, q in m.known_failures) or "none") for m in matches]
     if output_format != "table":
         return render(output_format, header, rows, records, width)
     nearest = matches[0]
+    steps = f"{nearest.distance:.{SHOWN_DECIMALS}f}"
     if nearest.within_range:
-        verdict = (f"within the calibrated range: {nearest.study} ran a protocol {nearest.distance:.2f} steps away "
+        verdict = (f"within the calibrated range: {nearest.study} ran a protocol {steps} steps away "
                    f"(at most {WITHIN_RANGE:g}).")
     else:
-        verdict = (f"outside the calibrated range: the nearest study, {nearest.study}, is {nearest.distance:.2f} steps "
+        verdict = (f"outside the calibrated range: the nearest study, {nearest.study}, is {steps} steps "
                    f"away (more than {WITHIN_RANGE:g}); its curves are extrapolation.")
     if any(m.known_failures for m in matches if m.within_range):
         verdict += " Known failures nearby are explained in docs/validation.md."

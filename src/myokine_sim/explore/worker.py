@@ -58,8 +58,7 @@ def _handle(task: str, body: dict):
     raise ValueError(f"unknown task {task!r}")
 
 
-#: The calibration studies, loaded once per worker (loading their scenarios takes about 0.25 s); False once
-#: loading has failed, so a broken install costs one attempt, not one per request.
+#: The calibration studies, loaded once per worker (loading their scenarios takes about 0.25 s).
 _STUDIES = None
 
 
@@ -69,15 +68,13 @@ def nearest_study(scenario) -> dict | None:
     global _STUDIES
     from myokine_sim.calibration.evidence import calibration_studies, nearest_studies
 
-    if _STUDIES is None:
-        try:
+    try:
+        if _STUDIES is None:
             _STUDIES = calibration_studies()
-        except Exception:  # noqa: BLE001 - the readout's extra line must never cost the user the run
-            _STUDIES = False
-    if _STUDIES is False:
+        (nearest,) = nearest_studies(scenario, limit=1, studies=_STUDIES)
+        return nearest.as_record()
+    except Exception:  # noqa: BLE001 - the readout's extra line must never cost the user the run
         return None
-    (nearest,) = nearest_studies(scenario, limit=1, studies=_STUDIES)
-    return nearest.as_record()
 
 
 def _serve(connection) -> None:  # pragma: no cover - runs in the worker process

@@ -6,10 +6,13 @@ import pytest
 from typer.testing import CliRunner
 
 from myokine_sim.calibration.evidence import (
+    GLYCOGEN_DOUBLING,
     INTENSITY_STEP_PCT,
     MISSING_EXERCISE,
     MISSING_INPUT,
     OTHER_KIND_OF_WORK,
+    OTHER_TRAINING_STATUS,
+    REPEAT_DOUBLING,
     SHOWN_DECIMALS,
     TIMING_STEP_MIN,
     WITHIN_RANGE,
@@ -42,12 +45,19 @@ def studies():
     return calibration_studies()
 
 
-def test_every_scored_targets_scenario_ranks_its_own_study_first_at_distance_zero(studies):
+def test_every_scored_targets_scenario_finds_its_own_study_at_distance_zero_behind_only_ties_in_file_order(studies):
+    """A study's own scenario is at distance 0 from it; studies that ran the same protocol tie with it and are
+    listed in file order, so only such ties may rank ahead of it."""
+    file_order = list(studies.protocols)
     for target in (t for t in load_targets() if t.scored and t.simulable):
         for name in target.scenarios:
             matches = nearest_studies(load_scenario(name), limit=len(studies.protocols), studies=studies)
-            own = next(m for m in matches if m.study == target.study)
-            assert own.distance == 0.0 and own.within_range and matches[0].distance == 0.0, (target.id, name)
+            position = [m.study for m in matches].index(target.study)
+            own, ahead = matches[position], matches[:position]
+            assert own.distance == 0.0 and own.within_range, (target.id, name)
+            assert all(m.distance == 0.0 for m in ahead), (target.id, name, [m.study for m in ahead])
+            ranks = [file_order.index(m.study) for m in matches if m.distance == 0.0]
+            assert ranks == sorted(ranks), (target.id, name)
 
 
 @pytest.mark.parametrize(("change", "steps"), [
@@ -139,6 +149,9 @@ def test_the_module_states_the_step_sizes_the_code_uses():
     for statement in [f"1 per {INTENSITY_STEP_PCT:g}% VO2max", f"1 per {TIMING_STEP_MIN / 60:g} h of start",
                       f"({OTHER_KIND_OF_WORK:g}, intensities not compared",
                       f"Exercise against none is {MISSING_EXERCISE:g}",
+                      f"{REPEAT_DOUBLING:g} per doubling of the number of repeats or of the time between them",
+                      f"subject: {OTHER_TRAINING_STATUS:g} for another training status, {GLYCOGEN_DOUBLING:g} per "
+                      "doubling of the starting muscle glycogen",
                       f"{MISSING_INPUT:g} when only one scenario has it", f"at most {MISSING_INPUT:g}.",
                       f"A distance of at most {WITHIN_RANGE:g} is within the calibrated range"]:
         assert statement in doc, statement

@@ -45,6 +45,12 @@ TIMING_STEP_MIN = 360.0
 OTHER_KIND_OF_WORK = 3.0
 #: Exercise against none.
 MISSING_EXERCISE = 10.0
+#: Each doubling of the number of repeats, or of the time between them.
+REPEAT_DOUBLING = 0.5
+#: Another training status.
+OTHER_TRAINING_STATUS = 0.5
+#: Each doubling of the starting muscle glycogen.
+GLYCOGEN_DOUBLING = 0.5
 #: An input (drinks, meals, an infusion, endotoxin) that only one of two scenarios has.
 MISSING_INPUT = 2.0
 
@@ -175,9 +181,9 @@ def _bout_distance(a: ProtocolBout, b: ProtocolBout) -> float:
         work = OTHER_KIND_OF_WORK
     else:
         work = (a.modality != b.modality) + abs(a.intensity_pct - b.intensity_pct) / INTENSITY_STEP_PCT
-    repeats = 0.5 * _doublings(a.repeat, b.repeat)
+    repeats = REPEAT_DOUBLING * _doublings(a.repeat, b.repeat)
     if a.repeat > 1 and b.repeat > 1:
-        repeats += 0.5 * _doublings(a.every_min, b.every_min)
+        repeats += REPEAT_DOUBLING * _doublings(a.every_min, b.every_min)
     return (work + _doublings(a.duration_min, b.duration_min) + repeats
             + abs(a.start_min - b.start_min) / TIMING_STEP_MIN)
 
@@ -194,7 +200,8 @@ def distance(a: Protocol, b: Protocol) -> float:
         exercise = max(_matched_bouts(a.bouts, b.bouts), _matched_bouts(b.bouts, a.bouts))
     else:
         exercise = 0.0 if not (a.bouts or b.bouts) else MISSING_EXERCISE
-    subject = 0.5 * (a.training_status != b.training_status) + 0.5 * _doublings(a.muscle_glycogen, b.muscle_glycogen)
+    subject = (OTHER_TRAINING_STATUS * (a.training_status != b.training_status)
+               + GLYCOGEN_DOUBLING * _doublings(a.muscle_glycogen, b.muscle_glycogen))
     # An input at another dose or time is never further than no input at all.
     inputs = sum(
         MISSING_INPUT if (key in a.inputs) != (key in b.inputs)

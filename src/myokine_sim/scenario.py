@@ -26,6 +26,7 @@ from myokine_sim.limits import (
     to_minutes,
     to_ticks,
 )
+from myokine_sim.model.exercise import ANAEROBIC_CAPACITY_PCT_MIN, CRITICAL_INTENSITY_PCT
 from myokine_sim.model.subject import PARAMETERS as SUBJECT_PARAMETERS
 from myokine_sim.model.subject import TRAINING_LEVELS
 from myokine_sim.paths import shipped_scenarios
@@ -41,15 +42,9 @@ from myokine_sim.schedule import (
 
 Modality = Literal["cycling", "running", "knee_extension_one_leg", "knee_extension_two_leg"]
 
-#: Critical-power rule for bouts above VO2max: the longest bout is W' / (intensity - CP).
-#: CP ~85% VO2max and W' ~90 %VO2max.min give ~6 min at 100% (Billat 1994 Eur J Appl Physiol 69:271),
-#: ~2.6 min at 120% and ~80 s at 150% (Monod & Scherrer 1965; Hill 1993 Sports Med 16:237).
-CRITICAL_INTENSITY_PCT = 85.0
-ANAEROBIC_CAPACITY_PCT_MIN = 90.0
-
 
 def longest_supramaximal_bout_min(intensity_pct_vo2max: float) -> float:
-    """The longest bout a person can sustain at an intensity above 100% VO2max (minutes)."""
+    """The longest bout a person can sustain at an intensity above 100% VO2max (minutes; the critical-power rule)."""
     return ANAEROBIC_CAPACITY_PCT_MIN / (intensity_pct_vo2max - CRITICAL_INTENSITY_PCT)
 
 

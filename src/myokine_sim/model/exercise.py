@@ -25,6 +25,13 @@ OUTPUTS = (
 #: constant switches from the rise to the fall value; beyond 0.005 the switch is complete to within 1e-20.
 CATECHOLAMINE_SWITCH_WIDTH = 1e-4
 
+#: Critical-power model of work above VO2max: work above the critical intensity draws on a finite anaerobic capacity
+#: W', so the longest bout is W' / (intensity - CP). CP ~85% VO2max and W' ~90 %VO2max.min give ~6 min at 100%
+#: (Billat 1994 Eur J Appl Physiol 69:271), ~2.6 min at 120% and ~80 s at 150% (Monod & Scherrer 1965; Hill 1993
+#: Sports Med 16:237). Muscle glycogen pays for the glycolytic part of that work (muscle_glycogen).
+CRITICAL_INTENSITY_PCT = 85.0
+ANAEROBIC_CAPACITY_PCT_MIN = 90.0
+
 #: kcal per litre of O2 at RER 0.7 (fat) and its rise per unit RER (Weir 1949 / Lusk table).
 KCAL_PER_L_O2_AT_FAT = 4.686
 KCAL_PER_L_O2_PER_RER = 1.232
@@ -84,6 +91,12 @@ def catecholamine_drive_target(x) -> Expr:
     )
 
 
+def whole_leg_muscle_mass_kg(x) -> Expr:
+    """Muscle working in cycling (both legs) or running (with the trunk, hip and arm muscles), in kg wet mass."""
+    return x.param("exercise.leg_muscle_fraction") * x.param("subject.body_mass_kg") * (
+        1.0 + (x.param("exercise.running_mass_factor") - 1.0) * x.input("running"))
+
+
 def equations(x) -> Equations:
     p = x.p
     intensity = x.input("intensity_pct_vo2max")
@@ -109,7 +122,6 @@ def equations(x) -> Equations:
     resting = p.resting_vo2_ml_kg_min * (1.0 + thermogenesis)
     # Oxygen uptake cannot exceed VO2max; demand above it is met anaerobically.
     aerobic = minimum(x.var("systemic_intensity_pct_vo2max"), 100.0)
-    whole_leg_mass = p.leg_muscle_fraction * body_mass * (1.0 + (p.running_mass_factor - 1.0) * x.input("running"))
     rer = 1.0 - 0.3 * x.var("fat_energy_fraction")
     return Equations(
         derivatives={
@@ -123,7 +135,7 @@ def equations(x) -> Equations:
                 x.input("whole_leg_exercise") + (1.0 - x.input("whole_leg_exercise")) * p.knee_extension_local_factor
             ),
             "active_muscle_mass_kg": x.input("knee_extension_legs") * p.quadriceps_mass_kg
-            + x.input("whole_leg_exercise") * whole_leg_mass,
+            + x.input("whole_leg_exercise") * whole_leg_muscle_mass_kg(x),
             "vo2_l_min": (resting + aerobic / 100.0 * maximum(vo2max - resting, 0.0)) * body_mass / 1000.0,
             "energy_expenditure_kcal_min": x.var("vo2_l_min")
             * (KCAL_PER_L_O2_AT_FAT + KCAL_PER_L_O2_PER_RER * (rer - 0.7)),

@@ -3,6 +3,7 @@
 from myokine_sim.expr import hill, maximum
 from myokine_sim.model.adipose import lipolytic_drive_target
 from myokine_sim.model.core import MG_PER_G, MG_PER_MMOL, Compartment, Equations, Quantity, param
+from myokine_sim.model.exercise import CRITICAL_INTENSITY_PCT, whole_leg_muscle_mass_kg
 
 STATES = (
     Quantity("muscle_glycogen_mmol_kg_dw", "mmol/kg dw",
@@ -22,9 +23,18 @@ OUTPUTS = (
     Quantity("glycogen_synthesis_mmol_kg_min", "mmol/kg dw/min", "Glycogen resynthesis in the thigh"),
 )
 
+#: Dry matter of skeletal muscle (kg dw per kg wet; Janssen 2000 J Appl Physiol 89:81).
+MUSCLE_DRY_FRACTION = 0.23
 #: Dry mass of the exercised (leg) muscle per kg body mass: skeletal muscle 38% of body mass in men, 55% of it
-#: in the lower body, 23% dry matter (Janssen 2000 J Appl Physiol 89:81).
-STORING_MUSCLE_DW_KG_PER_KG = 0.38 * 0.55 * 0.23
+#: in the lower body (Janssen 2000).
+STORING_MUSCLE_DW_KG_PER_KG = 0.38 * 0.55 * MUSCLE_DRY_FRACTION
+
+#: Stoichiometry of the work above the critical intensity: ATP per O2 when carbohydrate is oxidised (P/O ~2.5: ~32 ATP
+#: from the 6 O2 of one glucosyl unit; Hinkle 2005 Biochim Biophys Acta 1706:1), ATP per glucosyl unit of glycogen
+#: broken down to lactate, and mL of O2 per mmol (STPD).
+ATP_PER_O2_OXIDISED = 5.3
+ATP_PER_GLUCOSYL_TO_LACTATE = 3.0
+ML_O2_PER_MMOL = 22.4
 #: mmol of glucose per g (glycogen is counted in glucosyl units).
 MMOL_GLUCOSE_PER_G = MG_PER_G / MG_PER_MMOL
 
@@ -92,6 +102,12 @@ PARAMETERS = (
           "Glycogen use in knee extension relative to cycling at the same relative intensity",
           "Model assumption: small-muscle exercise raises adrenaline, a driver of glycogenolysis, less than "
           "whole-body exercise; inferred through the IL-6 glycogen sensor (Keller 2001; Steensberg 2000, 2001)"),
+    param("muscle_glycogen.glycolytic_share", 0.6, "1", (0.3, 0.9),
+          "Share of the energy of work above the critical intensity that glycolysis to lactate supplies from the "
+          "working muscle's glycogen (the rest: phosphocreatine and stored O2)",
+          "Beneke 2002 Eur J Appl Physiol 87:388 (anaerobic energy of a 30-s Wingate test mostly glycolytic); Gastin "
+          "2001 Sports Med 31:725 (review of the energy systems in maximal exercise). Set from these, not fitted: "
+          "Thomson 1979 (B192, ten 1-min supramaximal bouts) checks it"),
     param("muscle_glycogen.resynthesis_rate_per_min", 0.0006797, "1/min", (1e-4, 1e-2),
           "Fractional resynthesis of the glycogen deficit without carbohydrate, right after contraction",
           "Maehlum 1978 Scand J Clin Lab Invest 38:557 (fasting: 21.6->28.8 mmol/kg ww in 4 h, then no rise)"),
@@ -143,17 +159,28 @@ def equations(x) -> Equations:
     # Until lipolysis catches up with the work rate, glycogen covers what fat will later take; zero at rest and
     # once the bout ends (the drive is then above its target).
     lipolysis_lag = maximum(lipolytic_drive_target(x) - x.state("lipolytic_drive_rel"), 0.0)
-    working_use_rate = (
+    oxidative_use_rate = (
         p.use_rate_mmol_kg_min
         * (1.0 + p.onset_use_gain * lipolysis_lag)
         * intensity_factor
         * (1.0 + p.untrained_use_gain * (1.0 - training))
         * (whole_leg + (1.0 - whole_leg) * p.knee_extension_use_factor)
     )
+    # Work above the critical intensity (cycling and running) is paid anaerobically: its glycolytic share breaks
+    # glycogen down to lactate at about a tenth of the ATP per glucosyl unit that oxidation yields.
+    above_critical_ml_o2_min = (
+        maximum(x.input("intensity_pct_vo2max") - CRITICAL_INTENSITY_PCT, 0.0) * whole_leg / 100.0
+        * (x.param("subject.vo2max_ml_kg_min") - x.param("exercise.resting_vo2_ml_kg_min"))
+        * x.param("subject.body_mass_kg")
+    )
+    anaerobic_use_rate = (
+        p.glycolytic_share * above_critical_ml_o2_min / ML_O2_PER_MMOL * ATP_PER_O2_OXIDISED
+        / ATP_PER_GLUCOSYL_TO_LACTATE / (whole_leg_muscle_mass_kg(x) * MUSCLE_DRY_FRACTION)
+    )
     # The thigh works less in running than in cycling. Model assumption: the calf and hip muscles that take over
     # keep the working muscle's mean use at cycling's (running empties gastrocnemius more than vastus lateralis;
     # Impey 2020 Med Sci Sports Exerc 52:1966).
-    thigh_use_rate = working_use_rate * (1.0 + (p.running_use_factor - 1.0) * x.input("running"))
+    thigh_share = 1.0 + (p.running_use_factor - 1.0) * x.input("running")
 
     # Recent contraction leaves both routes of resynthesis raised: insulin-independent uptake and insulin action.
     uptake = x.state("contraction_glucose_uptake_rel")
@@ -174,20 +201,22 @@ def equations(x) -> Equations:
         1.0 + (vo2 / p.resynthesis_exercise_half_pct) ** 2
     )
 
-    def store_balance(glycogen, use_rate):
+    def store_balance(glycogen, oxidative_rate, anaerobic_rate):
         """Use and synthesis of one store: the same laws, read at that store's own glycogen."""
         store = maximum(glycogen, 0.0)
         substrate = (store / (store + PHOSPHORYLASE_HALF_GLYCOGEN_MMOL_KG)) / (
             REFERENCE_GLYCOGEN_MMOL_KG / (REFERENCE_GLYCOGEN_MMOL_KG + PHOSPHORYLASE_HALF_GLYCOGEN_MMOL_KG)
         )
         relative = store / REFERENCE_GLYCOGEN_MMOL_KG
+        # Fuel selection shifts oxidation away from a falling store; anaerobic work has no other fuel, so only
+        # phosphorylase's substrate limits it.
         use = (
-            use_rate
+            oxidative_rate
             * relative ** p.use_glycogen_exponent
             * (1.0 + p.supercompensated_use_gain * relative ** SUPERCOMPENSATION_ORDER)
             / (1.0 + p.supercompensated_use_gain)
-            * substrate
-        )
+            + anaerobic_rate
+        ) * substrate
         # Both routes refill towards the subject's resting level and are damped while working; glycogen inhibits
         # its own synthase, so synthesis is near zero-order while depleted and stops at the resting store.
         # Clipped at zero: a store above rest makes no glycogen, and ingested glucose never drains it.
@@ -195,8 +224,10 @@ def equations(x) -> Equations:
         return use, synthesis
 
     contraction = hill(vo2, CONTRACTION_HALF_PCT, 2.0)
-    use, synthesis = store_balance(x.state("muscle_glycogen_mmol_kg_dw"), thigh_use_rate)
-    working_use, working_synthesis = store_balance(x.state("working_muscle_glycogen_mmol_kg_dw"), working_use_rate)
+    use, synthesis = store_balance(x.state("muscle_glycogen_mmol_kg_dw"), oxidative_use_rate * thigh_share,
+                                   anaerobic_use_rate * thigh_share)
+    working_use, working_synthesis = store_balance(x.state("working_muscle_glycogen_mmol_kg_dw"), oxidative_use_rate,
+                                                   anaerobic_use_rate)
     return Equations(
         derivatives={
             "muscle_glycogen_mmol_kg_dw": synthesis - use,

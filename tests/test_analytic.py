@@ -12,7 +12,9 @@ from scipy.linalg import expm
 import myokine_sim as ms
 from myokine_sim.model.exercise import CATECHOLAMINE_SWITCH_WIDTH
 from myokine_sim.model.il10 import CORTISOL_CASCADE
+from myokine_sim.parameters import parameter_vector
 from myokine_sim.scenario import scenario_from_dict
+from myokine_sim.simulation import observe
 from myokine_sim.solver import ATOL_FRACTION, SolverSettings
 
 from conftest import normalised_error
@@ -300,3 +302,29 @@ def test_hydrocortisone_at_rest_leaves_il1ra_at_rest(model):
     assert result["cortisol_nmol_l"].max() > 3.0 * p["cortisol.baseline_nmol_l"]
     error = normalised_error(result["il1ra_pg_ml"], p["il1ra.baseline_pg_ml"], RTOL, atol_of(model, "il1ra_pg_ml"))
     assert error.max() < LIMIT
+
+
+def test_work_above_the_critical_intensity_uses_glycogen_at_the_glycolytic_stoichiometry(model):
+    """The same states read with the prescribed intensity at the critical intensity and above it: glycogen use rises by
+    the glycolytic share of the O2 equivalent of the work above CP, at 3 ATP per glucosyl unit broken down to lactate
+    against 5.3 ATP per O2 oxidised, per kg dry mass (23% of wet) of both legs' muscle, times phosphorylase's substrate
+    saturation; at and below CP the intensity itself adds nothing (the oxidative use reads the lagged uptake)."""
+    result = run({"exercise": [{"start_min": 0.0, "duration_min": 2.0, "intensity_pct_vo2max": 120.0}],
+                  "simulation": {"t_end_min": 2.0, "output_step_min": 0.25}})
+    p = result.parameters
+    vector = parameter_vector(model, p)
+    states = np.array([result[name] for name in model.state_names])
+
+    def use_at(intensity):
+        inputs = np.array([result[name] for name in model.input_names])
+        inputs[model.input_names.index("intensity_pct_vo2max")] = intensity
+        return observe(model, vector, states, inputs)["glycogen_use_mmol_kg_min"]
+
+    glycogen = result["muscle_glycogen_mmol_kg_dw"]
+    substrate = (glycogen / (glycogen + 10.0)) / (400.0 / 410.0)
+    o2_ml_min = (120.0 - 85.0) / 100.0 * (p["subject.vo2max_ml_kg_min"] - p["exercise.resting_vo2_ml_kg_min"]) * (
+        p["subject.body_mass_kg"])
+    muscle_dw_kg = p["exercise.leg_muscle_fraction"] * p["subject.body_mass_kg"] * 0.23
+    expected = p["muscle_glycogen.glycolytic_share"] * o2_ml_min / 22.4 * 5.3 / 3.0 / muscle_dw_kg * substrate
+    np.testing.assert_allclose(use_at(120.0) - use_at(85.0), expected, rtol=1e-12)
+    np.testing.assert_array_equal(use_at(85.0), use_at(60.0))

@@ -140,7 +140,9 @@ def scenario_markdown() -> str:
         f"  W' = {spec.ANAEROBIC_CAPACITY_PCT_MIN:g} %VO2max.min (the critical-power model: Monod & Scherrer 1965;",
         "  Hill 1993 Sports Med 16:237; ~6 min at 100%, Billat 1994). That is "
         + ", ".join(f"{spec.longest_supramaximal_bout_min(i):.1f} min at {i:g}%" for i in (110.0, 120.0, 150.0))
-        + ". A longer bout is an input error (exit 2).",
+        + ". A longer bout is an input error (exit 2). In cycling and running the work above CP",
+        "  also empties the working muscle's glycogen to lactate (`muscle_glycogen.glycolytic_share`), so",
+        "  intervals near and above VO2max use glycogen many times faster per minute than steady work.",
         "- **Training status.** `untrained`, `recreational` and `trained` set the parameter",
         "  `subject.training_level` to " + ", ".join(f"{v:g}" for v in spec.TRAINING_LEVELS.values())
         + ": trained muscle uses less glycogen, resynthesises it faster and makes less IL-6 at the same",

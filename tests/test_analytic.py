@@ -305,20 +305,33 @@ def test_hydrocortisone_at_rest_leaves_il1ra_at_rest(model):
 
 
 def test_work_above_the_critical_intensity_uses_glycogen_at_the_glycolytic_stoichiometry(model):
-    """The same states read with the prescribed intensity at the critical intensity and above it: glycogen use rises by
-    the glycolytic share of the O2 equivalent of the work above CP, at 3 ATP per glucosyl unit broken down to lactate
-    against 5.3 ATP per O2 oxidised, per kg dry mass (23% of wet) of both legs' muscle, times phosphorylase's substrate
-    saturation; at and below CP the intensity itself adds nothing (the oxidative use reads the lagged uptake)."""
+    """The same states read with the prescribed intensity at the critical intensity (CP) and above it. The extra use
+    grows in proportion to the work above CP; it is the glycolytic share of that work's O2 equivalent at 3 ATP per
+    glucosyl unit broken down to lactate against 5.3 ATP per O2 oxidised, per kg dry mass (23% of wet) of both legs'
+    active muscle, times phosphorylase's substrate saturation; in running the same work is spread over the larger
+    running mass and the thigh takes its running share; knee extension (a small muscle mass far from VO2max) and
+    intensities at or below CP add nothing (the oxidative use reads the lagged uptake, not the prescription)."""
     result = run({"exercise": [{"start_min": 0.0, "duration_min": 2.0, "intensity_pct_vo2max": 120.0}],
                   "simulation": {"t_end_min": 2.0, "output_step_min": 0.25}})
     p = result.parameters
     vector = parameter_vector(model, p)
     states = np.array([result[name] for name in model.state_names])
 
-    def use_at(intensity):
+    def use_at(intensity, **inputs_set):
         inputs = np.array([result[name] for name in model.input_names])
-        inputs[model.input_names.index("intensity_pct_vo2max")] = intensity
+        for name, value in {"intensity_pct_vo2max": intensity, **inputs_set}.items():
+            inputs[model.input_names.index(name)] = value
         return observe(model, vector, states, inputs)["glycogen_use_mmol_kg_min"]
+
+    extra = use_at(120.0) - use_at(85.0)
+    assert np.all(extra > 1.0)
+    np.testing.assert_allclose(use_at(102.5) - use_at(85.0), extra / 2.0, rtol=1e-12)
+    np.testing.assert_array_equal(use_at(85.0), use_at(60.0))
+    knee = {"whole_leg_exercise": 0.0, "knee_extension_legs": 2.0}
+    np.testing.assert_array_equal(use_at(120.0, **knee), use_at(85.0, **knee))
+    running = use_at(120.0, running=1.0) - use_at(85.0, running=1.0)
+    np.testing.assert_allclose(running, extra * p["muscle_glycogen.running_use_factor"]
+                               / p["exercise.running_mass_factor"], rtol=1e-12)
 
     glycogen = result["muscle_glycogen_mmol_kg_dw"]
     substrate = (glycogen / (glycogen + 10.0)) / (400.0 / 410.0)
@@ -326,5 +339,4 @@ def test_work_above_the_critical_intensity_uses_glycogen_at_the_glycolytic_stoic
         p["subject.body_mass_kg"])
     muscle_dw_kg = p["exercise.leg_muscle_fraction"] * p["subject.body_mass_kg"] * 0.23
     expected = p["muscle_glycogen.glycolytic_share"] * o2_ml_min / 22.4 * 5.3 / 3.0 / muscle_dw_kg * substrate
-    np.testing.assert_allclose(use_at(120.0) - use_at(85.0), expected, rtol=1e-12)
-    np.testing.assert_array_equal(use_at(85.0), use_at(60.0))
+    np.testing.assert_allclose(extra, expected, rtol=1e-12)

@@ -12,6 +12,7 @@ import inspect
 
 from myokine_sim.expr import to_infix
 from myokine_sim.model import COMPARTMENTS, build_model
+from myokine_sim.model.exercise import ANAEROBIC_CAPACITY_PCT_MIN, CRITICAL_INTENSITY_PCT
 from myokine_sim.model.inputs import BOLUS_STATES, INPUTS
 
 
@@ -136,8 +137,8 @@ def scenario_markdown() -> str:
         "## Rules across fields",
         "",
         "- **Supra-maximal bouts.** Above 100% VO2max a bout may last at most",
-        f"  W' / (intensity - CP) minutes, with CP = {spec.CRITICAL_INTENSITY_PCT:g}% VO2max and",
-        f"  W' = {spec.ANAEROBIC_CAPACITY_PCT_MIN:g} %VO2max.min (the critical-power model: Monod & Scherrer 1965;",
+        f"  W' / (intensity - CP) minutes, with CP = {CRITICAL_INTENSITY_PCT:g}% VO2max and",
+        f"  W' = {ANAEROBIC_CAPACITY_PCT_MIN:g} %VO2max.min (the critical-power model: Monod & Scherrer 1965;",
         "  Hill 1993 Sports Med 16:237; ~6 min at 100%, Billat 1994). That is "
         + ", ".join(f"{spec.longest_supramaximal_bout_min(i):.1f} min at {i:g}%" for i in (110.0, 120.0, 150.0))
         + ". A longer bout is an input error (exit 2). In cycling and running the work above CP",

@@ -23,17 +23,18 @@ OUTPUTS = (
     Quantity("glycogen_synthesis_mmol_kg_min", "mmol/kg dw/min", "Glycogen resynthesis in the thigh"),
 )
 
-#: Dry matter of skeletal muscle (kg dw per kg wet; Janssen 2000 J Appl Physiol 89:81).
+#: Dry matter of skeletal muscle (kg dw per kg wet): the wet:dry ratio of ~4.3 by which biopsy glycogen is converted.
 MUSCLE_DRY_FRACTION = 0.23
 #: Dry mass of the exercised (leg) muscle per kg body mass: skeletal muscle 38% of body mass in men, 55% of it
 #: in the lower body (Janssen 2000).
 STORING_MUSCLE_DW_KG_PER_KG = 0.38 * 0.55 * MUSCLE_DRY_FRACTION
 
-#: Stoichiometry of the work above the critical intensity: ATP per O2 when carbohydrate is oxidised (P/O ~2.5: ~32 ATP
-#: from the 6 O2 of one glucosyl unit; Hinkle 2005 Biochim Biophys Acta 1706:1), ATP per glucosyl unit of glycogen
-#: broken down to lactate, and mL of O2 per mmol (STPD).
+#: ATP per O2 when glucose is oxidised (P/O ~2.5: ~32 ATP from 6 O2; Hinkle 2005 Biochim Biophys Acta 1706:1).
+#: From glycogen it is ~5.5 (phosphorolysis saves one ATP), 4% more, well within the glycolytic share's range.
 ATP_PER_O2_OXIDISED = 5.3
+#: ATP per glucosyl unit of glycogen broken down to lactate.
 ATP_PER_GLUCOSYL_TO_LACTATE = 3.0
+#: mL of O2 per mmol (STPD).
 ML_O2_PER_MMOL = 22.4
 #: mmol of glucose per g (glycogen is counted in glucosyl units).
 MMOL_GLUCOSE_PER_G = MG_PER_G / MG_PER_MMOL
@@ -103,8 +104,10 @@ PARAMETERS = (
           "Model assumption: small-muscle exercise raises adrenaline, a driver of glycogenolysis, less than "
           "whole-body exercise; inferred through the IL-6 glycogen sensor (Keller 2001; Steensberg 2000, 2001)"),
     param("muscle_glycogen.glycolytic_share", 0.6, "1", (0.3, 0.9),
-          "Share of the energy of work above the critical intensity that glycolysis to lactate supplies from the "
-          "working muscle's glycogen (the rest: phosphocreatine and stored O2)",
+          "Share of the energy of work above the critical intensity (the rate at which the critical-power model "
+          "depletes W') that glycolysis to lactate supplies from the working muscle's glycogen (the rest: "
+          "phosphocreatine and stored O2). Between CP and VO2max the model's oxygen uptake also covers that work, "
+          "so there it adds glycolysis the saturating oxidative law misses rather than balancing energy",
           "Beneke 2002 Eur J Appl Physiol 87:388 (anaerobic energy of a 30-s Wingate test mostly glycolytic); Gastin "
           "2001 Sports Med 31:725 (review of the energy systems in maximal exercise). Set from these, not fitted: "
           "Thomson 1979 (B192, ten 1-min supramaximal bouts) checks it"),
@@ -166,8 +169,11 @@ def equations(x) -> Equations:
         * (1.0 + p.untrained_use_gain * (1.0 - training))
         * (whole_leg + (1.0 - whole_leg) * p.knee_extension_use_factor)
     )
-    # Work above the critical intensity (cycling and running) is paid anaerobically: its glycolytic share breaks
-    # glycogen down to lactate at about a tenth of the ATP per glucosyl unit that oxidation yields.
+    # Work above the critical intensity (cycling and running) draws on the anaerobic capacity W' at the rate the
+    # critical-power model gives; its glycolytic share breaks glycogen down to lactate at about a tenth of the ATP per
+    # glucosyl unit that oxidation yields. Between CP and VO2max the model's uptake already covers that work, so
+    # there the term stands for the steep rise of glycolysis in severe exercise that the saturating law above misses.
+    # Spread over the active leg muscle (exercise.leg_muscle_fraction), not the larger store that takes up meals.
     above_critical_ml_o2_min = (
         maximum(x.input("intensity_pct_vo2max") - CRITICAL_INTENSITY_PCT, 0.0) * whole_leg / 100.0
         * (x.param("subject.vo2max_ml_kg_min") - x.param("exercise.resting_vo2_ml_kg_min"))
@@ -180,7 +186,7 @@ def equations(x) -> Equations:
     # The thigh works less in running than in cycling. Model assumption: the calf and hip muscles that take over
     # keep the working muscle's mean use at cycling's (running empties gastrocnemius more than vastus lateralis;
     # Impey 2020 Med Sci Sports Exerc 52:1966).
-    thigh_share = 1.0 + (p.running_use_factor - 1.0) * x.input("running")
+    thigh_use_factor = 1.0 + (p.running_use_factor - 1.0) * x.input("running")
 
     # Recent contraction leaves both routes of resynthesis raised: insulin-independent uptake and insulin action.
     uptake = x.state("contraction_glucose_uptake_rel")
@@ -224,8 +230,8 @@ def equations(x) -> Equations:
         return use, synthesis
 
     contraction = hill(vo2, CONTRACTION_HALF_PCT, 2.0)
-    use, synthesis = store_balance(x.state("muscle_glycogen_mmol_kg_dw"), oxidative_use_rate * thigh_share,
-                                   anaerobic_use_rate * thigh_share)
+    use, synthesis = store_balance(x.state("muscle_glycogen_mmol_kg_dw"), oxidative_use_rate * thigh_use_factor,
+                                   anaerobic_use_rate * thigh_use_factor)
     working_use, working_synthesis = store_balance(x.state("working_muscle_glycogen_mmol_kg_dw"), oxidative_use_rate,
                                                    anaerobic_use_rate)
     return Equations(

@@ -169,11 +169,8 @@ def equations(x) -> Equations:
         * (1.0 + p.untrained_use_gain * (1.0 - training))
         * (whole_leg + (1.0 - whole_leg) * p.knee_extension_use_factor)
     )
-    # Work above the critical intensity (cycling and running) draws on the anaerobic capacity W' at the rate the
-    # critical-power model gives; its glycolytic share breaks glycogen down to lactate at about a tenth of the ATP per
-    # glucosyl unit that oxidation yields. Between CP and VO2max the model's uptake already covers that work, so
-    # there the term stands for the steep rise of glycolysis in severe exercise that the saturating law above misses.
-    # Spread over the active leg muscle (exercise.leg_muscle_fraction), not the larger store that takes up meals.
+    # Work above CP (cycling, running) is partly glycolysis to lactate, ~a tenth of oxidation's ATP per glucosyl unit;
+    # spread over the active leg muscle, not the larger store that takes up meals (see glycolytic_share for CP-VO2max).
     above_critical_ml_o2_min = (
         maximum(x.input("intensity_pct_vo2max") - CRITICAL_INTENSITY_PCT, 0.0) * whole_leg / 100.0
         * (x.param("subject.vo2max_ml_kg_min") - x.param("exercise.resting_vo2_ml_kg_min"))

@@ -514,11 +514,30 @@ def test_a_validation_title_names_only_the_markers_it_draws_and_exercise_is_shad
 def test_a_validation_figure_keeps_its_time_axis_and_notes_clear(two_studies):
     figure = _study(two_studies, "Lyngso 2002")
     assert figure.axes[0].get_xlim()[1] <= 400, "a 24 h resting control stretches the axis"
-    assert "circles" in figure.get_suptitle()
+    assert "published values" in figure.get_suptitle()
     assert internal_names(figure) == []
     assert overlapping_texts(figure) == []
     assert legends_covering_data(figure) == []
     assert internal_names(_study(two_studies, "Starkie 2003")) == []
+
+
+def test_each_arms_published_values_take_the_marker_shape_its_legend_line_shows(two_studies):
+    """Lyngso 2002 publishes values for its exercise arm and its resting control: in greyscale a marker is told to
+    its arm by shape, so every point marker must have the shape on its own arm's legend line (each marker carries
+    its arm's legend entry as its gid), and the two arms' shapes must differ."""
+    figure = _study(two_studies, "Lyngso 2002")
+    shapes = set()
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        on_legend = {text.get_text(): handle.get_marker() for handle, text in zip(legend.legend_handles,
+                                                                                 legend.get_texts())
+                     if hasattr(handle, "get_marker")}  # the exercise shading's patch has none
+        for line in ax.lines:
+            if line.get_gid() is not None and line.get_marker() != "^":
+                assert on_legend[line.get_gid()] == line.get_marker(), line.get_gid()
+                shapes.add(line.get_marker())
+    assert len(shapes) == 2, "the two arms' values are drawn alike"
+    assert "marker shapes as in the legend" in figure.get_suptitle()
 
 
 # ------------------------------------------------------------------ rendering

@@ -241,6 +241,7 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
     """
     import matplotlib
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     simulable = [row for row in rows if row.target.simulable]
@@ -254,6 +255,10 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
     order = list(dict.fromkeys(name for scenarios in panels.values() for name in scenarios))
     styles = {name: LINE_STYLES[k % len(LINE_STYLES)] for k, name in enumerate(order)}
     markers = [marker for row in simulable for marker in _markers(row.target, results)]
+    # Each scenario with published point values gets its own marker shape, shown on its legend line.
+    pointed = list(dict.fromkeys(scenario for scenario, _column, where, _value, kind in markers
+                                 if _is_point(where, kind)))
+    shapes = {name: SCENARIO_MARKERS[k % len(SCENARIO_MARKERS)] for k, name in enumerate(pointed)}
     end = _time_axis_end([results[name] for name in order], [marker[2] for marker in markers])
     notes = [textwrap.fill(f"{row.target.id}: {row.target.quantity} - published {row.target.published}, "
                            + (f"simulated {row.target.shown(row.simulated)} ({verdict(row)})"
@@ -279,9 +284,14 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
                     ax.fill_between(result.time_min, result[f"{column}_p05"], result[f"{column}_p95"],
                                     color=styles[name]["color"], alpha=0.22, linewidth=0)
                     banded = True
-                ax.plot(result.time_min, result[column], linewidth=2.2,
-                        label=textwrap.fill(scenario_label(name), LEGEND_CHARACTERS), **styles[name])
-            handles, names = ax.get_legend_handles_labels()
+                ax.plot(result.time_min, result[column], linewidth=2.2, **styles[name])
+            marked = {scenario for scenario, marker_column, where, _value, kind in markers
+                      if marker_column == column and _is_point(where, kind)}
+            handles = [Line2D([], [], linewidth=2.2, **styles[name],
+                              **({"marker": shapes[name], "markersize": 9, "markerfacecolor": "white",
+                                  "markeredgecolor": "black", "markeredgewidth": 1.8} if name in marked else {}))
+                       for name in scenarios]
+            names = [_legend_entry(name) for name in scenarios]
             exercising = [name for name in scenarios if results[name].exercise_periods]
             for name in exercising:
                 for start, stop in results[name].exercise_periods:
@@ -290,15 +300,19 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
                 whose = "" if len(exercising) == len(scenarios) else f" ({', '.join(map(_short, exercising))})"
                 handles.append(Patch(color=EXERCISE_SHADE))
                 names.append(textwrap.fill(f"exercise{whose}", LEGEND_CHARACTERS))
-            # Targets that publish the same value at the same place share one marker and one label.
+            # Targets that publish the same value at the same place of one scenario share one marker and one label.
             shared: dict[tuple, list[Target]] = {}
             for row in simulable:
-                for _scenario, marker_column, where, value, kind in _markers(row.target, results):
+                for scenario, marker_column, where, value, kind in _markers(row.target, results):
                     if marker_column == column:
-                        shared.setdefault((where, value, kind), []).append(row.target)
-            for (where, value, kind), targets in shared.items():
+                        shared.setdefault((scenario, where, value, kind), []).append(row.target)
+            for (scenario, where, value, kind), targets in shared.items():
                 error = _error_bar(targets[0], value, noise.get(targets[0].id))
-                drawn.add(_draw_marker(ax, ", ".join(t.id for t in targets), where, value, kind, error))
+                drawn.add(_draw_marker(ax, ", ".join(t.id for t in targets), where, value, kind, error,
+                                       shapes.get(scenario, "o"), styles[scenario]["linestyle"],
+                                       _legend_entry(scenario)))
+                if error is not None:
+                    drawn.add("sd")
             ax.set_title(column_label(column, units.get(column, "")), loc="left")
             ax.set_xlabel("Time (min)")
             # Headroom above the autoscaled top, so that a marker there is drawn whole.
@@ -309,7 +323,7 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
             ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
                       borderaxespad=0.0, labelspacing=0.8)
         title = (f"{study}: simulation (lines" + ("; shaded: 90% posterior predictive band" if banded else "")
-                 + ")" + "".join(MARKER_KINDS[kind] for kind in MARKER_KINDS if kind in drawn)
+                 + ")" + _marker_legend(drawn)
                  + ("" if drawn else "; the published results are listed below"))
         figure.suptitle(textwrap.fill(title, TITLE_CHARACTERS), fontsize=14)
         figure.text(0.01, 0.005, "\n".join(notes), fontsize=NOTE_FONT, va="bottom", ha="left", linespacing=1.25)
@@ -317,10 +331,12 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
     return figure
 
 
+#: Marker shapes of the published values of a figure's first, second, ... scenario (a lower bound is a triangle).
+SCENARIO_MARKERS = ("o", "s", "D", "p", "h", "X", "P", "*")
 #: What each kind of marker means, in the order the title lists them.
-MARKER_KINDS = {"value": ", published values (circles; bars: one measurement SD)",
-                "at_least": ", lower bounds (triangles)",
-                "window": ", window means (bars)", "time": ", published times of peak (dotted lines)"}
+MARKER_KINDS = {"at_least": ", lower bounds (triangles)",
+                "window": ", window means (bars between end ticks, in their scenario's line style)",
+                "time": ", published times of peak (dotted lines)"}
 FIGURE_WIDTH_IN = 11.0
 #: Characters of the title per line at 14 pt across the figure.
 TITLE_CHARACTERS = int((FIGURE_WIDTH_IN - 0.4) * 72 / (0.55 * 14))
@@ -355,25 +371,49 @@ def _error_bar(target: Target, value: float, noise) -> tuple[float, float] | Non
     return value - value / factor, value * factor - value
 
 
-def _draw_marker(ax, target_id: str, where, value: float, kind: str, error=None) -> str:
-    """One published value on a panel (with a one-SD error bar when ``error`` is given); returns its kind."""
+def _is_point(where, kind: str) -> bool:
+    """Whether a published value is drawn as a point in its scenario's marker shape (not a bound, window or time)."""
+    return kind in ("factor", "within_fraction", "percent_change") and not isinstance(where, tuple)
+
+
+def _legend_entry(name: str) -> str:
+    return textwrap.fill(scenario_label(name), LEGEND_CHARACTERS)
+
+
+def _marker_legend(drawn: set[str]) -> str:
+    """The title's account of the markers drawn: only the kinds present, bars only if an SD was drawn."""
+    text = ""
+    if drawn & {"value", "shaped"}:
+        shape = "marker shapes as in the legend" if "shaped" in drawn else "circles"
+        text += f", published values ({shape}" + ("; bars: one measurement SD" if "sd" in drawn else "") + ")"
+    return text + "".join(MARKER_KINDS[kind] for kind in MARKER_KINDS if kind in drawn)
+
+
+def _draw_marker(ax, target_id: str, where, value: float, kind: str, error=None, shape: str = "o",
+                 linestyle="-", scenario: str | None = None) -> str:
+    """One published value on a panel (with a one-SD error bar when ``error`` is given), in its scenario's marker
+    ``shape`` (a window mean: a bar with end ticks, in its scenario's ``linestyle``); returns its kind. The point
+    marker carries its scenario's legend entry as its gid, so a test can tie it to its line."""
     if kind == "time":
         ax.axvline(where, color="black", linestyle=(0, (1, 2)), linewidth=1.5)
         ax.annotate(f"{target_id} published peak", (where, 0.95), xycoords=("data", "axes fraction"),
                     xytext=(4, 0), textcoords="offset points", ha="left", va="top", fontsize=11)
         return "time"
     if isinstance(where, tuple):
-        ax.hlines(value, *where, colors="black", linewidth=3.0)
+        ax.plot(where, [value, value], color="black", linewidth=3.0, linestyle=linestyle, marker="|",
+                markersize=14, markeredgewidth=2.5)
         ax.annotate(target_id, (where[1], value), xytext=(4, 0), textcoords="offset points", ha="left",
                     va="center", fontsize=11)
         return "window"
     if error is not None and not isinstance(where, tuple):
         ax.errorbar([where], [value], yerr=[[error[0]], [error[1]]], color="black", linewidth=1.6, capsize=5,
                     zorder=4)
-    ax.plot([where], [value], marker="^" if kind == "at_least" else "o", markersize=10, color="white",
-            markeredgecolor="black", markeredgewidth=2.0, linestyle="none", zorder=5)
+    ax.plot([where], [value], marker="^" if kind == "at_least" else shape, markersize=10, color="white",
+            markeredgecolor="black", markeredgewidth=2.0, linestyle="none", zorder=5, gid=scenario)
     ax.annotate(target_id, (where, value), textcoords="offset points", xytext=(7, 5), fontsize=11)
-    return "at_least" if kind == "at_least" else "value"
+    if kind == "at_least":
+        return "at_least"
+    return "value" if shape == "o" else "shaped"
 
 
 def _time_axis_end(results: list[Result], marker_times: list) -> float:

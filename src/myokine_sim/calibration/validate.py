@@ -377,6 +377,7 @@ def _is_point(where, kind: str) -> bool:
 
 
 def _legend_entry(name: str) -> str:
+    """A scenario's entry in a panel's legend (its description, wrapped)."""
     return textwrap.fill(scenario_label(name), LEGEND_CHARACTERS)
 
 
@@ -390,10 +391,10 @@ def _marker_legend(drawn: set[str]) -> str:
 
 
 def _draw_marker(ax, target_id: str, where, value: float, kind: str, error=None, shape: str = "o",
-                 linestyle="-", scenario: str | None = None) -> str:
+                 linestyle="-", legend_entry: str | None = None) -> str:
     """One published value on a panel (with a one-SD error bar when ``error`` is given), in its scenario's marker
     ``shape`` (a window mean: a bar with end ticks, in its scenario's ``linestyle``); returns its kind. The point
-    marker carries its scenario's legend entry as its gid, so a test can tie it to its line."""
+    marker carries its scenario's ``legend_entry`` as its gid, so a test can tie it to its line."""
     if kind == "time":
         ax.axvline(where, color="black", linestyle=(0, (1, 2)), linewidth=1.5)
         ax.annotate(f"{target_id} published peak", (where, 0.95), xycoords=("data", "axes fraction"),
@@ -409,7 +410,7 @@ def _draw_marker(ax, target_id: str, where, value: float, kind: str, error=None,
         ax.errorbar([where], [value], yerr=[[error[0]], [error[1]]], color="black", linewidth=1.6, capsize=5,
                     zorder=4)
     ax.plot([where], [value], marker="^" if kind == "at_least" else shape, markersize=10, color="white",
-            markeredgecolor="black", markeredgewidth=2.0, linestyle="none", zorder=5, gid=scenario)
+            markeredgecolor="black", markeredgewidth=2.0, linestyle="none", zorder=5, gid=legend_entry)
     ax.annotate(target_id, (where, value), textcoords="offset points", xytext=(7, 5), fontsize=11)
     if kind == "at_least":
         return "at_least"

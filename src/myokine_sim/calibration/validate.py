@@ -254,7 +254,9 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
     # One style per scenario across all panels, so a scenario looks the same everywhere.
     order = list(dict.fromkeys(name for scenarios in panels.values() for name in scenarios))
     styles = {name: LINE_STYLES[k % len(LINE_STYLES)] for k, name in enumerate(order)}
-    markers = [marker for row in simulable for marker in _markers(row.target, results)]
+    # Each published value once, with the target it belongs to: the panels below pick theirs by column.
+    placed = [(row.target, marker) for row in simulable for marker in _markers(row.target, results)]
+    markers = [marker for _target, marker in placed]
     # Each scenario with published point values gets its own marker shape, shown on its legend line.
     pointed = list(dict.fromkeys(scenario for scenario, _column, where, _value, kind in markers
                                  if _is_point(where, kind)))
@@ -302,14 +304,13 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
                 names.append(textwrap.fill(f"exercise{whose}", LEGEND_CHARACTERS))
             # Targets that publish the same value at the same place of one scenario share one marker and one label.
             shared: dict[tuple, list[Target]] = {}
-            for row in simulable:
-                for scenario, marker_column, where, value, kind in _markers(row.target, results):
-                    if marker_column == column:
-                        shared.setdefault((scenario, where, value, kind), []).append(row.target)
+            for target, (scenario, marker_column, where, value, kind) in placed:
+                if marker_column == column:
+                    shared.setdefault((scenario, where, value, kind), []).append(target)
             for (scenario, where, value, kind), targets in shared.items():
-                error = _error_bar(targets[0], value, noise.get(targets[0].id))
+                error = _error_bar(targets[0], value, noise.get(targets[0].id)) if _is_point(where, kind) else None
                 drawn.add(_draw_marker(ax, ", ".join(t.id for t in targets), where, value, kind, error,
-                                       shapes.get(scenario, "o"), styles[scenario]["linestyle"],
+                                       shapes.get(scenario, SCENARIO_MARKERS[0]), styles[scenario]["linestyle"],
                                        _legend_entry(scenario)))
                 if error is not None:
                     drawn.add("sd")
@@ -390,7 +391,7 @@ def _marker_legend(drawn: set[str]) -> str:
     return text + "".join(MARKER_KINDS[kind] for kind in MARKER_KINDS if kind in drawn)
 
 
-def _draw_marker(ax, target_id: str, where, value: float, kind: str, error=None, shape: str = "o",
+def _draw_marker(ax, target_id: str, where, value: float, kind: str, error=None, shape: str = SCENARIO_MARKERS[0],
                  linestyle="-", legend_entry: str | None = None) -> str:
     """One published value on a panel (with a one-SD error bar when ``error`` is given), in its scenario's marker
     ``shape`` (a window mean: a bar with end ticks, in its scenario's ``linestyle``); returns its kind. The point
@@ -406,7 +407,7 @@ def _draw_marker(ax, target_id: str, where, value: float, kind: str, error=None,
         ax.annotate(target_id, (where[1], value), xytext=(4, 0), textcoords="offset points", ha="left",
                     va="center", fontsize=11)
         return "window"
-    if error is not None and not isinstance(where, tuple):
+    if error is not None:
         ax.errorbar([where], [value], yerr=[[error[0]], [error[1]]], color="black", linewidth=1.6, capsize=5,
                     zorder=4)
     ax.plot([where], [value], marker="^" if kind == "at_least" else shape, markersize=10, color="white",
@@ -414,7 +415,7 @@ def _draw_marker(ax, target_id: str, where, value: float, kind: str, error=None,
     ax.annotate(target_id, (where, value), textcoords="offset points", xytext=(7, 5), fontsize=11)
     if kind == "at_least":
         return "at_least"
-    return "value" if shape == "o" else "shaped"
+    return "value" if shape == SCENARIO_MARKERS[0] else "shaped"
 
 
 def _time_axis_end(results: list[Result], marker_times: list) -> float:

@@ -540,6 +540,29 @@ def test_each_arms_published_values_take_the_marker_shape_its_legend_line_shows(
     assert "marker shapes as in the legend" in figure.get_suptitle()
 
 
+def test_up_to_six_arms_of_a_validation_figure_each_have_their_own_line_style():
+    """van der Poll 1996 draws five arms: in greyscale each needs its own colour and dash pattern (the teaching
+    figures' four styles made the fifth arm look like the first)."""
+    from myokine_sim.calibration.validate import ARM_STYLES
+
+    assert len(ARM_STYLES) >= 6
+    drawn = {(str(style["color"]), str(style["linestyle"])) for style in ARM_STYLES[:6]}
+    assert len(drawn) == 6
+
+
+def test_the_five_arms_of_van_der_poll_1996_are_drawn_in_five_line_styles():
+    from myokine_sim.calibration.targets import load_targets
+    from myokine_sim.calibration.validate import validate
+
+    validation = validate(targets=[t for t in load_targets() if t.study == "van der Poll 1996"])
+    figure = _study(validation, "van der Poll 1996")
+    for ax in figure.axes:
+        curves = [line for line in ax.lines if line.get_gid() is None and len(line.get_xdata()) > 2]
+        assert len(curves) == 5
+        # Line2D has no public getter for a dash pattern; the unscaled pattern is what the style set.
+        assert len({(str(line.get_color()), str(line._unscaled_dash_pattern)) for line in curves}) == 5
+
+
 # ------------------------------------------------------------------ rendering
 
 

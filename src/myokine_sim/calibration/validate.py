@@ -253,7 +253,7 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
                 scenarios.append(leaf.scenario)
     # One style per scenario across all panels, so a scenario looks the same everywhere.
     order = list(dict.fromkeys(name for scenarios in panels.values() for name in scenarios))
-    styles = {name: LINE_STYLES[k % len(LINE_STYLES)] for k, name in enumerate(order)}
+    styles = {name: ARM_STYLES[k % len(ARM_STYLES)] for k, name in enumerate(order)}
     # Each published value once, with the target it belongs to: the panels below pick theirs by column.
     placed = [(row.target, marker) for row in simulable for marker in _markers(row.target, results)]
     markers = [marker for _target, marker in placed]
@@ -334,6 +334,13 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
 
 #: Marker shapes of the published values of a figure's first, second, ... scenario (a lower bound is a triangle).
 SCENARIO_MARKERS = ("o", "s", "D", "p", "h", "X", "P", "*")
+#: One line style per arm: the teaching figures' four, then two more, so up to six arms differ in greyscale (van der
+#: Poll 1996 draws five); the dash patterns are in points.
+ARM_STYLES = (
+    *LINE_STYLES,
+    {"color": "0.45", "linestyle": (0, (6.0, 1.5, 1.0, 1.5, 1.0, 1.5))},
+    {"color": "0.1", "linestyle": (0, (10.0, 3.0))},
+)
 #: What each kind of marker means, in the order the title lists them.
 MARKER_KINDS = {"at_least": ", lower bounds (triangles)",
                 "window": ", window means (bars between end ticks, in their scenario's line style)",

@@ -322,7 +322,7 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
             ax.grid(True, color="0.85", linewidth=0.6)
             # Beside the panel, where it can cover no curve and no marker.
             ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
-                      borderaxespad=0.0, labelspacing=0.8)
+                      borderaxespad=0.0, labelspacing=0.8, handlelength=LEGEND_HANDLE_LENGTH)
         title = (f"{study}: simulation (lines" + ("; shaded: 90% posterior predictive band" if banded else "")
                  + ")" + _marker_legend(drawn)
                  + ("" if drawn else "; the published results are listed below"))
@@ -334,13 +334,14 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
 
 #: Marker shapes of the published values of a figure's first, second, ... scenario (a lower bound is a triangle).
 SCENARIO_MARKERS = ("o", "s", "D", "p", "h", "X", "P", "*")
-#: One line style per arm: the teaching figures' four, then two more, so up to six arms differ in greyscale (van der
-#: Poll 1996 draws five); the dash patterns are in points.
+#: Line styles of a figure's first, second, ... arm: the teaching figures' four, then two more (dashes in line widths).
 ARM_STYLES = (
     *LINE_STYLES,
     {"color": "0.45", "linestyle": (0, (6.0, 1.5, 1.0, 1.5, 1.0, 1.5))},
-    {"color": "0.1", "linestyle": (0, (10.0, 3.0))},
+    {"color": "0.1", "linestyle": (0, (8.0, 2.0))},
 )
+#: Legend samples three font sizes long, so that each arm's sample shows its dash pattern whole at least once.
+LEGEND_HANDLE_LENGTH = 3.0
 #: What each kind of marker means, in the order the title lists them.
 MARKER_KINDS = {"at_least": ", lower bounds (triangles)",
                 "window": ", window means (bars between end ticks, in their scenario's line style)",

@@ -542,14 +542,11 @@ def test_each_arms_published_values_take_the_marker_shape_its_legend_line_shows(
 
 def test_the_six_arm_line_styles_have_six_dash_patterns():
     """Colours differ by shades of grey only: in greyscale each of a figure's first six arms needs its own dashes."""
-    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     from myokine_sim.calibration.validate import ARM_STYLES
 
-    figure, ax = plt.subplots()
-    # Line2D has no public getter for a dash pattern (get_linestyle() gives "--" for any custom one).
-    patterns = {str(ax.plot([0, 1], [0, 1], **style)[0]._unscaled_dash_pattern) for style in ARM_STYLES[:6]}
-    plt.close(figure)
+    patterns = {_dash_pattern(Line2D([], [], **style)) for style in ARM_STYLES[:6]}
     assert len(ARM_STYLES) >= 6 and len(patterns) == 6
 
 
@@ -562,7 +559,14 @@ def test_the_five_arms_of_van_der_poll_1996_are_drawn_in_five_dash_patterns():
     for ax in figure.axes:
         curves = [line for line in ax.lines if line.get_gid() is None and len(line.get_xdata()) > 2]
         assert len(curves) == 5
-        assert len({str(line._unscaled_dash_pattern) for line in curves}) == 5
+        assert len({_dash_pattern(line) for line in curves}) == 5
+
+
+def _dash_pattern(line):
+    """A line's dashes as plain floats (None when solid), so that equal patterns compare equal however written."""
+    # Line2D has no public getter for a dash pattern (get_linestyle() gives "--" for any custom one).
+    offset, dashes = line._unscaled_dash_pattern
+    return None if dashes is None else (float(offset), tuple(float(d) for d in dashes))
 
 
 # ------------------------------------------------------------------ rendering

@@ -322,7 +322,7 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
             ax.grid(True, color="0.85", linewidth=0.6)
             # Beside the panel, where it can cover no curve and no marker.
             ax.legend(handles, names, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
-                      borderaxespad=0.0, labelspacing=0.8, handlelength=LEGEND_HANDLE_LENGTH)
+                      borderaxespad=0.0, labelspacing=0.8, handlelength=LEGEND_HANDLE_LENGTH, numpoints=2)
         title = (f"{study}: simulation (lines" + ("; shaded: 90% posterior predictive band" if banded else "")
                  + ")" + _marker_legend(drawn)
                  + ("" if drawn else "; the published results are listed below"))
@@ -340,7 +340,8 @@ ARM_STYLES = (
     {"color": "0.45", "linestyle": (0, (6.0, 1.5, 1.0, 1.5, 1.0, 1.5))},
     {"color": "0.1", "linestyle": (0, (8.0, 2.0))},
 )
-#: Legend samples three font sizes long, so that each arm's sample shows its dash pattern whole at least once.
+#: Legend samples three font sizes long, with a marked arm's marker at both ends, so that each sample shows its dash
+#: pattern whole at least once.
 LEGEND_HANDLE_LENGTH = 3.0
 #: What each kind of marker means, in the order the title lists them.
 MARKER_KINDS = {"at_least": ", lower bounds (triangles)",

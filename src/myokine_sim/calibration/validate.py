@@ -286,10 +286,10 @@ def study_figure(study: str, rows: list[Row], results: dict[str, Result], units:
                     ax.fill_between(result.time_min, result[f"{column}_p05"], result[f"{column}_p95"],
                                     color=styles[name]["color"], alpha=0.22, linewidth=0)
                     banded = True
-                ax.plot(result.time_min, result[column], linewidth=2.2, **styles[name])
+                ax.plot(result.time_min, result[column], linewidth=CURVE_WIDTH, **styles[name])
             marked = {scenario for scenario, marker_column, where, _value, kind in markers
                       if marker_column == column and _is_point(where, kind)}
-            handles = [Line2D([], [], linewidth=2.2, **styles[name],
+            handles = [Line2D([], [], linewidth=CURVE_WIDTH, **styles[name],
                               **({"marker": shapes[name], "markersize": 9, "markerfacecolor": "white",
                                   "markeredgecolor": "black", "markeredgewidth": 1.8} if name in marked else {}))
                        for name in scenarios]
@@ -340,6 +340,8 @@ ARM_STYLES = (
     {"color": "0.45", "linestyle": (0, (6.0, 1.5, 1.0, 1.5, 1.0, 1.5))},
     {"color": "0.1", "linestyle": (0, (8.0, 2.0))},
 )
+#: Line width (points) of a simulated curve and of its legend sample.
+CURVE_WIDTH = 2.2
 #: Legend samples three font sizes long, with a marked arm's marker at both ends, so that each sample shows its dash
 #: pattern whole at least once.
 LEGEND_HANDLE_LENGTH = 3.0

@@ -112,6 +112,12 @@ QUOTES = [
           ("cycling_120min_glucose", "cycling_120min_placebo"), shown="30%",
           model=lambda c: bout_mean(c[0], "hepatic_glucose_output_mg_kg_min", 120.0)
           / bout_mean(c[1], "hepatic_glucose_output_mg_kg_min", 120.0)),
+    *both("03_carbohydrate.md", "ends at about 9.5 instead of 16 umol/kg/min",
+          (9.5, "cycling_120min_glucose"), (16.0, "cycling_120min_placebo"),
+          lambda c: at(c[0], 120.0, "glycerol_ra_umol_kg_min")),
+    *both("03_carbohydrate.md", "(0.42 against 0.44 g/min)",
+          (0.42, "cycling_120min_glucose"), (0.44, "cycling_120min_placebo"),
+          lambda c: at(c[0], 120.0, "fat_oxidation_g_min")),
     Quote("04_il6_infusion.md", "by roughly 60% at the low dose", 0.6,
           ("il6_infusion_low",), lambda c: fold(c[0], "glycerol_ra_umol_kg_min") - 1.0, shown="60%"),
     Quote("04_il6_infusion.md", "about 80% at the high dose", 0.8,

@@ -513,11 +513,11 @@ BOUND_NOTES = {
         "Magkos 2009 (B51, FFA after exercise) and Ahlborg 1974 (B63, FFA rising late) fail, 1.01 and 1.02, while "
         "at half the bound (2.5) every target keeps its result (measured 2026-12-06), so the fit drifted along a "
         "flat direction to the bound",
-    "adipose.lipolysis_carbohydrate_suppression":
-        "trades with how fast carbohydrate availability rises (correlation 0.98 with "
-        "`carbohydrate.availability_half_g_min`, itself near its lower bound): one study (Horowitz 1997) sizes both",
     "carbohydrate.availability_half_g_min":
-        "see `adipose.lipolysis_carbohydrate_suppression`",
+        "no target informs it: since insulin's lagged action carries the suppression of lipolysis (2026-12-07), it "
+        "sizes only how soon absorbed glucose blunts muscle IL-6 release, and at the absorption of any drink in the "
+        "targets (0.2-1 g/min) that blunting is already near full; it stays where earlier fits left it, when it "
+        "also sized the suppression of lipolysis (Horowitz 1997, B42)",
     "il6_gene.intensity_half_pct":
         "the contraction signal to the IL-6 gene is half on near 31% VO2max, so IL-6 mRNA rises little with "
         "intensity above ~45%; intensity reaches plasma IL-6 mostly through glycogen use and the adrenergic release",

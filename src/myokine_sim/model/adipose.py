@@ -7,7 +7,11 @@ the adipocyte, so FFA appearance falls. Muscle uptake of FFA rises with oxygen
 uptake at once, while lipolysis follows the drive with a lag: plasma FFA dips
 at the start of exercise and rebounds after it. As liver glycogen runs low
 (falling insulin) lipolysis rises, so FFA climbs late in prolonged exercise.
-IL-6 adds a modest effect. Resting lipolysis and adipose IL-6 scale with fat mass.
+Carbohydrate suppresses lipolysis through insulin: its action on adipose tissue follows the rise of
+insulin-mediated glucose disposal with a lag, so a drink taken at rest still holds lipolysis down well
+into a bout, while glucose taken during exercise, when the sympathetic drive holds insulin secretion
+down, suppresses it much less. IL-6 adds a modest effect. Resting lipolysis and adipose IL-6 scale with
+fat mass.
 """
 
 from myokine_sim.expr import hill, maximum, minimum
@@ -22,6 +26,9 @@ STATES = (
     Quantity("adipose_il6_signal_rel", "1", "First stage of the delayed adipose IL-6 response to exercise", scale=0.1),
     Quantity("adipose_il6_activation_rel", "1", "Second stage of the delayed adipose IL-6 response to exercise",
              scale=0.1),
+    Quantity("adipose_insulin_action_mg_kg_min", "mg/kg/min",
+             "Insulin's antilipolytic action, on the scale of the insulin-mediated glucose disposal above rest it "
+             "follows with a lag", scale=1.0),
 )
 OUTPUTS = (
     Quantity("glycerol_ra_umol_kg_min", "umol/kg/min", "Glycerol rate of appearance (whole-body lipolysis)"),
@@ -49,8 +56,8 @@ PARAMETERS = (
           "Mittendorfer 2009 Obesity 17:1872 (basal FFA Ra rises with fat mass, per kg fat it falls)"),
     param("adipose.lipolysis_exercise_gain", 3.334, "1", (0.2, 5.0),
           "Relative rise of lipolysis at full lipolytic drive",
-          "Glycerol Ra 2-3 fold at 25-65% VO2max (Romijn 1993); 6.9 umol/kg/min FFA Ra at 25 min of exercise "
-          "(Horowitz 1997 Am J Physiol 273:E768)"),
+          "Glycerol Ra 2-3 fold at 25-65% VO2max (Romijn 1993); lipolysis (glycerol Ra) 6.9 umol/kg/min at 25 min "
+          "of exercise (Horowitz 1997 Am J Physiol 273:E768)"),
     param("adipose.lipolytic_half_pct", 15.0, "%VO2max", (5.0, 50.0),
           "Whole-body intensity giving half the maximal lipolytic drive",
           "Romijn 1993 (peripheral lipolysis as high at 25% as at 65% VO2max)"),
@@ -82,8 +89,17 @@ PARAMETERS = (
           "Ahlborg 1974 J Clin Invest 53:1080 (FFA keeps rising over 4 h of exercise as splanchnic glucose output "
           "falls)"),
     param("adipose.lipolysis_carbohydrate_suppression", 0.8677, "1", (0.0, 0.9),
-          "Fractional suppression of lipolysis at full glucose availability",
-          "Horowitz 1997 Am J Physiol 273:E768 (pre-exercise glucose: FFA Ra 6.9 -> 3.2 umol/kg/min)"),
+          "Largest fractional suppression of lipolysis by insulin's action after carbohydrate",
+          "Horowitz 1997 Am J Physiol 273:E768 (pre-exercise glucose: lipolysis 6.9 -> 3.2 umol/kg/min)"),
+    param("adipose.antilipolysis_half_mg_kg_min", 1.0, "mg/kg/min", (0.1, 10.0),
+          "Insulin action, as the insulin-mediated glucose disposal above rest, that gives half the largest "
+          "suppression of lipolysis",
+          "Jensen 1989 Am J Physiol 256:E741; Bonadonna 1990 Am J Physiol 259:E736 (lipolysis is half-suppressed by "
+          "a smaller insulin rise than half-stimulates glucose disposal)"),
+    param("adipose.insulin_action_rate_per_min", 0.025, "1/min", (0.005, 0.2),
+          "Rate constant of insulin's action on adipose tissue following insulin-mediated disposal",
+          "Bergman 1979 Am J Physiol 236:E667 (remote insulin action, p2 ~0.02-0.03/min); Horowitz 1997 (a drink "
+          "an hour before exercise still halves lipolysis 25 min into it)"),
     param("adipose.ffa_release_fraction", 0.7, "1", (0.3, 1.0),
           "Share of hydrolysed fatty acids leaving the adipocyte while plasma albumin has room for them (the rest is "
           "re-esterified)",
@@ -138,6 +154,7 @@ def equations(x) -> Equations:
     p = x.p
     ffa = x.state("plasma_ffa_mmol_l")
     drive = x.state("lipolytic_drive_rel")
+    insulin_action = x.state("adipose_insulin_action_mg_kg_min")
     signal = x.state("adipose_il6_signal_rel")
     activation = x.state("adipose_il6_activation_rel")
     systemic = x.var("systemic_intensity_pct_vo2max")
@@ -145,6 +162,7 @@ def equations(x) -> Equations:
     fat_ratio = x.param("subject.fat_mass_kg") / REFERENCE_FAT_MASS_KG
 
     resting_glycerol_ra = p.glycerol_ra_rest_umol_kg_min * fat_ratio**p.fat_mass_exponent
+    antilipolysis = hill(maximum(insulin_action, 0.0), p.antilipolysis_half_mg_kg_min, 1.0)
     il6_effect = p.lipolysis_il6_max * il6_action_above_rest(x, exposure, p.lipolysis_il6_half_pg_ml)
     glycerol_ra = (
         resting_glycerol_ra
@@ -154,7 +172,7 @@ def equations(x) -> Equations:
             + il6_effect
             + p.lipolysis_fasting_gain * x.var("liver_glycogen_depletion_fraction")
         )
-        * (1.0 - p.lipolysis_carbohydrate_suppression * x.var("glucose_availability_fraction"))
+        * (1.0 - p.lipolysis_carbohydrate_suppression * antilipolysis)
     )
     # Adipocytes re-esterify more of what they free once albumin's high-affinity FFA sites fill (steep). At most
     # 1, so release never exceeds ``ffa_release_fraction`` of the freed FFA, whatever the parameters.
@@ -197,12 +215,16 @@ def equations(x) -> Equations:
             "lipolytic_drive_rel": p.lipolytic_rate_per_min * (lipolytic_target - drive),
             "adipose_il6_signal_rel": d_signal,
             "adipose_il6_activation_rel": d_activation,
+            # The disposal rise stands in for insulin's rise: both are glucose-driven and held down in exercise.
+            "adipose_insulin_action_mg_kg_min": p.insulin_action_rate_per_min
+            * (x.var("insulin_disposal_rise_mg_kg_min") - insulin_action),
         },
         rest={
             "plasma_ffa_mmol_l": p.ffa_baseline_mmol_l,
             "lipolytic_drive_rel": 0.0,
             "adipose_il6_signal_rel": 0.0,
             "adipose_il6_activation_rel": 0.0,
+            "adipose_insulin_action_mg_kg_min": 0.0,
         },
         variables={
             "glycerol_ra_umol_kg_min": glycerol_ra,

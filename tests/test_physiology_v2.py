@@ -241,7 +241,7 @@ def test_insulin_action_on_adipose_tissue_is_a_first_order_lag_of_insulin_mediat
     tolerance allows for the rise being sampled every 0.25 min."""
     result = ms.simulate(scenario_from_dict({**ms.load_scenario("ogtt_75g_rest").model_dump(),
                                              "simulation": {"t_end_min": 240.0, "output_step_min": 0.25}}))
-    rate = ms.build_model().parameter("adipose.insulin_action_rate_per_min").value
+    rate = result.parameters["adipose.insulin_action_rate_per_min"]
     rise, action = result["insulin_disposal_rise_mg_kg_min"], result["adipose_insulin_action_mg_kg_min"]
     decay = np.exp(-rate * np.diff(result.time_min))
     ramp = 1.0 - (1.0 - decay) / (rate * np.diff(result.time_min))

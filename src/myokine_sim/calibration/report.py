@@ -515,9 +515,10 @@ BOUND_NOTES = {
         "flat direction to the bound",
     "carbohydrate.availability_half_g_min":
         "no target informs it: since insulin's lagged action carries the suppression of lipolysis (2026-12-07), it "
-        "sizes only how soon absorbed glucose blunts muscle IL-6 release, and at the absorption of any drink in the "
-        "targets (0.2-1 g/min) that blunting is already near full; it stays where earlier fits left it, when it "
-        "also sized the suppression of lipolysis (Horowitz 1997, B42)",
+        "sizes only how soon absorbed glucose blunts muscle IL-6 release, and at the absorption of the drinks in the "
+        "targets (0.2-1 g/min) that blunting is 0.79-0.95 of full; it stays where earlier fits left it, when it also "
+        "sized the suppression of lipolysis (Horowitz 1997, B42), and is to be held at a sourced value at the next "
+        "refit",
     "il6_gene.intensity_half_pct":
         "the contraction signal to the IL-6 gene is half on near 31% VO2max, so IL-6 mRNA rises little with "
         "intensity above ~45%; intensity reaches plasma IL-6 mostly through glycogen use and the adrenergic release",

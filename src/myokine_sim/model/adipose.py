@@ -7,11 +7,13 @@ the adipocyte, so FFA appearance falls. Muscle uptake of FFA rises with oxygen
 uptake at once, while lipolysis follows the drive with a lag: plasma FFA dips
 at the start of exercise and rebounds after it. As liver glycogen runs low
 (falling insulin) lipolysis rises, so FFA climbs late in prolonged exercise.
-Carbohydrate suppresses lipolysis through insulin: its action on adipose tissue follows the rise of
-insulin-mediated glucose disposal with a lag, so a drink taken at rest still holds lipolysis down well
-into a bout, while glucose taken during exercise, when the sympathetic drive holds insulin secretion
-down, suppresses it much less. IL-6 adds a modest effect. Resting lipolysis and adipose IL-6 scale with
-fat mass.
+Carbohydrate suppresses lipolysis through insulin, whose action on adipose tissue follows the
+insulin-mediated glucose disposal above rest (the model's stand-in for insulin) with a lag. A drink
+taken at rest raises that disposal steeply, and the lag also stands in for insulin that stays high
+after it, so lipolysis is still held down well into a later bout; during exercise working muscle's
+uptake keeps glucose from rising and the gut hormones' amplification of insulin fades, so glucose
+taken then suppresses lipolysis much less. IL-6 adds a modest effect. Resting lipolysis and adipose
+IL-6 scale with fat mass.
 """
 
 from myokine_sim.expr import hill, maximum, minimum
@@ -27,7 +29,7 @@ STATES = (
     Quantity("adipose_il6_activation_rel", "1", "Second stage of the delayed adipose IL-6 response to exercise",
              scale=0.1),
     Quantity("adipose_insulin_action_mg_kg_min", "mg/kg/min",
-             "Insulin's antilipolytic action, on the scale of the insulin-mediated glucose disposal above rest it "
+             "Antilipolytic action of insulin, on the scale of the insulin-mediated glucose disposal above rest it "
              "follows with a lag", scale=1.0),
 )
 OUTPUTS = (
@@ -88,18 +90,21 @@ PARAMETERS = (
           "Relative rise of lipolysis at an empty liver (falling insulin, rising glucagon and adrenaline)",
           "Ahlborg 1974 J Clin Invest 53:1080 (FFA keeps rising over 4 h of exercise as splanchnic glucose output "
           "falls)"),
-    param("adipose.lipolysis_carbohydrate_suppression", 0.8677, "1", (0.0, 0.9),
+    param("adipose.lipolysis_carbohydrate_suppression", 0.7638, "1", (0.0, 0.9),
           "Largest fractional suppression of lipolysis by insulin's action after carbohydrate",
-          "Horowitz 1997 Am J Physiol 273:E768 (pre-exercise glucose: lipolysis 6.9 -> 3.2 umol/kg/min)"),
+          "Horowitz 1997 Am J Physiol 273:E768 (pre-exercise glucose: lipolysis 6.9 -> 3.2 umol/kg/min 25 min into "
+          "exercise, with the insulin action of the drink partly waned)"),
     param("adipose.antilipolysis_half_mg_kg_min", 1.0, "mg/kg/min", (0.1, 10.0),
           "Insulin action, as the insulin-mediated glucose disposal above rest, that gives half the largest "
           "suppression of lipolysis",
-          "Jensen 1989 Am J Physiol 256:E741; Bonadonna 1990 Am J Physiol 259:E736 (lipolysis is half-suppressed by "
-          "a smaller insulin rise than half-stimulates glucose disposal)"),
+          "Model assumption, below a disposal rise of a few mg/kg/min because lipolysis is half-suppressed by a "
+          "smaller insulin rise than half-stimulates glucose disposal (Jensen 1989 Diabetes 38:1595; Bonadonna 1990 "
+          "Am J Physiol 259:E736)"),
     param("adipose.insulin_action_rate_per_min", 0.025, "1/min", (0.005, 0.2),
           "Rate constant of insulin's action on adipose tissue following insulin-mediated disposal",
-          "Bergman 1979 Am J Physiol 236:E667 (remote insulin action, p2 ~0.02-0.03/min); Horowitz 1997 (a drink "
-          "an hour before exercise still halves lipolysis 25 min into it)"),
+          "Model assumption on the time scale of remote insulin action on glucose disposal (Bergman 1979 Am J "
+          "Physiol 236:E667: p2 ~0.02-0.03/min, in dogs); Horowitz 1997 (a drink an hour before exercise still "
+          "halves lipolysis 25 min into it)"),
     param("adipose.ffa_release_fraction", 0.7, "1", (0.3, 1.0),
           "Share of hydrolysed fatty acids leaving the adipocyte while plasma albumin has room for them (the rest is "
           "re-esterified)",

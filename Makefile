@@ -78,7 +78,10 @@ clean:
 
 # Maintainers: refit the shipped default parameter set (long). Writes out/fit/ and models/parameters/default.toml;
 # then regenerate the posterior with `make posterior` and docs/validation.md with
-# `myokine validate --report docs/validation.md --uncertainty 50`.
+# `myokine validate --report docs/validation.md --uncertainty 50`. This fit starts from the code defaults; after a
+# change of the model the shipped set may instead be refitted from the set before it (`myokine fit
+# --parameter-set`), as its provenance's start values record (the set of 2026-12-07 was; from the code defaults
+# the same model reaches another minimum, cost 47.38 against 46.88).
 .PHONY: refit
 refit: $(VENV)/.installed
 	$(BIN)/myokine fit --update-default --out out/fit

@@ -577,7 +577,7 @@ HELD_IN_TWO_STAGE_VARIANT = ("liver", "plasma_glucose", "endotoxin", "tendon_il6
 
 
 def _start_lines(model, provenance: dict) -> list[str]:
-    """Where the fit started, and for a fit from the code defaults with the usual step, why it is not the deepest
+    """Where the fit started, and for a fit of every parameter with the usual step, why it is not the deepest
     minimum the targets allow."""
     settings = provenance.get("settings", {})
     start = provenance.get("start_values", {})
@@ -587,19 +587,21 @@ def _start_lines(model, provenance: dict) -> list[str]:
     held_lines = [f"Held at their code defaults (`myokine fit --hold`; not in the table): {', '.join(held)}."] if held \
         else []
     if not from_code_defaults:
-        return ["Start values: those of the parameter set this fit was started from (`myokine fit --parameter-set`;",
-                "column 'start'), with the pass-boundary step rising over "
-                f"{settings.get('pass_boundary_step_width', STEP_WIDTH)} tolerance units.", *held_lines]
-    if held:
+        lines = ["Start values: those of the parameter set this fit was started from (`myokine fit --parameter-set`;",
+                 "column 'start'), with the pass-boundary step rising over "
+                 f"{settings.get('pass_boundary_step_width', STEP_WIDTH)} tolerance units; from them the fit is",
+                 "deterministic.", *held_lines]
+    elif held:
         return ["Start values are the code defaults of the compartment modules; from them the fit is deterministic,",
                 "so rerunning `myokine fit` with the same `--hold` options reproduces this file's values.",
                 *held_lines]
-    lines = [
-        "Start values are the code defaults of the compartment modules. They were set by hand near the region that",
-        "exploratory fits reached during development (the least-squares problem has several local minima); from",
-        "them the fit is deterministic, so rerunning `myokine fit` reproduces this file's values.",
-    ]
-    if settings.get("pass_boundary_step_width", STEP_WIDTH) == STEP_WIDTH:
+    else:
+        lines = [
+            "Start values are the code defaults of the compartment modules. They were set by hand near the region",
+            "that exploratory fits reached during development (the least-squares problem has several local minima);",
+            "from them the fit is deterministic, so rerunning `myokine fit` reproduces this file's values.",
+        ]
+    if not held and settings.get("pass_boundary_step_width", STEP_WIDTH) == STEP_WIDTH:
         lines += [
             "",
             "The step is steep, and trust-region steps stall where many targets sit just inside their bands: these",

@@ -90,7 +90,7 @@ PARAMETERS = (
           "Relative rise of lipolysis at an empty liver (falling insulin, rising glucagon and adrenaline)",
           "Ahlborg 1974 J Clin Invest 53:1080 (FFA keeps rising over 4 h of exercise as splanchnic glucose output "
           "falls)"),
-    param("adipose.lipolysis_carbohydrate_suppression", 0.7638, "1", (0.0, 0.9),
+    param("adipose.lipolysis_carbohydrate_suppression", 0.8677, "1", (0.0, 0.9),
           "Largest fractional suppression of lipolysis by insulin's action after carbohydrate",
           "Horowitz 1997 Am J Physiol 273:E768 (pre-exercise glucose: lipolysis 6.9 -> 3.2 umol/kg/min 25 min into "
           "exercise, with the insulin action of the drink partly waned)"),

@@ -223,7 +223,8 @@ def test_plasma_ffa_stays_within_what_albumin_carries_in_prolonged_exercise():
 def test_glucose_drunk_during_a_bout_suppresses_lipolysis_less_than_the_same_glucose_drunk_at_rest():
     """The first model suppressed lipolysis by the glucose being absorbed, whatever the work rate, so glucose drunk
     through a ride left fat 18% of the energy where van Loon 1999 (B211) measured 33%. Insulin carries the
-    suppression, and exercise holds insulin secretion down (Galbo 1977), so the same 60 g suppresses less in a bout."""
+    suppression, and exercise keeps insulin near rest (Galbo 1977; in the model working muscle's uptake keeps glucose
+    from rising and the gut hormones' amplification fades), so the same 60 g suppresses less in a bout."""
     drink = [{"start_min": 0.0, "grams": 60.0}]
     at_rest, fasted_rest = run(120.0, carbohydrate=drink), run(120.0)
     ride = bout(120.0, 55.0)

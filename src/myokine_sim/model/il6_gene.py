@@ -27,18 +27,20 @@ PARAMETERS = (
           "Exponential rise of the IL-6 response with intensity (Pedersen & Febbraio 2008 Physiol Rev 88:1379)"),
     param("il6_gene.trained_reduction", 0.0213, "1", (0.0, 0.9),
           "Fractional reduction of contraction-induced transcription in endurance-trained muscle",
-          "Fischer 2004 J Physiol 558:633 (after 10 wk of training, a smaller IL-6 mRNA rise and release at the same "
-          "relative load); Croft 2009 Exerc Immunol Rev (smaller plasma IL-6 rise after training)"),
+          "Fischer 2004 Am J Physiol Endocrinol Metab 287:E1189 (after 10 wk of training, a smaller IL-6 mRNA rise "
+          "and release at the same relative load); Croft 2009 Exerc Immunol Rev (smaller plasma IL-6 rise after "
+          "training)"),
     param("il6_gene.trained_sensor_reduction", 0.8374, "1", (0.0, 1.0),
           "Fractional blunting, in endurance-trained muscle, of both glycogen (energy) sensors: the boost to IL-6 "
           "transcription here and the one to IL-6 synthesis (muscle_il6.glycogen_release_gain) (1: silent in trained "
           "muscle)",
           "McConell 2005 J Physiol 568:665 (10 days of training abolished the 9-fold rise in AMPK alpha2 activity in "
           "2 h of cycling, also with glycogen matched); McConell 2020 J Physiol 598:3859 (no AMPK activation in 2 h "
-          "at 65% VO2peak in endurance-trained men); Fischer 2004 J Physiol 558:633. Model assumption for the "
-          "synthesis sensor, made to match MacDonald 2003 J Appl Physiol 95:2273 (well-trained men: plasma IL-6 after "
-          "1 h at 70% VO2peak the same from ~160 as from ~900 mmol/kg dw glycogen), although that study found the "
-          "leg's IL-6 release and alpha2-AMPK higher in the depleted trial: the McConell studies did not measure IL-6"),
+          "at 65% VO2peak in endurance-trained men); Fischer 2004 Am J Physiol Endocrinol Metab 287:E1189. Model "
+          "assumption for the synthesis sensor, made to match MacDonald 2003 J Appl Physiol 95:2273 (well-trained "
+          "men: plasma IL-6 after 1 h at 70% VO2peak the same from ~160 as from ~900 mmol/kg dw glycogen), although "
+          "that study found the leg's IL-6 release and alpha2-AMPK higher in the depleted trial: the McConell "
+          "studies did not measure IL-6"),
     param("il6_gene.glycogen_sensor_gain", 11.33, "1", (0.0, 60.0),
           "Extra relative transcription when glycogen is depleted, in untrained muscle (training blunts it)",
           "Keller 2001 (mRNA >100-fold with low vs ~30-fold with normal glycogen)"),

@@ -24,8 +24,9 @@ PARAMETERS = (
           "Adipose tissue mass; scales resting adipose IL-6 and lipolysis", "20% body fat at 75 kg"),
     param("subject.training_level", 0.5, "1", (0.0, 1.0),
           "Endurance training status: 0 untrained, 0.5 recreationally active, 1 endurance trained",
-          "Fischer 2004 J Physiol 558:633 (trained muscle: smaller IL-6 mRNA and release); Greiwe 1999 J Appl "
-          "Physiol 87:222 and Hurley 1986 J Appl Physiol 60:562 (training changes glycogen use and resynthesis)"),
+          "Fischer 2004 Am J Physiol Endocrinol Metab 287:E1189 (trained muscle: smaller IL-6 mRNA and release); "
+          "Greiwe 1999 J Appl Physiol 87:222 and Hurley 1986 J Appl Physiol 60:562 (training changes glycogen use "
+          "and resynthesis)"),
 )
 
 

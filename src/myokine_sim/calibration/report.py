@@ -592,9 +592,9 @@ def _start_lines(model, provenance: dict) -> list[str]:
                  f"{settings.get('pass_boundary_step_width', STEP_WIDTH)} tolerance units; from them the fit is",
                  "deterministic.", *held_lines]
     elif held:
-        return ["Start values are the code defaults of the compartment modules; from them the fit is deterministic,",
-                "so rerunning `myokine fit` with the same `--hold` options reproduces this file's values.",
-                *held_lines]
+        lines = ["Start values are the code defaults of the compartment modules; from them the fit is deterministic,",
+                 "so rerunning `myokine fit` with the same `--hold` options reproduces this file's values.",
+                 *held_lines]
     else:
         lines = [
             "Start values are the code defaults of the compartment modules. They were set by hand near the region",

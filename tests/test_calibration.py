@@ -471,6 +471,37 @@ def test_crossvalidation_resumes_its_own_file_and_reruns_only_stale_studies(tmp_
     assert report["studies"][studies[0]] == kept and list(report["studies"]) == in_file_order
 
 
+def test_crossvalidation_on_two_processes_writes_what_one_process_writes(tmp_path):
+    """The refits run through the sweeps' evaluators: two local processes give the studies this process gives
+    (each refit is deterministic), in file order whatever order they finish in, and say where they run."""
+    from myokine_sim.calibration import crossvalidate as cv
+
+    studies = ["Ahlborg 1974", "Keller 2001"]  # not in file order
+    serial = cv.crossvalidate(tmp_path / "serial.json", studies, max_evaluations=1, progress=lambda line: None)
+    lines = []
+    parallel = cv.crossvalidate(tmp_path / "parallel.json", studies, max_evaluations=1, progress=lines.append,
+                                workers=2)
+    assert "on 2 processes" in lines[0] and len(lines) == 3
+    in_file_order = sorted(studies, key=cv.studies_of(load_targets()).index)
+    assert list(json.loads((tmp_path / "parallel.json").read_text())["studies"]) == in_file_order
+    for study in studies:
+        one, two = serial["studies"][study], parallel["studies"][study]
+        assert two["fingerprint"] == one["fingerprint"] and two["passed"] == one["passed"]
+        assert two["refit_cost"] == pytest.approx(one["refit_cost"], rel=1e-9)
+        assert [row["simulated"] for row in two["targets"]] == pytest.approx(
+            [row["simulated"] for row in one["targets"]], rel=1e-9)
+
+
+@pytest.mark.parametrize("option, value, message", [("--workers", "0", "at least 1"), ("--workers", "-2", "at least 1"),
+                                                    ("--scheduler", "not an address", "not a scheduler address")])
+def test_crossvalidate_rejects_a_bad_evaluator_before_writing(tmp_path, option, value, message):
+    out = tmp_path / "cv.json"
+    result = runner.invoke(app, ["crossvalidate", "--study", "Keller 2001", option, value, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"{option}: " in result.output and message in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
 def test_a_crossvalidation_entry_without_a_current_fingerprint_is_not_current():
     from myokine_sim.calibration.crossvalidate import current_studies
 

@@ -541,18 +541,25 @@ def crossvalidate(
                              help="JSON file of per-study results; a rerun skips its studies that are still current."),
     study: list[str] | None = typer.Option(None, "--study", help="Only these studies (repeatable) [default: all]."),
     max_evaluations: int = typer.Option(8, "--max-evaluations", help="Residual evaluations of each refit."),
+    workers: int = typer.Option(1, "--workers", help="Local worker processes, each refitting one study at a time."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
+                                                                      "needs myokine_sim[dask]."),
 ) -> None:
     """Leave-one-study-out: refit without each study, predict it (progress on stderr)."""
 
     def action():
         from myokine_sim.calibration.crossvalidate import crossvalidate, markdown_table
+        from myokine_sim.errors import InputError
 
         if max_evaluations < 1:
-            from myokine_sim.errors import InputError
-
             raise InputError("--max-evaluations", None, f"must be at least 1, got {max_evaluations}")
         _check_out(out, folder=False)
-        report = crossvalidate(Path(out), study or None, max_evaluations)
+        try:
+            report = crossvalidate(Path(out), study or None, max_evaluations, workers=workers, scheduler=scheduler)
+        except InputError as error:
+            # The API names its arguments; on the command line they are options.
+            source = {"workers": "--workers", "scheduler": "--scheduler"}
+            raise InputError(source.get(error.source, error.source), error.field, error.problem) from None
         for line in markdown_table(report):
             typer.echo(line)
 

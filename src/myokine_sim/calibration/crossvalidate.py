@@ -129,13 +129,47 @@ def _load(name: str):
     return load_scenario(name)
 
 
+def _refit_without(shared: tuple, study: str) -> tuple[str, dict]:
+    """Refit to every study but ``study`` and predict it: one task of an evaluator (any process)."""
+    targets, fitted, start, max_evaluations = shared
+    started = time.perf_counter()
+    training, held_out = split_by_study(targets, study)
+    result = run_fit(FitSettings(max_evaluations=max_evaluations), targets=training, start=start,
+                     progress=lambda line: None)
+    values = dict(zip(result.names, (float(v) for v in result.values)))
+    fit_rows = predict(held_out, fitted)
+    rows = predict(held_out, values)
+    for row, fit_row in zip(rows, fit_rows):
+        row["simulated_in_full_fit"] = fit_row["simulated"]
+        row["passes_in_full_fit"] = fit_row["passes"]
+    return study, {
+        "targets": rows,
+        "passed": sum(row["passes"] for row in rows),
+        "count": len(rows),
+        "rms_residual": math.sqrt(sum(row["residual"] ** 2 for row in rows) / len(rows)),
+        "refit_cost": result.cost,
+        "max_evaluations": max_evaluations,
+        "refit_status": result.status,
+        "runtime_s": round(time.perf_counter() - started, 1),
+    }
+
+
 def crossvalidate(
     out: Path,
     studies: list[str] | None = None,
     max_evaluations: int = 8,
     progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> dict:
-    """Run the cross-validation for ``studies`` (default: all), appending to ``out`` (JSON)."""
+    """Run the cross-validation for ``studies`` (default: all), appending to ``out`` (JSON).
+
+    The refits run on ``workers`` local processes, or on the Dask cluster at ``scheduler`` (the sweeps'
+    evaluators); each finished study is written to ``out`` at once, so an interrupted run keeps it."""
+    from myokine_sim.interrupts import stop_on_signals
+    from myokine_sim.sweeps.evaluators import DaskEvaluator, ProcessEvaluator, make_evaluator
+
+    evaluator = make_evaluator(workers, scheduler)
     targets = load_targets()
     chosen = studies or studies_of(targets)
     unknown = sorted(set(chosen) - set(studies_of(targets)))
@@ -154,38 +188,30 @@ def crossvalidate(
     if stale:
         progress(f"{out}: {stale} stored {'study was' if stale == 1 else 'studies were'} run with another start, "
                  "target set, model or budget: dropped, and rerun if chosen")
-    for number, study in enumerate(chosen, 1):
+    pending = [study for study in chosen if study not in report["studies"]]
+    for study in chosen:
         if study in report["studies"]:
-            progress(f"[{number}/{len(chosen)}] {study}: still current, skipped")
-            continue
-        started = time.perf_counter()
-        training, held_out = split_by_study(targets, study)
-        progress(f"[{number}/{len(chosen)}] {study}: refitting to {len(training)} targets without it ...")
-        result = run_fit(FitSettings(max_evaluations=max_evaluations), targets=training, start=start,
-                         progress=lambda line: None)
-        values = dict(zip(result.names, (float(v) for v in result.values)))
-        fit_rows = predict(held_out, fitted)
-        rows = predict(held_out, values)
-        for row, fit_row in zip(rows, fit_rows):
-            row["simulated_in_full_fit"] = fit_row["simulated"]
-            row["passes_in_full_fit"] = fit_row["passes"]
-        report["studies"][study] = {
-            "fingerprint": fingerprints[study],
-            "targets": rows,
-            "passed": sum(row["passes"] for row in rows),
-            "count": len(rows),
-            "rms_residual": math.sqrt(sum(row["residual"] ** 2 for row in rows) / len(rows)),
-            "refit_cost": result.cost,
-            "max_evaluations": max_evaluations,
-            "refit_status": result.status,
-            "runtime_s": round(time.perf_counter() - started, 1),
-        }
-        # Studies in file order, so that a partial rerun writes the same file as a full one.
-        report["studies"] = {name: report["studies"][name] for name in studies_of(targets) if name in report["studies"]}
-        write_json_atomic(out, report)
-        entry = report["studies"][study]
-        progress(f"    predicted {entry['passed']}/{entry['count']} held-out targets, RMS residual "
-                 f"{entry['rms_residual']:.2f} ({entry['runtime_s']:.0f} s)")
+            progress(f"{study}: still current, skipped")
+    if not pending:
+        return report
+    if isinstance(evaluator, DaskEvaluator):
+        where = f"the Dask cluster at {evaluator.address}"
+    else:
+        where = f"{evaluator.workers} processes" if isinstance(evaluator, ProcessEvaluator) else "this process"
+    count = f"{len(pending)} {'study' if len(pending) == 1 else 'studies'}"
+    progress(f"refitting without each of {count}, each to the other studies' fitted targets, on {where} ...")
+    # A stop signal (Ctrl-C, SIGTERM) ends the run cleanly: the studies already written stay.
+    with stop_on_signals(), evaluator:
+        for number, (study, entry) in enumerate(
+                evaluator.run(_refit_without, (targets, fitted, start, max_evaluations),
+                              ((study,) for study in pending)), 1):
+            report["studies"][study] = {"fingerprint": fingerprints[study], **entry}
+            # Studies in file order, so that a partial or parallel run writes the same file as a full serial one.
+            report["studies"] = {name: report["studies"][name] for name in studies_of(targets)
+                                 if name in report["studies"]}
+            write_json_atomic(out, report)
+            progress(f"[{number}/{len(pending)}] {study}: predicted {entry['passed']}/{entry['count']} held-out "
+                     f"targets, RMS residual {entry['rms_residual']:.2f} ({entry['runtime_s']:.0f} s)")
     return report
 
 

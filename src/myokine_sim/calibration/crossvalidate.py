@@ -167,7 +167,7 @@ def crossvalidate(
     The refits run on ``workers`` local processes, or on the Dask cluster at ``scheduler`` (the sweeps'
     evaluators); each finished study is written to ``out`` at once, so an interrupted run keeps it."""
     from myokine_sim.interrupts import stop_on_signals
-    from myokine_sim.sweeps.evaluators import DaskEvaluator, ProcessEvaluator, make_evaluator
+    from myokine_sim.sweeps.evaluators import make_evaluator
 
     evaluator = make_evaluator(workers, scheduler)
     targets = load_targets()
@@ -194,12 +194,8 @@ def crossvalidate(
             progress(f"{study}: still current, skipped")
     if not pending:
         return report
-    if isinstance(evaluator, DaskEvaluator):
-        where = f"the Dask cluster at {evaluator.address}"
-    else:
-        where = f"{evaluator.workers} processes" if isinstance(evaluator, ProcessEvaluator) else "this process"
     count = f"{len(pending)} {'study' if len(pending) == 1 else 'studies'}"
-    progress(f"refitting without each of {count}, each to the other studies' fitted targets, on {where} ...")
+    progress(f"refitting without each of {count}, each to the other studies' fitted targets, on {evaluator.place} ...")
     # A stop signal (Ctrl-C, SIGTERM) ends the run cleanly: the studies already written stay.
     with stop_on_signals(), evaluator:
         for number, (study, entry) in enumerate(

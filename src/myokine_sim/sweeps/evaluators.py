@@ -46,6 +46,9 @@ _DASK_ADDRESS = re.compile(
 class SequentialEvaluator:
     """Evaluate in this process, one task after another."""
 
+    #: Where the tasks run, for progress messages.
+    place = "this process"
+
     def __enter__(self) -> Self:
         return self
 
@@ -132,6 +135,7 @@ class ProcessEvaluator:
 
     def __init__(self, workers: int):
         self.workers = workers
+        self.place = f"{workers} processes"
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Self:
@@ -187,6 +191,7 @@ class DaskEvaluator:
         except ImportError:
             raise InputError("scheduler", address, f"needs Dask; install {install_hint('dask')}") from None
         self.address = address
+        self.place = f"the Dask cluster at {address}"
         self._client_class = Client
         self._client = None
 

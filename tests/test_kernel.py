@@ -22,7 +22,12 @@ from myokine_sim.solver import ATOL_FRACTION, SolverSettings, integrate, output_
 
 from conftest import normalised_error
 
+# Of the solver tolerance: what rounding alone may change.
 ROUNDING = 1e-4
+# Across the compiled and NumPy kernels rounding differences are amplified where the step-size controller accepts a
+# step in one and rejects it in the other (4.2e-4 in endotoxin_exercise, member 9, plasma IL-6 at 478 min, since
+# 2026-12-07; 2.4e-7 with rtol 1e-7), while a different formula gives differences of order 1.
+ROUNDING_ACROSS_KERNELS = 1e-3
 
 
 def _needs_numba():
@@ -57,7 +62,7 @@ def test_kernel_equals_the_numpy_batch_to_rounding(model, name):
     compiled = integrate(model, parameters, schedule, times, settings, kernel="numba")
     numpy = integrate(model, parameters, schedule, times, settings, kernel="numpy")
     error = normalised_error(compiled.states, numpy.states, settings.rtol, _atol(model)[:, None, None])
-    assert error.max() < ROUNDING
+    assert error.max() < ROUNDING_ACROSS_KERNELS
     assert compiled.method == numpy.method == "RK45"
 
 

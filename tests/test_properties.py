@@ -253,8 +253,9 @@ def test_meals_keep_daily_training_in_glycogen_balance():
 
 @pytest.mark.xfail(strict=True, reason="on 8 g/kg/day the recreational subject settles 17% below its start: meal "
                    "storage follows the insulin-mediated disposal above rest, which grows steeply with the glucose "
-                   "load, but the fit keeps muscle_glycogen.rested_storage_relative (meal storage long after "
-                   "exercise) at its lower bound to pass Sherman 1993's moderate diet (B60, at the edge of its band); "
+                   "load, but muscle_glycogen.rested_storage_relative (meal storage long after exercise) sits at its "
+                   "lower bound, where fits left it to pass Sherman 1993's moderate diet (B60, at the edge of its "
+                   "band; held there since 2026-12-07); "
                    "meals are taken on top of the habitual intake that holds the resting state, so a moderate diet "
                    "is not the carbohydrate deficit it is in the study")
 def test_meals_keep_daily_training_in_glycogen_balance_on_8_g_per_kg():

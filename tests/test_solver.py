@@ -96,7 +96,7 @@ def test_a_batch_of_identical_members_equals_single_runs():
         assert error.max() < 1e-4
 
 
-@pytest.mark.parametrize("kernel, rounding", [("numpy", 3e-3), ("numba", 3e-3)])
+@pytest.mark.parametrize("kernel, rounding", [("numpy", 1e-2), ("numba", 1e-2)])
 def test_each_member_of_a_mixed_batch_gets_single_run_accuracy(kernel, rounding):
     if kernel == "numba":
         pytest.importorskip("numba")
@@ -118,8 +118,9 @@ def test_each_member_of_a_mixed_batch_gets_single_run_accuracy(kernel, rounding)
         # over 360 steps; other steps would differ by a sizeable fraction of the tolerance). The NumPy path
         # gave up to 1.3e-4 (member 5's plasma IL-6 at 321 min, 1.4e-10 relative) and the compiled kernel, which sums
         # stages in its own order, 1.5e-4; with insulin's lagged action on lipolysis (one more state) the NumPy path
-        # gives 1.0e-3 (member 4's plasma IL-6 at 313 min, 1.1e-9 relative): bounded at 3e-3, still far below a
-        # different step sequence.
+        # gives 1.0e-3 (member 4's plasma IL-6 at 313 min, 1.1e-9 relative), and with FFA release limited by adipose
+        # blood flow both paths 3.7e-3 (member 4's plasma IL-6 at 358 min, 4e-9 relative; the others below 1e-6):
+        # bounded at 1e-2, still far below a different step sequence.
         assert normalised_error(batch[:, member], single, 1e-6, ATOL_FRACTION * scales).max() < rounding, member
         reference = integrate(model, parameters[member:member + 1], schedule, times,
                               SolverSettings(method="RK45", rtol=1e-10, atol_fraction=1e-10)).states[:, 0]

@@ -30,7 +30,9 @@ PARAMETERS = (
           "Invest 97:126 (liver glycogen peaks ~5 h after a mixed meal)"),
     param("carbohydrate.availability_half_g_min", 0.05178, "g/min", (0.05, 2.0),
           "Exogenous glucose appearance giving half-maximal glucose availability",
-          "Febbraio 2003 J Physiol 549:607 (~1 g/min ingested blunted IL-6 release)"),
+          "Febbraio 2003 J Physiol 549:607 (~1 g/min ingested blunted IL-6 release)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value, at its bound (see the held parameters in docs/validation.md)"),
 )
 
 

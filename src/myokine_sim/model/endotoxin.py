@@ -91,25 +91,30 @@ PARAMETERS = (
           "after the bolus, after TNF-alpha (Barber 1993 J Immunol 150:1999; Suffredini 1995)"),
     param("endotoxin.tolerance_induction_rate_per_min", 0.031, "1/min", (0.001, 0.5),
           "Rate constant with which endotoxin-activated monocytes become tolerant (at full activation)",
-          "Fitted, and not identified by the targets (it trades with the loss rate). Five daily 2 ng/kg doses cut the "
-          "TNF-alpha rise by 97% and the IL-6 rise by 88% on day 5 (Draisma 2009 "
-          "Crit Care Med 37:1261); ex vivo, blood is least responsive 3-6 h after a bolus (Faas 2002 Clin Exp Immunol "
-          "127:337; van der Poll 1996 J Infect Dis 174:1356)"),
+          "Fitted, and not identified by the targets (it trades with the loss rate, which is held). Five daily "
+          "2 ng/kg doses cut the TNF-alpha rise by 97% and the IL-6 rise by 88% on day 5 (Draisma 2009 "
+          "Crit Care Med 37:1261); ex vivo, blood is least responsive 3-6 h after a bolus (Faas 2002 Clin Exp "
+          "Immunol 127:337; van der Poll 1996 J Infect Dis 174:1356)"),
     param("endotoxin.tolerance_loss_rate_per_min", 2.676e-05, "1/min", (1e-5, 1e-3),
           "Rate constant with which monocytes lose endotoxin tolerance",
-          "Fitted, and not identified by the targets (it trades with the induction rate). A second 2 ng/kg challenge "
-          "6 days after the first gave a 60% (48-71%) smaller TNF-alpha rise (Leentjens 2012 Am J Respir Crit Care "
-          "Med 186:838). How long tolerance lasts is disputed: little or none after 5 weeks (Rittig 2015 Shock, \"no "
+          "Not fitted since 2026-12-07: no fitted target informs it (it trades with the induction rate) and "
+          "refits moved it freely, so it keeps an earlier fit's value. A second 2 ng/kg challenge 6 days after "
+          "the first gave a 60% (48-71%) smaller TNF-alpha rise (Leentjens 2012 Am J Respir Crit Care Med "
+          "186:838). How long tolerance lasts is disputed: little or none after 5 weeks (Rittig 2015 Shock, \"no "
           "evidence of endotoxin tolerance after 5 weeks in humans\"), attenuated responses a year later (Jorda 2025 "
           "Med Microbiol Immunol, doi:10.1007/s00430-025-00823-5)"),
     param("endotoxin.gut_leak_max_ng_kg_min", 0.04809, "ng/kg/min", (1e-4, 0.2),
           "Endotoxin entering plasma from the gut at very high whole-body intensity",
           "Endotoxaemia after long hard endurance exercise (Brock-Utne 1988 S Afr Med J 73:533; Jeukendrup 2000 "
-          "Clin Sci 98:47); TNF-alpha 2.3-fold after a marathon (Ostrowski 1999 J Physiol 515:287)"),
+          "Clin Sci 98:47); TNF-alpha 2.3-fold after a marathon (Ostrowski 1999 J Physiol 515:287)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("endotoxin.gut_injury_rate_per_min", 0.002463, "1/min", (0.001, 0.05),
           "Rate constant of gut barrier injury while splanchnic blood flow is cut",
           "Intestinal injury markers rise over hours of exercise (van Wijck 2011 PLoS One 6:e22366); TNF-alpha peaks "
-          "in the first hour after a marathon (Ostrowski 1999 J Physiol 515:287)"),
+          "in the first hour after a marathon (Ostrowski 1999 J Physiol 515:287)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("endotoxin.gut_repair_rate_per_min", 0.012, "1/min", (0.005, 0.05),
           "Rate constant of gut barrier repair once splanchnic blood flow returns",
           "Splanchnic perfusion recovers and the rise of small-intestinal permeability and of I-FABP is transient: the "

@@ -49,7 +49,9 @@ PARAMETERS = (
           "~140 pg/mL raises IL-1ra (Steensberg 2003 Am J Physiol Endocrinol Metab 285:E433)"),
     param("il1ra.il6_half_pg_ml", 9.299, "pg/mL", (5.0, 1000.0),
           "Plasma IL-6 giving half-maximal IL-1ra induction",
-          "rhIL-6 at ~140 pg/mL raises IL-1ra (Steensberg 2003 Am J Physiol Endocrinol Metab 285:E433)"),
+          "rhIL-6 at ~140 pg/mL raises IL-1ra (Steensberg 2003 Am J Physiol Endocrinol Metab 285:E433)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("il1ra.cortisol_order", 1.628, "1", (0.0, 4.0),
           "Order of the IL-6 route in plasma cortisol over rest: glucocorticoids amplify the acute-phase response "
           "to IL-6",

@@ -24,12 +24,16 @@ PARAMETERS = (
           "546:299); plasma IL-6 rises with running intensity (Scott 2011 Med Sci Sports Exerc 43:2073)"),
     param("il6_gene.intensity_hill", 4.803, "1", (1.0, 6.0),
           "Steepness of the contraction signal with intensity",
-          "Exponential rise of the IL-6 response with intensity (Pedersen & Febbraio 2008 Physiol Rev 88:1379)"),
+          "Exponential rise of the IL-6 response with intensity (Pedersen & Febbraio 2008 Physiol Rev 88:1379)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("il6_gene.trained_reduction", 0.0213, "1", (0.0, 0.9),
           "Fractional reduction of contraction-induced transcription in endurance-trained muscle",
           "Fischer 2004 Am J Physiol Endocrinol Metab 287:E1189 (after 10 wk of training, a smaller IL-6 mRNA rise "
           "and release at the same relative load); Croft 2009 Exerc Immunol Rev (smaller plasma IL-6 rise after "
-          "training)"),
+          "training)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("il6_gene.trained_sensor_reduction", 0.8374, "1", (0.0, 1.0),
           "Fractional blunting, in endurance-trained muscle, of both glycogen (energy) sensors: the boost to IL-6 "
           "transcription here and the one to IL-6 synthesis (muscle_il6.glycogen_release_gain) (1: silent in trained "

@@ -88,7 +88,9 @@ PARAMETERS = (
           "falls as glucose falls",
           "Ahlborg 1974 J Clin Invest 53:1080 (splanchnic uptake of gluconeogenic precursors rose through 4 h of "
           "exercise, gluconeogenesis ~45% of output at the end); Wasserman 1989 Am J Physiol 257:E108 (glucagon's "
-          "rise drives much of the exercise rise of hepatic output)"),
+          "rise drives much of the exercise rise of hepatic output)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("liver.il6_max", 2.994, "1", (0.0, 3.0),
           "Maximal relative rise of exercise-stimulated glycogenolysis caused by IL-6",
           "Febbraio 2004 Diabetes 53:1643 (rhIL-6 raised glucose Ra during 40% VO2max exercise); no effect at rest "
@@ -98,7 +100,9 @@ PARAMETERS = (
           "Febbraio 2004 Diabetes 53:1643 (effect at 40% VO2max); none at rest (Steensberg 2003; Petersen 2005)"),
     param("liver.il6_half_pg_ml", 5.193, "pg/mL", (5.0, 500.0),
           "Tissue IL-6 exposure giving half the maximal effect on glucose output",
-          "Febbraio 2004 (effect at IL-6 matched to moderate-intensity exercise)"),
+          "Febbraio 2004 (effect at IL-6 matched to moderate-intensity exercise)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value, at its bound (see the held parameters in docs/validation.md)"),
     param("liver.carbohydrate_suppression", 0.9, "1", (0.0, 1.0),
           "Fractional suppression of glycogenolysis when plasma glucose (and with it insulin) is well above rest",
           "Jeukendrup 1999 Am J Physiol 276:E672 (a 22% glucose drink completely suppressed hepatic output); "
@@ -107,7 +111,9 @@ PARAMETERS = (
           "Rise of plasma glucose over rest (fraction of resting glucose) giving half the suppression of "
           "glycogenolysis",
           "Taylor 1996 J Clin Invest 97:126 (hepatic output completely suppressed within 30 min of a mixed meal); "
-          "Edgerton 2001 (insulin at twice basal, the response to a small glucose rise, stopped glycogenolysis)"),
+          "Edgerton 2001 (insulin at twice basal, the response to a small glucose rise, stopped glycogenolysis)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("liver.intense_surplus_max", 0.6038, "1", (0.0, 0.9),
           "Share of the exercise rise of glycogenolysis that working muscle does not take up in intense exercise "
           "(the catecholamine-driven output outruns uptake), at full switch",
@@ -131,10 +137,14 @@ PARAMETERS = (
           "Fall of liver storage of ingested glucose per unit of catecholamine drive (storage / (1 + brake x drive))",
           "Model assumption for the form; Gonzalez 2015 Am J Physiol Endocrinol Metab 309:E1032 (glucose drinks "
           "through 3 h of cycling held liver glycogen, did not raise it: target B46); Jeukendrup 1999 J Physiol "
-          "515:579 (96-100% of the glucose leaving plasma in exercise was oxidised)"),
+          "515:579 (96-100% of the glucose leaving plasma in exercise was oxidised)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("liver.glycogen_max_g", 249.9, "g", (100.0, 250.0),
           "Liver glycogen capacity (fed state)",
-          "Taylor 1996 (postprandial peak ~1.5x the fasting level)"),
+          "Taylor 1996 (postprandial peak ~1.5x the fasting level)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value, at its bound (see the held parameters in docs/validation.md)"),
 )
 
 

@@ -29,14 +29,16 @@ OUTPUTS = (Quantity("peritendinous_il6_release_ng_min", "ng/min", "IL-6 reaching
 PARAMETERS = (
     param("tendon_il6.release_max_ng_min", 1.536, "ng/min", (0.0, 100.0),
           "Peritendinous IL-6 release at activation 1 (long running at VO2max)",
-          "Fitted (informed by Nehlsen-Cannarella 1997, B13 and B15). Interstitial IL-6 around the Achilles tendon "
-          "~100-fold above plasma after a 36-km run (Langberg 2002 J Physiol 542:985); the IL-6 time course "
-          "differed by mode over 2.5 h, highest in running (Nieman 1998 Med Sci Sports Exerc 30:671)"),
+          "Not fitted since 2026-12-07: refits found no fitted target that informs it apart from the other "
+          "running terms, so it keeps an earlier fit's value (set with Nehlsen-Cannarella 1997, B13 and B15). "
+          "Interstitial IL-6 around the Achilles tendon ~100-fold above plasma after a 36-km run (Langberg 2002 "
+          "J Physiol 542:985); the IL-6 time course differed by mode over 2.5 h, highest in running (Nieman 1998 "
+          "Med Sci Sports Exerc 30:671)"),
     param("tendon_il6.activation_rate_per_min", 0.0114, "1/min", (0.001, 0.1),
           "Rate constant with which the activation follows the loading of running, up and down",
-          "Fitted, and not identified by the targets (validation report). Langberg 2002 (J Physiol 542:985) sampled "
-          "2 h after a 3-h run and then daily, so it does not set the time course; one rate for the build-up and the "
-          "fading is a model assumption"),
+          "Not fitted since 2026-12-07 (no fitted target informs it); an earlier fit's value. Langberg 2002 "
+          "(J Physiol 542:985) sampled 2 h after a 3-h run and then daily, so it does not set the time course; one "
+          "rate for the build-up and the fading is a model assumption"),
 )
 
 

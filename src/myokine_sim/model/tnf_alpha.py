@@ -95,7 +95,9 @@ PARAMETERS = (
           "Adrenal medullary drive (the sympatho-adrenal drive, raised as glucose falls) halving monocyte TNF-alpha "
           "output",
           "Adrenaline infused before endotoxin inhibited TNF-alpha appearance (van der Poll 1996 J Clin Invest "
-          "97:713); exercise abolished the TNF-alpha response to endotoxin (Starkie 2003 FASEB J 17:884)"),
+          "97:713); exercise abolished the TNF-alpha response to endotoxin (Starkie 2003 FASEB J 17:884)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("tnf_alpha.il10_inhibition_pg_ml", 20.0, "pg/mL", (1.0, 500.0),
           "IL-10 rise above rest halving monocyte TNF-alpha output",
           "rhIL-10 before endotoxin reduced TNF-alpha (Pajkrt 1997 J Immunol 158:3971); Windoloski & Olufsen model"),
@@ -104,7 +106,9 @@ PARAMETERS = (
           "IL-10 acts on monocytes through new gene expression, not at once: it represses TNF-alpha "
           "transcription through STAT3-induced proteins (Murray 2005 PNAS 102:8686). One rate for the IL-10, IL-6 and "
           "adrenaline brakes is a model assumption (adrenaline acts through cAMP within minutes, but is raised before "
-          "endotoxin in the studies); cortisol's brake has its own rate (glucocorticoid_rate_per_min)"),
+          "endotoxin in the studies); cortisol's brake has its own rate (glucocorticoid_rate_per_min)"
+          "; not fitted since 2026-12-07: no fitted target informs it locally, so it keeps an earlier "
+          "fit's value"),
     param("tnf_alpha.il6_inhibition_pg_ml", 500.0, "pg/mL", (50.0, 5000.0),
           "Tissue IL-6 rise above rest halving monocyte TNF-alpha output (direct effect)",
           "IL-6 inhibits LPS-induced TNF-alpha in monocytes at high levels (Schindler 1990 Blood 75:40); 560 pg/mL in "

@@ -537,8 +537,8 @@ BOUND_NOTES = {
         "the model's terms",
     "cortisol.feedback_order":
         "cortisol's exercise terms are not told apart by the fitted rows: the order of its feedback correlates "
-        "beyond 0.98 with the threshold term's gain and drive, and since the refit of 2026-12-07 that took 21 "
-        "uninformed parameters out of the fit it sits near its upper bound (3.8; 1.0 before). Held at 1 in a "
+        "beyond 0.98 with the threshold term's gain and drive, and since the refit of 2026-12-07 that held 20 "
+        "parameters the fitted rows do not identify it sits near its upper bound (3.8; 1.0 before). Held at 1 in a "
         "trial refit (cost 42.65 against 41.26), the threshold gain became identified, but Coggan & Coyle 1987's "
         "glucose at 135 min (B101), Wallberg 2011 (B117), B197 and B199 failed, muscle_il6.secretion_rate_per_min "
         "went to its upper bound, and a solver accuracy test failed; a form with the faster removal of cortisol in "

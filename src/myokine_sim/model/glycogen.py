@@ -73,8 +73,8 @@ PARAMETERS = (
           "Gollnick 1974 J Physiol 241:45 (little glycogen use at ~30% VO2max, rapid depletion above 60%); Romijn "
           "1993 Am J Physiol 265:E380 (muscle glycogen oxidation negligible at 25% VO2max). Not fitted since "
           "2026-12-07: the fitted rows do not identify it (standard error 4.7 on the log scale), and refits moved "
-          "it from 3.6 to 2.9, where 2 h at 25% VO2max used a fifth of the store. Held at 4, the least whole "
-          "steepness with which that bout uses under 15%"),
+          "it from 3.6 to 2.9, where 2 h at 25% VO2max used a fifth of the store. Held at 4: that bout then uses "
+          "12%, little, as those sources found"),
     param("muscle_glycogen.use_glycogen_exponent", 0.3001, "1", (0.3, 3.0),
           "Order of glycogen use in the glycogen level: use slows as glycogen falls",
           "Watt 2002 (use in the second 2 h a third of the first); Spencer 1992 (high vs low start; the loaded "

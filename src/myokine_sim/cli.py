@@ -45,7 +45,7 @@ class OneLineUsageErrors(TyperGroup):
         except click_exceptions.ClickException as error:
             typer.echo(f"error: {' '.join(error.format_message().split())}", err=True)
             sys.exit(error.exit_code)
-        except click_exceptions.Abort:
+        except typer.Abort:  # typer 0.2x keeps Abort out of its copy of click's exceptions
             typer.echo("error: aborted", err=True)
             sys.exit(EXIT_FAILURE)
         # Without standalone mode typer returns the code of an Exit (``--help`` is 0) or the command's None.

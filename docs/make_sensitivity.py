@@ -55,11 +55,12 @@ QUESTIONS = (
         "glycogen_nadir", "The glycogen nadir after 2 h of cycling", "cycling_120min_placebo",
         "min.muscle_glycogen_mmol_kg_dw",
         "The lowest glycogen is the starting store minus what two hours of cycling use, so the starting "
-        "store and the two parameters of the utilisation rate (its rate at 65 % VO2max and 400 mmol/kg, "
-        "and the exponent with which it slows as the store empties) should dominate. The intensity scale "
-        "of the use rate hardly matters here: the rate is defined at 65 % VO2max, the intensity of this "
-        "ride. IL-6 and the cytokines do not feed back on glycogen use in the model, so their parameters "
-        "come out as zero, and resynthesis is far too slow to matter within two hours.",
+        "store and the use rate (defined at 65 % VO2max, the intensity of this ride, and 400 mmol/kg) "
+        "dominate. The rest of the use law matters through who rides (the training level, and the extra "
+        "use of untrained muscle) and through the fat supply: until adipose lipolysis delivers fatty acids "
+        "glycogen covers what fat later takes, so a faster lipolytic drive raises the nadir and a larger "
+        "onset gain lowers it. IL-6 and the cytokines do not feed back on glycogen use in the model, so "
+        "their parameters come out as zero, and resynthesis is far too slow to matter within two hours.",
     ),
     Question(
         "tnf_suppression", "Suppression of the TNF-alpha response to endotoxin by exercise",
@@ -68,9 +69,12 @@ QUESTIONS = (
         "endotoxin at rest, same parameters): 0 when exercise changes nothing, 1 when it abolishes the "
         "response (Starkie et al. 2003 saw it totally attenuated). Because it is a ratio of two responses "
         "of the same subject, parameters that scale the TNF-alpha response as a whole (the monocyte "
-        "output, and largely the elimination rate) cancel out. What remains are the parameters that decide how much "
-        "IL-6 exercise produces (the same chain as for the marathon peak) and how strongly IL-6 (directly "
-        "and through IL-10) brakes monocyte TNF-alpha output.",
+        "output, and largely the elimination rate) cancel out. What remains is what the exercise adds to "
+        "the challenge and to its brakes. Three hours of cycling let endotoxin in from the gut as splanchnic "
+        "blood flow falls, so the leak's size and intensity scale lead, with the steepness of the monocytes' "
+        "response to endotoxin (the leak adds to the 0.06 ng/kg bolus); the sympatho-adrenal drive (its "
+        "reference intensity) restrains monocyte TNF-alpha output and raises IL-6 and cortisol. These "
+        "parameters act together through thresholds: the Sobol' indices are mostly interactions.",
     ),
 )
 

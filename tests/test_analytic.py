@@ -58,6 +58,30 @@ def test_plasma_il6_under_constant_infusion_matches_first_order_kinetics(model, 
     assert error.max() < LIMIT
 
 
+@pytest.mark.parametrize("clearance_per_min", [0.2, 0.8])
+def test_an_infusion_given_as_a_plasma_rise_holds_that_rise_whatever_the_clearance(model, clearance_per_min):
+    """Dosed with the subject's own clearance, the plateau is the given rise at any clearance, reached with the
+    same first-order time constant as a fixed dose; the dose given is rise x clearance x volume."""
+    start, duration, rise = 30.0, 120.0, 140.0
+    result = run({"il6_infusion": [{"start_min": start, "duration_min": duration, "plasma_rise_pg_ml": rise}],
+                  "parameters": {"plasma_il6.clearance_per_min": clearance_per_min},
+                  "simulation": {"t_end_min": 300.0}})
+    p = result.parameters
+    k = p["plasma_il6.clearance_per_min"]
+    volume = p["plasma_il6.volume_l_per_kg"] * p["subject.body_mass_kg"]
+    t = result.time_min
+    on = (t >= start) & (t < start + duration)
+    assert np.allclose(result["rhil6_infusion_ng_min"], np.where(on, rise * k * volume, 0.0), rtol=1e-12)
+    during = np.clip(t - start, 0.0, duration)
+    expected = np.where(
+        t < start + duration,
+        p["plasma_il6.baseline_pg_ml"] + rise * (1.0 - np.exp(-k * during)),
+        p["plasma_il6.baseline_pg_ml"] + rise * (1.0 - np.exp(-k * duration)) * np.exp(-k * (t - start - duration)),
+    )
+    error = normalised_error(result["plasma_il6_pg_ml"], expected, RTOL, atol_of(model, "plasma_il6_pg_ml"))
+    assert error.max() < LIMIT
+
+
 def test_tissue_exposure_follows_the_two_compartment_closed_form(model):
     start = 10.0
     result = run({"il6_infusion": [{"start_min": start, "duration_min": 400.0, "rate_ug_per_h": 3.0}],

@@ -640,7 +640,7 @@ def test_a_fitted_value_just_inside_a_bound_counts_as_at_it_and_one_a_few_percen
 
 
 def test_the_report_lists_held_parameters_at_or_near_a_bound_and_no_fitted_or_inner_one(monkeypatch):
-    from myokine_sim.calibration import report
+    from myokine_sim.calibration import fit, report
     from myokine_sim.model import build_model
 
     model = build_model()
@@ -648,6 +648,7 @@ def test_the_report_lists_held_parameters_at_or_near_a_bound_and_no_fitted_or_in
                                       "muscle_glycogen.use_glycogen_exponent")
     assert held_zero not in FITTED_PARAMETERS and held_inside not in FITTED_PARAMETERS and fitted in FITTED_PARAMETERS
     assert model.parameter(held_zero).lower == 0.0
+    monkeypatch.setattr(fit, "HELD_PARAMETERS", (held_zero, held_inside))
     monkeypatch.setattr(report, "BOUND_NOTES", {held_zero: "zero note", held_inside: "inner note", fitted: "fit note"})
     values = {held_zero: 0.0, held_inside: 10.0, fitted: model.parameter(fitted).lower}
     text = "\n".join(report._held_bound_section(model, values))
@@ -657,6 +658,24 @@ def test_the_report_lists_held_parameters_at_or_near_a_bound_and_no_fitted_or_in
     near = {**values, held_zero: 1.03 * report.positive_lower_bound(model.parameter(held_zero))}
     assert "near its lower bound" in "\n".join(report._held_bound_section(model, near))
     assert report._held_bound_section(model, {**values, held_zero: 2.0}) == []
+
+
+def test_held_parameters_are_not_fitted_and_say_so_and_those_at_a_bound_have_a_note():
+    from myokine_sim.calibration import report
+    from myokine_sim.calibration.fit import HELD_PARAMETERS
+    from myokine_sim.model import build_model
+
+    model = build_model()
+    assert not set(HELD_PARAMETERS) & set(FITTED_PARAMETERS) and len(set(HELD_PARAMETERS)) == len(HELD_PARAMETERS)
+    for name in HELD_PARAMETERS:
+        parameter = model.parameter(name)  # raises on a name the model does not have
+        assert "not fitted" in (parameter.description + parameter.source).lower(), name
+    shipped = load_parameter_set("default")
+    assert not set(HELD_PARAMETERS) & set(shipped), "a held parameter takes its value from its compartment module"
+    listed = re.findall(r"^\| `([a-z0-9_.]+)`", "\n".join(report._held_bound_section(model, shipped)), re.M)
+    assert listed and all(name in report.BOUND_NOTES for name in listed), "a held value at a bound needs a note"
+    orphans = set(report.BOUND_NOTES) - set(FITTED_PARAMETERS) - set(HELD_PARAMETERS)
+    assert not orphans, f"bound notes the report would not show: {sorted(orphans)}"
 
 
 def test_the_report_lists_each_parameter_at_or_near_a_bound_with_its_side_and_what_it_says():
@@ -746,3 +765,20 @@ def test_the_crossvalidation_fingerprint_sees_a_changed_code_default_that_no_par
 
     monkeypatch.setattr(Model, "default_values", shifted)
     assert study_fingerprints(targets, 8) != shipped
+
+
+@pytest.mark.parametrize("target_id", ["C23b", "C24d"])
+def test_the_matched_infusion_dose_meets_its_protocol_check_exactly(target_id):
+    """Plasma IL-6 is affine in an infusion's dose, given as a rate or as a plasma rise, so the value the report
+    derives from two runs reproduces the published level when run again."""
+    from myokine_sim.calibration.validate import matched_infusion_dose, series_of
+    from myokine_sim.simulation import simulate
+
+    target = next(t for t in load_targets() if t.id == target_id)
+    name, field, shipped, matched = matched_infusion_dose(target)
+    assert field == "plasma_rise_pg_ml" and matched != shipped
+    results = {s: simulate(load_scenario(s)) for s in target.scenarios if s != name}
+    scenario = load_scenario(name)
+    setattr(scenario.il6_infusion[0], field, matched)
+    results[name] = simulate(scenario)
+    assert float(target.evaluate(series_of(results))[0]) == pytest.approx(target.observed, rel=1e-4)

@@ -106,6 +106,23 @@ def test_an_infusion_counts_by_its_total_dose_so_a_longer_one_is_a_larger_one():
     assert distance(long, strong) == pytest.approx(0.0)
 
 
+def test_an_il6_infusion_given_as_a_plasma_rise_counts_as_the_dose_that_holds_it():
+    """A rise is dosed with the scenario's subject (rise x clearance x volume), so the same dose written as a rate is
+    the same input, and twice that dose one doubling away."""
+    from myokine_sim.simulation import resolve_parameters
+
+    rise = scenario(il6_infusion=[{"start_min": 60, "duration_min": 180, "plasma_rise_pg_ml": 142.0}])
+    p = resolve_parameters(rise)
+    ng_min = 142.0 * p["plasma_il6.clearance_per_min"] * p["plasma_il6.volume_l_per_kg"] * p["subject.body_mass_kg"]
+
+    def dose(factor: float):
+        return protocol(scenario(il6_infusion=[{"start_min": 60, "duration_min": 180,
+                                                "rate_ug_per_h": factor * ng_min * 60.0 / 1000.0}]))
+
+    assert distance(protocol(rise), dose(1.0)) == pytest.approx(0.0, abs=1e-9)
+    assert distance(protocol(rise), dose(2.0)) == pytest.approx(1.0)
+
+
 def test_a_race_in_paced_stretches_is_one_bout_but_a_graded_test_stays_graded():
     stretches = protocol(scenario(exercise=[bout(duration_min=170, intensity_pct_vo2max=72, modality="running"),
                                             bout(start_min=170, duration_min=55, intensity_pct_vo2max=65,

@@ -281,7 +281,7 @@ def test_a_request_over_the_time_limit_is_stopped_and_the_next_one_is_served():
 def test_a_downloaded_scenario_reruns_in_myokine_run_to_identical_output(client, tmp_path):
     body = {"preset": "endotoxin_exercise",
             "controls": preset_controls("endotoxin_exercise", intensity_pct_vo2max=75.0, endotoxin_time_min=120.0,
-                                        body_mass_kg=60.0, infusion_ug_per_h=3.0)}
+                                        body_mass_kg=60.0, infusion_rise_pg_ml=20.0)}
     response = client.post("/api/download/toml", json=body)
     assert response.status_code == 200
     file_name = re.search(r'filename="([^"]+)"', response.headers["content-disposition"]).group(1)

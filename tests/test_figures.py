@@ -22,6 +22,7 @@ from myokine_sim.cli import app
 from myokine_sim.figure_worker import FigureWorker, render_in_process
 from myokine_sim.figures import PAGE_PANELS, PANELS, slide_figure, teaching_figure
 from myokine_sim.labels import label
+from myokine_sim.scenario import scenario_from_dict
 
 #: Scenarios whose full page is checked: carbohydrate drinks, intervals, legends, rhIL-6 with endotoxin, running
 #: (two glycogen stores, and the tendon tissue's IL-6 beside the muscle's) and hydrocortisone without exercise.
@@ -219,7 +220,11 @@ def test_interventions_have_their_own_labelled_lane(results):
     rows = [tick.get_text() for tick in lanes[0].get_yticklabels()]
     assert rows == ["rhIL-6", "Endotoxin"]
     notes = [text.get_text() for text in lanes[0].texts]
-    assert any("µg/h" in note for note in notes) and any("ng/kg" in note for note in notes)
+    assert "holds +28 pg/mL" in notes and "0.06 ng/kg" in notes  # the rise and the bolus the scenario gives
+    dosed = teaching_figure(ms.simulate(scenario_from_dict(
+        {"name": "dosed", "il6_infusion": [{"start_min": 30.0, "duration_min": 120.0, "rate_ug_per_h": 6.0}]})))
+    lane = next(ax for ax in dosed.axes if ax.get_title(loc="left") == "Interventions")
+    assert "6 µg/h" in [text.get_text() for text in lane.texts]  # a dose in the scenario file's unit
     schedule = figure.axes[0]
     assert not [patch for patch in schedule.patches if patch.get_hatch()], "the infusion is on the %VO2max axis"
     drinks = teaching_figure(results["cycling_120min_glucose"])

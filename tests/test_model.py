@@ -7,6 +7,7 @@ import pytest
 
 from myokine_sim.model import COMPARTMENTS
 from myokine_sim.model.assembly import scalar_functions
+from myokine_sim.model.inputs import INPUTS
 
 
 def random_parameter_sets(model, count, seed=0):
@@ -59,7 +60,9 @@ def test_rest_is_an_exact_steady_state_for_any_parameters(model, seed):
 def test_scalar_and_batch_code_agree(model):
     compiled = model.compiled
     sets = random_parameter_sets(model, 5, seed=3)
-    inputs = [70.0, 0.0, 1.0, 1.0, 100.0, 2.0]
+    given = {"intensity_pct_vo2max": 70.0, "whole_leg_exercise": 1.0, "running": 1.0, "il6_infusion_ng_min": 100.0,
+             "il6_infusion_plasma_rise_pg_ml": 50.0, "hydrocortisone_infusion_ug_kg_min": 2.0}
+    inputs = [given.get(quantity.name, 0.0) for quantity in INPUTS]
     rng = np.random.default_rng(4)
     batch_params = [sets[:, i] for i in range(sets.shape[1])]
     K_batch = compiled.batch_constants(batch_params)

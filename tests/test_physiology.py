@@ -73,15 +73,23 @@ def tnf_rise_after_endotoxin(result: ms.Result, bolus_min: float = 150.0) -> flo
     return float(result["tnf_alpha_pg_ml"][window].max() - result.at("tnf_alpha_pg_ml", bolus_min))
 
 
-def test_prior_exercise_and_il6_infusion_each_blunt_the_tnf_alpha_response_to_endotoxin():
-    """Starkie 2003: cycling or rhIL-6 before 0.06 ng/kg endotoxin abolished the TNF-alpha rise. The model leaves
-    0.04 of the resting rise after cycling and 0.29 after rhIL-6 (the set of 2026-12-07; 0.4 before, when this was a
-    known failure)."""
+def test_prior_exercise_blunts_the_tnf_alpha_response_to_endotoxin():
+    """Starkie 2003: cycling before 0.06 ng/kg endotoxin abolished the TNF-alpha rise. The model leaves 0.04 of the
+    resting rise (the set of 2026-12-07)."""
     control = tnf_rise_after_endotoxin(ms.simulate("endotoxin_rest"))
     exercise = tnf_rise_after_endotoxin(ms.simulate("endotoxin_exercise"))
-    infusion = tnf_rise_after_endotoxin(ms.simulate("endotoxin_il6_infusion"))
     assert control > 0.1 * 1.5  # a clear response at rest (pg/mL over a 1.5 pg/mL baseline)
     assert exercise < 0.3 * control
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "rhIL-6 holding plasma IL-6 at the cycling trial's level (29 pg/mL at the bolus) leaves 0.31 of the resting "
+    "TNF-alpha rise, where Starkie 2003 saw none; it left 0.29 only while the infusion overshot that level by a fifth "
+    "(35 pg/mL, a dose matched to an earlier clearance). Row A01c, the peak over the pre-bolus level, passes at 1.04"))
+def test_an_il6_infusion_at_exercise_levels_blunts_the_tnf_alpha_response_to_endotoxin():
+    """Starkie 2003: rhIL-6 at exercise-like plasma levels before 0.06 ng/kg endotoxin abolished the TNF-alpha rise."""
+    control = tnf_rise_after_endotoxin(ms.simulate("endotoxin_rest"))
+    infusion = tnf_rise_after_endotoxin(ms.simulate("endotoxin_il6_infusion"))
     assert infusion < 0.3 * control
 
 

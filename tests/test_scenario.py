@@ -120,12 +120,22 @@ def test_meals_repeat_daily_and_become_slow_gut_boluses():
     ({"subject": {"training_status": "elite"}}, "subject.training_status", "'untrained', 'recreational' or 'trained'"),
     ({"exercise": [{"duration_min": 60.0, "intensity_pct_vo2max": 150.0}]}, "exercise[0]", "at most 1.38 min"),
     ({"exercise": [{"duration_min": 5.0, "intensity_pct_vo2max": 120.0}]}, "exercise[0]", "at most 2.57 min"),
+    ({"il6_infusion": [{"rate_ug_per_h": 3.0, "plasma_rise_pg_ml": 100.0}]}, "il6_infusion[0]", "not both"),
+    ({"il6_infusion": [{"plasma_rise_pg_ml": -5.0}]}, "il6_infusion[0].plasma_rise_pg_ml", "greater than 0"),
+    ({"il6_infusion": [{"start_min": 0.0, "plasma_rise_pg_ml": 50.0},
+                       {"start_min": 100.0, "rate_ug_per_h": 3.0}]}, "il6_infusion", "overlaps"),
 ])
 def test_new_tables_reject_bad_input_naming_the_field(table, field, problem):
     with pytest.raises(InputError) as raised:
         scenario_from_dict({"name": "bad", **table}, "bad.toml")
     assert raised.value.field == field
     assert problem in raised.value.problem
+
+
+def test_an_infusion_without_a_dose_gets_the_default_rate_written_out():
+    infusion = scenario_from_dict({"name": "x", "il6_infusion": [{"start_min": 0.0}]}, "x.toml").il6_infusion[0]
+    assert infusion.rate_ug_per_h == 5.0 and infusion.plasma_rise_pg_ml is None
+    assert infusion.model_input() == "il6_infusion_ng_min" and infusion.input_value() == pytest.approx(5000.0 / 60.0)
 
 
 def test_a_supramaximal_bout_within_the_critical_power_limit_is_accepted():

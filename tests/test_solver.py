@@ -190,7 +190,7 @@ def test_single_run_sampling_equals_solve_ivp_t_eval(model):
     constants = compiled.constants(vector)
     y0 = np.array(compiled.rest(vector, constants))
     atol = ATOL_FRACTION * np.array([s.scale for s in model.states])
-    fun = _rhs(compiled, vector, constants, [70.0, 0.0, 1.0, 1.0, 0.0, 0.0], len(y0), 1, True)
+    fun = _rhs(compiled, vector, constants, list(scenario.schedule().inputs_at(0.0)), len(y0), 1, True)
     samples = np.arange(0.0, 210.25, 0.25)
     expected = solve_ivp(fun, (0.0, 210.0), y0, method="LSODA", rtol=1e-6, atol=atol, max_step=30.0,
                          t_eval=samples).y

@@ -16,6 +16,7 @@ from myokine_sim.cli import app
 from myokine_sim.errors import InputError, SimulationError
 from myokine_sim.model import build_model
 from myokine_sim.results import METRICS, column_metrics
+from myokine_sim.scenario import load_scenario
 from myokine_sim.sweeps import bands, evaluate
 from myokine_sim.sweeps.evaluate import batch_metrics, member_scenario, merge_metrics
 from myokine_sim.sweeps.plan import plan_sweep
@@ -205,6 +206,31 @@ def test_members_with_different_durations_are_grouped_and_match_single_runs(scen
         variant = member_scenario(scenario, [(("exercise", 0, "duration_min"), duration)])
         peak = ms.simulate(variant)["plasma_il6_pg_ml"].max()
         assert table["peak.plasma_il6_pg_ml"][member] == pytest.approx(peak, rel=2e-5)
+
+
+def test_sweeping_an_infusions_dose_replaces_the_plasma_rise_it_was_given_as():
+    """A shipped infusion is given as a plasma rise; a sweep of its dose rate gives each member that dose instead."""
+    table = ms.sweep("il6_infusion_low", {"names": ["il6_infusion.0.rate_ug_per_h"], "bounds": [[4.0, 8.0]]}, 2,
+                     progress=False)
+    assert np.all(table.ok)
+    base = load_scenario("il6_infusion_low")
+    for member, rate in enumerate(table["il6_infusion.0.rate_ug_per_h"]):
+        variant = member_scenario(base, [(("il6_infusion", 0, "rate_ug_per_h"), rate)])
+        assert variant.il6_infusion[0].plasma_rise_pg_ml is None
+        result = ms.simulate(variant)
+        assert table["peak.plasma_il6_pg_ml"][member] == pytest.approx(result["plasma_il6_pg_ml"].max(), rel=2e-5)
+        assert result["rhil6_infusion_ng_min"].max() == pytest.approx(rate * 1000.0 / 60.0, rel=1e-12)
+
+
+def test_an_infusions_dose_cannot_be_varied_both_ways_and_a_cv_names_the_field_the_scenario_gives():
+    both = {"names": ["il6_infusion.0.rate_ug_per_h", "il6_infusion.0.plasma_rise_pg_ml"],
+            "bounds": [[4, 8], [50, 100]]}
+    with pytest.raises(InputError, match="give the same dose two ways"):
+        plan_sweep("il6_infusion_low", both, 4, "lhs")
+    with pytest.raises(InputError, match="gives plasma_rise_pg_ml instead"):
+        plan_sweep("il6_infusion_low", None, 10, "population", cv={"il6_infusion.0.rate_ug_per_h": 0.2})
+    varied = plan_sweep("il6_infusion_low", None, 10, "population", cv={"il6_infusion.0.plasma_rise_pg_ml": 0.2})
+    assert varied is not None
 
 
 def test_a_failing_member_is_marked_and_the_others_complete(monkeypatch):

@@ -20,7 +20,6 @@ import numpy as np
 from myokine_sim.errors import InputError
 from myokine_sim.labels import column_name, scenario_label, unit_text
 from myokine_sim.results import Result
-from myokine_sim.schedule import INFUSION_TABLES
 
 #: Dark-to-light greys with distinct dash patterns, readable without colour.
 STYLES = (
@@ -98,14 +97,14 @@ INTERVENTIONS = {
     "meal": ("Meals", {"marker": "^", "markersize": 9, "color": "0.45"}),
     "endotoxin": ("Endotoxin", {"marker": "*", "markersize": 16, "color": "black"}),
 }
-#: Infusion lanes: kind -> (the note from the manifest's rate, in the scenario file's unit; bar hatch).
+#: Infusion lanes: kind -> bar hatch.
+INFUSION_HATCHES = {"il6_infusion": "///", "hydrocortisone_infusion": "\\\\\\"}
+#: An infusion's note, by the manifest's rate key, in the scenario file's unit.
 INFUSION_NOTES = {
-    # ng/min x 60 min/h / 1000 ng/µg = µg/h, the unit of the scenario file.
-    "il6_infusion": (lambda rate: f"{rate * 0.06:,.4g} µg/h", "///"),
-    "hydrocortisone_infusion": (lambda rate: f"{rate:,.4g} µg/kg/min", "\\\\\\"),
+    "rate_ng_min": lambda rate: f"{rate * 0.06:,.4g} µg/h",  # ng/min x 60 min/h / 1000 ng/µg
+    "plasma_rise_pg_ml": lambda rise: f"holds +{rise:,.4g} pg/mL",
+    "rate_ug_kg_min": lambda rate: f"{rate:,.4g} µg/kg/min",
 }
-#: The manifest's rate key of each infusion kind.
-RATE_KEYS = dict(INFUSION_TABLES.values())
 #: An infusion shorter than this share of the time axis (a bolus given over a minute) is drawn as a mark.
 SHORT_INFUSION_SHARE = 0.01
 PAGE_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 12,
@@ -298,8 +297,8 @@ def _draw_interventions(ax, result: Result) -> None:
     for row, kind in enumerate(kinds):
         name, style = INTERVENTIONS[kind]
         mine = [event for event in events if event["kind"] == kind]
-        if kind in INFUSION_NOTES:
-            note_of, hatch = INFUSION_NOTES[kind]
+        if kind in INFUSION_HATCHES:
+            hatch = INFUSION_HATCHES[kind]
             for event in mine:
                 length = event["end_min"] - event["time_min"]
                 if length < SHORT_INFUSION_SHARE * (end - start):
@@ -308,7 +307,8 @@ def _draw_interventions(ax, result: Result) -> None:
                 else:
                     ax.barh(row, length, left=event["time_min"], height=0.6, color="white", edgecolor="black",
                             hatch=hatch, linewidth=1.0)
-            note = ", ".join(note_of(rate) for rate in sorted({event[RATE_KEYS[kind]] for event in mine}))
+            doses = sorted({(key, event[key]) for event in mine for key in INFUSION_NOTES if key in event})
+            note = ", ".join(INFUSION_NOTES[key](dose) for key, dose in doses)
             at = mine[-1]["end_min"]
         else:
             ax.plot([event["time_min"] for event in mine], [row] * len(mine), linestyle="none", clip_on=False,

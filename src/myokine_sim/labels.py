@@ -52,6 +52,8 @@ COLUMN_LABELS = {
     "vo2_l_min": "Oxygen uptake",
     "exogenous_glucose_ra_g_min": "Ingested glucose appearance",
     "il6_infusion_ng_min": "rhIL-6 infusion rate",
+    "il6_infusion_plasma_rise_pg_ml": "rhIL-6 infusion, as the plasma rise it holds",
+    "rhil6_infusion_ng_min": "rhIL-6 infused",
     "hydrocortisone_infusion_ug_kg_min": "Hydrocortisone infusion rate",
     "il10_cortisol_signal_umol_l": "Cortisol signal for IL-10 (first stage)",
     "il10_cortisol_cascade_2_umol_l": "Cortisol induction of IL-10 (middle stage)",
@@ -85,7 +87,8 @@ TABLE_LABELS = {"exercise": "Bout {}", "carbohydrate": "Drink {}", "il6_infusion
 #: Numeric fields of those tables, in words.
 FIELD_LABELS = {"start_min": "start", "duration_min": "duration", "intensity_pct_vo2max": "intensity",
                 "every_min": "spacing", "until_min": "last time", "grams": "carbohydrate", "time_min": "time",
-                "rate_ug_per_h": "rate", "rate_ug_kg_min": "rate", "dose_ng_per_kg": "dose"}
+                "rate_ug_per_h": "rate", "plasma_rise_pg_ml": "plasma rise held", "rate_ug_kg_min": "rate",
+                "dose_ng_per_kg": "dose"}
 
 _FIELD_NAME = re.compile(r"^(?P<table>[a-z0-9_]+)\.(?P<index>\d+)\.(?P<field>[a-z0-9_]+)$")
 #: Characters of a parameter label per line, and lines at most (tick labels of a slide).

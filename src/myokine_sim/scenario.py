@@ -31,7 +31,7 @@ from myokine_sim.model.subject import PARAMETERS as SUBJECT_PARAMETERS
 from myokine_sim.model.subject import TRAINING_LEVELS
 from myokine_sim.paths import shipped_scenarios
 from myokine_sim.schedule import (
-    INFUSION_TABLES,
+    INFUSION_DRUG_TABLES,
     UG_PER_H_TO_NG_PER_MIN,
     Bolus,
     Bout,
@@ -67,6 +67,9 @@ def _on_grid(value: float | None) -> float | None:
 class _Table(BaseModel):
     # Strict: a boolean or a quoted number is not silently taken as a number.
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True, strict=True)
+
+    #: Groups of fields that say the same thing in different ways (at most one of each group is given).
+    ALTERNATIVE_FIELDS: ClassVar[tuple[tuple[str, ...], ...]] = ()
 
 
 def _subject_field(short_name: str):
@@ -196,11 +199,15 @@ class Meal(_Table):
 class _Infusion(_Table):
     """What every infusion table shares: a start and a length on the time grid, inside the longest span.
 
-    Each drug's table declares ``duration_min`` with its own default, the model input its rate sets
-    (``MODEL_INPUT``, a key of ``schedule.INFUSION_TABLES``) and that rate in the input's unit (``input_rate``).
+    Each drug's table declares ``duration_min`` with its own default, the model input its dose sets
+    (``MODEL_INPUT``, a key of ``schedule.INFUSION_TABLES``) and that dose in the input's unit (``input_value``).
     """
 
     MODEL_INPUT: ClassVar[str]
+
+    def model_input(self) -> str:
+        """The model input this infusion sets (a table may offer more than one way to give its dose)."""
+        return self.MODEL_INPUT
 
     start_min: float = Field(0.0, ge=0.0, le=MAX_SPAN_MIN, description="Start of the infusion")
 
@@ -217,12 +224,48 @@ class _Infusion(_Table):
 
 
 class IL6Infusion(_Infusion):
+    """An rhIL-6 infusion given by its dose rate or by the plasma IL-6 rise it holds (one or the other).
+
+    The infusion studies' abstracts give the plasma level reached, not the dose; ``plasma_rise_pg_ml`` states that
+    level, and the model turns it into a dose rate with each subject's own clearance and distribution volume.
+    """
+
     MODEL_INPUT: ClassVar[str] = "il6_infusion_ng_min"
+    #: The model input of an infusion given as the plasma rise it holds.
+    RISE_INPUT: ClassVar[str] = "il6_infusion_plasma_rise_pg_ml"
+    #: The dose rate when neither field is given (ug/h).
+    DEFAULT_RATE_UG_PER_H: ClassVar[float] = 5.0
+    ALTERNATIVE_FIELDS: ClassVar[tuple[tuple[str, ...], ...]] = (("rate_ug_per_h", "plasma_rise_pg_ml"),)
 
     duration_min: float = Field(180.0, ge=MIN_DURATION_MIN, le=2880.0, description="Length of the infusion")
-    rate_ug_per_h: float = Field(5.0, gt=0.0, le=100.0, description="rhIL-6 infusion rate (ug/h)")
+    rate_ug_per_h: float | None = Field(None, gt=0.0, le=100.0,
+                                        description="rhIL-6 dose rate (ug/h); 5 when neither this nor "
+                                                    "plasma_rise_pg_ml is given")
+    plasma_rise_pg_ml: float | None = Field(None, gt=0.0, le=1000.0,
+                                            description="Rise in plasma IL-6 the infusion holds at steady state "
+                                                        "(pg/mL); the dose rate is this rise times the subject's "
+                                                        "IL-6 clearance and distribution volume")
 
-    def input_rate(self) -> float:
+    @model_validator(mode="before")
+    @classmethod
+    def _default_dose(cls, data):
+        # Neither given: the default dose rate, written out so that a sweep or a copy sees the value in use.
+        if isinstance(data, dict) and data.get("rate_ug_per_h") is None and data.get("plasma_rise_pg_ml") is None:
+            return {**data, "rate_ug_per_h": cls.DEFAULT_RATE_UG_PER_H}
+        return data
+
+    @model_validator(mode="after")
+    def _one_dose(self) -> IL6Infusion:
+        if self.rate_ug_per_h is not None and self.plasma_rise_pg_ml is not None:
+            raise ValueError("give rate_ug_per_h (a dose) or plasma_rise_pg_ml (the level it holds), not both")
+        return self
+
+    def model_input(self) -> str:
+        return self.MODEL_INPUT if self.plasma_rise_pg_ml is None else self.RISE_INPUT
+
+    def input_value(self) -> float:
+        if self.plasma_rise_pg_ml is not None:
+            return self.plasma_rise_pg_ml
         return self.rate_ug_per_h * UG_PER_H_TO_NG_PER_MIN
 
 
@@ -234,7 +277,7 @@ class HydrocortisoneInfusion(_Infusion):
     rate_ug_kg_min: float = Field(3.0, gt=0.0, le=2000.0,
                                   description="Hydrocortisone infusion rate (ug per kg body mass per min)")
 
-    def input_rate(self) -> float:
+    def input_value(self) -> float:
         return self.rate_ug_kg_min
 
 
@@ -299,7 +342,7 @@ class Scenario(_Table):
             for k, (start, end) in enumerate(bout.intervals())
         )
         infusions = tuple(
-            Infusion(inf.start_min, inf.end_min, inf.input_rate(), label, inf.MODEL_INPUT)
+            Infusion(inf.start_min, inf.end_min, inf.input_value(), label, inf.model_input())
             for label, inf in self.infusions()
         )
         boluses = tuple(
@@ -318,7 +361,7 @@ class Scenario(_Table):
 
     def infusions(self) -> list[tuple[str, _Infusion]]:
         """Every infusion of every drug, with its label (``il6_infusion[0]``)."""
-        return [(f"{table}[{i}]", infusion) for table, _ in INFUSION_TABLES.values()
+        return [(f"{table}[{i}]", infusion) for table in INFUSION_DRUG_TABLES
                 for i, infusion in enumerate(getattr(self, table))]
 
     @property

@@ -24,11 +24,15 @@ MODALITY_INPUTS: dict[str, tuple[float, float, float]] = {
 #: ug/h of rhIL-6 to ng/min.
 UG_PER_H_TO_NG_PER_MIN = 1000.0 / 60.0
 
-#: Each infused drug by the model input its rate sets: its scenario table and its rate's key in the manifest.
+#: Each infused drug by the model input its dose sets: its scenario table and its dose's key in the manifest.
+#: rhIL-6 has two: a dose rate, or the plasma rise the model doses for with the subject's own clearance.
 INFUSION_TABLES: dict[str, tuple[str, str]] = {
     "il6_infusion_ng_min": ("il6_infusion", "rate_ng_min"),
+    "il6_infusion_plasma_rise_pg_ml": ("il6_infusion", "plasma_rise_pg_ml"),
     "hydrocortisone_infusion_ug_kg_min": ("hydrocortisone_infusion", "rate_ug_kg_min"),
 }
+#: The scenario's infusion tables, one per drug.
+INFUSION_DRUG_TABLES: tuple[str, ...] = tuple(dict.fromkeys(table for table, _ in INFUSION_TABLES.values()))
 
 
 class ScheduleError(ValueError):
@@ -55,7 +59,8 @@ class Bout:
 
 @dataclass(frozen=True)
 class Infusion:
-    """A constant-rate intravenous infusion on ``[start_min, end_min)``; ``rate`` is in the unit of ``input``."""
+    """A constant intravenous infusion on ``[start_min, end_min)``; ``rate`` is its dose in the unit of ``input``
+    (a rate, or for rhIL-6 given as the plasma rise it holds, that rise)."""
 
     start_min: float
     end_min: float
@@ -104,8 +109,9 @@ class Schedule:
 
     def __post_init__(self) -> None:
         self._reject_overlaps(self.bouts, "exercise")
-        for drug, (table, _) in INFUSION_TABLES.items():
-            self._reject_overlaps([i for i in self.infusions if i.input == drug], table)
+        # One drug's infusions must not overlap, however each gives its dose.
+        for table in INFUSION_DRUG_TABLES:
+            self._reject_overlaps([i for i in self.infusions if INFUSION_TABLES[i.input][0] == table], table)
         seen: dict[tuple[str, float], str] = {}
         for bolus in self.boluses:
             key = (bolus.kind, bolus.time_min)

@@ -14,7 +14,8 @@ distance to one of them, in steps a physiologist would call "a different protoco
   study for a scenario with exercise;
 - subject: 0.5 for another training status, 0.5 per doubling of the starting muscle glycogen;
 - inputs (drinks, meals, each infused drug, endotoxin): 2 when only one scenario has it, else 1 per doubling
-  of its total amount (grams, infused dose or bolus dose) and 1 per 6 h of its first time, at most 2.
+  of its total amount (grams, infused dose or bolus dose) and 1 per 6 h of its first time, at most 2. rhIL-6
+  given as the plasma rise it holds counts as the dose that holds it for the scenario's subject.
 
 Times count from the first bout (from the first input in a scenario without exercise). Single bouts of one
 modality that follow on without a pause, each less than one intensity step from the one before, count as
@@ -132,8 +133,8 @@ def protocol(scenario: Scenario) -> Protocol:
     for meal in scenario.meal:
         add("meal", meal.carbohydrate_g * meal.repeat, meal.time_min)
     for label, infusion in scenario.infusions():
-        # The total dose, in the model input's unit times minutes: a longer infusion is a larger one.
-        add(label.split("[")[0], infusion.input_rate() * infusion.duration_min, infusion.start_min)
+        # The total dose, in the unit of its drug's dose rate times minutes: a longer infusion is a larger one.
+        add(label.split("[")[0], _dose_rate(infusion, scenario) * infusion.duration_min, infusion.start_min)
     for bolus in scenario.endotoxin:
         add("endotoxin", bolus.dose_ng_per_kg, bolus.time_min)
     bouts = _paced_bouts(scenario)
@@ -192,6 +193,18 @@ def _matched_bouts(a: tuple[ProtocolBout, ...], b: tuple[ProtocolBout, ...]) -> 
     """Each of ``a``'s bouts against its nearest in ``b``, averaged with the bouts' work as weights."""
     return sum(bout.work * min(_bout_distance(bout, other) for other in b) for bout in a) / sum(
         bout.work for bout in a)
+
+
+def _dose_rate(infusion, scenario: Scenario) -> float:
+    """An infusion's dose rate; an rhIL-6 plasma rise is dosed as plasma_il6 doses it, rise x clearance x volume,
+    with the scenario's own parameters (ng/min)."""
+    if infusion.model_input() != "il6_infusion_plasma_rise_pg_ml":
+        return infusion.input_value()
+    from myokine_sim.simulation import resolve_parameters
+
+    p = resolve_parameters(scenario)
+    volume_l = p["plasma_il6.volume_l_per_kg"] * p["subject.body_mass_kg"]
+    return infusion.input_value() * p["plasma_il6.clearance_per_min"] * volume_l
 
 
 def distance(a: Protocol, b: Protocol) -> float:

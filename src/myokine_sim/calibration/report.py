@@ -18,7 +18,7 @@ from myokine_sim.calibration.validate import Validation, slug, table_rows
 from myokine_sim.model.il10 import CORTISOL_CASCADE
 
 #: Studies whose infusion rate was chosen to reach a published plasma IL-6 (protocol checks).
-PROTOCOL_CHECKS = ("C23a", "C23b", "C24d", "A01d")
+PROTOCOL_CHECKS = ("C23a", "C23b", "C24d", "A01d", "B229")
 
 DISCUSSION = """\
 ### Where the model and the data disagree
@@ -255,7 +255,7 @@ def _provenance(parameter_set: str) -> tuple[dict, dict]:
 
 
 def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str) -> str:
-    from myokine_sim.calibration.validate import matched_infusion_rate
+    from myokine_sim.calibration.validate import matched_infusion_dose
     from myokine_sim.model import build_model
 
     model = build_model()
@@ -314,11 +314,17 @@ def report_markdown(validation: Validation, figure_dir: Path, parameter_set: str
     for study in studies:
         lines += [f"### {study}", "", f"![{study}]({(figure_dir / (slug(study) + '.png')).as_posix()})", ""]
     lines += _fit_section(model, values, provenance)
-    rates = [("target", "scenario", "shipped rate (ug/h)", "rate reaching the published level (ug/h)")]
+    doses = [("target", "scenario", "dose given as", "shipped", "value reaching the published level")]
     for target_id in PROTOCOL_CHECKS:
-        name, shipped, matched = matched_infusion_rate(by_id[target_id].target, parameter_set)
-        rates.append((target_id, f"`{name}`", f"{shipped:g}", f"{matched:.3g}"))
-    lines += ["## Infusion rates of the protocol checks", "", *_markdown_table(rates), ""]
+        name, field, shipped, matched = matched_infusion_dose(by_id[target_id].target, parameter_set)
+        doses.append((target_id, f"`{name}`", f"`{field}`", f"{shipped:g}", f"{matched:.3g}"))
+    lines += ["## Infusion doses of the protocol checks", "",
+              "The abstracts give no dose: they give the plasma IL-6 the infusion reached (C23a, C23b) or say that "
+              "it matched exercise (C24d, A01d, B229). Each scenario gives its infusion as the plasma rise it holds "
+              "(`plasma_rise_pg_ml`, dosed with the subject's clearance): the published level less the resting "
+              "~1 pg/mL, or the rise that exercise adds in the model as last fitted, which a refit moves. The last "
+              "column is the value that would meet the target exactly.", "",
+              *_markdown_table(doses), ""]
     numbers = {target_id: f"{row.simulated:.3g}" for target_id, row in by_id.items() if row.simulated is not None}
     edge = [row for row in scored if row.passed and _margin(row) < 0.25]
     failing = [row for row in scored if not row.passed]
@@ -481,11 +487,16 @@ BOUND_NOTES = {
         "Sherman 1993 (B60: glycogen no longer drifts down on 5 g/kg/day) and Ivy 1988 (B163) and passes Gusba "
         "2008 (B77): the model "
         "has the legs and the liver as the only stores of a meal, without the rest of the muscle or the rise of "
-        "carbohydrate oxidation after a meal",
+        "carbohydrate oxidation after a meal. Human data put it far higher: resting muscle took up 65 of 92 g of "
+        "oral glucose over 4 h (Katz 1983 Diabetes 32:675), and a day after 3 h of exercise insulin-stimulated "
+        "uptake was only 31% higher in the exercised leg (Eur J Clin Invest 1991 21:6), a ratio near 0.76",
     "liver.glycogen_max_g":
         "it trades with the share of ingested glucose the liver stores and with rested muscle's storage (see "
         "`muscle_glycogen.rested_storage_relative`); at 150 g (measured 2026-12-06) Taylor 1996's rise of liver "
-        "glycogen after a meal (B47) fails, 1.21",
+        "glycogen after a meal (B47) fails, 1.21. 250 g is above every group mean at hand: 13C-MRS gives about "
+        "80 g after a mixed meal (Taylor 1996 J Clin Invest 97:126: 316 mmol/L) and 120-140 g at most (Gonzalez 2015 "
+        "Am J Physiol Endocrinol Metab 309:E1032: 454 mmol/L in four cyclists), so the held value stands in for "
+        "the missing store of rested muscle",
     "liver.carbohydrate_uptake_fraction":
         "trades with the liver's capacity (see `liver.glycogen_max_g`)",
     "liver.il6_max":
@@ -496,7 +507,11 @@ BOUND_NOTES = {
         "2004 also found glucose uptake raised, which the model gives only through feed-forward matching of output",
     "liver.il6_half_pg_ml":
         "paired with `liver.il6_max`: the two together make the effect as large as the bounds allow. A 10% step "
-        "moves no residual, but C25 fails if it rises to 20 pg/mL (1.08)",
+        "moves no residual, but C25 fails if it rises to 20 pg/mL (1.08). Other human data want it far higher or "
+        "the effect far smaller: subcutaneous rhIL-6 raised blood glucose at peak IL-6 of 65 pg/mL and above, not "
+        "at 8 or 22 (Tsigos 1997 J Clin Endocrinol Metab 82:4167), and blocking IL-6 with tocilizumab left glucose "
+        "kinetics in exercise unchanged (Trinh 2021 Cell Rep Med 2:100396); only Febbraio 2004 (C25) asks for "
+        "an effect at exercise levels",
     "adipose.fat_fraction_rest":
         "fat's share of energy at rest sits at its lower bound (0.30, a resting RER of ~0.91 by the model's own "
         "relation, where ~0.82 is usual). The model's fat share is this resting share scaled by the FFA supply, so "
@@ -525,8 +540,10 @@ BOUND_NOTES = {
         "no target informs it: since insulin's lagged action carries the suppression of lipolysis (2026-12-07), it "
         "sizes only how soon absorbed glucose blunts muscle IL-6 release, and at the absorption of the drinks in the "
         "targets (0.2-1 g/min) that blunting is 0.79-0.95 of full; it stays where earlier fits left it, when it also "
-        "sized the suppression of lipolysis (Horowitz 1997, B42). Held there since 2026-12-07: no study at hand gives "
-        "the blunting of IL-6 release against the rate of carbohydrate absorbed, which would set it",
+        "sized the suppression of lipolysis (Horowitz 1997, B42). Held there since 2026-12-07. The one graded design "
+        "found, Scharhag 2006 (Med Sci Sports Exerc 38:286), saw 6% and 12% drinks blunt IL-6 alike, which a low "
+        "half allows; Miles 2006's ad libitum 0.93 against 0.47 g/min (IL-6 19% lower) would want one near "
+        "0.3 g/min. No scored row tests two rates",
     "il6_gene.intensity_half_pct":
         "the contraction signal to the IL-6 gene is half on at 30% VO2max, its lower bound, so IL-6 mRNA rises "
         "little with intensity above ~45%; intensity reaches plasma IL-6 mostly through glycogen use and the "
@@ -601,20 +618,19 @@ def _bound_section(model, values: dict, u: dict) -> list[str]:
 
 
 def _held_bound_section(model, values: dict) -> list[str]:
-    """The parameters with a bound note that are no longer fitted and whose held values sit at or near a bound:
-    the same sign as a fitted one at a bound, so the report keeps showing them."""
-    from myokine_sim.calibration.fit import AT_BOUND_LOG, FITTED_PARAMETERS, NEAR_BOUND_LOG
+    """The held parameters (no longer fitted) whose values sit at or near a bound, with their bound notes: the same
+    sign as a fitted one at a bound, so the report keeps showing them."""
+    from myokine_sim.calibration import fit
 
     rows = [("parameter", "held at", "bounds", "where", "what it says")]
-    for name, note in BOUND_NOTES.items():
-        if name in FITTED_PARAMETERS:
-            continue
+    for name in fit.HELD_PARAMETERS:
+        note = BOUND_NOTES.get(name, "")
         parameter = model.parameter(name)
         lower = positive_lower_bound(parameter)
         value = min(max(values.get(name, parameter.value), lower), parameter.upper)  # 0 sits at the log floor
         distance = min(math.log(value / lower), math.log(parameter.upper / value))
-        if distance < NEAR_BOUND_LOG:
-            where = "at" if distance < AT_BOUND_LOG else "near"
+        if distance < fit.NEAR_BOUND_LOG:
+            where = "at" if distance < fit.AT_BOUND_LOG else "near"
             side = _bound_side(parameter, value)
             rows.append((f"`{name}`", f"{values.get(name, parameter.value):.4g}",
                          f"{parameter.lower:g}-{parameter.upper:g}", f"{where} its {side} bound", note))

@@ -135,13 +135,14 @@ def predictive_bands(targets: list[Target], results: dict[str, Result], n: int, 
             for name, result in results.items()}
 
 
-def matched_infusion_rate(target: Target, parameter_set: str = "default") -> tuple[str, float, float]:
-    """(scenario, shipped rate, rate that meets ``target`` exactly) for a scenario whose dose was chosen.
+def matched_infusion_dose(target: Target, parameter_set: str = "default") -> tuple[str, str, float, float]:
+    """(scenario, the field giving its rhIL-6 dose, the shipped value, the value that meets ``target`` exactly)
+    for a scenario whose dose was chosen to reach a plasma level.
 
-    The abstracts give the plasma IL-6 an infusion reached, not its dose.
-    Plasma IL-6 is affine in the infusion rate (nothing feeds back on IL-6
-    production), so two runs determine the rate at which the target's
-    observable equals its published value.
+    The abstracts give the plasma IL-6 an infusion reached, not its dose; a scenario gives the infusion as a dose
+    rate (``rate_ug_per_h``) or as the plasma rise it holds (``plasma_rise_pg_ml``). Plasma IL-6 is nearly affine
+    in either (the feedback on IL-6 production, through adrenaline, is tiny), so two runs determine the value at
+    which the target's observable equals its published value.
     """
     from myokine_sim.simulation import simulate
 
@@ -149,18 +150,20 @@ def matched_infusion_rate(target: Target, parameter_set: str = "default") -> tup
     if len(infused) != 1:
         raise ValueError(f"{target.id}: expected exactly one scenario with an rhIL-6 infusion")
     name = infused[0]
-    shipped = load_scenario(name).il6_infusion[0].rate_ug_per_h
+    infusion = load_scenario(name).il6_infusion[0]
+    field = "rate_ug_per_h" if infusion.plasma_rise_pg_ml is None else "plasma_rise_pg_ml"
+    shipped = getattr(infusion, field) or infusion.DEFAULT_RATE_UG_PER_H
     others = {s: simulate_scenario(s, parameter_set) for s in target.scenarios if s != name}
 
-    def value(rate: float) -> float:
+    def value(dose: float) -> float:
         scenario = load_scenario(name)
         scenario.simulation.parameter_set = parameter_set
-        scenario.il6_infusion[0].rate_ug_per_h = rate
+        setattr(scenario.il6_infusion[0], field, dose)
         results = {**others, name: simulate(scenario)}
         return float(target.evaluate(series_of(results))[0])
 
     low, high = value(shipped), value(2.0 * shipped)
-    return name, shipped, shipped * (1.0 + (target.observed - low) / (high - low))
+    return name, field, shipped, shipped * (1.0 + (target.observed - low) / (high - low))
 
 
 # ------------------------------------------------------------------------ table

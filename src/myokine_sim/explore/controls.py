@@ -74,7 +74,8 @@ class Controls(BaseModel):
     drink_every_min: float | None = DEFAULT_DRINK_EVERY_MIN
     drinks_from_min: float = 0.0
     drinks_until_min: float | None = None
-    infusion_ug_per_h: float = 0.0
+    # The rhIL-6 infusion as the plasma rise it holds (the shipped presets give it so; the model doses for it).
+    infusion_rise_pg_ml: float = 0.0
     infusion_start_min: float = 0.0
     infusion_duration_min: float = _default(IL6Infusion, "duration_min")
     endotoxin_ng_per_kg: float = 0.0
@@ -170,7 +171,10 @@ def controls_from_document(document: dict) -> Controls:
                       drinks_until_min=entry.get("until_min"))
     if _first(document, "il6_infusion") is not None:
         entry = document["il6_infusion"][0]
-        values.update(infusion_ug_per_h=entry.get("rate_ug_per_h", _default(IL6Infusion, "rate_ug_per_h")),
+        if "plasma_rise_pg_ml" not in entry:  # the control holds a rise; every shipped preset gives one
+            raise ValueError("the explorer shows an rhIL-6 infusion as the plasma rise it holds; this preset gives "
+                             "a dose (rate_ug_per_h): give it plasma_rise_pg_ml")
+        values.update(infusion_rise_pg_ml=entry["plasma_rise_pg_ml"],
                       infusion_start_min=entry.get("start_min", 0.0),
                       infusion_duration_min=entry.get("duration_min", _default(IL6Infusion, "duration_min")))
     if _first(document, "endotoxin") is not None:
@@ -223,9 +227,9 @@ def scenario_document(base: dict, controls: Controls) -> dict:
     document["carbohydrate"] = _replace(base.get("carbohydrate", []), drink_index(base), drink)
 
     infusion = None
-    if controls.infusion_ug_per_h > 0:
+    if controls.infusion_rise_pg_ml > 0:
         infusion = {"start_min": controls.infusion_start_min, "duration_min": controls.infusion_duration_min,
-                    "rate_ug_per_h": controls.infusion_ug_per_h}
+                    "plasma_rise_pg_ml": controls.infusion_rise_pg_ml}
     document["il6_infusion"] = _replace(base.get("il6_infusion", []), _first(base, "il6_infusion"), infusion)
 
     bolus = None
@@ -357,7 +361,9 @@ def kept_items(document: dict) -> list[str]:
         if index != drink:
             items.append(f"drink: {entry.get('grams', 16):g} g at {entry.get('start_min', 0):g} min")
     for entry in document.get("il6_infusion", [])[1:]:
-        items.append(f"rhIL-6 infusion: {entry.get('rate_ug_per_h', 5):g} µg/h from {entry.get('start_min', 0):g} min")
+        dose = (f"+{entry['plasma_rise_pg_ml']:g} pg/mL held" if "plasma_rise_pg_ml" in entry
+                else f"{entry.get('rate_ug_per_h', IL6Infusion.DEFAULT_RATE_UG_PER_H):g} µg/h")
+        items.append(f"rhIL-6 infusion: {dose} from {entry.get('start_min', 0):g} min")
     for entry in document.get("hydrocortisone_infusion", []):
         items.append(f"hydrocortisone infusion: {entry.get('rate_ug_kg_min', 3):g} µg/kg/min for "
                      f"{entry.get('duration_min', 360):g} min from {entry.get('start_min', 0):g} min")

@@ -20,6 +20,9 @@ INPUTS: tuple[Quantity, ...] = (
     ),
     Quantity("running", "1", "1 when the current or most recent bout is running, else 0"),
     Quantity("il6_infusion_ng_min", "ng/min", "Intravenous recombinant human IL-6 infusion rate"),
+    Quantity("il6_infusion_plasma_rise_pg_ml", "pg/mL",
+             "rhIL-6 infusion given as the plasma IL-6 rise it holds at steady state (dosed with the subject's "
+             "clearance)"),
     Quantity("hydrocortisone_infusion_ug_kg_min", "ug/kg/min",
              "Intravenous hydrocortisone (cortisol) infusion rate per kg body mass"),
 )

@@ -2,8 +2,9 @@
 
 Inputs: muscle release, the tendon tissue's release in running, basal production
 (about 30% of it from adipose tissue at rest, in proportion to fat mass), rhIL-6
-infusion and the innate immune response to endotoxin. Loss: first-order clearance
-within minutes, a known part of it hepatosplanchnic.
+infusion (a dose rate, or the plasma rise it holds, dosed with the subject's clearance)
+and the innate immune response to endotoxin. Loss: first-order clearance within
+minutes, a known part of it hepatosplanchnic.
 """
 
 from myokine_sim.expr import hill, maximum
@@ -22,6 +23,8 @@ OUTPUTS = (
     Quantity("basal_il6_production_ng_min", "ng/min", "Resting whole-body IL-6 production"),
     Quantity("adipose_il6_release_ng_min", "ng/min", "IL-6 reaching plasma from adipose tissue"),
     Quantity("il6_clearance_ng_min", "ng/min", "Total IL-6 clearance"),
+    Quantity("rhil6_infusion_ng_min", "ng/min",
+             "rhIL-6 infused: the dose rate given, or the one that holds the given plasma rise"),
     Quantity("hepatosplanchnic_il6_uptake_ng_min", "ng/min", "Net IL-6 uptake by the hepatosplanchnic bed"),
 )
 
@@ -70,13 +73,16 @@ def equations(x) -> Equations:
     # Production at the reference fat mass; the adipose part scales with the subject's fat mass.
     reference = p.baseline_pg_ml * x.var("il6_distribution_volume_l") * p.clearance_per_min
     fat_ratio = x.param("subject.fat_mass_kg") / REFERENCE_FAT_MASS_KG
+    # An infusion given as the level it holds is dosed with this subject's clearance: rise x clearance x volume.
+    infused = x.input("il6_infusion_ng_min") + (
+        x.input("il6_infusion_plasma_rise_pg_ml") * p.clearance_per_min * x.var("il6_distribution_volume_l"))
     adipose = reference * p.adipose_fraction_at_rest * fat_ratio * x.var("adipose_il6_output_fold")
     production = (
         x.var("il6_release_ng_min")
         + x.var("peritendinous_il6_release_ng_min")
         + reference * (1.0 - p.adipose_fraction_at_rest)
         + x.var("adipose_il6_release_ng_min")
-        + x.input("il6_infusion_ng_min")
+        + x.var("rhil6_infusion_ng_min")
         + x.var("immune_il6_release_ng_min")
         + p.adrenergic_release_ng_min * maximum(x.var("adrenaline_drive_rel"), 0.0)
     )
@@ -95,6 +101,7 @@ def equations(x) -> Equations:
             * (1.0 - p.adipose_fraction_at_rest + p.adipose_fraction_at_rest * fat_ratio),
             "adipose_il6_release_ng_min": adipose,
             "il6_clearance_ng_min": clearance,
+            "rhil6_infusion_ng_min": infused,
             "hepatosplanchnic_il6_uptake_ng_min": p.hepatosplanchnic_clearance_l_min * plasma,
         },
     )

@@ -28,7 +28,7 @@ from myokine_sim.errors import InputError, SimulationError
 from myokine_sim.model import Model
 from myokine_sim.results import METRICS
 from myokine_sim.scenario import Scenario
-from myokine_sim.schedule import INFUSION_TABLES
+from myokine_sim.schedule import INFUSION_DRUG_TABLES
 from myokine_sim.simulation import column_order
 from myokine_sim.sweeps.given import evaluate_given
 from myokine_sim.sweeps.progress import ProgressCallback
@@ -36,7 +36,7 @@ from myokine_sim.sweeps.space import Space
 
 SUPPRESSION = "suppression"
 #: Scenario tables the control of a suppression metric leaves out: the exercise and every infused drug.
-CONTROL_REMOVES = ("exercise", *(table for table, _ in INFUSION_TABLES.values()))
+CONTROL_REMOVES = ("exercise", *INFUSION_DRUG_TABLES)
 
 
 @dataclass(frozen=True)

@@ -321,7 +321,13 @@ def member_scenario(scenario: Scenario, assignments: list[tuple[tuple[str, int, 
     updates: dict[str, list] = {}
     for (table, index), fields in changes.items():
         tables = updates.setdefault(table, list(getattr(scenario, table)))
-        tables[index] = type(tables[index]).model_validate({**tables[index].model_dump(), **fields})
+        table_class = type(tables[index])
+        kept = tables[index].model_dump()
+        # Setting one way of giving a dose (an rhIL-6 rate or plasma rise) drops the other.
+        for group in table_class.ALTERNATIVE_FIELDS:
+            if fields.keys() & set(group):
+                kept.update({other: None for other in group if other not in fields})
+        tables[index] = table_class.model_validate({**kept, **fields})
     return scenario.model_copy(update=updates)
 
 

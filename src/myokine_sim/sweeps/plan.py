@@ -30,6 +30,7 @@ from myokine_sim.sweeps.sampling import METHODS, grid, lhs, population, posterio
 from myokine_sim.sweeps.space import (
     Space,
     Variable,
+    alternative_in_use,
     bound_numbers,
     check_bounds,
     parse_space,
@@ -287,6 +288,9 @@ def _population_space(scenario: Scenario, model: Model, space: dict | None, cv: 
             continue
         variable = resolve_name(name, scenario, model, "cv")
         median = _current_value(scenario, variable, parameters)
+        instead = alternative_in_use(scenario, variable.target) if variable.kind == "field" else None
+        if median is None and instead:
+            raise InputError("cv", name, f"is not given in the scenario, which gives {instead} instead; vary that")
         if median is None or median <= 0.0:
             raise InputError("cv", name, f"is {median} in the scenario; a lognormal varies a positive value")
         lower, upper = bounds.get(name, (variable.lower, variable.upper))

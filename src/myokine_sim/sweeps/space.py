@@ -32,7 +32,8 @@ FIELD_UNITS: dict[str, tuple[type, dict[str, str]]] = {
     "exercise": (Exercise, {"start_min": "min", "duration_min": "min",
                             "intensity_pct_vo2max": "%VO2max", "every_min": "min"}),
     "carbohydrate": (Carbohydrate, {"start_min": "min", "every_min": "min", "until_min": "min", "grams": "g"}),
-    "il6_infusion": (IL6Infusion, {"start_min": "min", "duration_min": "min", "rate_ug_per_h": "ug/h"}),
+    "il6_infusion": (IL6Infusion, {"start_min": "min", "duration_min": "min", "rate_ug_per_h": "ug/h",
+                                   "plasma_rise_pg_ml": "pg/mL"}),
     "hydrocortisone_infusion": (HydrocortisoneInfusion, {"start_min": "min", "duration_min": "min",
                                                          "rate_ug_kg_min": "ug/kg/min"}),
     "endotoxin": (Endotoxin, {"time_min": "min", "dose_ng_per_kg": "ng/kg"}),
@@ -227,7 +228,27 @@ def parse_space(space: dict, scenario: Scenario, model: Model, source: str = "sp
         _check_shape(dist, lower, shape, name, source)
         variables.append(Variable(variable.name, variable.kind, variable.target, lower, upper, variable.unit,
                                   dist, shape))
+    _reject_alternatives_together(variables, scenario, source)
     return Space(tuple(variables))
+
+
+def alternative_in_use(scenario: Scenario, target: tuple[str, int, str]) -> str | None:
+    """The field the scenario gives in place of ``target``'s (an rhIL-6 plasma rise in place of its rate), if any."""
+    table, index, field = target
+    entry = getattr(scenario, table)[index]
+    return next((other for group in entry.ALTERNATIVE_FIELDS if field in group for other in group
+                 if other != field and getattr(entry, other) is not None), None)
+
+
+def _reject_alternatives_together(variables, scenario: Scenario, source: str) -> None:
+    fields = [v for v in variables if v.kind == "field"]
+    for i, first in enumerate(fields):
+        for second in fields[i + 1:]:
+            (table, index, a), (other_table, other_index, b) = first.target, second.target
+            groups = getattr(scenario, table)[index].ALTERNATIVE_FIELDS
+            if (table, index) == (other_table, other_index) and any({a, b} <= set(g) for g in groups):
+                raise InputError(source, second.name, f"{first.name} and {second.name} give the same dose two ways; "
+                                                      "vary one of them")
 
 
 def bound_numbers(entry, count: int, form: str, name: str, dist: str, source: str) -> list[float]:

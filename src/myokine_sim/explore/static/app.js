@@ -113,7 +113,7 @@ function updateDisabled() {
   off(["intensity_pct_vo2max", "duration_min", "repeats", "rest_min", "exercise_start_min"], resting);
   if (!resting) off(["rest_min"], Number(value("repeats")) <= 1);
   off(["drink_every_min", "drinks_from_min", "drinks_until_min"], !(Number(value("drink_g")) > 0));
-  off(["infusion_start_min", "infusion_duration_min"], !(Number(value("infusion_ug_per_h")) > 0));
+  off(["infusion_start_min", "infusion_duration_min"], !(Number(value("infusion_rise_pg_ml")) > 0));
   off(["endotoxin_time_min"], !(Number(value("endotoxin_ng_per_kg")) > 0));
 }
 

@@ -260,6 +260,10 @@ class IL6Infusion(_Infusion):
             raise ValueError("give rate_ug_per_h (a dose) or plasma_rise_pg_ml (the level it holds), not both")
         return self
 
+    def dose_field(self) -> str:
+        """The field that gives this infusion's dose."""
+        return "rate_ug_per_h" if self.plasma_rise_pg_ml is None else "plasma_rise_pg_ml"
+
     def model_input(self) -> str:
         return self.MODEL_INPUT if self.plasma_rise_pg_ml is None else self.RISE_INPUT
 

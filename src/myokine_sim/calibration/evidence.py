@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from myokine_sim.scenario import Scenario
+from myokine_sim.scenario import IL6Infusion, Scenario
 
 #: Largest distance still counted as within the calibrated range.
 WITHIN_RANGE = 1.0
@@ -196,15 +196,16 @@ def _matched_bouts(a: tuple[ProtocolBout, ...], b: tuple[ProtocolBout, ...]) -> 
 
 
 def _dose_rate(infusion, scenario: Scenario) -> float:
-    """An infusion's dose rate; an rhIL-6 plasma rise is dosed as plasma_il6 doses it, rise x clearance x volume,
-    with the scenario's own parameters (ng/min)."""
-    if infusion.model_input() != "il6_infusion_plasma_rise_pg_ml":
+    """An infusion's dose rate; an rhIL-6 plasma rise is dosed as the model doses it, with the scenario's own
+    parameters (ng/min)."""
+    if infusion.model_input() != IL6Infusion.RISE_INPUT:
         return infusion.input_value()
+    from myokine_sim.model.plasma_il6 import dose_holding_rise
     from myokine_sim.simulation import resolve_parameters
 
     p = resolve_parameters(scenario)
     volume_l = p["plasma_il6.volume_l_per_kg"] * p["subject.body_mass_kg"]
-    return infusion.input_value() * p["plasma_il6.clearance_per_min"] * volume_l
+    return dose_holding_rise(infusion.input_value(), p["plasma_il6.clearance_per_min"], volume_l)
 
 
 def distance(a: Protocol, b: Protocol) -> float:

@@ -151,8 +151,8 @@ def matched_infusion_dose(target: Target, parameter_set: str = "default") -> tup
         raise ValueError(f"{target.id}: expected exactly one scenario with an rhIL-6 infusion")
     name = infused[0]
     infusion = load_scenario(name).il6_infusion[0]
-    field = "rate_ug_per_h" if infusion.plasma_rise_pg_ml is None else "plasma_rise_pg_ml"
-    shipped = getattr(infusion, field) or infusion.DEFAULT_RATE_UG_PER_H
+    field = infusion.dose_field()
+    shipped = getattr(infusion, field)
     others = {s: simulate_scenario(s, parameter_set) for s in target.scenarios if s != name}
 
     def value(dose: float) -> float:

@@ -58,6 +58,12 @@ PARAMETERS = (
 )
 
 
+def dose_holding_rise(rise_pg_ml, clearance_per_min, volume_l):
+    """The infusion rate (ng/min) that holds plasma IL-6 a given rise above the rest of its inputs at steady state:
+    first-order clearance removes rise x clearance x volume. Numbers or model expressions alike."""
+    return rise_pg_ml * clearance_per_min * volume_l
+
+
 def resting_plasma_il6(x):
     """Resting plasma IL-6 from parameters only: adipose production scales with fat mass."""
     share = x.param("plasma_il6.adipose_fraction_at_rest")
@@ -73,9 +79,9 @@ def equations(x) -> Equations:
     # Production at the reference fat mass; the adipose part scales with the subject's fat mass.
     reference = p.baseline_pg_ml * x.var("il6_distribution_volume_l") * p.clearance_per_min
     fat_ratio = x.param("subject.fat_mass_kg") / REFERENCE_FAT_MASS_KG
-    # An infusion given as the level it holds is dosed with this subject's clearance: rise x clearance x volume.
-    infused = x.input("il6_infusion_ng_min") + (
-        x.input("il6_infusion_plasma_rise_pg_ml") * p.clearance_per_min * x.var("il6_distribution_volume_l"))
+    # An infusion given as the level it holds is dosed with this subject's clearance.
+    infused = x.input("il6_infusion_ng_min") + dose_holding_rise(
+        x.input("il6_infusion_plasma_rise_pg_ml"), p.clearance_per_min, x.var("il6_distribution_volume_l"))
     adipose = reference * p.adipose_fraction_at_rest * fat_ratio * x.var("adipose_il6_output_fold")
     production = (
         x.var("il6_release_ng_min")

@@ -71,10 +71,11 @@ QUESTIONS = (
         "of the same subject, parameters that scale the TNF-alpha response as a whole (the monocyte "
         "output, and largely the elimination rate) cancel out. What remains is what the exercise adds to "
         "the challenge and to its brakes. Three hours of cycling let endotoxin in from the gut as splanchnic "
-        "blood flow falls, so the leak's size and intensity scale lead, with the steepness of the monocytes' "
+        "blood flow falls, so the leak's intensity scale and size matter, with the steepness of the monocytes' "
         "response to endotoxin (the leak adds to the 0.06 ng/kg bolus); the sympatho-adrenal drive (its "
-        "reference intensity) restrains monocyte TNF-alpha output and raises IL-6 and cortisol. These "
-        "parameters act together through thresholds: the Sobol' indices are mostly interactions.",
+        "reference intensity) restrains monocyte TNF-alpha output and raises IL-6 and cortisol, and over the whole "
+        "ranges it leads. These parameters act together through "
+        "thresholds: the Sobol' indices are mostly interactions.",
     ),
 )
 

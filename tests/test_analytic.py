@@ -8,6 +8,7 @@ solver's tolerances (error normalised by atol + rtol |y|, as in scipy's tests).
 import numpy as np
 import pytest
 from scipy.linalg import expm
+from scipy.optimize import brentq
 
 import myokine_sim as ms
 from myokine_sim.model.exercise import CATECHOLAMINE_SWITCH_WIDTH
@@ -100,12 +101,13 @@ def test_tissue_exposure_follows_the_two_compartment_closed_form(model):
 
 
 def test_cortisol_under_hydrocortisone_follows_first_order_kinetics_and_lags_into_il10(model):
-    """At rest nothing else moves cortisol, so an infusion gives the one-compartment closed form; the IL-10
-    induction lags it by a cascade of equal first-order stages, and IL-10 settles where its production balances."""
+    """Without CBG (capacity 0) removal is linear and nothing else moves cortisol at rest, so an infusion gives the
+    one-compartment closed form; the IL-10 induction lags it by a cascade of equal first-order stages, and IL-10
+    settles where its production balances."""
     start, duration, rate = 20.0, 1400.0, 3.0
     # A short delay (its lower bound) lets IL-10 settle well inside the infusion, whatever the fitted delay.
     result = run({"hydrocortisone_infusion": [{"start_min": start, "duration_min": duration, "rate_ug_kg_min": rate}],
-                  "parameters": {"il10.cortisol_induction_delay_min": 40.0},
+                  "parameters": {"il10.cortisol_induction_delay_min": 40.0, "cortisol.cbg_capacity_nmol_l": 0.0},
                   "simulation": {"t_end_min": start + duration + 200.0}})
     p = result.parameters
     k = p["cortisol.elimination_rate_per_min"]
@@ -140,12 +142,66 @@ def test_cortisol_under_hydrocortisone_follows_first_order_kinetics_and_lags_int
     assert abs(error) < LIMIT
 
 
+def test_cbg_binding_splits_total_cortisol_exactly():
+    """The unbound cortisol returned is the root of the binding balance, and without CBG all of it is unbound."""
+    from myokine_sim.model.cortisol import unbound_cortisol
+
+    capacity, dissociation, albumin = 420.0, 30.0, 3.0
+    for total in (1e-3, 50.0, 350.0, 2000.0, 2e5):
+        unbound = unbound_cortisol(total, capacity, dissociation, albumin)
+        free = unbound / (1.0 + albumin)
+        assert unbound + capacity * free / (dissociation + free) == pytest.approx(total, rel=1e-12)
+        assert unbound_cortisol(total, 0.0, dissociation, albumin) == pytest.approx(total, rel=1e-12)
+
+
+def test_cortisol_removal_saturating_cbg_matches_the_quadrature_of_its_one_state_law(model):
+    """At rest with CBG, an infusion moves cortisol alone by dC/dt = k (C_rest + R - C_rest U(C) / U(C_rest)), with
+    R the rise the infusion would hold at resting clearance: one autonomous state, so the time to reach each level
+    is the integral of 1 / (dC/dt), on and after the infusion. The solver's trajectory is checked against it as a
+    level error (the time error times the slope), normalised by the solver tolerances."""
+    from scipy.integrate import quad
+
+    from myokine_sim.model.cortisol import NMOL_PER_UG_CORTISOL, unbound_cortisol
+
+    start, duration, rate = 20.0, 600.0, 3.0
+    result = run({"hydrocortisone_infusion": [{"start_min": start, "duration_min": duration, "rate_ug_kg_min": rate}],
+                  "simulation": {"t_end_min": start + duration + 600.0}})
+    p = result.parameters
+    k, rest = p["cortisol.elimination_rate_per_min"], p["cortisol.baseline_nmol_l"]
+    binding = (p["cortisol.cbg_capacity_nmol_l"], p["cortisol.cbg_dissociation_nmol_l"],
+               p["cortisol.albumin_bound_per_free"])
+    rise = rate * NMOL_PER_UG_CORTISOL / (p["cortisol.clearance_ml_min_kg"] * 1e-3)
+
+    def slope(level, infused):
+        return k * (rest + infused - rest * unbound_cortisol(level, *binding) / unbound_cortisol(rest, *binding))
+
+    t, cortisol = result.time_min, result["cortisol_nmol_l"]
+    atol = atol_of(model, "cortisol_nmol_l")
+    stop = np.searchsorted(t, start + duration)
+    assert t[stop] == start + duration  # a protocol breakpoint is an output time
+    level_at_stop = cortisol[stop]
+    # Away from the plateau, where the time to a level is well conditioned.
+    plateau = brentq(lambda level: slope(level, rise), rest, 1e5)
+    on = (t > start) & (t < start + duration) & (cortisol < rest + 0.9 * (plateau - rest))
+    off = (t > start + duration) & (cortisol > rest + 0.1 * (level_at_stop - rest))
+    assert on.sum() > 10 and off.sum() > 10
+    for mask, origin, level0, infused in ((on, start, rest, rise), (off, start + duration, level_at_stop, 0.0)):
+        for time, level in zip(t[mask], cortisol[mask]):
+            elapsed = quad(lambda c, u=infused: 1.0 / slope(c, u), level0, level, epsabs=1e-10, epsrel=1e-10)[0]
+            level_error = (time - origin - elapsed) * slope(level, infused)
+            assert abs(level_error) / (atol + RTOL * abs(level)) < LIMIT, (time, level)
+    # CBG saturates: the plateau sits below the linear law's rest + R.
+    assert plateau < rest + rise
+
+
 def test_glucocorticoid_brake_and_priming_follow_the_cortisol_rise_as_a_linear_chain(model):
-    """Without endotoxin nothing feeds back on the glucocorticoid brake: the cortisol rise drives two first-order
-    stages, and the brake drives the priming's two slower stages. Infusion on then off is exact piecewise: the
-    chain's matrix exponential with the infusion's constant input, then without it from the state at the stop."""
+    """Without endotoxin nothing feeds back on the glucocorticoid brake, and without CBG cortisol's removal is
+    linear: the cortisol rise drives two first-order stages, and the brake drives the priming's two slower stages.
+    Infusion on then off is exact piecewise: the chain's matrix exponential with the infusion's constant input, then
+    without it from the state at the stop."""
     start, duration, rate = 30.0, 360.0, 3.0
     result = run({"hydrocortisone_infusion": [{"start_min": start, "duration_min": duration, "rate_ug_kg_min": rate}],
+                  "parameters": {"cortisol.cbg_capacity_nmol_l": 0.0},
                   "simulation": {"t_end_min": start + duration + 2880.0}})
     p = result.parameters
     k = p["cortisol.elimination_rate_per_min"]

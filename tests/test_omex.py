@@ -80,6 +80,7 @@ def execute_archive(path) -> dict[str, np.ndarray]:
     runner.integrator.relative_tolerance = settings["KISAO:0000209"]
     runner.integrator.absolute_tolerance = settings["KISAO:0000211"]
     runner.integrator.maximum_num_steps = int(settings["KISAO:0000415"])
+    runner.integrator.initial_time_step = settings["KISAO:0000559"]
 
     report = document.getOutput(0)
     generators = [document.getDataGenerator(report.getDataSet(i).getDataReference())

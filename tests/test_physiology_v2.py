@@ -488,12 +488,12 @@ def test_il1ra_routes_answer_monocyte_activation_and_cortisol_amplified_il6_as_t
             rate * drive * ratio ** p["il1ra.cortisol_order"], rel=1e-9)
 
 
-def test_cortisol_production_adds_a_steep_acth_threshold_to_its_graded_drive_and_feedback_restrains_both():
+def test_cortisol_production_follows_a_steep_acth_threshold_and_removal_the_cortisol_cbg_leaves_unbound():
     """Cortisol's exercise drive, read off the right-hand side with glucose, IL-6 and TNF-alpha at rest (where the
-    adrenaline drive is the catecholamine drive): graded in that drive, plus a Hill threshold term, both scaled by
-    (rest / cortisol)^order, so that a raised cortisol restrains its own exercise drive. The threshold sits where
-    Hill 2008 puts it: off after 30 min at 40% VO2max (no cortisol rise), on after 30 min at 80% (ACTH raised)."""
-    from myokine_sim.model.cortisol import EXERCISE_THRESHOLD_HILL
+    adrenaline drive is the catecholamine drive): a Hill threshold term in that drive, against removal in proportion
+    to the cortisol CBG does not hold. The threshold sits where Hill 2008 puts it: off after 30 min at 40% VO2max
+    (no cortisol rise), on after 30 min at 80% (ACTH raised)."""
+    from myokine_sim.model.cortisol import EXERCISE_THRESHOLD_HILL, unbound_cortisol
 
     from conftest import resting_right_hand_side
 
@@ -501,20 +501,20 @@ def test_cortisol_production_adds_a_steep_acth_threshold_to_its_graded_drive_and
     p = ms.resolve_parameters(ms.load_scenario("rest"), model=ms.build_model())
     baseline, k = p["cortisol.baseline_nmol_l"], p["cortisol.elimination_rate_per_min"]
     half = p["cortisol.exercise_threshold_drive"]
+    binding = (p["cortisol.cbg_capacity_nmol_l"], p["cortisol.cbg_dissociation_nmol_l"],
+               p["cortisol.albumin_bound_per_free"])
 
     def expected(drive, ratio):
-        steep = EXERCISE_THRESHOLD_HILL
-        threshold = drive**steep / (drive**steep + half**steep)
-        exercise = p["cortisol.exercise_gain"] * drive + p["cortisol.exercise_threshold_gain"] * threshold
-        return k * baseline * (1.0 + exercise * ratio ** -p["cortisol.feedback_order"] - ratio)
+        threshold = drive**EXERCISE_THRESHOLD_HILL / (drive**EXERCISE_THRESHOLD_HILL + half**EXERCISE_THRESHOLD_HILL)
+        removal = unbound_cortisol(ratio * baseline, *binding) / unbound_cortisol(baseline, *binding)
+        return k * baseline * (1.0 + p["cortisol.exercise_threshold_gain"] * threshold - removal)
 
     for drive in (0.3, half, 1.5):
         for ratio in (1.0, 2.0):
             rate = rates(catecholamine_drive_rel=drive, cortisol_nmol_l=ratio * baseline)[index["cortisol_nmol_l"]]
             assert rate == pytest.approx(expected(drive, ratio), rel=1e-9), (drive, ratio)
-    # The threshold: going from a low to a hard drive adds far more than the graded term alone would.
-    low, hard = (rates(catecholamine_drive_rel=d)[index["cortisol_nmol_l"]] for d in (0.3, 1.5))
-    assert hard - low > 2.0 * k * baseline * p["cortisol.exercise_gain"] * (1.5 - 0.3)
+    # CBG saturates: twice the resting cortisol is removed more than twice as fast.
+    assert rates(cortisol_nmol_l=2.0 * baseline)[index["cortisol_nmol_l"]] < -k * baseline
 
     def threshold_share(scenario):
         drive = ms.simulate(scenario).at("adrenaline_drive_rel", 30.0)

@@ -41,6 +41,7 @@ COLUMN_LABELS = {
     "adipose_il6_output_fold": "Adipose IL-6 output",
     "ffa_ra_umol_kg_min": "FFA appearance",
     "cortisol_nmol_l": "Plasma cortisol",
+    "free_cortisol_nmol_l": "Free plasma cortisol (not protein-bound)",
     "catecholamine_drive_rel": "Sympatho-adrenal drive (1 = steady exercise at the reference intensity)",
     "liver_glycogen_g": "Liver glycogen",
     "plasma_glucose_mmol_l": "Plasma glucose",

@@ -25,11 +25,12 @@ SEDML_VERSION = 3
 SBML_LANGUAGE = "urn:sedml:language:sbml.level-3.version-2"
 SBML_NAMESPACE = "http://www.sbml.org/sbml/level3/version2/core"
 TIME_SYMBOL = "urn:sedml:symbol:time"
-#: KiSAO terms: CVODE, and its relative tolerance, absolute tolerance and step budget.
+#: KiSAO terms: CVODE, and its relative tolerance, absolute tolerance, step budget and first step.
 KISAO_CVODE = "KISAO:0000019"
 KISAO_RELATIVE_TOLERANCE = "KISAO:0000209"
 KISAO_ABSOLUTE_TOLERANCE = "KISAO:0000211"
 KISAO_MAXIMUM_STEPS = "KISAO:0000415"
+KISAO_INITIAL_STEP = "KISAO:0000559"
 #: Tolerances for the archive's solver: ten times tighter than myokine_sim's default rtol (1e-6), and an absolute
 #: tolerance (libRoadRunner multiplies it by each state's value at the start) that keeps CVODE from chasing states
 #: that decay towards 1e-300 after exercise (docs/sbml.md). Stalls seen earlier at other tolerances came from
@@ -39,6 +40,10 @@ RELATIVE_TOLERANCE = 1e-7
 ABSOLUTE_TOLERANCE = 3e-10
 #: Sharp Hill switches during hard exercise need many small CVODE steps between two output samples.
 MAXIMUM_STEPS = 1_000_000
+#: First step (min). With the step CVODE picks for itself, libRoadRunner 2.10's BDF ran endotoxin_rest's archive
+#: into its step budget a minute after the bolus once cortisol's removal followed CBG (2026-12-07); with this one
+#: every archive the tests execute runs.
+INITIAL_STEP_MIN = 1e-3
 
 MODEL_ID = "model"
 SIMULATION_ID = "time_course"
@@ -101,7 +106,8 @@ def build_sedml(scenario: Scenario, model_source: str = "model.xml"):
     _check(algorithm.setKisaoID(KISAO_CVODE), "algorithm")
     for kisao, value in ((KISAO_RELATIVE_TOLERANCE, RELATIVE_TOLERANCE),
                          (KISAO_ABSOLUTE_TOLERANCE, ABSOLUTE_TOLERANCE),
-                         (KISAO_MAXIMUM_STEPS, MAXIMUM_STEPS)):
+                         (KISAO_MAXIMUM_STEPS, MAXIMUM_STEPS),
+                         (KISAO_INITIAL_STEP, INITIAL_STEP_MIN)):
         parameter = algorithm.createAlgorithmParameter()
         _check(parameter.setKisaoID(kisao), kisao)
         _check(parameter.setValue(repr(value)), kisao)

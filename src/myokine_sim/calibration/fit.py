@@ -137,11 +137,9 @@ FITTED_PARAMETERS: tuple[str, ...] = (
     "plasma_glucose.adrenaline_order",
     "plasma_glucose.depleted_muscle_uptake_mg_kg_min",
     "cortisol.hypoglycaemia_max",
-    # Cortisol in exercise: Hill 2008 (an intensity threshold).
-    "cortisol.exercise_gain",
+    # Cortisol in exercise: Hill 2008 (an intensity threshold), Tabata 1991 (none at 50% with glucose held).
     "cortisol.exercise_threshold_gain",
     "cortisol.exercise_threshold_drive",
-    "cortisol.feedback_order",
     # Glucose in intense exercise: Kreisman 2000.
     "exercise.catecholamine_rise_rate_per_min",
     "liver.intense_surplus_max",

@@ -501,8 +501,9 @@ BOUND_NOTES = {
         "trades with the liver's capacity (see `liver.glycogen_max_g`)",
     "liver.il6_max":
         "IL-6's rise of hepatic output was at its largest (3) to reach Febbraio 2004's 'higher' with the default 10% "
-        "margin (C25, 1.13); since the refits of 2026-12-07 it is 2.95, near the bound, with C25 just passing. Taking "
-        "Febbraio's men as trained (as Hiscock 2005's, whose trials share the design) lowers the matched IL-6 to "
+        "margin (C25, 1.13); since the refits of 2026-12-07 it is at the bound again (2.95 in one of them), with "
+        "C25 just passing. Taking Febbraio's men as trained (as Hiscock 2005's, whose trials share the design) "
+        "lowers the matched IL-6 to "
         "~5 pg/mL and needs more than the bound allows. The effect scales with the resting glycogenolysis; Febbraio "
         "2004 also found glucose uptake raised, which the model gives only through feed-forward matching of output",
     "liver.il6_half_pg_ml":
@@ -552,27 +553,27 @@ BOUND_NOTES = {
         "knee extension has to load its small muscle mass nearly as much as the bounds allow for its IL-6 "
         "(Steensberg 2000 and 2001: C01, C02, C05a): the local intensity of knee-extensor work is not measured in "
         "the model's terms",
-    "cortisol.feedback_order":
-        "cortisol's exercise terms are not told apart by the fitted rows: the order of its feedback correlates "
-        "beyond 0.98 with the threshold term's gain and drive, and since the refit of 2026-12-07 that held 20 "
-        "parameters the fitted rows do not identify it sits near its upper bound (3.8; 1.0 before). Held at 1 in a "
-        "trial refit (cost 42.65 against 41.26), the threshold gain became identified, but Coggan & Coyle 1987's "
-        "glucose at 135 min (B101), Wallberg 2011 (B117), B197 and B199 failed, muscle_il6.secretion_rate_per_min "
-        "went to its upper bound, and a solver accuracy test failed; a form with the faster removal of cortisol in "
-        "exercise (Few 1974) as its own term is the change to try",
     "cortisol.hypoglycaemia_max":
         "the ACTH-cortisol response to falling glucose is sized by the long runs' IL-1ra (Ostrowski 1998a and b, "
-        "C12a, C14a-b; B03), which cortisol amplifies; Tabata 1984's 2.7-fold cortisol rise at 2.6 mmol/L glucose "
-        "is not itself a fitted row. It rose with the feedback order (9.5; 6.6 before the refit of 2026-12-07), "
-        "which restrains exercise production at high cortisol",
+        "C12a, C14a-b; B03), which cortisol amplifies, and by Tabata 1984's 2.7-fold cortisol rise at 2.6 mmol/L "
+        "glucose (B95). Since cortisol's removal quickens as CBG saturates (2026-12-07) a rise of production buys "
+        "less cortisol, and the gain (9.5) is above the adrenal's maximal secretion, about 7.5 times the model's "
+        "resting rate (Dorin 2012, PMID 22337905): the model's glucose reaches the threshold late in Tabata's ride "
+        "and falls too far in long fasted runs (B107), so the fit asks for a fast rise",
+    "il6_gene.glycogen_sensor_half_mmol_kg":
+        "the glycogen at which the IL-6 gene's glycogen sensor is half on sits near its lower bound (82 of 80 mmol/kg "
+        "dw; 97 before the refit of 2026-12-07 that made cortisol's removal saturable): that refit moved IL-6's "
+        "release parameters with IL-1ra's, as the long runs' IL-1ra (C12a, C14a-b, B03), which cortisol amplifies, "
+        "took up the change in cortisol, and the sensor now acts only in the emptiest muscle, late in long bouts",
     "tnf_alpha.cortisol_inhibition_nmol_l":
-        "the glucocorticoid brake on monocyte TNF-alpha is at its strongest (a rise of 30.1 nmol/L halves the "
-        "output; 32.4 before the refit of 2026-12-07): Barber 1993 and 1995's hydrocortisone left TNF-alpha "
+        "the glucocorticoid brake on monocyte TNF-alpha is at its strongest (a rise of 30.0 nmol/L halves the "
+        "output; 32.4 before the refits of 2026-12-07): Barber 1993 and 1995's hydrocortisone left TNF-alpha "
         "undetectable after endotoxin (B137), while the rebound once the brake wears off (B142, B145) is held by "
         "the brake's own rates. A brake that saturates with cortisol, as glucocorticoid-receptor occupancy does, "
         "may serve better than a stronger linear one",
     "muscle_glycogen.storage_share_max":
-        "the legs of a trained subject can store up to all (99.9% since the refit of 2026-12-07; 96% before) of "
+        "the legs of a trained subject can store nearly all (96.6% since the refits of 2026-12-07, 99.9% in one of "
+        "them) of "
         "the whole body's insulin-driven glucose disposal above rest (the share right after exercise; it wanes "
         "with the exercise-raised insulin action), more than is plausible: all skeletal muscle takes about 80% of "
         "an insulin-stimulated load, oxidation included, and the legs hold about half of it (DeFronzo 1981). The "

@@ -16,7 +16,7 @@ is above a marathon's. The route carries no glucocorticoid brake, a simplificati
 endotoxin lowers IL-1ra in the model only as it stops TNF-alpha and with it most of the innate IL-6, and cortisol
 amplifies what IL-6 is left (a smaller rise, Barber 1995 Surgery 118:406; unchanged, Santos 1993 Arch Surg
 128:138). The power law is fitted at cortisol up to about 3.5 times rest; hydrocortisone and hypoglycaemia take the
-model's cortisol to 6 times rest, where the amplification is an extrapolation.
+model's cortisol to 5.5 times rest, where the amplification is an extrapolation.
 """
 
 from myokine_sim.model.core import Compartment, Equations, Quantity, param

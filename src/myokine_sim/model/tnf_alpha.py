@@ -24,8 +24,8 @@ tolerance)^2): the cortisol that endotoxin itself raises primes little, and tole
 repeated endotoxin (Draisma 2009).
 
 Untested predictions: priming grows with the cortisol exposure, so the model also primes after long hard exercise
-(24-48 h after its marathon, whose cortisol peaks at 2,170 nmol/L as its glucose falls too far, B107, a 2 ng/kg
-endotoxin dose gives 1.7-1.9 times the TNF-alpha of endotoxin alone), where no human endotoxin data exist; monocyte
+(24 and 48 h after its marathon, whose cortisol peaks at 1,970 nmol/L as its glucose falls too far, B107, a 2 ng/kg
+endotoxin dose gives 1.9 and 2.5 times the TNF-alpha of endotoxin alone), where no human endotoxin data exist; monocyte
 Toll-like receptors fall right after strenuous exercise (Lancaster 2005 J Physiol 563:945), and nothing has been
 measured 24-48 h after; and it cannot give the larger priming at an intermediate cortisol dose than at a high one
 (Yeager 2009, targets B148-B150).

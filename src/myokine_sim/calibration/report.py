@@ -178,8 +178,10 @@ DISCUSSION = """\
   still lowers it ({B79} of the water arm, B79).
 * **Glucose in fasted cycling versus a marathon on water.** Trained cyclists at 70% VO2max fell to
   3.1 mmol/L at fatigue after ~170 min (Coggan & Coyle 1987, B100); trained marathoners at 64.5%
-  held glucose at or above rest for up to 3.75 h on water (O'Brien 1993, B107). The model reads
-  both with one glucose balance and follows the cycling studies. Glucose did not fall in every
+  held glucose at or above rest for up to 3.75 h on water (O'Brien 1993, B107), and trained runners
+  in a treadmill marathon kept on water the glucose of a 5.5% drink (Tsintzas 1995b, B233: the
+  model gives {B233}). The model reads all of them with one glucose balance and follows the cycling
+  studies. Glucose did not fall in every
   cycling study: in Watt 2002 (trained, 4 h at 57%) it only tended to fall, at the muscle glycogen
   the model matches (C15b), while the model's glucose falls to about 2.9 mmol/L (the abstract does
   not say whether the subjects had eaten, so it is not a target). The bouts in which glucose fell
@@ -187,7 +189,11 @@ DISCUSSION = """\
   which it held ran a set time or distance. A running factor on the liver's matched output and on
   the extra uptake of emptying muscle reaches B107's band only if running has no extra uptake at
   all, and an extra uptake scaled by carbohydrate oxidation does not separate the cycling studies
-  (tried without refits; the numbers are in B107's text).
+  (tried without refits; the numbers are in B107's text). A glucagon defence of the liver's output
+  holds glucose for longer but empties the liver sooner: over 3.75 h the working muscle takes more
+  glucose than a post-absorptive liver and the model's gluconeogenesis supply. Any fix must also
+  give Nieman 1998's post-run IL-1ra (B11, fitted) another route: in the model it is amplified by
+  the cortisol of the placebo run's falling glucose.
 * **TNF-alpha after a marathon (B02).** Plasma TNF-alpha rose 2.3-fold after the race in Ostrowski
   1999 and markedly in Starkie 2001, was undetectable after it in Suzuki 2000 and did not rise in
   Suzuki 2003; after 2.5 h of running it was unchanged (Ostrowski 1998a, C11c). The model gives

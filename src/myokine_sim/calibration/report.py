@@ -178,10 +178,11 @@ DISCUSSION = """\
   still lowers it ({B79} of the water arm, B79).
 * **Glucose in fasted cycling versus a marathon on water.** Trained cyclists at 70% VO2max fell to
   3.1 mmol/L at fatigue after ~170 min (Coggan & Coyle 1987, B100); trained marathoners at 64.5%
-  held glucose at or above rest for up to 3.75 h on water (O'Brien 1993, B107), and trained runners
-  in a treadmill marathon kept on water the glucose of a 5.5% drink (Tsintzas 1995b, B233: the
-  model gives {B233}). The model reads all of them with one glucose balance and follows the cycling
-  studies. Glucose did not fall in every
+  held glucose at or above rest for up to 3.75 h on water (O'Brien 1993, B107), and in treadmill
+  marathons trained runners' glucose on water was similar to that with 5.5% and 6.9% drinks
+  (Tsintzas 1995b; the model's ratio, {B233}, passes B233 only at its band's edge, its glucose
+  ending near 2.6 mmol/L on water). The model reads all of them with one glucose balance and
+  follows the cycling studies. Glucose did not fall in every
   cycling study: in Watt 2002 (trained, 4 h at 57%) it only tended to fall, at the muscle glycogen
   the model matches (C15b), while the model's glucose falls to about 2.9 mmol/L (the abstract does
   not say whether the subjects had eaten, so it is not a target). The bouts in which glucose fell

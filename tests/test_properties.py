@@ -209,6 +209,28 @@ def test_trained_muscle_releases_less_il6_than_untrained_at_the_same_relative_lo
 
 
 @PROPERTY_SETTINGS
+@given(st.floats(min_value=35.0, max_value=60.0), st.floats(min_value=1.05, max_value=1.3),
+       st.floats(min_value=35.0, max_value=65.0), st.floats(min_value=60.0, max_value=180.0))
+def test_training_eases_the_same_absolute_work(vo2max, gain, load, duration):
+    """Tabata 1990 (B231): after 7 weeks of training the work that was 50% of VO2max is a smaller share of a larger
+    VO2max, and the fasted bout no longer empties the muscle, lowers glucose or raises cortisol as before. The
+    same work, before (untrained) and after (recreational, VO2max x gain): at its end the trained subject has at
+    least as much working-muscle glycogen and glucose left, and no more cortisol (0.1% for solver noise)."""
+    def end_of(status, vo2max_now, intensity):
+        result = run({"subject": {"training_status": status, "vo2max_ml_kg_min": vo2max_now},
+                      "exercise": [{"start_min": 0.0, "duration_min": duration, "intensity_pct_vo2max": intensity,
+                                    "modality": "cycling"}],
+                      "simulation": {"t_end_min": duration}})
+        return {name: result.at(name, duration) for name in
+                ("working_muscle_glycogen_mmol_kg_dw", "plasma_glucose_mmol_l", "cortisol_nmol_l")}
+
+    before, after = end_of("untrained", vo2max, load), end_of("recreational", vo2max * gain, load / gain)
+    assert after["working_muscle_glycogen_mmol_kg_dw"] >= before["working_muscle_glycogen_mmol_kg_dw"]
+    assert after["plasma_glucose_mmol_l"] >= before["plasma_glucose_mmol_l"]
+    assert after["cortisol_nmol_l"] <= 1.001 * before["cortisol_nmol_l"]
+
+
+@PROPERTY_SETTINGS
 @given(st.integers(min_value=1, max_value=5), st.floats(min_value=40.0, max_value=150.0),
        st.floats(min_value=20.0, max_value=85.0), st.floats(min_value=3.0, max_value=80.0), training)
 def test_resting_runs_stay_flat_over_days(days, body_mass, vo2max, fat_mass, status):

@@ -32,9 +32,10 @@ def run(document: dict) -> ms.Result:
     return ms.simulate(scenario_from_dict({"name": "property", **document}, "property"))
 
 
-def single_bout(duration, intensity, modality="cycling", status="recreational", recovery=480.0, **tables):
+def single_bout(duration, intensity, modality="cycling", status="recreational", recovery=480.0, subject=None,
+                **tables):
     return run({
-        "subject": {"training_status": status},
+        "subject": {"training_status": status, **(subject or {})},
         "exercise": [{"start_min": 0.0, "duration_min": duration, "intensity_pct_vo2max": intensity,
                       "modality": modality}],
         "simulation": {"t_end_min": duration + recovery},
@@ -217,10 +218,8 @@ def test_training_eases_the_same_absolute_work(vo2max, gain, load, duration):
     same work, before (untrained) and after (recreational, VO2max x gain): at its end the trained subject has at
     least as much working-muscle glycogen and glucose left, and no more cortisol (0.1% for solver noise)."""
     def end_of(status, vo2max_now, intensity):
-        result = run({"subject": {"training_status": status, "vo2max_ml_kg_min": vo2max_now},
-                      "exercise": [{"start_min": 0.0, "duration_min": duration, "intensity_pct_vo2max": intensity,
-                                    "modality": "cycling"}],
-                      "simulation": {"t_end_min": duration}})
+        result = single_bout(duration, intensity, status=status, recovery=0.0,
+                             subject={"vo2max_ml_kg_min": vo2max_now})
         return {name: result.at(name, duration) for name in
                 ("working_muscle_glycogen_mmol_kg_dw", "plasma_glucose_mmol_l", "cortisol_nmol_l")}
 
